@@ -1,0 +1,91 @@
+// Walking profiles are data (data/profiles.json); this module reads them and turns a profile into
+// the per-edge cost array (seconds) that every search uses. The only place a walking speed enters.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION,
+} from './walkingGraph.js';
+
+export interface WalkingProfile {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  /** Walking speed on flat ground, metres per second. */
+  speed_mps: number;
+  /** OSM highway classes the profile never uses (their edges cost Infinity). */
+  excluded_highways: string[];
+  /** Multiplies the time on a `steps` edge. */
+  steps_time_factor: number;
+  /** Seconds for crossing a trunk/primary road at grade (see `edgeCostsSec`). */
+  major_crossing_sec: number;
+}
+
+export const DEFAULT_PROFILES_PATH = fileURLToPath(new URL('../../data/profiles.json', import.meta.url));
+
+/** Read and check the profiles file. Throws with the offending profile id on bad data. */
+export function loadWalkingProfiles(path: string = DEFAULT_PROFILES_PATH): WalkingProfile[] {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { profiles?: unknown };
+  if (!Array.isArray(raw.profiles) || raw.profiles.length === 0) throw new Error(`${path}: no "profiles" list`);
+  return raw.profiles.map((p: Record<string, unknown>) => {
+    const id = String(p.id ?? '');
+    const num = (k: string, dflt?: number): number => {
+      const v = p[k] ?? dflt;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`profile "${id}": ${k} must be a number ≥ 0`);
+      return v;
+    };
+    const speed = num('speed_mps');
+    if (!id || speed <= 0) throw new Error(`profile "${id}": needs an id and speed_mps > 0`);
+    return {
+      id,
+      name_zh: String(p.name_zh ?? id),
+      name_en: String(p.name_en ?? id),
+      speed_mps: speed,
+      excluded_highways: Array.isArray(p.excluded_highways) ? p.excluded_highways.map(String) : [],
+      steps_time_factor: num('steps_time_factor', 1),
+      major_crossing_sec: num('major_crossing_sec', 0),
+    };
+  });
+}
+
+const costCache = new WeakMap<WalkingGraph, Map<string, Float64Array>>();
+
+/**
+ * Seconds to walk each edge under a profile (cached per graph and profile id):
+ * length / speed, × steps_time_factor on steps, + half of major_crossing_sec at each end of an
+ * at-grade non-major edge that ends on a major junction. Entering the junction from a side street
+ * and leaving on the far side pays the full crossing; walking along the major road pays nothing;
+ * turning off it pays half (the centreline graph cannot see which sidewalk one is on, so half is
+ * the expected cost). Steps, bridges and connectors never pay it. Excluded classes cost Infinity.
+ * Costs are symmetric, so the graph stays undirected — the multi-source searches rely on that.
+ */
+export function edgeCostsSec(graph: WalkingGraph, profile: WalkingProfile): Float64Array {
+  let perGraph = costCache.get(graph);
+  if (!perGraph) { perGraph = new Map(); costCache.set(graph, perGraph); }
+  const key = JSON.stringify(profile);
+  const cached = perGraph.get(key);
+  if (cached) return cached;
+
+  const excluded = new Uint8Array(graph.highwayClasses.length);
+  graph.highwayClasses.forEach((c, i) => { if (profile.excluded_highways.includes(c)) excluded[i] = 1; });
+  const halfCrossing = profile.major_crossing_sec / 2;
+  const cost = new Float64Array(graph.edgeCount);
+  for (let e = 0; e < graph.edgeCount; e++) {
+    if (excluded[graph.edgeClass[e]]) { cost[e] = Infinity; continue; }
+    const flags = graph.edgeFlags[e];
+    let sec = graph.edgeLengthM[e] / profile.speed_mps;
+    if (flags & EDGE_STEPS) sec *= profile.steps_time_factor;
+    if (halfCrossing > 0 && (flags & EDGE_AT_GRADE) && !(flags & EDGE_MAJOR_ROAD)) {
+      if (graph.nodeFlags[graph.edgeFrom[e]] & NODE_MAJOR_JUNCTION) sec += halfCrossing;
+      if (graph.nodeFlags[graph.edgeTo[e]] & NODE_MAJOR_JUNCTION) sec += halfCrossing;
+    }
+    cost[e] = sec;
+  }
+  perGraph.set(key, cost);
+  return cost;
+}
+
+/** A key shared by profiles that may use exactly the same edges (they snap identically). */
+export function exclusionKey(profile: WalkingProfile): string {
+  return [...profile.excluded_highways].sort().join(',');
+}

@@ -1,0 +1,144 @@
+// Rings (isochrones): one travel-time field is rasterised on a metric grid from the reached edges —
+// including the partial edge where time runs out and the origin's own edge — plus a short off-street
+// allowance, then contoured with d3-contour at each requested minute. Rings nest by construction.
+
+import { contours } from 'd3-contour';
+import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
+import type { WalkingGraph } from './walkingGraph.js';
+import type { SnappedLocation } from './snapping.js';
+import type { TravelTimeSearch } from './travelTimes.js';
+
+export interface RingOptions {
+  /** Grid cell size in metres (10–20 m is sensible). */
+  cellM: number;
+  /**
+   * Off-street allowance in metres: a ring also covers land within this distance of a reached
+   * position on the network, walked in a straight line at the profile speed (a doorway, a forecourt,
+   * the sidewalk side of a wide road). Beyond it, land counts as unreached.
+   */
+  offStreetM: number;
+}
+
+export const DEFAULT_RING_OPTIONS: RingOptions = { cellM: 15, offStreetM: 25 };
+
+export type RingFeature = Feature<MultiPolygon, { minutes: number }>;
+export type RingCollection = FeatureCollection<MultiPolygon, { minutes: number }>;
+
+/**
+ * How far past the largest ring the search must run so the field around the outer boundary is
+ * known (a cell and a half of walking).
+ */
+export function ringSearchMarginSec(opts: RingOptions, speedMps: number): number {
+  return (1.5 * opts.cellM) / speedMps;
+}
+
+/**
+ * Contour the travel-time field of a finished search (run to at least max(minutes)·60 + margin).
+ * `origin` is the snapped origin whose access leg and edge are part of the field.
+ */
+export function ringsFromSearch(
+  graph: WalkingGraph,
+  search: TravelTimeSearch,
+  origin: SnappedLocation,
+  speedMps: number,
+  minutes: readonly number[],
+  opts: RingOptions = DEFAULT_RING_OPTIONS,
+): RingCollection {
+  const sorted = [...new Set(minutes)].sort((a, b) => a - b);
+  if (sorted.length === 0) return { type: 'FeatureCollection', features: [] };
+  const costs = search.edgeCosts;
+  const maxSec = sorted[sorted.length - 1] * 60;
+  const fieldLimit = maxSec + ringSearchMarginSec(opts, speedMps);
+  const { nodeX, nodeY, edgeFrom, edgeTo, edgeLengthM, adjOffsets, adjEdge, plane } = graph;
+  const cell = opts.cellM, R = opts.offStreetM;
+
+  // Reached nodes (settled within the field limit; settledOrder is sorted by time).
+  let reachedCount = 0;
+  while (reachedCount < search.settledCount && search.time[search.settledOrder[reachedCount]] <= fieldLimit) reachedCount++;
+  const nodeTime = (v: number) => (search.isSettled(v) && search.time[v] <= fieldLimit ? search.time[v] : Infinity);
+
+  // Edges to draw: every edge with a reached end, plus the origin's edge; bbox of all of them.
+  const ox = plane.x(origin.lon), oy = plane.y(origin.lat);
+  let minX = ox, maxX = ox, minY = oy, maxY = oy;
+  const edges: number[] = [origin.edge];
+  for (let k = 0; k < reachedCount; k++) {
+    const v = search.settledOrder[k];
+    for (let i = adjOffsets[v]; i < adjOffsets[v + 1]; i++) {
+      const e = adjEdge[i];
+      if (costs[e] === Infinity || e === origin.edge) continue;
+      const u = edgeFrom[e] === v ? edgeTo[e] : edgeFrom[e];
+      if (nodeTime(u) < Infinity && u < v) continue; // drawn from its other end
+      edges.push(e);
+    }
+    if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
+    if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+  }
+  for (const e of edges) for (const v of [edgeFrom[e], edgeTo[e]]) {
+    if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
+    if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+  }
+
+  // Grid on a global lattice (multiples of the cell size from the plane's centre), so fields of
+  // different profiles or origins share cell centres and nest exactly.
+  const pad = R + 2 * cell;
+  const gx0 = Math.floor((minX - pad) / cell), gy0 = Math.floor((minY - pad) / cell);
+  const nx = Math.ceil((maxX + pad) / cell) - gx0, ny = Math.ceil((maxY + pad) / cell) - gy0;
+  // Stored negated (d3-contour encloses values ≥ threshold); unreached = −(maxSec + 60 s).
+  const field = new Float64Array(nx * ny).fill(-(maxSec + 60));
+  const secPerM = 1 / speedMps;
+
+  const stamp = (x: number, y: number, t: number) => {
+    const i0 = Math.max(0, Math.ceil((x - R) / cell - 0.5) - gx0), i1 = Math.min(nx - 1, Math.floor((x + R) / cell - 0.5) - gx0);
+    const j0 = Math.max(0, Math.ceil((y - R) / cell - 0.5) - gy0), j1 = Math.min(ny - 1, Math.floor((y + R) / cell - 0.5) - gy0);
+    for (let j = j0; j <= j1; j++) {
+      const dy = (gy0 + j + 0.5) * cell - y;
+      const row = j * nx;
+      for (let i = i0; i <= i1; i++) {
+        const dx = (gx0 + i + 0.5) * cell - x;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > R * R) continue;
+        const v = -(t + Math.sqrt(d2) * secPerM);
+        if (v > field[row + i]) field[row + i] = v;
+      }
+    }
+  };
+  const step = cell / 2;
+
+  // The access leg from the origin point to its snapped position (walked at profile speed).
+  const sx = plane.x(origin.snapLon), sy = plane.y(origin.snapLat);
+  const access = origin.snapDistM * secPerM;
+  const accessSamples = Math.max(1, Math.ceil(origin.snapDistM / step));
+  for (let j = 0; j <= accessSamples; j++) {
+    const h = j / accessSamples;
+    stamp(ox + h * (sx - ox), oy + h * (sy - oy), h * access);
+  }
+
+  // Reached edges, sampled every half cell; time along an edge is linear from whichever end (or the
+  // origin's own position) reaches it first, so the partial edge where time runs out is included.
+  for (const e of edges) {
+    const a = edgeFrom[e], b = edgeTo[e], c = costs[e];
+    const ta = nodeTime(a), tb = nodeTime(b);
+    const ax = nodeX[a], ay = nodeY[a], bx = nodeX[b], by = nodeY[b];
+    const k = Math.max(1, Math.ceil(edgeLengthM[e] / step));
+    for (let j = 0; j <= k; j++) {
+      const f = j / k;
+      let t = Math.min(ta + f * c, tb + (1 - f) * c);
+      if (e === origin.edge) t = Math.min(t, access + Math.abs(f - origin.t) * c);
+      if (t <= fieldLimit) stamp(ax + f * (bx - ax), ay + f * (by - ay), t);
+    }
+  }
+
+  const generator = contours().size([nx, ny]);
+  const values = field as unknown as number[]; // d3-contour only indexes the array
+  const polygons = sorted.map((m) => generator.contour(values, -m * 60));
+  const toLonLat = (p: number[]): Position => [
+    Math.round(plane.lon((gx0 + p[0]) * cell) * 1e7) / 1e7,
+    Math.round(plane.lat((gy0 + p[1]) * cell) * 1e7) / 1e7,
+  ];
+  const features: RingFeature[] = polygons.map((mp, i) => ({
+    type: 'Feature',
+    properties: { minutes: sorted[i] },
+    geometry: { type: 'MultiPolygon', coordinates: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
+  }));
+  return { type: 'FeatureCollection', features };
+}

@@ -1,0 +1,361 @@
+// The walking engine: one object holding the graph, the profiles, the snapper and the point index,
+// answering the product's questions — walking times within a limit, nearest points per category,
+// routes, rings, and many origins at once. Pure: no database, no HTTP; the fastify plugin wraps it.
+
+import type { Feature, LineString, Position } from 'geojson';
+import { haversineM, type LonLat } from './geo.js';
+import type { WalkingGraph } from './walkingGraph.js';
+import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.js';
+import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.js';
+import { TravelTimeSearch, seedsOf, type Seed } from './travelTimes.js';
+import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.js';
+import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.js';
+
+/** Thrown when an origin or destination cannot be attached to the network. */
+export class OutsideNetworkError extends Error {
+  constructor(readonly failure: SnapFailure, readonly role: string = 'point') {
+    super(failure.reason === 'invalid_coordinates'
+      ? `${role} (${failure.lon}, ${failure.lat}) is not a valid lon/lat`
+      : `${role} (${failure.lon}, ${failure.lat}) is outside the walking network: the nearest walkable street is ` +
+        (failure.nearestM === null ? 'nowhere near' : `${failure.nearestM} m away`) + ` (limit ${failure.maxSnapM} m)`);
+    this.name = 'OutsideNetworkError';
+  }
+}
+
+/** Thrown for a profile id that the profiles file does not define. */
+export class UnknownProfileError extends Error {
+  constructor(readonly profileId: string, known: string[]) {
+    super(`unknown walking profile "${profileId}" (known: ${known.join(', ')})`);
+    this.name = 'UnknownProfileError';
+  }
+}
+
+export interface EngineOptions {
+  /** Maximum snapping distance in metres (default 150). */
+  maxSnapM?: number;
+  ring?: RingOptions;
+}
+
+/** Where a walk starts or ends: raw lon/lat (snapped on the way in) or an existing snap. */
+export type Place = LonLat | SnappedLocation;
+
+export interface WalkAnswer {
+  /** Walking seconds, including the access legs between the points and the street. */
+  walk_s: number;
+  walk_m: number;
+  /** Walking minutes, one decimal. */
+  walk_min: number;
+  /** Great-circle metres between the two points. */
+  straight_m: number;
+}
+
+export interface NearestPoint<P extends CategorisedPoint> extends WalkAnswer {
+  point: P;
+  route?: Feature<LineString>;
+}
+
+export interface NearestOptions {
+  profile: string;
+  /** How many points per category (default 3). */
+  perCategory?: number;
+  /** Categories to answer (default: every category that has points). */
+  categories?: readonly string[];
+  /** Do not look further than this (default 60 minutes). */
+  maxMinutes?: number;
+  /** Include the route geometry of each answer. */
+  withRoutes?: boolean;
+}
+
+export interface ReachOptions extends Omit<NearestOptions, 'maxMinutes'> {
+  /** Ring minutes, e.g. [5, 10, 15]. */
+  minutes: readonly number[];
+  /** Limit for the nearest lists (default 60 minutes, never less than the largest ring). */
+  nearestMaxMinutes?: number;
+}
+
+export interface ReachAnswer<P extends CategorisedPoint> {
+  origin: SnappedLocation;
+  profile: WalkingProfile;
+  rings: RingCollection;
+  /** Per category, nearest first; categories without a point within the limit have []. */
+  nearest: Record<string, NearestPoint<P>[]>;
+}
+
+export interface BatchOrigin {
+  id: number | string;
+  lon: number;
+  lat: number;
+}
+
+export interface BatchAnswer<P extends CategorisedPoint> {
+  id: BatchOrigin['id'];
+  /** Null when the origin could not be snapped (see `failure`). */
+  nearest: Record<string, (WalkAnswer & { point: P }) | null> | null;
+  failure?: SnapFailure;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
+  readonly snapper: EdgeSnapper;
+  readonly points: ServicePointIndex<P>;
+  readonly maxSnapM: number;
+  readonly ringOptions: RingOptions;
+  private readonly profiles: Map<string, WalkingProfile>;
+  private readonly search: TravelTimeSearch;
+
+  constructor(readonly graph: WalkingGraph, profiles: readonly WalkingProfile[], options: EngineOptions = {}) {
+    this.maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
+    this.ringOptions = options.ring ?? DEFAULT_RING_OPTIONS;
+    this.profiles = new Map(profiles.map((p) => [p.id, p]));
+    this.snapper = new EdgeSnapper(graph);
+    this.points = new ServicePointIndex<P>(this.snapper, this.maxSnapM);
+    this.search = new TravelTimeSearch(graph);
+  }
+
+  /** The profiles, in file order. */
+  listProfiles(): WalkingProfile[] { return [...this.profiles.values()]; }
+
+  /** A profile by id; throws UnknownProfileError. */
+  profile(id: string): WalkingProfile {
+    const p = this.profiles.get(id);
+    if (!p) throw new UnknownProfileError(id, [...this.profiles.keys()]);
+    return p;
+  }
+
+  /** Per-edge seconds for a profile (cached). */
+  costs(profileId: string): Float64Array { return edgeCostsSec(this.graph, this.profile(profileId)); }
+
+  /** Attach a lon/lat to the nearest edge this profile may use; a failure says how far the network is. */
+  snap(lon: number, lat: number, profileId: string, maxSnapM = this.maxSnapM): SnapResult {
+    return this.snapper.snap(lon, lat, this.costs(profileId), maxSnapM);
+  }
+
+  /** Like `snap`, but throws OutsideNetworkError (role names the point in the message). */
+  locate(place: Place, profileId: string, role = 'point'): SnappedLocation {
+    if (!Array.isArray(place)) return place as SnappedLocation;
+    const s = this.snap(place[0], place[1], profileId);
+    if (!s.ok) throw new OutsideNetworkError(s, role);
+    return s;
+  }
+
+  /**
+   * Walking seconds from an origin to every node reachable within `limitSec`.
+   * Returns node ids and times (parallel arrays, increasing time).
+   */
+  travelTimes(origin: Place, profileId: string, limitSec: number): { nodes: Int32Array; timesSec: Float64Array } {
+    const p = this.profile(profileId);
+    const loc = this.locate(origin, profileId, 'origin');
+    const s = this.startFrom(loc, p).runTo(limitSec);
+    const nodes = s.settledOrder.slice(0, s.settledCount);
+    return { nodes, timesSec: Float64Array.from(nodes, (v) => s.time[v]) };
+  }
+
+  /** Rings for the given minutes: (Multi)Polygons from one travel-time field, nested by construction. */
+  rings(origin: Place, profileId: string, minutes: readonly number[]): RingCollection {
+    const p = this.profile(profileId);
+    const loc = this.locate(origin, profileId, 'origin');
+    const maxSec = Math.max(0, ...minutes) * 60;
+    this.startFrom(loc, p).runTo(maxSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
+    return ringsFromSearch(this.graph, this.search, loc, p.speed_mps, minutes, this.ringOptions);
+  }
+
+  /** The nearest N points of each category by walking time. */
+  nearest(origin: Place, options: NearestOptions): Record<string, NearestPoint<P>[]> {
+    const p = this.profile(options.profile);
+    const loc = this.locate(origin, options.profile, 'origin');
+    this.startFrom(loc, p);
+    return this.nearestFromSearch(loc, p, options, 0);
+  }
+
+  /** Rings and nearest points from one origin, in one search. */
+  reach(origin: Place, options: ReachOptions): ReachAnswer<P> {
+    const p = this.profile(options.profile);
+    const loc = this.locate(origin, options.profile, 'origin');
+    const maxRingSec = Math.max(0, ...options.minutes) * 60;
+    this.startFrom(loc, p).runTo(maxRingSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
+    const rings = ringsFromSearch(this.graph, this.search, loc, p.speed_mps, options.minutes, this.ringOptions);
+    const nearest = this.nearestFromSearch(loc, p, {
+      ...options,
+      maxMinutes: Math.max(options.nearestMaxMinutes ?? 60, maxRingSec / 60),
+    }, maxRingSec);
+    return { origin: loc, profile: p, rings, nearest };
+  }
+
+  /**
+   * The walking route between two places: a LineString from the first point, along its access leg
+   * and partial edge, over the network, to the second point. Null if they are not connected.
+   */
+  route(from: Place, to: Place, profileId: string): Feature<LineString, WalkAnswer> | null {
+    const p = this.profile(profileId);
+    const a = this.locate(from, profileId, 'from');
+    const b = this.locate(to, profileId, 'to');
+    const s = this.startFrom(a, p);
+    // Grow the search until the destination's arrival time is final (≤ the settled limit).
+    let limit = (haversineM(a.lon, a.lat, b.lon, b.lat) / p.speed_mps) * 1.5 + 60;
+    for (;;) {
+      s.runTo(limit);
+      const arr = this.arrival(a, b, p);
+      if (arr.timeSec <= limit) {
+        const answer = this.answer(a, b, arr.timeSec, arr.metres);
+        return { type: 'Feature', properties: answer, geometry: this.routeGeometry(a, b, arr.via) };
+      }
+      if (s.settledCount === this.graph.nodeCount || limit > 1e7) return null;
+      limit *= 2;
+    }
+  }
+
+  /**
+   * Many origins (e.g. every compound gate) to the nearest point of each category: one multi-source
+   * search per category, started from that category's points. Valid because the graph and the costs
+   * are symmetric (walking A→B costs what B→A does), so "nearest point from each origin" equals
+   * "nearest origin-reaching point" computed outward from the points.
+   */
+  batchNearest(origins: readonly BatchOrigin[], options: { profile: string; categories?: readonly string[]; maxMinutes?: number }): BatchAnswer<P>[] {
+    const p = this.profile(options.profile);
+    const costs = this.costs(p.id);
+    const view = this.points.view(exclusionKey(p), costs);
+    const categories = options.categories ?? [...view.byCategory.keys()];
+    const limitSec = (options.maxMinutes ?? Infinity) * 60;
+    const snaps = origins.map((o) => this.snapper.snap(o.lon, o.lat, costs, this.maxSnapM));
+    const out: BatchAnswer<P>[] = origins.map((o, i) => {
+      const s = snaps[i];
+      return s.ok ? { id: o.id, nearest: {} } : { id: o.id, nearest: null, failure: s };
+    });
+    const { edgeFrom, edgeTo, edgeLengthM } = this.graph;
+    const speed = p.speed_mps;
+    for (const cat of categories) {
+      const pts = view.byCategory.get(cat) ?? [];
+      const indexOf = new Map(pts.map((lp, i) => [lp, i]));
+      const seeds: Seed[] = [];
+      pts.forEach((lp, i) => seeds.push(...seedsOf(this.graph, costs, lp.loc, speed, i)));
+      const s = this.search.start(costs, seeds).runTo(limitSec);
+      snaps.forEach((o, i) => {
+        if (!o.ok) return;
+        const c = costs[o.edge], len = edgeLengthM[o.edge], access = o.snapDistM / speed;
+        let best = Infinity, bestM = 0, bestPoint = -1;
+        const a = edgeFrom[o.edge], b = edgeTo[o.edge];
+        if (s.isSettled(a)) {
+          const t = s.time[a] + o.t * c + access;
+          if (t < best) { best = t; bestM = s.metres[a] + o.t * len + o.snapDistM; bestPoint = s.label[a]; }
+        }
+        if (s.isSettled(b)) {
+          const t = s.time[b] + (1 - o.t) * c + access;
+          if (t < best) { best = t; bestM = s.metres[b] + (1 - o.t) * len + o.snapDistM; bestPoint = s.label[b]; }
+        }
+        for (const lp of view.byEdge.get(o.edge) ?? []) {
+          if (lp.point.category_id !== cat) continue;
+          const t = Math.abs(o.t - lp.loc.t) * c + access + lp.loc.snapDistM / speed;
+          if (t < best) { best = t; bestM = Math.abs(o.t - lp.loc.t) * len + o.snapDistM + lp.loc.snapDistM; bestPoint = indexOf.get(lp)!; }
+        }
+        out[i].nearest![cat] = bestPoint < 0 || best > limitSec ? null : {
+          point: pts[bestPoint].point,
+          walk_s: round1(best),
+          walk_m: Math.round(bestM),
+          walk_min: round1(best / 60),
+          straight_m: Math.round(haversineM(o.lon, o.lat, pts[bestPoint].loc.lon, pts[bestPoint].loc.lat)),
+        };
+      });
+    }
+    return out;
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private startFrom(loc: SnappedLocation, p: WalkingProfile): TravelTimeSearch {
+    const costs = this.costs(p.id);
+    return this.search.start(costs, seedsOf(this.graph, costs, loc, p.speed_mps, 0));
+  }
+
+  /**
+   * Arrival at `b` in the current single-source search from `a`: through either end of b's edge, or
+   * directly along the edge when both lie on the same one. Unsettled ends count as unreached.
+   */
+  private arrival(a: SnappedLocation, b: SnappedLocation, p: WalkingProfile) {
+    const s = this.search, costs = s.edgeCosts, g = this.graph;
+    const c = costs[b.edge], len = g.edgeLengthM[b.edge], access = b.snapDistM / p.speed_mps;
+    let timeSec = Infinity, metres = Infinity, via: 'from' | 'to' | 'direct' = 'direct';
+    const from = g.edgeFrom[b.edge], to = g.edgeTo[b.edge];
+    if (s.isSettled(from)) {
+      const t = s.time[from] + b.t * c + access;
+      if (t < timeSec) { timeSec = t; metres = s.metres[from] + b.t * len + b.snapDistM; via = 'from'; }
+    }
+    if (s.isSettled(to)) {
+      const t = s.time[to] + (1 - b.t) * c + access;
+      if (t < timeSec) { timeSec = t; metres = s.metres[to] + (1 - b.t) * len + b.snapDistM; via = 'to'; }
+    }
+    if (a.edge === b.edge) {
+      const t = (a.snapDistM + b.snapDistM) / p.speed_mps + Math.abs(a.t - b.t) * c;
+      if (t <= timeSec) { timeSec = t; metres = a.snapDistM + b.snapDistM + Math.abs(a.t - b.t) * len; via = 'direct'; }
+    }
+    return { timeSec, metres, via };
+  }
+
+  private answer(a: SnappedLocation, b: SnappedLocation, timeSec: number, metres: number): WalkAnswer {
+    return {
+      walk_s: round1(timeSec),
+      walk_m: Math.round(metres),
+      walk_min: round1(timeSec / 60),
+      straight_m: Math.round(haversineM(a.lon, a.lat, b.lon, b.lat)),
+    };
+  }
+
+  private routeGeometry(a: SnappedLocation, b: SnappedLocation, via: 'from' | 'to' | 'direct'): LineString {
+    const g = this.graph, s = this.search;
+    const coords: Position[] = [[a.lon, a.lat], [a.snapLon, a.snapLat]];
+    if (via !== 'direct') {
+      const nodes: number[] = [];
+      let v = via === 'from' ? g.edgeFrom[b.edge] : g.edgeTo[b.edge];
+      for (;;) {
+        nodes.push(v);
+        const e = s.prevEdge[v];
+        if (e < 0) break;
+        v = g.edgeFrom[e] === v ? g.edgeTo[e] : g.edgeFrom[e];
+      }
+      for (let i = nodes.length - 1; i >= 0; i--) coords.push([g.nodeLon[nodes[i]], g.nodeLat[nodes[i]]]);
+    }
+    coords.push([b.snapLon, b.snapLat], [b.lon, b.lat]);
+    const clean = coords.filter((c, i) => i === 0 || c[0] !== coords[i - 1][0] || c[1] !== coords[i - 1][1]);
+    if (clean.length === 1) clean.push(clean[0]);
+    return { type: 'LineString', coordinates: clean };
+  }
+
+  private nearestFromSearch(
+    loc: SnappedLocation, p: WalkingProfile, options: NearestOptions, alreadySec: number,
+  ): Record<string, NearestPoint<P>[]> {
+    const n = options.perCategory ?? 3;
+    const maxSec = (options.maxMinutes ?? 60) * 60;
+    const view = this.points.view(exclusionKey(p), this.costs(p.id));
+    const categories = options.categories ?? [...view.byCategory.keys()];
+    // Grow the search in steps until every category has n answers or the limit is reached; an
+    // answer is final once its arrival time is within the settled limit.
+    let limit = Math.min(maxSec, Math.max(alreadySec, 300));
+    let found: Record<string, { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct' }[]>;
+    for (;;) {
+      this.search.runTo(limit);
+      found = {};
+      let complete = true;
+      for (const cat of categories) {
+        const hits = [];
+        for (const lp of view.byCategory.get(cat) ?? []) {
+          const arr = this.arrival(loc, lp.loc, p);
+          if (arr.timeSec <= limit) hits.push({ lp, ...arr });
+        }
+        hits.sort((x, y) => x.timeSec - y.timeSec);
+        found[cat] = hits.slice(0, n);
+        if (found[cat].length < Math.min(n, view.byCategory.get(cat)?.length ?? 0)) complete = false;
+      }
+      if (complete || limit >= maxSec) break;
+      limit = Math.min(maxSec, limit * 2);
+    }
+    const out: Record<string, NearestPoint<P>[]> = {};
+    for (const cat of categories) {
+      out[cat] = found[cat].map((h) => ({
+        point: h.lp.point,
+        ...this.answer(loc, h.lp.loc, h.timeSec, h.metres),
+        ...(options.withRoutes ? { route: { type: 'Feature' as const, properties: {}, geometry: this.routeGeometry(loc, h.lp.loc, h.via) } } : {}),
+      }));
+    }
+    return out;
+  }
+}

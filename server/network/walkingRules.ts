@@ -1,0 +1,55 @@
+// Which OSM ways a pedestrian may use, and how ways join into a graph.
+// These rules are the single place where the raw OSM attributes become walking facts;
+// the importer stores their result in `ways.walkable`, and the graph builder reads it.
+
+export interface WayAttributes {
+  highway: string;
+  layer: number;
+  bridge: boolean;
+  tunnel: boolean;
+}
+
+/** Classes a pedestrian can use. Hexi's extract has no motorways and no foot=* tags. */
+export const WALKABLE_HIGHWAYS: ReadonlySet<string> = new Set([
+  'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link',
+  'tertiary', 'tertiary_link', 'unclassified', 'residential', 'living_street', 'service',
+  'pedestrian', 'footway', 'path', 'steps', 'cycleway', 'track',
+]);
+
+/** Roads whose at-grade junctions cost a pedestrian a wait (profiles price this). */
+export const MAJOR_ROADS: ReadonlySet<string> = new Set(['trunk', 'trunk_link', 'primary', 'primary_link']);
+
+/**
+ * A way is walkable if its class is, except elevated or sunken trunk roads: in Tianjin an
+ * elevated trunk (bridge or layer > 0) or a trunk underpass is an expressway without sidewalks.
+ * `oneway` is deliberately ignored: pedestrians walk both ways.
+ */
+export function isWalkable(way: WayAttributes): boolean {
+  if (!WALKABLE_HIGHWAYS.has(way.highway)) return false;
+  const grade = way.bridge || way.tunnel || way.layer !== 0;
+  if ((way.highway === 'trunk' || way.highway === 'trunk_link') && grade) return false;
+  return true;
+}
+
+/**
+ * The level a vertex sits on. Ways meet only at shared vertices; at a shared coordinate,
+ * interior vertices join only vertices of the same level (a bridge does not touch the road it
+ * crosses), while way endpoints join everything there (a footbridge's stairs land on the street).
+ */
+export function wayLevel(way: WayAttributes): string {
+  if (!way.bridge && !way.tunnel && way.layer === 0) return 'ground';
+  return `${way.layer}|${way.bridge ? 'b' : ''}|${way.tunnel ? 't' : ''}`;
+}
+
+/**
+ * Kerb gap (metres). In this extract footbridge stairs and many footways end on the sidewalk, which is
+ * not mapped, so their last vertex lies 3–16 m from the street centreline and the bridge forms an
+ * island that touches nothing. The graph builder therefore joins a dead end of a ground-level island
+ * (a component other than the largest) to the nearest ground-level edge of another component within
+ * this distance, with a short 'connector' edge. Dead ends of the main network are never joined (a
+ * cul-de-sac 10 m from a street is often behind a wall), and nothing above or below ground is joined.
+ */
+export const KERB_GAP_M = 20;
+
+/** Highway class given to the synthetic kerb-gap edges. */
+export const CONNECTOR_HIGHWAY = 'connector';
