@@ -1,0 +1,92 @@
+// Builds the Fastify application: outside concerns (security headers, docs, static files) first,
+// then the domain plugins, each in its own folder under server/. Collaborators (database, catalog,
+// change events) are decorations on the instance, so routes receive them instead of importing singletons.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from './config.ts';
+import { loadCatalog, type Catalog } from './catalog.ts';
+import type { DatabaseHandle } from './db/engine.ts';
+import type { Database } from './db/schema.ts';
+import { CHANGE_CHANNEL, DataEvents } from './events.ts';
+import { installErrorHandlers } from './http/errors.ts';
+import { referenceRoutes } from './divisions/routes.ts';
+import { pointReadRoutes } from './points/routes.ts';
+import { siteReadRoutes } from './sites/routes.ts';
+import { webPages } from './web/plugin.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig;
+    catalog: Catalog;
+    db: Kysely<Database>;
+    database: DatabaseHandle;
+    dataEvents: DataEvents;
+  }
+}
+
+export interface BuildOptions {
+  config: AppConfig;
+  database: DatabaseHandle;
+  logger?: boolean | object;
+}
+
+export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('catalog', loadCatalog());
+  app.decorate('db', database.db);
+  app.decorate('database', database);
+  const events = new DataEvents();
+  app.decorate('dataEvents', events);
+  const stopListening = await database.listen(CHANGE_CHANNEL, (payload) => events.receive(payload));
+  app.addHook('onClose', async () => { await stopListening(); });
+
+  installErrorHandlers(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '15分钟综合服务圈 API',
+        description: 'Walking-time service maps for street offices in Hexi District, Tianjin. Street network © OpenStreetMap contributors, ODbL 1.0.',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  await app.register(referenceRoutes);
+  await app.register(pointReadRoutes);
+  await app.register(siteReadRoutes);
+  await app.register(webPages);
+
+  return app;
+}

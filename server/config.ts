@@ -1,0 +1,61 @@
+// Every setting of the service, read from the environment in this one place.
+// Each one is documented in README.md ("Settings"); defaults work out of the box.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** postgres://… for a real PostGIS server; undefined = embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Directory of the embedded database (PGlite). */
+  dataDir: string;
+  /** Base URL printed in QR codes and links (boards are read from phones, not from this host). */
+  publicBaseUrl: string;
+  /** Maximum distance (m) a point may be moved to reach the walking network. */
+  maxSnapM: number;
+  /** Whether session cookies are marked Secure (browsers accept Secure cookies on http://localhost). */
+  cookieSecure: boolean;
+  logLevel: string;
+  /** Load the sample data set into an empty database. */
+  loadSample: boolean;
+  dataRoot: string;
+}
+
+function intSetting(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`Setting ${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolSetting(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`Setting ${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  const port = intSetting('PORT', 3000, 0, 65535);
+  const host = process.env.HOST || '127.0.0.1';
+  const config: AppConfig = {
+    port,
+    host,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(PROJECT_ROOT, process.env.DATA_DIR || '.data/pglite'),
+    publicBaseUrl: (process.env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    maxSnapM: intSetting('MAX_SNAP_M', 150, 1, 2000),
+    cookieSecure: boolSetting('COOKIE_SECURE', true),
+    logLevel: process.env.LOG_LEVEL || 'info',
+    loadSample: boolSetting('LOAD_SAMPLE', true),
+    dataRoot: path.join(PROJECT_ROOT, 'data'),
+  };
+  return { ...config, ...overrides };
+}

@@ -1,0 +1,55 @@
+// TypeBox schemas for service points: the same schema validates, documents (/docs) and types.
+import { Type, type Static } from 'typebox';
+import { FeatureCollection, Feature } from '../http/geojson.ts';
+
+export const StreetCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit official street code, e.g. 120103003000 (桃园街道)' });
+
+export const PointProperties = Type.Object({
+  id: Type.Integer(),
+  external_id: Type.Union([Type.String(), Type.Null()]),
+  name: Type.String(),
+  category: Type.String(),
+  category_name_zh: Type.String(),
+  category_name_en: Type.String(),
+  color: Type.String(),
+  icon: Type.String(),
+  dimension: Type.String(),
+  subtype: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  opening_hours: Type.Union([Type.String(), Type.Null()]),
+  street_code: Type.Union([Type.String(), Type.Null()]),
+  community_code: Type.Union([Type.String(), Type.Null()]),
+  source: Type.String(),
+  is_sample: Type.Boolean(),
+  sample_label: Type.Optional(Type.String()),
+  status: Type.Union([Type.Literal('active'), Type.Literal('closed')]),
+  version: Type.Integer(),
+  updated_at: Type.String(),
+});
+export type PointProperties = Static<typeof PointProperties>;
+
+export const PointFeature = Feature(PointProperties);
+export const PointCollection = Type.Intersect([
+  FeatureCollection(PointProperties),
+  Type.Object({
+    total: Type.Integer(),
+    contains_sample: Type.Boolean(),
+    sample_notice: Type.Optional(Type.String()),
+    attribution: Type.String(),
+  }),
+]);
+
+export const PointListQuery = Type.Object({
+  category: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'one or more category ids, comma separated' })),
+  street: Type.Optional(StreetCode),
+  bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat (WGS84)' })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('closed'), Type.Literal('all')], { default: 'active' })),
+  sample: Type.Optional(Type.Boolean({ description: 'true: only sample rows; false: only real rows' })),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'text search in name, address and sub-type' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 5000 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000 })),
+}, { additionalProperties: false });
+export type PointListQuery = Static<typeof PointListQuery>;
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });

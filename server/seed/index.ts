@@ -1,0 +1,46 @@
+// First start: migrate, then fill an empty database with the real network, the divisions, the
+// categories and (unless LOAD_SAMPLE=false) the sample set. Later starts only migrate and sync.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Catalog } from '../catalog.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { loadNetwork, readOsmRoads, defaultRoadsFile } from './network.ts';
+import { loadDivisions, syncCategories } from './divisions.ts';
+import { loadSample } from './sample.ts';
+
+export interface SeedReport { migrations: string[]; loadedNetwork: boolean; loadedSample: boolean }
+
+export async function prepareDatabase(
+  db: Kysely<Database>,
+  options: { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void },
+): Promise<SeedReport> {
+  const log = options.log ?? (() => {});
+  const migrations = await migrateToLatest(db);
+  if (migrations.length) log(`applied migrations: ${migrations.join(', ')}`);
+  await syncCategories(db, options.catalog);
+
+  const { count: streetCount } = await db.selectFrom('streets').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  if (Number(streetCount) === 0) {
+    await loadDivisions(db, options.dataRoot, log);
+    log('loaded streets and communities from data/divisions/hexi_divisions.csv');
+  }
+
+  let loadedNetwork = false;
+  const { count: wayCount } = await db.selectFrom('ways').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  if (Number(wayCount) === 0) {
+    const ways = readOsmRoads(defaultRoadsFile(options.dataRoot));
+    await loadNetwork(db, ways);
+    loadedNetwork = true;
+    log(`loaded ${ways.length} ways (${ways.filter((w) => w.walkable).length} walkable) from data/osm/hexi_osm_roads.geojson`);
+  }
+
+  let loadedSample = false;
+  const seeded = await db.selectFrom('app_settings').select('value').where('key', '=', 'sample_loaded').executeTakeFirst();
+  if (options.loadSample && !seeded) {
+    await loadSample(db, options.dataRoot, options.catalog);
+    await db.insertInto('app_settings').values({ key: 'sample_loaded', value: JSON.stringify({ at: new Date().toISOString() }) }).execute();
+    loadedSample = true;
+    log('loaded the SAMPLE data set for 桃园街道 (data/sample/taoyuan-sample.json)');
+  }
+  return { migrations, loadedNetwork, loadedSample };
+}

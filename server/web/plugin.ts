@@ -1,0 +1,16 @@
+// Serves the built browser pages (web/dist, made by `vite build`) from our own origin.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { PROJECT_ROOT } from '../config.ts';
+
+export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
+
+export const webPages: FastifyPluginAsync = async (app) => {
+  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
+    app.log.warn('web/dist is missing: run "npm run build:web" (npm start does this) to serve the pages');
+    return;
+  }
+  await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], maxAge: '1h', immutable: false });
+};

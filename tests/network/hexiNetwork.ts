@@ -1,0 +1,58 @@
+// Shared fixtures for the walking-engine tests: the real Hexi OSM network (built once per worker),
+// the real profiles, and a deterministic random source. Test points are placed at seeded random
+// positions near the real network; they are synthetic, the network is not.
+
+import { fileURLToPath } from 'node:url';
+import { buildWalkingGraph, type WalkingGraph } from '../../server/network/walkingGraph.js';
+import { loadRoadsGeoJson } from '../../server/network/osmWays.js';
+import { loadWalkingProfiles } from '../../server/network/profiles.js';
+import { WalkingEngine } from '../../server/network/walkingEngine.js';
+import type { CategorisedPoint } from '../../server/network/servicePoints.js';
+
+export const ROADS_PATH = fileURLToPath(new URL('../../data/osm/hexi_osm_roads.geojson', import.meta.url));
+
+let graph: WalkingGraph | null = null;
+export function hexiGraph(): WalkingGraph {
+  graph ??= buildWalkingGraph(loadRoadsGeoJson(ROADS_PATH));
+  return graph;
+}
+
+export function hexiEngine<P extends CategorisedPoint = CategorisedPoint>(): WalkingEngine<P> {
+  return new WalkingEngine<P>(hexiGraph(), loadWalkingProfiles());
+}
+
+/** Park–Miller generator: the same sequence on every run, so a failure names a reproducible case. */
+export function seededRandom(seed: number): () => number {
+  let s = seed % 2147483647;
+  if (s <= 0) s += 2147483646;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+}
+
+/** A random node of the largest component. */
+export function randomMainNode(rnd: () => number): number {
+  const g = hexiGraph();
+  for (;;) {
+    const v = Math.floor(rnd() * g.nodeCount);
+    if (g.nodeComponent[v] === 0) return v;
+  }
+}
+
+/** A lon/lat up to `jitterM` metres from a random node of the main component. */
+export function randomPlaceNearNetwork(rnd: () => number, jitterM = 40): [number, number] {
+  const g = hexiGraph();
+  const v = randomMainNode(rnd);
+  const dx = (rnd() * 2 - 1) * jitterM, dy = (rnd() * 2 - 1) * jitterM;
+  return [g.plane.lon(g.nodeX[v] + dx), g.plane.lat(g.nodeY[v] + dy)];
+}
+
+export const CATEGORY_IDS = ['elder_care', 'health', 'education', 'culture', 'sports', 'transport',
+  'convenience', 'shopping', 'government', 'emergency'];
+
+/** `n` synthetic service points spread over the network, categories in turn. */
+export function syntheticPoints(n: number, seed = 7): CategorisedPoint[] {
+  const rnd = seededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const [lon, lat] = randomPlaceNearNetwork(rnd, 60);
+    return { id: i + 1, category_id: CATEGORY_IDS[i % CATEGORY_IDS.length], lon, lat };
+  });
+}

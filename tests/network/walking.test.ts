@@ -1,0 +1,106 @@
+// Walking times and routes on the real Hexi network: never shorter than the straight line,
+// symmetric, consistent with their geometry, and the same whether asked one by one or in a batch.
+import { describe, it, expect } from 'vitest';
+import { haversineM } from '../../server/network/geo.js';
+import { hexiGraph, hexiEngine, seededRandom, randomMainNode, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.js';
+
+const lineLengthM = (coords: number[][]) => {
+  let m = 0;
+  for (let i = 1; i < coords.length; i++) m += haversineM(coords[i - 1][0], coords[i - 1][1], coords[i][0], coords[i][1]);
+  return m;
+};
+
+describe('walking distances', () => {
+  const g = hexiGraph();
+  const engine = hexiEngine();
+
+  it('are never shorter than the straight line between nodes (2,000 random pairs)', () => {
+    const rnd = seededRandom(42);
+    for (let k = 0; k < 40; k++) {
+      const origin = randomMainNode(rnd);
+      const { nodes } = engine.travelTimes([g.nodeLon[origin], g.nodeLat[origin]], 'standard', Infinity);
+      // the metres of the last search stay readable through a second query of the same origin
+      const r = engine.route([g.nodeLon[origin], g.nodeLat[origin]], [g.nodeLon[origin], g.nodeLat[origin]], 'standard')!;
+      expect(r.properties.walk_m).toBe(0);
+      for (let j = 0; j < 50; j++) {
+        const v = nodes[Math.floor(rnd() * nodes.length)];
+        const walk = engine.route([g.nodeLon[origin], g.nodeLat[origin]], [g.nodeLon[v], g.nodeLat[v]], 'standard')!;
+        const straight = haversineM(g.nodeLon[origin], g.nodeLat[origin], g.nodeLon[v], g.nodeLat[v]);
+        if (walk.properties.walk_m + 0.5 < straight) {
+          throw new Error(`nodes ${origin}→${v}: walk ${walk.properties.walk_m} m < straight ${straight.toFixed(1)} m`);
+        }
+      }
+    }
+  });
+
+  it('routes between off-street points: walk ≥ straight, geometry as long as walk_m, same both ways', () => {
+    const rnd = seededRandom(7);
+    for (let k = 0; k < 300; k++) {
+      const a = randomPlaceNearNetwork(rnd), b = randomPlaceNearNetwork(rnd);
+      const ab = engine.route(a, b, 'standard');
+      const ba = engine.route(b, a, 'standard');
+      expect(ab === null).toBe(ba === null);
+      if (!ab || !ba) continue;
+      const pair = `${a} → ${b}`;
+      expect(ab.properties.walk_m, pair).toBeGreaterThanOrEqual(ab.properties.straight_m - 1);
+      expect(Math.abs(lineLengthM(ab.geometry.coordinates) - ab.properties.walk_m), pair).toBeLessThanOrEqual(1);
+      expect(Math.abs(ab.properties.walk_s - ba.properties.walk_s), pair).toBeLessThanOrEqual(0.2);
+      expect(ab.geometry.coordinates[0]).toEqual(a);
+      expect(ab.geometry.coordinates.at(-1)).toEqual(b);
+      expect(Math.abs(ab.properties.walk_min - ab.properties.walk_s / 60)).toBeLessThanOrEqual(0.051);
+    }
+  });
+
+  it('the standard profile walks at the speed in data/profiles.json', () => {
+    const rnd = seededRandom(3);
+    const speed = engine.profile('standard').speed_mps;
+    for (let k = 0; k < 50; k++) {
+      const r = engine.route(randomPlaceNearNetwork(rnd), randomPlaceNearNetwork(rnd), 'standard');
+      if (r) expect(Math.abs(r.properties.walk_s - r.properties.walk_m / speed)).toBeLessThan(1);
+    }
+  });
+});
+
+describe('nearest points and the batch', () => {
+  const engine = hexiEngine();
+  engine.points.setAll(syntheticPoints(600));
+
+  it('lists the nearest points of each category in walking order, within the route they would take', () => {
+    const rnd = seededRandom(99);
+    for (let k = 0; k < 20; k++) {
+      const o = randomPlaceNearNetwork(rnd);
+      const nearest = engine.nearest(o, { profile: 'standard', perCategory: 3, withRoutes: true });
+      expect(Object.keys(nearest).length).toBe(10);
+      for (const list of Object.values(nearest)) {
+        for (let i = 1; i < list.length; i++) expect(list[i].walk_s).toBeGreaterThanOrEqual(list[i - 1].walk_s);
+        for (const n of list) {
+          const direct = engine.route(o, [n.point.lon, n.point.lat], 'standard')!;
+          expect(Math.abs(direct.properties.walk_s - n.walk_s)).toBeLessThanOrEqual(0.2);
+          expect(n.walk_m).toBeGreaterThanOrEqual(n.straight_m - 1);
+          expect(Math.abs(lineLengthM(n.route!.geometry.coordinates) - n.walk_m)).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+  });
+
+  it('one multi-source pass per category gives the same answer as asking from each origin', () => {
+    const rnd = seededRandom(123);
+    const origins = Array.from({ length: 60 }, (_, i) => {
+      const [lon, lat] = randomPlaceNearNetwork(rnd);
+      return { id: i, lon, lat };
+    });
+    for (const profile of ['standard', 'elderly', 'step_free']) {
+      const batch = engine.batchNearest(origins, { profile });
+      for (const answer of batch) {
+        if (!answer.nearest) continue;
+        const o = origins[answer.id as number];
+        const single = engine.nearest([o.lon, o.lat], { profile, perCategory: 1, maxMinutes: 600 });
+        for (const [cat, best] of Object.entries(answer.nearest)) {
+          const expected = single[cat][0];
+          expect(best === null, `${profile} origin ${o.id} ${cat}`).toBe(expected === undefined);
+          if (best && expected) expect(Math.abs(best.walk_s - expected.walk_s), `${profile} origin ${o.id} ${cat}`).toBeLessThanOrEqual(0.2);
+        }
+      }
+    }
+  });
+});
