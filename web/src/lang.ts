@@ -1,0 +1,32 @@
+// The page language: Chinese by default, English by a switch. Each area of the UI keeps its strings in
+// one message module per language (e.g. web/src/resident/messages.ts exporting { zh, en }); `translator`
+// turns such a module into a typed t() function.
+export type Lang = 'zh' | 'en';
+
+const STORAGE_KEY = 'hexi.lang';
+
+export function currentLang(): Lang {
+  const fromUrl = new URLSearchParams(location.search).get('lang');
+  if (fromUrl === 'en' || fromUrl === 'zh') return fromUrl;
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (stored === 'en' || stored === 'zh') return stored;
+  } catch { /* storage may be blocked in some in-app browsers */ }
+  return 'zh';
+}
+
+export function setLang(lang: Lang): void {
+  try { localStorage.setItem(STORAGE_KEY, lang); } catch { /* ignore */ }
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+/** Messages: a record of strings or functions producing strings. English must cover every Chinese key. */
+export type Messages = Record<string, string | ((...args: any[]) => string)>;
+
+export function translator<M extends Messages>(modules: { zh: M; en: { [K in keyof M]: M[K] } }, lang: Lang = currentLang()) {
+  const table = modules[lang];
+  return <K extends keyof M>(key: K, ...args: M[K] extends (...a: infer A) => string ? A : []): string => {
+    const entry = table[key] ?? modules.zh[key];
+    return typeof entry === 'function' ? (entry as (...a: unknown[]) => string)(...args) : String(entry);
+  };
+}
