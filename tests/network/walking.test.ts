@@ -19,7 +19,6 @@ describe('walking distances', () => {
     for (let k = 0; k < 40; k++) {
       const origin = randomMainNode(rnd);
       const { nodes } = engine.travelTimes([g.nodeLon[origin], g.nodeLat[origin]], 'standard', Infinity);
-      // the metres of the last search stay readable through a second query of the same origin
       const r = engine.route([g.nodeLon[origin], g.nodeLat[origin]], [g.nodeLon[origin], g.nodeLat[origin]], 'standard')!;
       expect(r.properties.walk_m).toBe(0);
       for (let j = 0; j < 50; j++) {
