@@ -128,17 +128,37 @@ export function ringsFromSearch(
     }
   }
 
-  const generator = contours().size([nx, ny]);
-  const values = field as unknown as number[]; // d3-contour only indexes the array
-  const polygons = sorted.map((m) => generator.contour(values, -m * 60));
-  const toLonLat = (p: number[]): Position => [
-    Math.round(plane.lon((gx0 + p[0]) * cell) * 1e7) / 1e7,
-    Math.round(plane.lat((gy0 + p[1]) * cell) * 1e7) / 1e7,
-  ];
-  const features: RingFeature[] = polygons.map((mp, i) => ({
-    type: 'Feature',
-    properties: { minutes: sorted[i] },
-    geometry: { type: 'MultiPolygon', coordinates: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
-  }));
+  // Contour each minute on the smallest window holding its cells plus a one-cell border of
+  // unreached ones: identical polygons, far fewer cells for the inner rings.
+  const features: RingFeature[] = sorted.map((m) => {
+    const level = -m * 60;
+    let i0 = nx, i1 = -1, j0 = ny, j1 = -1;
+    for (let j = 0; j < ny; j++) {
+      const row = j * nx;
+      for (let i = 0; i < nx; i++) {
+        if (field[row + i] >= level) {
+          if (i < i0) i0 = i; if (i > i1) i1 = i;
+          if (j < j0) j0 = j; if (j > j1) j1 = j;
+        }
+      }
+    }
+    if (i1 < 0) return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates: [] } };
+    i0 = Math.max(0, i0 - 1); j0 = Math.max(0, j0 - 1); i1 = Math.min(nx - 1, i1 + 1); j1 = Math.min(ny - 1, j1 + 1);
+    const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
+    const window = new Float64Array(wx * wy);
+    for (let j = 0; j < wy; j++) window.set(field.subarray((j0 + j) * nx + i0, (j0 + j) * nx + i0 + wx), j * wx);
+    // d3-contour only indexes the array, so a typed array serves.
+    const mp = contours().size([wx, wy]).contour(window as unknown as number[], level);
+    const ox0 = gx0 + i0, oy0 = gy0 + j0;
+    const toLonLat = (p: number[]): Position => [
+      Math.round(plane.lon((ox0 + p[0]) * cell) * 1e7) / 1e7,
+      Math.round(plane.lat((oy0 + p[1]) * cell) * 1e7) / 1e7,
+    ];
+    return {
+      type: 'Feature',
+      properties: { minutes: m },
+      geometry: { type: 'MultiPolygon', coordinates: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
+    };
+  });
   return { type: 'FeatureCollection', features };
 }
