@@ -2,7 +2,13 @@
 // what Kysely records in its migration table, so never rename one that has shipped.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
+import * as m0002 from './0002_auth.ts';
+import * as m0004 from './0004_coverage.ts';
+import * as m0005 from './0005_desks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_auth': m0002,
+  '0004_coverage': m0004,
+  '0005_desks': m0005,
 };

@@ -17,6 +17,8 @@ import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
 import { webPages } from './web/plugin.ts';
+import { auth } from './auth/plugin.ts';
+import { authRoutes } from './auth/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +85,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  await app.register(auth);
+  await app.register(authRoutes);
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);

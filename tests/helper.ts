@@ -70,3 +70,35 @@ export async function buildTestApp(overrides: Partial<AppConfig> = {}, engine: '
     },
   };
 }
+
+export interface LoggedIn {
+  user: { id: number; username: string; role: string; street_code: string | null };
+  cookie: string;
+  csrf: string;
+  /** app.inject with the session cookie and the CSRF header. */
+  inject(opts: import('fastify').InjectOptions | string): ReturnType<FastifyInstance['inject']>;
+}
+
+let userCounter = 0;
+
+/** Creates a staff account with a random password on the test database and signs it in through the API. */
+export async function loginAs(app: FastifyInstance, role: 'admin' | 'editor' | 'viewer', street?: string): Promise<LoggedIn> {
+  const { createStaffUser } = await import('../server/auth/users.ts');
+  const { generatePassword } = await import('../server/auth/passwords.ts');
+  const password = generatePassword();
+  userCounter += 1;
+  const username = `t_${role}_${process.pid}_${userCounter}`;
+  await createStaffUser(app.db, { username, password, role, street_code: street ?? (role === 'editor' ? '120103003000' : null) });
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie : [setCookie ?? '']).map((c) => c.split(';')[0]).join('; ');
+  const { user, csrf_token: csrf } = res.json();
+  return {
+    user, cookie, csrf,
+    inject(opts) {
+      const o = typeof opts === 'string' ? { url: opts } : opts;
+      return app.inject({ ...o, headers: { ...(o.headers ?? {}), cookie, 'x-csrf-token': csrf } });
+    },
+  };
+}

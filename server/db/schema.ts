@@ -86,6 +86,19 @@ export interface StaffUsersTable {
   phone: string | null;
   active: Generated<boolean>;
   created_at: Timestamp;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  last_login_at: Date | null;
+}
+export interface StaffSessionsTable {
+  id_hash: string;
+  staff_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Date | string;
+  ip: string | null;
+  user_agent: string | null;
 }
 export interface AuditLogTable {
   id: Generated<number>;
@@ -98,6 +111,21 @@ export interface AuditLogTable {
   street_code: string | null;
   before: Json | null;
   after: Json | null;
+}
+export interface CoverageTargetOverridesTable {
+  street_code: string;
+  category_id: string;
+  profile_id: string;
+  minutes: number;
+  updated_by: number | null;
+  updated_at: Timestamp;
+}
+export interface CoverageIncompleteCategoriesTable {
+  street_code: string;
+  category_id: string;
+  note: string | null;
+  marked_by: number | null;
+  marked_at: Timestamp;
 }
 
 export interface Database {
@@ -112,5 +140,103 @@ export interface Database {
   board_sites: BoardSitesTable;
   service_points: ServicePointsTable;
   staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
+  coverage_target_overrides: CoverageTargetOverridesTable;
+  coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
+  desk_services: DeskServicesTable;
+  desk_request_topics: DeskRequestTopicsTable;
+  desk_plans: DeskPlansTable;
+  desk_visits: DeskVisitsTable;
+  desk_requests: DeskRequestsTable;
+  desk_request_notes: DeskRequestNotesTable;
+}
+
+// Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
+// read through to_char; visit times are instants (timestamptz).
+export interface DeskServicesTable {
+  id: string; name_zh: string; name_en: string; fills_category: string | null; sort_order: Generated<number>; active: Generated<boolean>;
+}
+export interface DeskRequestTopicsTable {
+  id: string; name_zh: string; name_en: string; sort_order: Generated<number>; active: Generated<boolean>;
+}
+export type DeskPlaceKind = 'site' | 'gate' | 'point';
+interface DeskPlaceColumns {
+  place_kind: DeskPlaceKind;
+  site_id: number | null;
+  gate_id: number | null;
+  compound_id: number | null;
+  place_name: string;
+  geom: unknown;
+  services: Json;
+  partners: Json;
+  contact_phone: string | null;
+  note: string | null;
+}
+export interface DeskPlansTable extends DeskPlaceColumns {
+  id: Generated<number>;
+  street_code: string;
+  title: string;
+  rrule: string;
+  start_date: ColumnType<unknown, string, string>;
+  until_date: ColumnType<unknown, string | null, string | null>;
+  start_time: string;
+  end_time: string;
+  materialized_until: ColumnType<unknown, string | null, string | null>;
+  is_sample: Generated<boolean>;
+  status: Generated<RecordStatus>;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface DeskVisitsTable extends DeskPlaceColumns {
+  id: Generated<number>;
+  street_code: string;
+  origin: 'manual' | 'plan' | 'rotation';
+  plan_id: number | null;
+  occurrence_date: ColumnType<unknown, string | null, string | null>;
+  status: Generated<'scheduled' | 'cancelled'>;
+  cancel_reason: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  detached: Generated<boolean>;
+  is_sample: Generated<boolean>;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type DeskRequestStatus = 'closed' | 'registered' | 'assigned' | 'in_progress';
+export interface DeskRequestsTable {
+  id: Generated<number>;
+  visit_id: number;
+  street_code: string;
+  topic_id: string;
+  description: string;
+  compound_id: number | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  resolved_on_site: boolean;
+  status: DeskRequestStatus;
+  assignee: string | null;
+  resolution_note: string | null;
+  received_at: Timestamp;
+  assigned_at: Date | string | null;
+  started_at: Date | string | null;
+  closed_at: Date | string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface DeskRequestNotesTable {
+  id: Generated<number>;
+  request_id: number;
+  at: Timestamp;
+  staff_id: number | null;
+  username: string | null;
+  status_from: string | null;
+  status_to: string | null;
+  note: string;
 }

@@ -1,0 +1,121 @@
+// Staff authentication: database-backed sessions (any instance can answer), argon2 passwords,
+// HttpOnly + Secure + SameSite=Lax cookies, a CSRF token per session required on every state-changing
+// request, login rate limiting per address and lockout per account. Decorates the app with
+// `requireStaff(roles?)`, `identifyStaff`, `assertStreetAccess(request, street)`; sets `request.staff`.
+import crypto from 'node:crypto';
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { sql } from 'kysely';
+import { HttpError } from '../http/errors.ts';
+import type { StaffIdentity, StaffRole } from './users.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** preHandler: 401 without a valid session, 403 for other roles or a missing/wrong CSRF token on writes. */
+    requireStaff(roles?: StaffRole[]): preHandlerAsyncHookHandler;
+    /** preHandler: sets request.staff when a valid session cookie is present; never fails. */
+    identifyStaff: preHandlerAsyncHookHandler;
+    /** Throws 403 unless the staff member may write to this street (admin: any; editor: own street). */
+    assertStreetAccess(request: FastifyRequest, streetCode: string | null | undefined): void;
+  }
+  interface FastifyRequest {
+    staff: StaffIdentity | null;
+    sessionCsrf: string | null;
+  }
+}
+
+export const SESSION_COOKIE = 'hexi_sid';
+export const CSRF_HEADER = 'x-csrf-token';
+const IDLE_MS = 12 * 3600_000;
+const ABSOLUTE_MS = 7 * 24 * 3600_000;
+const LOCK_AFTER_FAILURES = 5;
+const LOCK_MS = 15 * 60_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+const tokensEqual = (a: string, b: string) => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export const unauthorized = () => new HttpError(401, 'Sign in required', undefined, '请先登录');
+export const forbidden = (why: string, whyZh: string) => new HttpError(403, why, undefined, whyZh);
+
+async function authPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  app.decorateRequest('staff', null);
+  app.decorateRequest('sessionCsrf', null);
+
+  async function loadSession(request: FastifyRequest): Promise<void> {
+    if (request.staff) return;
+    const sid = request.cookies[SESSION_COOKIE];
+    if (!sid || sid.length > 200) return;
+    const row = await app.db.selectFrom('staff_sessions as s')
+      .innerJoin('staff_users as u', 'u.id', 's.staff_id')
+      .select(['u.id', 'u.username', 'u.role', 'u.street_code', 'u.display_name', 's.csrf_token', 's.last_seen_at', 's.id_hash'])
+      .where('s.id_hash', '=', sha256(sid))
+      .where('u.active', '=', true)
+      .where('s.expires_at', '>', sql<Date>`now()`)
+      .where('s.last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${IDLE_MS / 1000})`)
+      .executeTakeFirst();
+    if (!row) return;
+    request.staff = { id: row.id, username: row.username, role: row.role, street_code: row.street_code, display_name: row.display_name };
+    request.sessionCsrf = row.csrf_token;
+    if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
+      await app.db.updateTable('staff_sessions').set({ last_seen_at: sql`now()` }).where('id_hash', '=', row.id_hash).execute();
+    }
+  }
+
+  app.decorate('identifyStaff', async (request: FastifyRequest) => { await loadSession(request); });
+
+  app.decorate('requireStaff', (roles?: StaffRole[]) => async (request: FastifyRequest) => {
+    await loadSession(request);
+    if (!request.staff) throw unauthorized();
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !request.sessionCsrf || !tokensEqual(sent, request.sessionCsrf)) {
+        throw forbidden('CSRF token missing or invalid: send the X-CSRF-Token header from /api/auth/me', 'CSRF 校验失败，请刷新页面后重试');
+      }
+    }
+    if (roles && !roles.includes(request.staff.role)) {
+      throw forbidden(`This needs the role ${roles.join(' or ')}; you are ${request.staff.role}`, '您的角色无权进行此操作');
+    }
+  });
+
+  app.decorate('assertStreetAccess', (request: FastifyRequest, streetCode: string | null | undefined) => {
+    const staff = request.staff;
+    if (!staff) throw unauthorized();
+    if (staff.role === 'admin') return;
+    if (staff.role === 'editor' && streetCode && staff.street_code === streetCode) return;
+    if (staff.role === 'viewer') throw forbidden('Viewers have read-only access', '查看员只有只读权限');
+    throw forbidden(`This record belongs to street ${streetCode ?? '(none)'}; you edit street ${staff.street_code}`, '只能编辑本街道的数据');
+  });
+}
+
+export const auth = fp(authPlugin, { name: 'auth' });
+
+/** Starts a new session (a fresh id every login: no session fixation) and sets the cookie. */
+export async function startSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, staffId: number) {
+  const sid = crypto.randomBytes(32).toString('base64url');
+  const csrf = crypto.randomBytes(24).toString('base64url');
+  const old = request.cookies[SESSION_COOKIE];
+  if (old) await app.db.deleteFrom('staff_sessions').where('id_hash', '=', sha256(old)).execute();
+  await app.db.insertInto('staff_sessions').values({
+    id_hash: sha256(sid), staff_id: staffId, csrf_token: csrf,
+    expires_at: new Date(Date.now() + ABSOLUTE_MS), ip: request.ip,
+    user_agent: (request.headers['user-agent'] ?? '').slice(0, 300),
+  }).execute();
+  await app.db.deleteFrom('staff_sessions').where('expires_at', '<', sql<Date>`now()`).execute();
+  reply.setCookie(SESSION_COOKIE, sid, {
+    path: '/', httpOnly: true, secure: app.config.cookieSecure, sameSite: 'lax', maxAge: ABSOLUTE_MS / 1000,
+  });
+  return csrf;
+}
+
+export async function endSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const sid = request.cookies[SESSION_COOKIE];
+  if (sid) await app.db.deleteFrom('staff_sessions').where('id_hash', '=', sha256(sid)).execute();
+  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, secure: app.config.cookieSecure, sameSite: 'lax' });
+}
+
+export const LOCKOUT = { afterFailures: LOCK_AFTER_FAILURES, lockMs: LOCK_MS };
