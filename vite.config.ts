@@ -10,6 +10,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: path.resolve('web/index.html'),
+        admin: path.resolve('web/admin.html'),
       },
     },
   },

@@ -13,4 +13,6 @@ export const webPages: FastifyPluginAsync = async (app) => {
     return;
   }
   await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], maxAge: '1h', immutable: false });
+  // The staff pages (issue 5): one HTML entry; the tabs route inside it with #hash.
+  app.get('/admin', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-store').sendFile('admin.html'));
 };

@@ -1,0 +1,46 @@
+// Strings of the admin shell (sign-in, header, tab bar) and of the editing tabs, Chinese first.
+const zh = {
+  title: '15分钟综合服务圈 · 街道管理',
+  signIn: '登录',
+  signInTitle: '工作人员登录',
+  username: '用户名',
+  password: '密码',
+  signingIn: '正在登录…',
+  signOut: '退出登录',
+  language: 'English',
+  roleAdmin: '区级管理员',
+  roleEditor: '街道编辑',
+  roleViewer: '查看员',
+  allStreets: '全区',
+  loading: '加载中…',
+  loadFailed: '加载失败',
+  tabFailed: (name: string) => `“${name}”页面加载失败`,
+  noTabs: '没有可用的页面',
+  residentMap: '居民地图',
+  sampleNote: '标有“示例”的数据为演示用示例数据，并非真实信息。',
+  attribution: '路网 © OpenStreetMap contributors, ODbL 1.0',
+};
+
+const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
+  title: '15-minute service circle · street office admin',
+  signIn: 'Sign in',
+  signInTitle: 'Staff sign-in',
+  username: 'Username',
+  password: 'Password',
+  signingIn: 'Signing in…',
+  signOut: 'Sign out',
+  language: '中文',
+  roleAdmin: 'District admin',
+  roleEditor: 'Street editor',
+  roleViewer: 'Viewer',
+  allStreets: 'Whole district',
+  loading: 'Loading…',
+  loadFailed: 'Could not load',
+  tabFailed: (name: string) => `The "${name}" page could not be loaded`,
+  noTabs: 'No pages available',
+  residentMap: 'Resident map',
+  sampleNote: 'Rows marked “示例 / sample” are invented demonstration data, not real places.',
+  attribution: 'Street network © OpenStreetMap contributors, ODbL 1.0',
+};
+
+export const shellMessages = { zh, en };

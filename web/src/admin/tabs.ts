@@ -1,0 +1,7 @@
+// The tab registry of /admin. To add a tab: write web/src/admin/tabs/<name>.ts exporting
+// `mount(container, ctx)` (see context.ts) and add one line here. Tabs load lazily, in this order.
+import type { AdminTab } from './context.ts';
+
+export const ADMIN_TABS: AdminTab[] = [
+  { id: 'points', title: { zh: '服务点', en: 'Service points' }, load: () => import('./tabs/points.ts') },
+];
