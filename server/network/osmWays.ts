@@ -3,8 +3,8 @@
 // running service reads the same ways from the database instead.
 
 import { readFileSync } from 'node:fs';
-import type { WalkingWayInput } from './walkingGraph.js';
-import type { LonLat } from './geo.js';
+import type { WalkingWayInput } from './walkingGraph.ts';
+import type { LonLat } from './geo.ts';
 
 interface RoadFeature {
   properties: { highway: string; name?: string | null; layer?: number | string | null; bridge?: string; tunnel?: string };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION,
-} from './walkingGraph.js';
+} from './walkingGraph.ts';
 
 export interface WalkingProfile {
   id: string;

@@ -4,9 +4,9 @@
 
 import { contours } from 'd3-contour';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
-import type { WalkingGraph } from './walkingGraph.js';
-import type { SnappedLocation } from './snapping.js';
-import type { TravelTimeSearch } from './travelTimes.js';
+import type { WalkingGraph } from './walkingGraph.ts';
+import type { SnappedLocation } from './snapping.ts';
+import type { TravelTimeSearch } from './travelTimes.ts';
 
 export interface RingOptions {
   /** Grid cell size in metres (10–20 m is sensible). */

@@ -2,7 +2,7 @@
 // per set of usable edges and grouped by category and by edge, ready for searches. A point that is
 // added, moved or removed costs one snap; the grouping is rebuilt lazily on the next question.
 
-import type { EdgeSnapper, SnapResult, SnappedLocation, SnapFailure } from './snapping.js';
+import type { EdgeSnapper, SnapResult, SnappedLocation, SnapFailure } from './snapping.ts';
 
 /** What the index needs of a point; anything else rides along untouched. */
 export interface CategorisedPoint {

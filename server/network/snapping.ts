@@ -3,8 +3,8 @@
 // A point that cannot be attached gets a failure report saying how far the network is.
 
 import Flatbush from 'flatbush';
-import { haversineM, projectOnSegment } from './geo.js';
-import type { WalkingGraph } from './walkingGraph.js';
+import { haversineM, projectOnSegment } from './geo.ts';
+import type { WalkingGraph } from './walkingGraph.ts';
 
 /** Default maximum snapping distance in metres. */
 export const DEFAULT_MAX_SNAP_M = 150;

@@ -3,8 +3,8 @@
 // graph through both ends of their edge; each node remembers which seed reached it first (its label).
 
 import FlatQueue from 'flatqueue';
-import type { WalkingGraph } from './walkingGraph.js';
-import type { SnappedLocation } from './snapping.js';
+import type { WalkingGraph } from './walkingGraph.ts';
+import type { SnappedLocation } from './snapping.ts';
 
 /** A starting point of a search: a node, the time and metres already spent, and a label. */
 export interface Seed {

@@ -3,13 +3,13 @@
 // routes, rings, and many origins at once. Pure: no database, no HTTP; the fastify plugin wraps it.
 
 import type { Feature, LineString, Position } from 'geojson';
-import { haversineM, type LonLat } from './geo.js';
-import type { WalkingGraph } from './walkingGraph.js';
-import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.js';
-import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.js';
-import { TravelTimeSearch, seedsOf, type Seed } from './travelTimes.js';
-import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.js';
-import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.js';
+import { haversineM, type LonLat } from './geo.ts';
+import type { WalkingGraph } from './walkingGraph.ts';
+import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
+import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';
+import { TravelTimeSearch, seedsOf, type Seed } from './travelTimes.ts';
+import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.ts';
+import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.ts';
 
 /** Thrown when an origin or destination cannot be attached to the network. */
 export class OutsideNetworkError extends Error {

@@ -3,8 +3,8 @@
 // compact typed arrays in CSR form so that searches touch no objects. Pure: ways in, arrays out.
 
 import Flatbush from 'flatbush';
-import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.js';
-import { haversineM, LocalPlane, projectOnSegment, type LonLat } from './geo.js';
+import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
+import { haversineM, LocalPlane, projectOnSegment, type LonLat } from './geo.ts';
 
 /** One way as the caller supplies it (MultiLineStrings already split into parts). */
 export interface WalkingWayInput {

@@ -1,8 +1,8 @@
 // The walking graph built from the real Hexi network: connectivity, the joining rules, the kerb gap.
 import { describe, it, expect } from 'vitest';
-import { buildWalkingGraph, EDGE_STEPS, type WalkingWayInput } from '../../server/network/walkingGraph.js';
-import { loadRoadsGeoJson } from '../../server/network/osmWays.js';
-import { hexiGraph, ROADS_PATH } from './hexiNetwork.js';
+import { buildWalkingGraph, EDGE_STEPS, type WalkingWayInput } from '../../server/network/walkingGraph.ts';
+import { loadRoadsGeoJson } from '../../server/network/osmWays.ts';
+import { hexiGraph, ROADS_PATH } from './hexiNetwork.ts';
 
 const way = (id: number, coordinates: [number, number][], extra: Partial<WalkingWayInput> = {}): WalkingWayInput => ({
   id, highway: 'residential', name: null, layer: 0, bridge: false, tunnel: false, coordinates, ...extra,

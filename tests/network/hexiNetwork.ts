@@ -3,11 +3,11 @@
 // positions near the real network; they are synthetic, the network is not.
 
 import { fileURLToPath } from 'node:url';
-import { buildWalkingGraph, type WalkingGraph } from '../../server/network/walkingGraph.js';
-import { loadRoadsGeoJson } from '../../server/network/osmWays.js';
-import { loadWalkingProfiles } from '../../server/network/profiles.js';
-import { WalkingEngine } from '../../server/network/walkingEngine.js';
-import type { CategorisedPoint } from '../../server/network/servicePoints.js';
+import { buildWalkingGraph, type WalkingGraph } from '../../server/network/walkingGraph.ts';
+import { loadRoadsGeoJson } from '../../server/network/osmWays.ts';
+import { loadWalkingProfiles } from '../../server/network/profiles.ts';
+import { WalkingEngine } from '../../server/network/walkingEngine.ts';
+import type { CategorisedPoint } from '../../server/network/servicePoints.ts';
 
 export const ROADS_PATH = fileURLToPath(new URL('../../data/osm/hexi_osm_roads.geojson', import.meta.url));
 

@@ -1,8 +1,8 @@
 // Walking profiles on the real network: the elderly are slower everywhere, step-free walkers never
 // take stairs and must go round where the short way is a footbridge with steps.
 import { describe, it, expect } from 'vitest';
-import { EDGE_STEPS } from '../../server/network/walkingGraph.js';
-import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork } from './hexiNetwork.js';
+import { EDGE_STEPS } from '../../server/network/walkingGraph.ts';
+import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork } from './hexiNetwork.ts';
 
 const g = hexiGraph();
 const engine = hexiEngine();

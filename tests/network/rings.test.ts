@@ -3,10 +3,10 @@
 import { describe, it, expect } from 'vitest';
 import Flatbush from 'flatbush';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { haversineM } from '../../server/network/geo.js';
-import { TravelTimeSearch, seedsOf } from '../../server/network/travelTimes.js';
-import type { RingCollection } from '../../server/network/rings.js';
-import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork } from './hexiNetwork.js';
+import { haversineM } from '../../server/network/geo.ts';
+import { TravelTimeSearch, seedsOf } from '../../server/network/travelTimes.ts';
+import type { RingCollection } from '../../server/network/rings.ts';
+import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork } from './hexiNetwork.ts';
 
 const g = hexiGraph();
 const engine = hexiEngine();

@@ -1,10 +1,10 @@
 // Snapping and the point index on the real network: exact positions on edges, refusal far from the
 // network, step-free points never on stairs, and points that change are answered at once.
 import { describe, it, expect } from 'vitest';
-import { haversineM } from '../../server/network/geo.js';
-import { EDGE_STEPS } from '../../server/network/walkingGraph.js';
-import { OutsideNetworkError } from '../../server/network/walkingEngine.js';
-import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.js';
+import { haversineM } from '../../server/network/geo.ts';
+import { EDGE_STEPS } from '../../server/network/walkingGraph.ts';
+import { OutsideNetworkError } from '../../server/network/walkingEngine.ts';
+import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.ts';
 
 const g = hexiGraph();
 

@@ -1,8 +1,8 @@
 // Walking times and routes on the real Hexi network: never shorter than the straight line,
 // symmetric, consistent with their geometry, and the same whether asked one by one or in a batch.
 import { describe, it, expect } from 'vitest';
-import { haversineM } from '../../server/network/geo.js';
-import { hexiGraph, hexiEngine, seededRandom, randomMainNode, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.js';
+import { haversineM } from '../../server/network/geo.ts';
+import { hexiGraph, hexiEngine, seededRandom, randomMainNode, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.ts';
 
 const lineLengthM = (coords: number[][]) => {
   let m = 0;
