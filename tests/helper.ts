@@ -76,7 +76,7 @@ export interface LoggedIn {
   cookie: string;
   csrf: string;
   /** app.inject with the session cookie and the CSRF header. */
-  inject(opts: import('fastify').InjectOptions | string): ReturnType<FastifyInstance['inject']>;
+  inject(opts: import('fastify').InjectOptions | string): Promise<import('light-my-request').Response>;
 }
 
 let userCounter = 0;
