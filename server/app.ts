@@ -18,6 +18,7 @@ import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
 import { webPages } from './web/plugin.ts';
 import { auth } from './auth/plugin.ts';
+import { resiliencePlugin } from './http/resilience.ts';
 import { authRoutes } from './auth/routes.ts';
 
 declare module 'fastify' {
@@ -55,6 +56,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => { await stopListening(); });
 
   installErrorHandlers(app);
+  await app.register(resiliencePlugin);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
