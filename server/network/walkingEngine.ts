@@ -140,15 +140,15 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   }
 
   /**
-   * Walking seconds from an origin to every node reachable within `limitSec`.
-   * Returns node ids and times (parallel arrays, increasing time).
+   * Walking seconds (and metres of that walk) from an origin to every node reachable within
+   * `limitSec`. Parallel arrays in order of increasing time.
    */
-  travelTimes(origin: Place, profileId: string, limitSec: number): { nodes: Int32Array; timesSec: Float64Array } {
+  travelTimes(origin: Place, profileId: string, limitSec: number): { nodes: Int32Array; timesSec: Float64Array; metres: Float64Array } {
     const p = this.profile(profileId);
     const loc = this.locate(origin, profileId, 'origin');
     const s = this.startFrom(loc, p).runTo(limitSec);
     const nodes = s.settledOrder.slice(0, s.settledCount);
-    return { nodes, timesSec: Float64Array.from(nodes, (v) => s.time[v]) };
+    return { nodes, timesSec: Float64Array.from(nodes, (v) => s.time[v]), metres: Float64Array.from(nodes, (v) => s.metres[v]) };
   }
 
   /** Rings for the given minutes: (Multi)Polygons from one travel-time field, nested by construction. */
