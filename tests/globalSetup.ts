@@ -32,6 +32,8 @@ export default async function setup(project: TestProject): Promise<void> {
     const templateName = `hexi_test_template_${hash}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
+    // Concurrent runs against one server wait for each other instead of seeding the same template twice.
+    await admin.query('select pg_advisory_lock(hashtext($1))', [templateName]);
     const exists = await admin.query('select 1 from pg_database where datname = $1', [templateName]);
     if (exists.rowCount === 0) {
       await admin.query(`create database ${templateName}`);
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject): Promise<void> {
       await prepareDatabase(handle.db, { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
       await handle.close();
     }
+    await admin.query('select pg_advisory_unlock(hashtext($1))', [templateName]);
     await admin.end();
     project.provide('template', { engine: 'postgres', name: templateName, databaseUrl });
     return;
@@ -50,12 +53,22 @@ export default async function setup(project: TestProject): Promise<void> {
 
 async function prepareEmbeddedTemplate(hash: string): Promise<string> {
   const templateDir = path.join(PROJECT_ROOT, '.cache', 'test-db', hash);
-  if (!fs.existsSync(path.join(templateDir, 'READY'))) {
-    fs.rmSync(templateDir, { recursive: true, force: true });
-    const handle = await openDatabase({ dataDir: templateDir });
-    await prepareDatabase(handle.db, { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
-    await handle.close();
-    fs.writeFileSync(path.join(templateDir, 'READY'), new Date().toISOString());
+  if (fs.existsSync(path.join(templateDir, 'READY'))) return templateDir;
+  // Built aside and renamed into place, so that concurrent test runs never see a half-made template.
+  const buildDir = `${templateDir}.build-${process.pid}`;
+  fs.rmSync(buildDir, { recursive: true, force: true });
+  const handle = await openDatabase({ dataDir: buildDir });
+  await prepareDatabase(handle.db, { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
+  await handle.close();
+  fs.writeFileSync(path.join(buildDir, 'READY'), new Date().toISOString());
+  try {
+    fs.renameSync(buildDir, templateDir);
+  } catch {
+    fs.rmSync(buildDir, { recursive: true, force: true }); // another run finished first
+    if (!fs.existsSync(path.join(templateDir, 'READY'))) {
+      fs.rmSync(templateDir, { recursive: true, force: true });
+      return prepareEmbeddedTemplate(hash);
+    }
   }
   return templateDir;
 }

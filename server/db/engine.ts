@@ -153,7 +153,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     await pglite.query('select 1');
   } catch (err) {
     unlock();
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = err instanceof Error ? err.message : (() => { try { return JSON.stringify(err); } catch { return String(err); } })();
     throw new DatabaseStartupError(
       `The embedded database at ${dataDir} cannot be opened (${reason}); it may be corrupted: restore a backup or run "npm run db:reset"`,
     );

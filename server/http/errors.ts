@@ -1,6 +1,7 @@
 // One error shape for the whole API: { statusCode, error, message, message_zh, field? }.
 // A 4xx names the field and the reason; a 5xx never leaks internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDatabaseUnavailable, RETRY_AFTER_S } from './resilience.ts';
 
 /** An error a route throws on purpose, with a status and (optionally) the field at fault. */
 export class HttpError extends Error {
@@ -64,6 +65,15 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const { field, message, messageZh } = describeValidation(error);
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message, message_zh: messageZh, field });
     }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send({
+        statusCode: 503, error: 'Service Unavailable',
+        message: 'The database is unavailable; the service will recover by itself. Try again shortly.',
+        message_zh: '数据库暂时不可用，服务会自动恢复，请稍后再试',
+      });
+    }
+    // Errors from plugins (body parser, multipart, rate limit) carry a 4xx status and a readable message.
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');

@@ -15,9 +15,12 @@ export async function prepareDatabase(
   options: { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void },
 ): Promise<SeedReport> {
   const log = options.log ?? (() => {});
-  const migrations = await migrateToLatest(db);
-  if (migrations.length) log(`applied migrations: ${migrations.join(', ')}`);
+  // The category tables exist from the first migration on and are filled from data/categories.json before
+  // later migrations run, so that those may refer to categories.
+  const migrations = await migrateToLatest(db, '0001_init');
   await syncCategories(db, options.catalog);
+  migrations.push(...await migrateToLatest(db));
+  if (migrations.length) log(`applied migrations: ${migrations.join(', ')}`);
 
   const { count: streetCount } = await db.selectFrom('streets').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(streetCount) === 0) {
