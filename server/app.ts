@@ -92,6 +92,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);
+  await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
   await app.register(webPages);
 
   return app;

@@ -1,0 +1,25 @@
+// The walking engine inside the app: builds the graph from the ways table at start, follows data
+// changes, decorates the instance with `app.walking` (a WalkingService) and registers the routes.
+import fp from 'fastify-plugin';
+import { WalkingService } from './service.ts';
+import { walkingRoutes } from './routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The walking engine service: reach, nearest, route, rings, batchNearest, engine(). */
+    walking: WalkingService;
+  }
+}
+
+export default fp(async (app) => {
+  const walking = await WalkingService.start({
+    db: app.db,
+    events: app.dataEvents,
+    profiles: app.catalog.profiles,
+    maxSnapM: app.config.maxSnapM,
+    log: app.log,
+  });
+  app.decorate('walking', walking);
+  app.addHook('onClose', async () => { await walking.close(); });
+  await app.register(walkingRoutes);
+}, { name: 'walking', dependencies: [] });

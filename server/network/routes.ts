@@ -1,0 +1,177 @@
+// Walking routes: /api/reach (rings + nearest points per category from a place or a board site) and
+// /api/route (the walk between two places). Thin: parse, ask app.walking, present. Answers for the
+// same question are cached until any data changes (a board's QR code asks the same thing all day).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse, ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
+import { badRequest, HttpError, notFound } from '../http/errors.ts';
+import { getSite } from '../sites/repository.ts';
+import { OutsideNetworkError, UnknownProfileError, type ReachAnswer } from './walkingEngine.ts';
+import type { WalkingPoint } from './repository.ts';
+import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
+import type { Static } from 'typebox';
+import type { LonLat } from './geo.ts';
+
+const MAX_RINGS = 6;
+const CACHE_SIZE = 2000;
+
+/** 422 for a place off the network (the message says how far the nearest street is), 400 for a non-place. */
+export function outsideNetwork(e: OutsideNetworkError, field: string): HttpError {
+  if (e.failure.reason === 'invalid_coordinates') return badRequest(field, e.message, `${field}：坐标无效`);
+  return new HttpError(422, `${field}: ${e.message}`, field,
+    `${field}：该位置不在步行路网范围内（最近的可步行道路 ${e.failure.nearestM ?? '—'} 米，上限 ${e.failure.maxSnapM} 米）`,
+    { nearest_m: e.failure.nearestM, max_snap_m: e.failure.maxSnapM });
+}
+
+function parseMinutes(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  const minutes = parts.map(Number);
+  if (parts.length > MAX_RINGS || minutes.some((m) => !Number.isInteger(m) || m < 1 || m > 60)) {
+    throw badRequest('minutes', `must be up to ${MAX_RINGS} whole minutes between 1 and 60, comma separated (got "${value}")`, 'minutes：应为 1–60 之间的整数分钟，用逗号分隔');
+  }
+  return [...new Set(minutes)].sort((a, b) => a - b);
+}
+
+function parseLonLat(value: string, field: string): LonLat {
+  const parts = value.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 2 || parts.some((v) => !Number.isFinite(v)) || Math.abs(parts[0]) > 180 || Math.abs(parts[1]) > 90) {
+    throw badRequest(field, `must be "lon,lat" in WGS84 degrees (got "${value}")`, `${field}：应为 "经度,纬度"`);
+  }
+  return [parts[0], parts[1]];
+}
+
+export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const cache = new Map<string, { stamp: string; body: Static<typeof ReachResponse> }>();
+
+  const checkProfile = (id: string) => {
+    if (!app.catalog.profileById.has(id)) {
+      throw badRequest('profile', `unknown walking profile "${id}"; known: ${app.catalog.profiles.map((p) => p.id).join(', ')}`, `profile：未知步行方式 ${id}`);
+    }
+    return id;
+  };
+
+  app.get('/api/reach', {
+    schema: {
+      tags: ['walking'],
+      summary: 'What is within walking reach of a place or board site: rings and the nearest points of each category',
+      querystring: ReachQuery,
+      response: { 200: ReachResponse, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const profile = checkProfile(q.profile ?? 'standard');
+    const minutes = parseMinutes(q.minutes ?? '5,10,15');
+    const categories = q.categories?.split(',').map((c) => c.trim());
+    for (const c of categories ?? []) {
+      if (!app.catalog.categoryById.has(c)) throw badRequest('categories', `unknown category "${c}"`, `categories：未知类别 ${c}`);
+    }
+    if (q.site !== undefined && (q.lon !== undefined || q.lat !== undefined)) {
+      throw badRequest('site', 'give either site or lon and lat, not both', 'site：请只提供站点或经纬度之一');
+    }
+    if (q.site === undefined) {
+      if (q.lon === undefined) throw badRequest('lon', 'is required (or give site)', 'lon：必填（或提供 site）');
+      if (q.lat === undefined) throw badRequest('lat', 'is required (or give site)', 'lat：必填（或提供 site）');
+    }
+
+    const engine = await app.walking.engine();
+    const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${engine.graph.report.edges}`;
+    const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false]);
+    const hit = cache.get(key);
+    if (hit && hit.stamp === stamp) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit.body;
+    }
+
+    let place: LonLat;
+    let site: { id: number; name: string; kind: string } | undefined;
+    if (q.site !== undefined) {
+      const row = await getSite(app.db, q.site);
+      if (!row || row.status !== 'active') throw notFound(`site ${q.site}`, `站点 ${q.site} 不存在或已停用`);
+      place = [row.lon, row.lat];
+      site = { id: row.id, name: row.name, kind: row.kind };
+    } else {
+      place = [q.lon!, q.lat!];
+    }
+
+    let answer: ReachAnswer<WalkingPoint>;
+    try {
+      answer = engine.reach(place, { profile, minutes, perCategory: q.per_category ?? 3, categories, withRoutes: q.routes ?? false });
+    } catch (e) {
+      if (e instanceof OutsideNetworkError) throw outsideNetwork(e, site ? 'site' : 'lon');
+      if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
+      throw e;
+    }
+
+    let anySample = false;
+    const nearest: Record<string, Static<typeof NearestItem>[]> = {};
+    for (const [category, list] of Object.entries(answer.nearest)) {
+      nearest[category] = list.map((n) => {
+        anySample ||= n.point.is_sample;
+        return {
+          id: n.point.id, name: n.point.name, category_id: n.point.category_id, subtype: n.point.subtype,
+          address: n.point.address, phone: n.point.phone, opening_hours: n.point.opening_hours,
+          is_sample: n.point.is_sample, ...(n.point.is_sample ? { sample_label: '示例' } : {}),
+          lon: n.point.lon, lat: n.point.lat,
+          walk_s: n.walk_s, walk_m: n.walk_m, walk_min: n.walk_min, straight_m: n.straight_m,
+          ...(n.route ? { route: { type: 'Feature' as const, properties: {}, geometry: n.route.geometry } } : {}),
+        };
+      });
+    }
+    const p = answer.profile;
+    const body: Static<typeof ReachResponse> = {
+      origin: {
+        lon: place[0], lat: place[1], snap_lon: answer.origin.snapLon, snap_lat: answer.origin.snapLat,
+        snap_distance_m: Math.round(answer.origin.snapDistM * 10) / 10, ...(site ? { site } : {}),
+      },
+      profile: { id: p.id, name_zh: p.name_zh, name_en: p.name_en, speed_mps: p.speed_mps },
+      minutes,
+      rings: answer.rings,
+      nearest,
+      contains_sample: anySample,
+      ...(anySample ? { sample_notice: `${SAMPLE_NOTICE.zh} ${SAMPLE_NOTICE.en}` } : {}),
+      attribution: ODBL_ATTRIBUTION,
+    };
+    cache.set(key, { stamp, body });
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return body;
+  });
+
+  app.get('/api/route', {
+    schema: {
+      tags: ['walking'],
+      summary: 'The walking route between two places, as a LineString Feature with walk_m and walk_min',
+      querystring: RouteQuery,
+      response: { 200: RouteResponse, 400: ErrorResponse, 422: ErrorResponse },
+    },
+  }, async (request) => {
+    const profile = checkProfile(request.query.profile ?? 'standard');
+    const from = parseLonLat(request.query.from, 'from');
+    const to = parseLonLat(request.query.to, 'to');
+    const engine = await app.walking.engine();
+    const a = engine.snap(from[0], from[1], profile);
+    if (!a.ok) throw outsideNetwork(new OutsideNetworkError(a, 'from'), 'from');
+    const b = engine.snap(to[0], to[1], profile);
+    if (!b.ok) throw outsideNetwork(new OutsideNetworkError(b, 'to'), 'to');
+    const route = engine.route(a, b, profile);
+    if (!route) {
+      throw new HttpError(422, `to: no walking route from "${request.query.from}" to "${request.query.to}" for profile ${profile} (the two places are on unconnected parts of the network)`,
+        'to', 'to：两地之间没有可步行的路线');
+    }
+    return {
+      type: 'Feature' as const,
+      geometry: route.geometry,
+      properties: {
+        ...route.properties, profile,
+        from_snap_m: Math.round(a.snapDistM * 10) / 10, to_snap_m: Math.round(b.snapDistM * 10) / 10,
+      },
+    };
+  });
+
+  app.get('/api/walking/status', {
+    schema: {
+      tags: ['walking'],
+      summary: 'The walking graph (nodes, edges, components), its build time, and the point index',
+      response: { 200: WalkingStatusResponse },
+    },
+  }, async () => app.walking.status());
+};

@@ -1,0 +1,111 @@
+// TypeBox schemas of the walking routes: one schema validates the query, documents it (/docs) and
+// types the handler; every response code has one too.
+import { Type, type Static } from 'typebox';
+
+const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'longitude, WGS84' });
+const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'latitude, WGS84' });
+const ProfileParam = Type.String({ maxLength: 40, default: 'standard', description: 'walking profile id (standard, elderly, step_free; see /api/categories)' });
+
+export const ReachQuery = Type.Object({
+  lon: Type.Optional(Lon),
+  lat: Type.Optional(Lat),
+  site: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'a board site id instead of lon/lat' })),
+  profile: Type.Optional(ProfileParam),
+  minutes: Type.Optional(Type.String({ maxLength: 40, default: '5,10,15', description: 'ring minutes, comma separated, each 1–60 (at most 6)' })),
+  per_category: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'nearest points listed per category' })),
+  categories: Type.Optional(Type.String({ maxLength: 400, description: 'only these category ids, comma separated (default all)' })),
+  routes: Type.Optional(Type.Boolean({ default: false, description: 'include the walking route to each listed point' })),
+}, { additionalProperties: false });
+export type ReachQuery = Static<typeof ReachQuery>;
+
+export const RouteQuery = Type.Object({
+  from: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
+  to: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
+  profile: Type.Optional(ProfileParam),
+}, { additionalProperties: false });
+export type RouteQuery = Static<typeof RouteQuery>;
+
+const LineStringGeometry = Type.Object({
+  type: Type.Literal('LineString'),
+  coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })),
+});
+
+const RingFeature = Type.Object({
+  type: Type.Literal('Feature'),
+  properties: Type.Object({ minutes: Type.Integer() }),
+  geometry: Type.Object({
+    type: Type.Literal('MultiPolygon'),
+    coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))),
+  }),
+});
+
+const Walk = {
+  walk_s: Type.Number({ description: 'walking seconds, including the legs between the points and the street' }),
+  walk_m: Type.Integer({ description: 'walking metres' }),
+  walk_min: Type.Number({ description: 'walking minutes, one decimal' }),
+  straight_m: Type.Integer({ description: 'straight-line metres' }),
+};
+
+export const NearestItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  category_id: Type.String(),
+  subtype: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  opening_hours: Type.Union([Type.String(), Type.Null()]),
+  is_sample: Type.Boolean(),
+  sample_label: Type.Optional(Type.String()),
+  lon: Type.Number(),
+  lat: Type.Number(),
+  ...Walk,
+  route: Type.Optional(Type.Object({ type: Type.Literal('Feature'), properties: Type.Object({}), geometry: LineStringGeometry })),
+});
+
+export const ProfileSummary = Type.Object({
+  id: Type.String(),
+  name_zh: Type.String(),
+  name_en: Type.String(),
+  speed_mps: Type.Number(),
+});
+
+export const ReachResponse = Type.Object({
+  origin: Type.Object({
+    lon: Type.Number(),
+    lat: Type.Number(),
+    snap_lon: Type.Number({ description: 'where the origin joins the walking network' }),
+    snap_lat: Type.Number(),
+    snap_distance_m: Type.Number({ description: 'straight metres from the origin to the network (walked, and counted)' }),
+    site: Type.Optional(Type.Object({ id: Type.Integer(), name: Type.String(), kind: Type.String() })),
+  }),
+  profile: ProfileSummary,
+  minutes: Type.Array(Type.Integer()),
+  rings: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(RingFeature) }),
+  nearest: Type.Record(Type.String(), Type.Array(NearestItem), { description: 'per category id, nearest first; [] when none within 60 minutes' }),
+  contains_sample: Type.Boolean(),
+  sample_notice: Type.Optional(Type.String()),
+  attribution: Type.String(),
+});
+
+export const RouteResponse = Type.Object({
+  type: Type.Literal('Feature'),
+  geometry: LineStringGeometry,
+  properties: Type.Object({
+    ...Walk,
+    profile: Type.String(),
+    from_snap_m: Type.Number(),
+    to_snap_m: Type.Number(),
+  }),
+});
+
+export const WalkingStatusResponse = Type.Object({
+  graph: Type.Object({
+    nodes: Type.Integer(), edges: Type.Integer(), totalLengthKm: Type.Number(), components: Type.Integer(),
+    largestComponentShare: Type.Number(), majorJunctions: Type.Integer(), stepsEdges: Type.Integer(), kerbConnectors: Type.Integer(),
+  }, { additionalProperties: true }),
+  builtAt: Type.String(),
+  buildMs: Type.Integer(),
+  points: Type.Integer(),
+  pointsVersion: Type.Integer(),
+  unsnappedPoints: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), nearest_m: Type.Union([Type.Number(), Type.Null()]) })),
+});

@@ -1,0 +1,152 @@
+// The live walking service: the pure engine built from the database at start, its point index kept in
+// step with every data change (points reloaded by id, the graph rebuilt on a network change), and
+// async methods that wait for a refresh under way, so an edit is visible in the very next answer.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { DataChange, DataEvents } from '../events.ts';
+import { buildWalkingGraph, type WalkingGraphReport } from './walkingGraph.ts';
+import type { WalkingProfile } from './profiles.ts';
+import {
+  WalkingEngine, type BatchAnswer, type BatchOrigin, type NearestOptions, type NearestPoint, type Place,
+  type ReachAnswer, type ReachOptions, type WalkAnswer,
+} from './walkingEngine.ts';
+import type { SnapResult } from './snapping.ts';
+import type { RingCollection } from './rings.ts';
+import { loadActivePoints, loadPointsById, loadWalkingWays, type WalkingPoint } from './repository.ts';
+import type { Feature, LineString } from 'geojson';
+
+export interface WalkingServiceOptions {
+  db: Kysely<Database>;
+  events: DataEvents;
+  profiles: readonly WalkingProfile[];
+  maxSnapM: number;
+  log: FastifyBaseLogger;
+}
+
+export interface WalkingStatus {
+  graph: WalkingGraphReport;
+  /** When the graph was last built, and how long loading + building took. */
+  builtAt: string;
+  buildMs: number;
+  points: number;
+  /** Increases whenever the point index changes (a cheap cache key). */
+  pointsVersion: number;
+  /** Points that could not be attached to the network (standard profile). */
+  unsnappedPoints: { id: number; name: string; nearest_m: number | null }[];
+}
+
+/**
+ * What other features call (decorated as `app.walking`). Every method waits for a pending refresh,
+ * then answers from the pure engine (server/network/walkingEngine.ts), whose TSDoc describes the answers.
+ * Errors: UnknownProfileError (unknown profile id), OutsideNetworkError (a place farther than
+ * `maxSnapM` from any walkable way, or not a lon/lat).
+ */
+export class WalkingService {
+  private current!: WalkingEngine<WalkingPoint>;
+  private pending: Promise<void> = Promise.resolve();
+  private builtAt = new Date();
+  private buildMs = 0;
+  private readonly unsubscribe: () => void;
+
+  private constructor(private readonly options: WalkingServiceOptions) {
+    this.unsubscribe = options.events.on((change) => this.onChange(change));
+  }
+
+  /** Build the graph from the ways table and load the active points. */
+  static async start(options: WalkingServiceOptions): Promise<WalkingService> {
+    const service = new WalkingService(options);
+    await service.rebuild();
+    return service;
+  }
+
+  /** The live engine, after any refresh under way. Its point index holds the active service points. */
+  async engine(): Promise<WalkingEngine<WalkingPoint>> {
+    await this.pending;
+    return this.current;
+  }
+
+  /** Rings and nearest points per category from one origin (see WalkingEngine.reach). */
+  async reach(origin: Place, options: ReachOptions): Promise<ReachAnswer<WalkingPoint>> {
+    return (await this.engine()).reach(origin, options);
+  }
+
+  /** The nearest N points of each category by walking time (see WalkingEngine.nearest). */
+  async nearest(origin: Place, options: NearestOptions): Promise<Record<string, NearestPoint<WalkingPoint>[]>> {
+    return (await this.engine()).nearest(origin, options);
+  }
+
+  /** The walking route between two places, or null if they are not connected (see WalkingEngine.route). */
+  async route(from: Place, to: Place, profile: string): Promise<Feature<LineString, WalkAnswer> | null> {
+    return (await this.engine()).route(from, to, profile);
+  }
+
+  /** Rings only (see WalkingEngine.rings). */
+  async rings(origin: Place, profile: string, minutes: readonly number[]): Promise<RingCollection> {
+    return (await this.engine()).rings(origin, profile, minutes);
+  }
+
+  /** Many origins to the nearest point of each category, one pass per category (see WalkingEngine.batchNearest). */
+  async batchNearest(origins: readonly BatchOrigin[], options: { profile: string; categories?: readonly string[]; maxMinutes?: number }): Promise<BatchAnswer<WalkingPoint>[]> {
+    return (await this.engine()).batchNearest(origins, options);
+  }
+
+  /** Attach a lon/lat to the network for a profile, or say why not. */
+  async snap(lon: number, lat: number, profile: string): Promise<SnapResult> {
+    return (await this.engine()).snap(lon, lat, profile);
+  }
+
+  /** The profiles (from data/profiles.json). */
+  profiles(): WalkingProfile[] { return [...this.options.profiles]; }
+
+  /** Graph size, build time, point count and version, points that could not be snapped. */
+  async status(): Promise<WalkingStatus> {
+    const engine = await this.engine();
+    const view = engine.points.view('', engine.costs('standard'));
+    return {
+      graph: engine.graph.report,
+      builtAt: this.builtAt.toISOString(),
+      buildMs: Math.round(this.buildMs),
+      points: engine.points.size,
+      pointsVersion: engine.points.version,
+      unsnappedPoints: view.unsnapped.map((u) => ({ id: u.point.id, name: u.point.name, nearest_m: u.failure.nearestM })),
+    };
+  }
+
+  /** Stop following data changes (on app close). Waits for a refresh under way. */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.pending.catch(() => {});
+  }
+
+  private onChange(change: DataChange): void {
+    if (change.kind !== 'points' && change.kind !== 'network' && change.kind !== 'resync') return;
+    this.pending = this.pending.then(async () => {
+      if (change.kind === 'network' || change.kind === 'resync') await this.rebuild();
+      else if (change.ids?.length) await this.refreshPoints(change.ids);
+      else this.current.points.setAll(await loadActivePoints(this.options.db));
+    }).catch((err) => {
+      this.options.log.error({ err, change }, 'walking engine: could not follow a data change; reloading all points');
+      return loadActivePoints(this.options.db).then((points) => this.current.points.setAll(points))
+        .catch((again) => this.options.log.error({ err: again }, 'walking engine: point reload failed'));
+    });
+  }
+
+  private async refreshPoints(ids: readonly number[]): Promise<void> {
+    const fresh = await loadPointsById(this.options.db, ids);
+    const active = new Set(fresh.map((p) => p.id));
+    for (const p of fresh) this.current.points.upsert(p);
+    for (const id of ids) if (!active.has(id)) this.current.points.remove(id);
+  }
+
+  private async rebuild(): Promise<void> {
+    const started = performance.now();
+    const [ways, points] = await Promise.all([loadWalkingWays(this.options.db), loadActivePoints(this.options.db)]);
+    const engine = new WalkingEngine<WalkingPoint>(buildWalkingGraph(ways), this.options.profiles, { maxSnapM: this.options.maxSnapM });
+    engine.points.setAll(points);
+    this.current = engine;
+    this.builtAt = new Date();
+    this.buildMs = performance.now() - started;
+    this.options.log.info({ ...engine.graph.report, largestComponents: undefined, points: points.length, ms: Math.round(this.buildMs) }, 'walking graph built');
+  }
+}
