@@ -16,6 +16,8 @@ import { installErrorHandlers } from './http/errors.ts';
 import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
+import { district } from './points/district.ts';
+import { pointEditRoutes } from './points/editRoutes.ts';
 import { webPages } from './web/plugin.ts';
 import { auth } from './auth/plugin.ts';
 import { resiliencePlugin } from './http/resilience.ts';
@@ -92,6 +94,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);
+  await app.register(district);
+  await app.register(pointEditRoutes);
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
   await app.register(webPages);
 

@@ -53,3 +53,33 @@ export const PointListQuery = Type.Object({
 export type PointListQuery = Static<typeof PointListQuery>;
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+
+const NullableText = (maxLength: number, description?: string) =>
+  Type.Optional(Type.Union([Type.String({ maxLength }), Type.Null()], description ? { description } : {}));
+
+/** Fields of a point an editor sends. Presence and types are checked here; meaning (category, phone, hours, district) in validation.ts. */
+const PointWriteFields = {
+  name: Type.String({ maxLength: 200, description: '名称, 1–100 characters' }),
+  category: Type.String({ maxLength: 40, description: 'category id (e.g. elder_care) or its Chinese/English name' }),
+  subtype: NullableText(100),
+  address: NullableText(400),
+  phone: NullableText(100, 'e.g. 022-23456789, 23456789, 13812345678, 022-23456789转801; up to three separated by /'),
+  opening_hours: NullableText(255, 'OpenStreetMap opening_hours, e.g. "Mo-Fr 08:30-17:30; Sa 09:00-12:00"'),
+  lon: Type.Number({ description: 'longitude in the system given by crs' }),
+  lat: Type.Number({ description: 'latitude in the system given by crs' }),
+  crs: Type.Optional(Type.Union([Type.Literal('WGS84'), Type.Literal('GCJ-02'), Type.Literal('BD-09')], { default: 'WGS84', description: 'coordinate system of lon/lat; stored as WGS84' })),
+  street_code: Type.Optional(Type.String({ maxLength: 20, description: "12-digit street code; defaults to the editor's street" })),
+  community_code: NullableText(20),
+  external_id: NullableText(64, 'the id the street office uses in its own spreadsheet (import matches on it)'),
+};
+
+export const PointCreateBody = Type.Object(PointWriteFields, { additionalProperties: false });
+export type PointCreateBody = Static<typeof PointCreateBody>;
+
+export const PointPatchBody = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'the version this edit is based on; a newer stored version gets 409 with the current record' }),
+  ...Object.fromEntries(Object.entries(PointWriteFields).map(([k, v]) => [k, Type.Optional(v)])) as {
+    [K in keyof typeof PointWriteFields]: ReturnType<typeof Type.Optional<(typeof PointWriteFields)[K]>>
+  },
+}, { additionalProperties: false });
+export type PointPatchBody = Static<typeof PointPatchBody>;
