@@ -19,6 +19,7 @@ import { siteReadRoutes } from './sites/routes.ts';
 import { district } from './points/district.ts';
 import { pointEditRoutes } from './points/editRoutes.ts';
 import { webPages } from './web/plugin.ts';
+import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
 import { resiliencePlugin } from './http/resilience.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -97,6 +98,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(district);
   await app.register(pointEditRoutes);
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
+  await app.register(basemapTiles);
   await app.register(webPages);
 
   return app;
