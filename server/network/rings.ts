@@ -151,8 +151,9 @@ export function ringsFromSearch(
     const mp = contours().size([wx, wy]).contour(window as unknown as number[], level);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
     const toLonLat = (p: number[]): Position => [
-      Math.round(plane.lon((ox0 + p[0]) * cell) * 1e7) / 1e7,
-      Math.round(plane.lat((oy0 + p[1]) * cell) * 1e7) / 1e7,
+      // 1e-6° ≈ 0.1 m: far below the cell size, and a fifth less JSON than full precision.
+      Math.round(plane.lon((ox0 + p[0]) * cell) * 1e6) / 1e6,
+      Math.round(plane.lat((oy0 + p[1]) * cell) * 1e6) / 1e6,
     ];
     return {
       type: 'Feature',

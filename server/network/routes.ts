@@ -40,7 +40,8 @@ function parseLonLat(value: string, field: string): LonLat {
 }
 
 export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const cache = new Map<string, { stamp: string; body: Static<typeof ReachResponse> }>();
+  // Cached as the serialized bytes: a repeated question costs neither the engine nor the serializer.
+  const cache = new Map<string, { stamp: string; bytes: Buffer }>();
 
   const checkProfile = (id: string) => {
     if (!app.catalog.profileById.has(id)) {
@@ -56,7 +57,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ReachQuery,
       response: { 200: ReachResponse, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = request.query;
     const profile = checkProfile(q.profile ?? 'standard');
     const minutes = parseMinutes(q.minutes ?? '5,10,15');
@@ -79,7 +80,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (hit && hit.stamp === stamp) {
       cache.delete(key);
       cache.set(key, hit);
-      return hit.body;
+      return reply.type('application/json; charset=utf-8').send(hit.bytes as never); // already serialized by this route's schema
     }
 
     let place: LonLat;
@@ -131,9 +132,10 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(anySample ? { sample_notice: `${SAMPLE_NOTICE.zh} ${SAMPLE_NOTICE.en}` } : {}),
       attribution: ODBL_ATTRIBUTION,
     };
-    cache.set(key, { stamp, body });
+    const bytes = Buffer.from(reply.serialize(body) as string);
+    cache.set(key, { stamp, bytes });
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return body;
+    return reply.type('application/json; charset=utf-8').send(bytes as never);
   });
 
   app.get('/api/route', {

@@ -1,0 +1,75 @@
+// Benchmark section: /api/reach over HTTP on loopback with autocannon, against the whole app on the
+// embedded database in a child process. Two loads: the same board site again and again (what QR
+// codes produce; answered from the response cache after the first) and a fresh random origin on every
+// request (no cache help: every request computes rings and nearest points).
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import autocannon from 'autocannon';
+import { registerBenchSection } from './registry.ts';
+import { ROOT, seededRandom } from './context.ts';
+
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS || 10);
+const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS || 10);
+
+async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/reachServer.ts')], {
+    cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.stdin!.end();
+    setTimeout(() => { child.kill('SIGKILL'); }, 10_000).unref();
+  });
+  const lines = readline.createInterface({ input: child.stdout! });
+  const ready = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with code ${code} before it was ready`)));
+  });
+  return { ...JSON.parse(ready), stop };
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+registerBenchSection({
+  name: 'http',
+  title: `/api/reach over HTTP (loopback, autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per load)`,
+  order: 30,
+  async run(ctx) {
+    const t0 = performance.now();
+    const server = await startServer();
+    ctx.onCleanup(server.stop);
+    ctx.note(`service started in ${((performance.now() - t0) / 1000).toFixed(1)} s (${server.fromTemplate ? 'database copied from the prepared test database' : 'database prepared from scratch'})`);
+    const base = `http://127.0.0.1:${server.port}`;
+    const { origins } = ctx.hexi();
+
+    const report = (label: string, r: autocannon.Result) => {
+      ctx.figure(label, `${r.requests.average.toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`);
+    };
+    if (server.siteId !== null) {
+      const same = await run({ url: `${base}/api/reach?site=${server.siteId}&profile=standard&minutes=5,10,15`, connections: CONNECTIONS, duration: DURATION_S });
+      report('same board site (?site=ID): cached answer', same);
+      ctx.results.set('http.cached.rps', same.requests.average);
+    }
+    // 50,000 distinct origins: the 2,000-entry cache almost never helps.
+    const rnd = seededRandom(99);
+    const paths = Array.from({ length: 50_000 }, () => {
+      const o = origins[Math.floor(rnd() * origins.length)];
+      const lon = (o[0] + (rnd() - 0.5) * 0.0004).toFixed(6), lat = (o[1] + (rnd() - 0.5) * 0.0004).toFixed(6);
+      return `/api/reach?lon=${lon}&lat=${lat}&profile=standard&minutes=5,10,15`;
+    });
+    let next = 0;
+    const fresh = await run({
+      url: base, connections: CONNECTIONS, duration: DURATION_S,
+      requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length] }) }],
+    });
+    report('a new random origin per request: computed every time', fresh);
+    ctx.results.set('http.fresh.rps', fresh.requests.average);
+  },
+});
