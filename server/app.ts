@@ -98,6 +98,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(district);
   await app.register(pointEditRoutes);
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
+  await app.register(import('./coverage/routes.ts')); // /api/coverage: gaps, what-if, suggestions, settings, exports
   await app.register(basemapTiles);
   await app.register(webPages);
 

@@ -1,0 +1,246 @@
+// TypeBox schemas of the coverage API: the same schema validates, documents (/docs) and types.
+import { Type, type Static, type TSchema } from 'typebox';
+import { StreetCode } from '../points/schemas.ts';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ProfileId = Type.String({ pattern: '^[a-z_]{1,40}$', description: 'walking profile id from /api/categories (standard, elderly, step_free)' });
+export const CategoryId = Type.String({ pattern: '^[a-z_]{1,40}$', description: 'category id from /api/categories, e.g. elder_care' });
+
+export const CoverageQuery = Type.Object({
+  street: Type.Optional(StreetCode),
+  profile: Type.Optional(ProfileId),
+  category: Type.Optional(CategoryId),
+  status: Type.Optional(Type.Union([Type.Literal('gap'), Type.Literal('unknown'), Type.Literal('covered'), Type.Literal('all')], {
+    description: 'which rows to list (default all); summaries always count every row',
+  })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200000 })),
+}, { additionalProperties: false });
+export type CoverageQuery = Static<typeof CoverageQuery>;
+
+export const CoverageRowSchema = Type.Object({
+  compound_id: Type.Integer(),
+  compound_name: Type.String(),
+  street_code: Type.String(),
+  community_code: Nullable(Type.String()),
+  households: Nullable(Type.Integer()),
+  residents: Nullable(Type.Integer()),
+  category: Type.String(),
+  walk_min: Nullable(Type.Number()),
+  walk_m: Nullable(Type.Number()),
+  target_min: Type.Number(),
+  target_source: Type.Union([Type.Literal('default'), Type.Literal('street')]),
+  gap: Type.Boolean(),
+  over_min: Nullable(Type.Number()),
+  status: Type.Union([Type.Literal('covered'), Type.Literal('gap'), Type.Literal('unknown')]),
+  note: Nullable(Type.String()),
+  nearest: Nullable(Type.Object({ id: Type.Union([Type.Integer(), Type.String()]), name: Nullable(Type.String()) })),
+  gate: Nullable(Type.Object({ id: Nullable(Type.Integer()), name: Type.String() })),
+});
+
+export const Tally = Type.Object({
+  compounds: Type.Integer(),
+  covered: Type.Integer(),
+  gaps: Type.Integer(),
+  unknown: Type.Integer(),
+  share_covered: Nullable(Type.Number()),
+  residents: Type.Integer(),
+  residents_covered: Type.Integer(),
+  residents_gap: Type.Integer(),
+  share_residents_covered: Nullable(Type.Number()),
+  compounds_without_residents: Type.Integer(),
+});
+
+export const StreetSummarySchema = Type.Object({
+  street_code: Type.String(),
+  street_name: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('no_data')]),
+  compounds: Type.Integer(),
+  residents: Type.Integer(),
+  compounds_without_gaps: Type.Integer(),
+  residents_without_gaps: Type.Integer(),
+  gap_rows: Type.Integer(),
+  unknown_rows: Type.Integer(),
+  overall: Tally,
+  by_category: Type.Record(Type.String(), Tally),
+});
+
+const CategoryRef = Type.Object({ id: Type.String(), name_zh: Type.String(), name_en: Type.String(), color: Type.String(), icon: Type.String() });
+
+export const CoverageResponse = Type.Object({
+  profile: Type.String(),
+  street: Nullable(Type.String()),
+  computed_ms: Type.Number({ description: 'time spent on this answer (0 when the cached analysis was still current)' }),
+  analysis_ms: Type.Number({ description: 'time the district-wide walking analysis took when it last ran' }),
+  categories: Type.Array(CategoryRef),
+  rows_total: Type.Integer(),
+  rows: Type.Array(CoverageRowSchema, { description: 'worst gaps first, then unknown, then covered' }),
+  summary: Type.Object({
+    by_category: Type.Record(Type.String(), Tally),
+    streets: Type.Array(StreetSummarySchema),
+  }),
+  contains_sample: Type.Boolean(),
+  sample_notice: Type.Optional(Type.String()),
+});
+
+export const CompoundMapQuery = Type.Object({
+  street: Type.Optional(StreetCode),
+  profile: Type.Optional(ProfileId),
+}, { additionalProperties: false });
+
+export const CompoundMapResponse = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'),
+    id: Type.Integer(),
+    geometry: Type.Object({ type: Type.Literal('Point'), coordinates: Type.Array(Type.Number()) }),
+    properties: Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      street_code: Type.String(),
+      residents: Nullable(Type.Integer()),
+      households: Nullable(Type.Integer()),
+      gaps: Type.Integer(),
+      unknown: Type.Integer(),
+      is_sample: Type.Boolean(),
+      categories: Type.Record(Type.String(), Type.Object({
+        walk_min: Nullable(Type.Number()), target_min: Type.Number(), status: Type.String(), note: Nullable(Type.String()),
+        nearest: Nullable(Type.String()),
+      })),
+    }),
+  })),
+});
+
+export const WhatIfBody = Type.Object({
+  category: CategoryId,
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  profile: Type.Optional(ProfileId),
+  /** Ring minutes to draw around the new point (default 5, 10, 15 and the target). */
+  ring_minutes: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 30 }), { minItems: 0, maxItems: 4 })),
+}, { additionalProperties: false });
+export type WhatIfBody = Static<typeof WhatIfBody>;
+
+const NewlyCoveredSchema = Type.Object({
+  compound_id: Type.Integer(),
+  compound_name: Type.String(),
+  street_code: Type.String(),
+  residents: Nullable(Type.Integer()),
+  households: Nullable(Type.Integer()),
+  walk_min_before: Nullable(Type.Number()),
+  walk_min_after: Type.Number(),
+  target_min: Type.Number(),
+  gate_name: Type.String(),
+  lon: Nullable(Type.Number()),
+  lat: Nullable(Type.Number()),
+});
+
+const StreetChangeSchema = Type.Object({
+  street_code: Type.String(),
+  street_name: Type.String(),
+  compounds: Type.Integer(),
+  covered_before: Type.Integer(),
+  covered_after: Type.Integer(),
+  share_before: Nullable(Type.Number()),
+  share_after: Nullable(Type.Number()),
+  residents_covered_before: Type.Integer(),
+  residents_covered_after: Type.Integer(),
+  share_residents_before: Nullable(Type.Number()),
+  share_residents_after: Nullable(Type.Number()),
+});
+
+const RingsSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'),
+    properties: Type.Object({ minutes: Type.Number() }),
+    geometry: Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))) }),
+  })),
+});
+
+const WhatIfFields = {
+  category: Type.String(),
+  profile: Type.String(),
+  location: Type.Object({
+    lon: Type.Number(), lat: Type.Number(), snapped_lon: Type.Number(), snapped_lat: Type.Number(),
+    snap_m: Type.Number(), road: Nullable(Type.String()),
+  }),
+  target_min: Type.Number({ description: 'the default target of the category for this profile (streets may override it)' }),
+  newly_covered: Type.Array(NewlyCoveredSchema),
+  newly_covered_compounds: Type.Integer(),
+  newly_covered_residents: Type.Integer(),
+  newly_covered_mean_walk_min: Nullable(Type.Number()),
+  nearer_compounds: Type.Integer(),
+  streets: Type.Array(StreetChangeSchema),
+  rings: RingsSchema,
+};
+
+export const WhatIfResponse = Type.Object({ ...WhatIfFields, saved: Type.Literal(false) });
+
+export const SuggestBody = Type.Object({
+  category: CategoryId,
+  profile: Type.Optional(ProfileId),
+  street: Type.Optional(StreetCode),
+  candidates: Type.Optional(Type.Array(Type.Object({
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 500 })),
+  top: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+  spacing_m: Type.Optional(Type.Integer({ minimum: 20, maximum: 500 })),
+}, { additionalProperties: false });
+export type SuggestBody = Static<typeof SuggestBody>;
+
+export const SuggestResponse = Type.Object({
+  category: Type.String(),
+  profile: Type.String(),
+  street: Nullable(Type.String()),
+  gap_compounds: Type.Integer(),
+  gap_residents: Type.Integer(),
+  candidates_evaluated: Type.Integer(),
+  candidates_off_network: Type.Integer(),
+  source: Type.Union([Type.Literal('supplied'), Type.Literal('network')]),
+  spacing_m: Nullable(Type.Number()),
+  computed_ms: Type.Number(),
+  suggestions: Type.Array(Type.Object({ rank: Type.Integer(), label: Nullable(Type.String()), ...WhatIfFields })),
+  saved: Type.Literal(false),
+});
+
+export const SettingsQuery = Type.Object({ street: StreetCode }, { additionalProperties: false });
+
+const SettingEntry = Type.Object({
+  category: Type.String(),
+  defaults: Type.Record(Type.String(), Type.Number()),
+  overrides: Type.Record(Type.String(), Type.Number()),
+  effective: Type.Record(Type.String(), Type.Number()),
+  incomplete: Type.Boolean(),
+  note: Nullable(Type.String()),
+});
+
+export const SettingsResponse = Type.Object({
+  street_code: Type.String(),
+  street_name: Type.String(),
+  profiles: Type.Array(Type.String()),
+  categories: Type.Array(SettingEntry),
+});
+
+export const SettingParams = Type.Object({ street: StreetCode, category: CategoryId });
+
+export const SettingBody = Type.Object({
+  // "default" rather than null: with type coercion on, a null branch would silently turn 0 into null.
+  targets: Type.Optional(Type.Record(ProfileId, Type.Union([Type.Number({ minimum: 1, maximum: 60 }), Type.Literal('default')]), {
+    description: 'minutes per profile; "default" returns the profile to the default of data/categories.json',
+  })),
+  incomplete: Type.Optional(Type.Boolean({ description: 'true: this street\'s data for the category is known to be incomplete (gaps show as unknown)' })),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+}, { additionalProperties: false });
+export type SettingBody = Static<typeof SettingBody>;
+
+export const SettingResponse = SettingEntry;
+
+export const ExportQuery = Type.Object({
+  street: Type.Optional(StreetCode),
+  profile: Type.Optional(ProfileId),
+  lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+}, { additionalProperties: false });
+export type ExportQuery = Static<typeof ExportQuery>;

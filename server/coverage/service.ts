@@ -1,0 +1,59 @@
+// The coverage service: runs the analysis for the whole district per profile and keeps the answer
+// until anything changes. Its stamp is the data-change revision (points, compounds, gates, settings
+// all publish changes) plus the walking engine's point-index version and graph, so an edit is
+// reflected on the very next request without any timer.
+import type { FastifyInstance } from 'fastify';
+import type { WalkingEngine } from '../network/walkingEngine.ts';
+import { analyseCoverage, type CoverageModel, type CoveragePoint } from './analysis.ts';
+import { loadCompounds, loadSettingRows, loadStreets, type CoverageCompoundRow } from './repository.ts';
+import { CoverageSettings } from './targets.ts';
+
+export interface CoverageSnapshot {
+  model: CoverageModel;
+  compounds: CoverageCompoundRow[];
+  settings: CoverageSettings;
+  streets: { code: string; name: string }[];
+  engine: WalkingEngine<CoveragePoint>;
+  /** Milliseconds spent on this request: database reads plus analysis (0 when served from the cache). */
+  computedMs: number;
+  cached: boolean;
+}
+
+export class CoverageService {
+  private readonly cache = new Map<string, { stamp: string; graph: unknown; snapshot: CoverageSnapshot }>();
+  private readonly pending = new Map<string, Promise<CoverageSnapshot>>();
+
+  constructor(
+    private readonly app: FastifyInstance,
+    /** The live walking engine (its point index holds the active service points). */
+    private readonly engine: () => WalkingEngine<CoveragePoint> | Promise<WalkingEngine<CoveragePoint>>,
+  ) {}
+
+  async walkingEngine(): Promise<WalkingEngine<CoveragePoint>> { return this.engine(); }
+
+  /** The district-wide analysis for a profile, recomputed when any data changed since the last one. */
+  async snapshot(profile: string): Promise<CoverageSnapshot> {
+    const engine = await this.engine();
+    const stamp = `${this.app.dataEvents.currentRevision}:${engine.points.version}`;
+    const hit = this.cache.get(profile);
+    if (hit && hit.stamp === stamp && hit.graph === engine.graph) return { ...hit.snapshot, computedMs: 0, cached: true };
+    const key = `${profile}@${stamp}`;
+    let job = this.pending.get(key);
+    if (!job) {
+      job = this.compute(engine, profile).then((snapshot) => {
+        this.cache.set(profile, { stamp, graph: engine.graph, snapshot });
+        return snapshot;
+      }).finally(() => this.pending.delete(key));
+      this.pending.set(key, job);
+    }
+    return job;
+  }
+
+  private async compute(engine: WalkingEngine<CoveragePoint>, profile: string): Promise<CoverageSnapshot> {
+    const started = performance.now();
+    const [compounds, rows, streets] = await Promise.all([loadCompounds(this.app.db), loadSettingRows(this.app.db), loadStreets(this.app.db)]);
+    const settings = new CoverageSettings(this.app.catalog, rows.overrides, rows.incomplete);
+    const model = analyseCoverage(engine, compounds, settings, profile, this.app.catalog.categories.map((c) => c.id));
+    return { model, compounds, settings, streets, engine, computedMs: performance.now() - started, cached: false };
+  }
+}
