@@ -16,8 +16,9 @@ import { installErrorHandlers } from './http/errors.ts';
 import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
-import { district } from './points/district.ts';
-import { pointEditRoutes } from './points/editRoutes.ts';
+import { siteEditRoutes } from './sites/editRoutes.ts';
+import { compoundRoutes } from './compounds/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { webPages } from './web/plugin.ts';
 import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
@@ -95,8 +96,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);
-  await app.register(district);
-  await app.register(pointEditRoutes);
+  await app.register(siteEditRoutes);
+  await app.register(compoundRoutes);
+  await app.register(auditRoutes);
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
   await app.register(import('./coverage/routes.ts')); // /api/coverage: gaps, what-if, suggestions, settings, exports
   await app.register(basemapTiles);

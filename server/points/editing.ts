@@ -1,14 +1,16 @@
 // The write path every versioned record shares (points, board sites, compounds, gates): one transaction
 // holding the change and its audit row, an optimistic version check that answers 409 with the current
 // record, and the data-change event published only after the commit.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { Type, type TSchema } from 'typebox';
 import type { Database } from '../db/schema.ts';
-import type { DataChange } from '../events.ts';
-import { HttpError } from '../http/errors.ts';
-import type { StaffIdentity } from '../auth/users.ts';
-import type { FieldIssue } from './validation.ts';
+import type { DataChange, DataKind } from '../events.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { ErrorResponse } from '../http/geojson.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { StaffIdentity, StaffRole } from '../auth/users.ts';
+import type { FieldIssue, ValidationContext } from './validation.ts';
 
 /** Runs the edit in one transaction, then tells caches and the walking engine what changed. */
 export async function commitEdit<T>(
@@ -100,4 +102,154 @@ export async function auditSnapshot(
     throw new HttpError(400, `audit_id: entry ${auditId} holds no state to restore`, 'audit_id', '该修改记录没有可恢复的内容');
   }
   return after as Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The five staff routes of a versioned record, the same for points, sites, compounds and gates.
+
+type RecordRow = { id: number; version: number; status: 'active' | 'closed'; street_code: string | null };
+type Input = Record<string, unknown>;
+
+export interface VersionedRecordSpec<Row extends RecordRow, Draft extends { street_code: string }> {
+  /** Audit entity name: point, site, compound, gate. */
+  entity: string;
+  /** The data-change kind published after a write. */
+  kind: DataKind;
+  /** Collection path, e.g. /api/points. */
+  path: string;
+  tag: string;
+  what: { en: string; zh: string };
+  schemas: { create: TSchema; patch: TSchema; record: TSchema };
+  /** Validates a complete input inside the transaction (may look up related rows); throws invalidInput. */
+  prepare(trx: Transaction<Database>, input: Input, ctx: ValidationContext, current?: Row): Promise<Draft>;
+  /** A stored record in the input shape, so that a PATCH merges onto it. */
+  toInput(row: Row): Input;
+  /** Adjusts a PATCH before merging (e.g. a new gate drops the old position). */
+  mergePatch?(current: Input, changes: Input): Input;
+  /** Default for a create body (e.g. the editor's own street). */
+  createDefaults?(request: FastifyRequest, body: Input): Input;
+  lock(trx: Transaction<Database>, id: number): Promise<Row | undefined>;
+  insert(trx: Transaction<Database>, draft: Draft): Promise<Row>;
+  update(trx: Transaction<Database>, id: number, draft: Draft, status?: 'active' | 'closed'): Promise<Row>;
+  setStatus(trx: Transaction<Database>, id: number, status: 'active' | 'closed'): Promise<Row>;
+  snapshot(row: Row): Record<string, unknown>;
+  present(row: Row): unknown;
+  /** The snapshot fields in the input shape, for restore. */
+  snapshotAsInput(snapshot: Record<string, unknown>): Input;
+}
+
+const EDITOR_ROLES: StaffRole[] = ['admin', 'editor'];
+const isStreetCode = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{12}$/.test(v);
+const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+
+export function versionedRecordRoutes<Row extends RecordRow, Draft extends { street_code: string }>(
+  spec: VersionedRecordSpec<Row, Draft>,
+): FastifyPluginAsync {
+  return async (app) => {
+    const writeResponses = {
+      400: ValidationErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ConflictResponse(spec.schemas.record),
+    };
+    const changesFor = (before: Row | null, after: Row): DataChange[] =>
+      [...new Set([before?.street_code ?? after.street_code, after.street_code])]
+        .map((street) => ({ kind: spec.kind, ids: [after.id], street }));
+    const lockOrThrow = async (trx: Transaction<Database>, id: number, request: FastifyRequest) => {
+      const row = await spec.lock(trx, id);
+      if (!row) throw notFound(`${spec.entity} ${id}`, `${spec.what.zh}（${id}）不存在`);
+      app.assertStreetAccess(request, row.street_code);
+      return row;
+    };
+    const audit = (trx: Transaction<Database>, request: FastifyRequest, action: string, before: Row | null, after: Row, extra: Input = {}) =>
+      recordAudit(trx, {
+        staff: staffOf(request), action, entity: spec.entity, entity_id: after.id, street_code: after.street_code,
+        before: before ? spec.snapshot(before) : null, after: { ...spec.snapshot(after), ...extra },
+      });
+
+    app.post(spec.path, {
+      preHandler: app.requireStaff(EDITOR_ROLES),
+      schema: { tags: [spec.tag], summary: `Create (street editor: own street)`, body: spec.schemas.create, response: { 201: spec.schemas.record, ...writeResponses } },
+    }, async (request, reply) => {
+      const body = request.body as Input;
+      const input = spec.createDefaults ? spec.createDefaults(request, body) : body;
+      // Access before validation: a street the editor may not write gets 403, whatever else is wrong.
+      if (isStreetCode(input.street_code)) app.assertStreetAccess(request, input.street_code);
+      const ctx = await app.validationContext();
+      const row = await commitEdit(app, async (trx) => {
+        const draft = await spec.prepare(trx, input, ctx);
+        app.assertStreetAccess(request, draft.street_code);
+        const created = await spec.insert(trx, draft);
+        await audit(trx, request, 'create', null, created);
+        return { result: created, changes: changesFor(null, created) };
+      });
+      return reply.code(201).send(spec.present(row));
+    });
+
+    app.patch(`${spec.path}/:id`, {
+      preHandler: app.requireStaff(EDITOR_ROLES),
+      schema: {
+        tags: [spec.tag], summary: 'Edit; the body carries the version it was based on (stale: 409 with the current record)',
+        params: IdParam, body: spec.schemas.patch, response: { 200: spec.schemas.record, ...writeResponses },
+      },
+    }, async (request) => {
+      const { id } = request.params as { id: number };
+      const { version, ...changes } = request.body as Input & { version: number };
+      const ctx = await app.validationContext();
+      return spec.present(await commitEdit(app, async (trx) => {
+        const before = await lockOrThrow(trx, id, request);
+        checkVersion(spec.what, before, version, () => spec.present(before));
+        if (isStreetCode(changes.street_code)) app.assertStreetAccess(request, changes.street_code);
+        const current = spec.toInput(before);
+        const merged = spec.mergePatch ? spec.mergePatch(current, changes) : { ...current, ...changes };
+        const draft = await spec.prepare(trx, merged, ctx, before);
+        if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
+        const after = await spec.update(trx, before.id, draft);
+        await audit(trx, request, 'update', before, after);
+        return { result: after, changes: changesFor(before, after) };
+      }));
+    });
+
+    const setStatus = async (request: FastifyRequest, id: number, version: number | undefined, status: 'active' | 'closed') =>
+      spec.present(await commitEdit(app, async (trx) => {
+        const before = await lockOrThrow(trx, id, request);
+        checkVersion(spec.what, before, version, () => spec.present(before));
+        if (before.status === status) return { result: before, changes: [] };
+        const after = await spec.setStatus(trx, before.id, status);
+        await audit(trx, request, status === 'closed' ? 'close' : 'reopen', before, after);
+        return { result: after, changes: changesFor(before, after) };
+      }));
+
+    app.delete(`${spec.path}/:id`, {
+      preHandler: app.requireStaff(EDITOR_ROLES),
+      schema: {
+        tags: [spec.tag], summary: 'Close (a soft delete: it leaves maps and the walking engine, and can be reopened)',
+        params: IdParam, querystring: VersionQuery, response: { 200: spec.schemas.record, ...writeResponses },
+      },
+    }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.query as { version?: number }).version, 'closed'));
+
+    app.post(`${spec.path}/:id/reopen`, {
+      preHandler: app.requireStaff(EDITOR_ROLES),
+      schema: { tags: [spec.tag], summary: 'Reopen a closed record', params: IdParam, body: ReopenBody, response: { 200: spec.schemas.record, ...writeResponses } },
+    }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.body as { version?: number } | undefined)?.version, 'active'));
+
+    app.post(`${spec.path}/:id/restore`, {
+      preHandler: app.requireStaff(EDITOR_ROLES),
+      schema: {
+        tags: [spec.tag], summary: 'Bring back the state recorded by an earlier audit entry of this record, as a new version',
+        params: IdParam, body: RestoreBody, response: { 200: spec.schemas.record, ...writeResponses },
+      },
+    }, async (request) => {
+      const { id } = request.params as { id: number };
+      const body = request.body as { audit_id: number; version: number };
+      const ctx = await app.validationContext();
+      return spec.present(await commitEdit(app, async (trx) => {
+        const before = await lockOrThrow(trx, id, request);
+        checkVersion(spec.what, before, body.version, () => spec.present(before));
+        const old = await auditSnapshot(trx, spec.entity, before.id, body.audit_id);
+        const draft = await spec.prepare(trx, spec.snapshotAsInput(old), ctx, before);
+        if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
+        const after = await spec.update(trx, before.id, draft, old.status === 'closed' ? 'closed' : 'active');
+        await audit(trx, request, 'restore', before, after, { restored_from: body.audit_id });
+        return { result: after, changes: changesFor(before, after) };
+      }));
+    });
+  };
 }

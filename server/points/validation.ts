@@ -87,35 +87,46 @@ export function validatePhone(value: unknown, issues: FieldIssue[], field = 'pho
 // Opening hours (OpenStreetMap opening_hours syntax)
 
 const HOURS_CONTEXT = { lat: 39.1, lon: 117.2, address: { country_code: 'cn', state: 'Tianjin' } };
-const hoursCache = new Map<string, string | null>();
+const hoursCache = new Map<string, { problem: string | null; pretty: string }>();
 
-/** null when the value parses (public holidays are China's), otherwise the parser's complaint. */
-export function openingHoursProblem(value: string): string | null {
-  if (hoursCache.has(value)) return hoursCache.get(value)!;
-  let problem: string | null = null;
+// Words Chinese offices write that the parser does not know; it already understands 周一…周日.
+const HOURS_WORDS: [RegExp, string][] = [
+  [/^(24小时|全天|全天候|24h)$/i, '24/7'], [/每天|每日|全周/g, 'Mo-Su '], [/工作日/g, 'Mo-Fr '], [/法定节假日|节假日/g, 'PH '],
+  [/休息|闭馆|不开放/g, ' off'], [/[：]/g, ':'], [/[—–－~～至到]/g, '-'], [/[，、]/g, ','], [/[；]/g, ';'],
+];
+
+/** Parses with the opening_hours package (public holidays are China's): the problem, or the tidy value. */
+export function parseOpeningHours(value: string): { problem: string | null; pretty: string } {
+  const cached = hoursCache.get(value);
+  if (cached) return cached;
+  let result: { problem: string | null; pretty: string };
   try {
     // Parsing is slow (about 2 ms); spreadsheets repeat a handful of values, so results are cached.
-    new OpeningHours(value, HOURS_CONTEXT as never);
+    const parsed = new OpeningHours(value, HOURS_CONTEXT as never);
+    result = { problem: null, pretty: parsed.prettifyValue() };
   } catch (err) {
-    problem = String(err instanceof Error ? err.message : err).split('\n')[0].slice(0, 200);
+    result = { problem: String(err instanceof Error ? err.message : err).split('\n')[0].slice(0, 200), pretty: value };
   }
   if (hoursCache.size > 5000) hoursCache.clear();
-  hoursCache.set(value, problem);
-  return problem;
+  hoursCache.set(value, result);
+  return result;
 }
 
+/** Stores the parser's tidy form: "周一-周五 8:30-17:30" becomes "Mo-Fr 08:30-17:30". */
 export function validateOpeningHours(value: unknown, issues: FieldIssue[], field = 'opening_hours'): string | null {
-  const text = normalizeText(value).replace(/：/g, ':').replace(/[—–－~～至]/g, '-');
+  let text = normalizeText(value);
   if (!text) return null;
+  for (const [pattern, replacement] of HOURS_WORDS) text = text.replace(pattern, replacement);
+  text = text.replace(/\s+/g, ' ').trim();
   if (text.length > 255) { issues.push(issue(field, 'is longer than 255 characters', '不能超过255个字符')); return null; }
-  const problem = openingHoursProblem(text);
+  const { problem, pretty } = parseOpeningHours(text);
   if (problem) {
     issues.push(issue(field,
       `does not parse as OpenStreetMap opening_hours (e.g. "Mo-Fr 08:30-17:30; Sa 09:00-12:00", "24/7"): ${problem}`,
       `格式不正确，请使用 OSM opening_hours 写法（例如 “Mo-Fr 08:30-17:30; Sa 09:00-12:00”、“24/7”）`));
     return null;
   }
-  return text;
+  return pretty.length <= 255 ? pretty : text;
 }
 
 // ---------------------------------------------------------------------------------------------

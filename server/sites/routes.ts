@@ -6,7 +6,7 @@ import { notFound } from '../http/errors.ts';
 import { StreetCode, IdParams } from '../points/schemas.ts';
 import { getSite, listSites, type BoardSiteRow } from './repository.ts';
 
-const SiteProperties = Type.Object({
+export const SiteProperties = Type.Object({
   id: Type.Integer(),
   kind: Type.Union([Type.Literal('service_center'), Type.Literal('compound_gate')]),
   name: Type.String(),
