@@ -16,6 +16,8 @@ import { installErrorHandlers } from './http/errors.ts';
 import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
+import { district } from './points/district.ts';
+import { pointEditRoutes } from './points/editRoutes.ts';
 import { siteEditRoutes } from './sites/editRoutes.ts';
 import { compoundRoutes } from './compounds/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -96,6 +98,8 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);
+  await app.register(district);
+  await app.register(pointEditRoutes);
   await app.register(siteEditRoutes);
   await app.register(compoundRoutes);
   await app.register(auditRoutes);
