@@ -88,16 +88,17 @@ export function ringsFromSearch(
   const secPerM = 1 / speedMps;
 
   const stamp = (x: number, y: number, t: number) => {
-    const i0 = Math.max(0, Math.ceil((x - R) / cell - 0.5) - gx0), i1 = Math.min(nx - 1, Math.floor((x + R) / cell - 0.5) - gx0);
     const j0 = Math.max(0, Math.ceil((y - R) / cell - 0.5) - gy0), j1 = Math.min(ny - 1, Math.floor((y + R) / cell - 0.5) - gy0);
+    const best = -t;
     for (let j = j0; j <= j1; j++) {
       const dy = (gy0 + j + 0.5) * cell - y;
+      const half = Math.sqrt(Math.max(0, R * R - dy * dy)); // the row's span inside the allowance circle
+      const i0 = Math.max(0, Math.ceil((x - half) / cell - 0.5) - gx0), i1 = Math.min(nx - 1, Math.floor((x + half) / cell - 0.5) - gx0);
       const row = j * nx;
       for (let i = i0; i <= i1; i++) {
+        if (field[row + i] >= best) continue; // already reached at least as early
         const dx = (gx0 + i + 0.5) * cell - x;
-        const d2 = dx * dx + dy * dy;
-        if (d2 > R * R) continue;
-        const v = -(t + Math.sqrt(d2) * secPerM);
+        const v = -(t + Math.sqrt(dx * dx + dy * dy) * secPerM);
         if (v > field[row + i]) field[row + i] = v;
       }
     }

@@ -148,7 +148,9 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     const loc = this.locate(origin, profileId, 'origin');
     const s = this.startFrom(loc, p).runTo(limitSec);
     const nodes = s.settledOrder.slice(0, s.settledCount);
-    return { nodes, timesSec: Float64Array.from(nodes, (v) => s.time[v]), metres: Float64Array.from(nodes, (v) => s.metres[v]) };
+    const timesSec = new Float64Array(nodes.length), metres = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) { timesSec[i] = s.time[nodes[i]]; metres[i] = s.metres[nodes[i]]; }
+    return { nodes, timesSec, metres };
   }
 
   /** Rings for the given minutes: (Multi)Polygons from one travel-time field, nested by construction. */
