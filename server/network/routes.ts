@@ -74,7 +74,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
 
     const engine = await app.walking.engine();
-    const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${engine.graph.report.edges}`;
+    const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${app.walking.graphVersion}`;
     const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false]);
     const hit = cache.get(key);
     if (hit && hit.stamp === stamp) {

@@ -46,6 +46,7 @@ export class WalkingService {
   private current!: WalkingEngine<WalkingPoint>;
   private pending: Promise<void> = Promise.resolve();
   private builtAt = new Date();
+  private builds = 0;
   private buildMs = 0;
   private readonly unsubscribe: () => void;
 
@@ -96,6 +97,9 @@ export class WalkingService {
     return (await this.engine()).snap(lon, lat, profile);
   }
 
+  /** Increases each time the graph is rebuilt (with pointsVersion, a cache key for answers). */
+  get graphVersion(): number { return this.builds; }
+
   /** The profiles (from data/profiles.json). */
   profiles(): WalkingProfile[] { return [...this.options.profiles]; }
 
@@ -145,6 +149,7 @@ export class WalkingService {
     const engine = new WalkingEngine<WalkingPoint>(buildWalkingGraph(ways), this.options.profiles, { maxSnapM: this.options.maxSnapM });
     engine.points.setAll(points);
     this.current = engine;
+    this.builds++;
     this.builtAt = new Date();
     this.buildMs = performance.now() - started;
     this.options.log.info({ ...engine.graph.report, largestComponents: undefined, points: points.length, ms: Math.round(this.buildMs) }, 'walking graph built');

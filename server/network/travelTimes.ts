@@ -112,6 +112,9 @@ export class TravelTimeSearch {
   /** Run until nothing is left to settle. */
   runAll(): this { return this.runTo(Infinity); }
 
+  /** True when nothing is left to settle (every reachable node is settled). */
+  get exhausted(): boolean { return this.queue.length === 0; }
+
   isSettled(v: number): boolean { return this.settled[v] === this.gen; }
 
   /** Walking seconds to node v, or Infinity if not settled within the limit. */

@@ -198,11 +198,12 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     for (;;) {
       s.runTo(limit);
       const arr = this.arrival(a, b, p);
-      if (arr.timeSec <= limit) {
+      // Final once within the settled limit, or once nothing is left to settle.
+      if (arr.timeSec <= limit || (s.exhausted && arr.timeSec < Infinity)) {
         const answer = this.answer(a, b, arr.timeSec, arr.metres);
         return { type: 'Feature', properties: answer, geometry: this.routeGeometry(a, b, arr.via) };
       }
-      if (s.settledCount === this.graph.nodeCount || limit > 1e7) return null;
+      if (s.exhausted) return null; // the two places are not connected for this profile
       limit *= 2;
     }
   }
@@ -347,7 +348,7 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
         found[cat] = hits.slice(0, n);
         if (found[cat].length < Math.min(n, view.byCategory.get(cat)?.length ?? 0)) complete = false;
       }
-      if (complete || limit >= maxSec) break;
+      if (complete || limit >= maxSec || this.search.exhausted) break;
       limit = Math.min(maxSec, limit * 2);
     }
     const out: Record<string, NearestPoint<P>[]> = {};
