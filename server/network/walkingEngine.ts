@@ -336,13 +336,15 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     let found: Record<string, { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct' }[]>;
     for (;;) {
       this.search.runTo(limit);
+      // Arrivals are final up to the settled limit, or all of them once the search is exhausted.
+      const finalUpTo = this.search.exhausted ? maxSec : limit;
       found = {};
       let complete = true;
       for (const cat of categories) {
         const hits = [];
         for (const lp of view.byCategory.get(cat) ?? []) {
           const arr = this.arrival(loc, lp.loc, p);
-          if (arr.timeSec <= limit) hits.push({ lp, ...arr });
+          if (arr.timeSec <= finalUpTo) hits.push({ lp, ...arr });
         }
         hits.sort((x, y) => x.timeSec - y.timeSec);
         found[cat] = hits.slice(0, n);
