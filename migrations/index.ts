@@ -3,12 +3,14 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init.ts';
 import * as m0002 from './0002_auth.ts';
+import * as m0003 from './0003_boards.ts';
 import * as m0004 from './0004_coverage.ts';
 import * as m0005 from './0005_desks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_auth': m0002,
+  '0003_boards': m0003,
   '0004_coverage': m0004,
   '0005_desks': m0005,
 };

@@ -104,6 +104,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(compoundRoutes);
   await app.register(auditRoutes);
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
+  await app.register(import('./boards/plugin.ts')); // board maps: /api/boards/:siteId.pdf|.svg, print jobs, needs-reprint
   await app.register(import('./coverage/routes.ts')); // /api/coverage: gaps, what-if, suggestions, settings, exports
   await app.register(import('./desks/plugin.ts')); // 流动办公桌: schedules, plans, rotation, 民情日记, calendars
   await app.register(basemapTiles);

@@ -150,6 +150,9 @@ export interface Database {
   desk_visits: DeskVisitsTable;
   desk_requests: DeskRequestsTable;
   desk_request_notes: DeskRequestNotesTable;
+  board_prints: BoardPrintsTable;
+  board_jobs: BoardJobsTable;
+  board_job_files: BoardJobFilesTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -239,4 +242,44 @@ export interface DeskRequestNotesTable {
   status_from: string | null;
   status_to: string | null;
   note: string;
+}
+
+// Board printing (migrations/0003_boards.ts).
+export interface BoardPrintsTable {
+  id: Generated<number>;
+  site_id: number;
+  street_code: string;
+  profile: string;
+  size: string;
+  orientation: string;
+  lang: string;
+  content_version: string;
+  snapshot: Json;
+  job_id: number | null;
+  printed_by: number | null;
+  printed_by_name: string | null;
+  printed_at: Timestamp;
+}
+export interface BoardJobsTable {
+  id: Generated<number>;
+  street_code: string | null;
+  site_ids: Json;
+  options: Json;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  total: number;
+  done: Generated<number>;
+  error: string | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Timestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+  result_name: string | null;
+  result_type: string | null;
+  result_bytes: number | null;
+}
+export interface BoardJobFilesTable {
+  job_id: number;
+  data: Uint8Array;
 }

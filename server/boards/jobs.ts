@@ -1,0 +1,124 @@
+// Print jobs: many boards at once (a street, or a chosen list of sites) as one ZIP of PDFs or one
+// multi-page PDF. A job runs in this process, one board at a time, handing the event loop back between
+// boards and writing its progress to the database (so any instance can report it). When it finishes,
+// the file and a print record per board (with the content snapshot printed) are stored in one
+// transaction: a board counts as printed only if its file can be downloaded.
+import { zipSync } from 'fflate';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { HttpError } from '../http/errors.ts';
+import type { BoardContent } from './content.ts';
+import type { BoardLang } from './messages.ts';
+import type { Orientation, PaperSize } from './paper.ts';
+import { PdfBuilder, svgToPdf } from './pdf.ts';
+import { pdfMeta, type BoardPrinter, type PrintOptions } from './printer.ts';
+import {
+  failJob, failStaleJobs, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
+} from './repository.ts';
+
+/** Files of this many finished jobs are kept for download; older job rows stay, without their file. */
+export const KEEP_JOB_FILES = 20;
+/** A job without progress for this long was left behind by a stopped server. */
+export const STALE_JOB_SECONDS = 300;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A file name that is safe in a ZIP on every system (Chinese kept, path characters replaced). */
+export function safeFileName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').replace(/\s+/g, ' ').trim().slice(0, 60) || 'board';
+}
+
+interface PrintedBoard { content: BoardContent }
+
+export class BoardJobRunner {
+  private readonly queue: number[] = [];
+  private current: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly printer: BoardPrinter,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Marks jobs a stopped server left behind as failed. */
+  async recover(): Promise<void> {
+    const n = await failStaleJobs(this.db, STALE_JOB_SECONDS);
+    if (n) this.log.warn({ jobs: n }, 'boards: print jobs interrupted by a restart were marked failed');
+  }
+
+  enqueue(jobId: number): void {
+    this.queue.push(jobId);
+    if (!this.current) this.current = this.drain().finally(() => { this.current = null; });
+  }
+
+  /** Resolves when every queued job has finished (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.current) await this.current;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length && !this.closed) {
+      const id = this.queue.shift()!;
+      try {
+        await this.run(id);
+      } catch (error) {
+        const message = error instanceof HttpError ? error.message : 'the print job failed; see the server log';
+        this.log.error({ err: error, job: id }, 'boards: print job failed');
+        await failJob(this.db, id, message).catch(() => {});
+      }
+    }
+  }
+
+  private async run(id: number): Promise<void> {
+    const job = await getJob(this.db, id);
+    if (!job || job.status !== 'queued') return;
+    await markJobRunning(this.db, id);
+    const o = job.options;
+    const options: PrintOptions = { size: o.size as PaperSize, orientation: o.orientation as Orientation, profile: o.profile, lang: o.lang as BoardLang };
+    const printed: PrintedBoard[] = [];
+    const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+    const builder = o.format === 'pdf' ? new PdfBuilder({ title: jobTitle(job), subject: `${job.site_ids.length} boards` }) : null;
+    for (const [i, siteId] of job.site_ids.entries()) {
+      if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+      const site = await this.printer.site(siteId);
+      const content = await this.printer.content(site, options.profile);
+      const board = await this.printer.render(content, options);
+      if (builder) {
+        this.printer.addToPdf(builder, board);
+      } else {
+        const pdf = await svgToPdf(board.pdfSvg, board.layout.page.width, board.layout.page.height, pdfMeta(content, options));
+        // PDFs are compressed already: store them as they are (level 0).
+        files[`${String(i + 1).padStart(2, '0')}-${site.id}-${safeFileName(content.site.title_name + (content.site.gate_name ?? ''))}-${options.size}.pdf`] = [pdf, { level: 0 }];
+      }
+      printed.push({ content });
+      await markJobProgress(this.db, id, i + 1);
+      await yieldToEventLoop();
+    }
+    const data = builder ? await builder.finish() : zipSync(files);
+    const stamp = new Date().toISOString().slice(0, 10);
+    const name = `${safeFileName(jobTitle(job))}-${options.size}-${stamp}.${o.format}`;
+    await this.db.transaction().execute(async (trx) => {
+      for (const p of printed) {
+        await recordPrint(trx, {
+          site_id: p.content.site.id, street_code: p.content.site.street_code, profile: options.profile, size: options.size,
+          orientation: options.orientation, lang: options.lang, content_version: p.content.version, snapshot: p.content.snapshot,
+          job_id: id, printed_by: job.created_by, printed_by_name: job.created_by_name,
+        });
+      }
+      await finishJob(trx, id, { name, type: o.format === 'pdf' ? 'application/pdf' : 'application/zip', data });
+    });
+    await pruneJobFiles(this.db, KEEP_JOB_FILES);
+    this.log.info({ job: id, boards: printed.length, bytes: data.byteLength }, 'boards: print job done');
+  }
+}
+
+function jobTitle(job: JobRow): string {
+  return `${job.street_name ?? ''}展板${job.site_ids.length}块`;
+}

@@ -1,0 +1,96 @@
+// The words printed on a board, per language (Chinese by default, English on request).
+export type BoardLang = 'zh' | 'en';
+
+export const BOARD_MESSAGES = {
+  zh: {
+    circle: '15分钟综合服务圈',
+    youAreHere: '您在这里',
+    minutes: (m: number) => `${m}分钟`,
+    walkMinutes: (m: number) => `${m}分钟`,
+    ringKeyTitle: '步行范围',
+    ringNote: (profile: string, speed: number) => `按「${profile}」${speed} 米/秒计算，沿实际道路步行`,
+    categoryKeyTitle: '服务类别',
+    legendTitle: '15分钟内的服务点',
+    headers: ['序号', '名称', '类别', '步行', '地址', '电话', '开放时间'],
+    none: '—',
+    limitNote: (n: number) => `每类最多列出步行最近的 ${n} 处`,
+    omitted: (cat: string, n: number) => `${cat}另有 ${n} 处未列出`,
+    qrCaption: '扫码查看手机版',
+    qrCaption2: '随时更新 · 步行路线',
+    dataDate: (d: string) => `数据日期 ${d}`,
+    version: (v: string) => `内容版本 ${v}`,
+    attribution: '道路数据 © OpenStreetMap contributors, ODbL 1.0',
+    sample: '示例数据',
+    sampleBanner: '示例数据 · 仅供演示，并非真实信息',
+    emptyLegend: '15分钟步行范围内暂无已登记的服务点',
+    north: '北',
+    metres: (m: number) => (m >= 1000 ? `${m / 1000}公里` : `${m}米`),
+    subtitleGate: (gate: string) => `${gate}`,
+  },
+  en: {
+    circle: '15-minute service circle',
+    youAreHere: 'You are here',
+    minutes: (m: number) => `${m} min`,
+    walkMinutes: (m: number) => `${m} min`,
+    ringKeyTitle: 'Walking time',
+    ringNote: (profile: string, speed: number) => `${profile}, ${speed} m/s along the real streets`,
+    categoryKeyTitle: 'Categories',
+    legendTitle: 'Services within a 15-minute walk',
+    headers: ['No.', 'Name', 'Category', 'Walk', 'Address', 'Phone', 'Opening hours'],
+    none: '—',
+    limitNote: (n: number) => `At most the ${n} nearest of each category are listed`,
+    omitted: (cat: string, n: number) => `${cat}: ${n} more not listed`,
+    qrCaption: 'Scan for the mobile page',
+    qrCaption2: 'always current · walking routes',
+    dataDate: (d: string) => `Data as of ${d}`,
+    version: (v: string) => `Content version ${v}`,
+    attribution: 'Streets © OpenStreetMap contributors, ODbL 1.0',
+    sample: 'SAMPLE DATA',
+    sampleBanner: 'Sample data · for demonstration, not real information',
+    emptyLegend: 'No registered service point within a 15-minute walk yet',
+    north: 'N',
+    metres: (m: number) => (m >= 1000 ? `${m / 1000} km` : `${m} m`),
+    subtitleGate: (gate: string) => `${gate}`,
+  },
+};
+
+export type BoardMessages = typeof BOARD_MESSAGES.zh;
+
+const DAYS_ZH: Record<string, string> = { Mo: '周一', Tu: '周二', We: '周三', Th: '周四', Fr: '周五', Sa: '周六', Su: '周日' };
+const DAYS_EN: Record<string, string> = { Mo: 'Mon', Tu: 'Tue', We: 'Wed', Th: 'Thu', Fr: 'Fri', Sa: 'Sat', Su: 'Sun' };
+
+/**
+ * OSM opening_hours as a resident reads it: "Mo-Su 10:30-13:00,16:30-18:30" → "每天 10:30-13:00, 16:30-18:30",
+ * "Mo-Fr 08:30-17:00; Sa 09:00-12:00" → "周一至周五 08:30-17:00；周六 09:00-12:00", "24/7" → "24小时".
+ * Anything it does not recognise is printed as written.
+ */
+export function formatOpeningHours(value: string | null, lang: BoardLang): string | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (v === '24/7') return lang === 'zh' ? '24小时' : '24 hours';
+  const days = lang === 'zh' ? DAYS_ZH : DAYS_EN;
+  const rules = v.split(/\s*;\s*/);
+  const out: string[] = [];
+  for (const rule of rules) {
+    const m = /^((?:(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)(?:,(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)*)?\s*(.*)$/.exec(rule);
+    if (!m) return v;
+    const [, daySpec, rest] = m;
+    let dayText = '';
+    if (daySpec) {
+      if (daySpec === 'Mo-Su') dayText = lang === 'zh' ? '每天' : 'Daily';
+      else {
+        dayText = daySpec.split(',').map((part) => {
+          if (part === 'PH') return lang === 'zh' ? '节假日' : 'holidays';
+          const [a, b] = part.split('-');
+          return b ? (lang === 'zh' ? `${days[a]}至${days[b]}` : `${days[a]}–${days[b]}`) : days[a];
+        }).join(lang === 'zh' ? '、' : ', ');
+      }
+    }
+    let times = rest.trim();
+    if (times === 'off' || times === 'closed') times = lang === 'zh' ? '休息' : 'closed';
+    else if (times && !/^[0-9:,\-+ ]+$/.test(times)) return v;
+    times = times.replace(/,\s*/g, ', ');
+    out.push([dayText, times].filter(Boolean).join(' '));
+  }
+  return out.join(lang === 'zh' ? '；' : '; ');
+}

@@ -1,0 +1,125 @@
+// The board printer: from a site id and print options to the board's content, layout, SVG and PDF.
+// Content comes from the database (site, points, streets) and the walking engine (rings, walking
+// times); rendering is pure. Finished PDFs are cached by content version and options, so printing an
+// unchanged board again costs one walking search and no drawing.
+import type { Kysely } from 'kysely';
+import type { Catalog } from '../catalog.ts';
+import type { Database } from '../db/schema.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { OutsideNetworkError, UnknownProfileError } from '../network/walkingEngine.ts';
+import { selectPoints, type ServicePointRow } from '../points/repository.ts';
+import { getSite, type BoardSiteRow } from '../sites/repository.ts';
+import { buildBoardContent, type BoardContent } from './content.ts';
+import { layoutBoard, planBoard, type BoardLayout } from './layout.ts';
+import type { BoardLang } from './messages.ts';
+import { pageFor, type Orientation, type PaperSize } from './paper.ts';
+import { PdfBuilder, svgToPdf } from './pdf.ts';
+import { streetsInBbox } from './repository.ts';
+import { boardSvg } from './svg.ts';
+import type { BoardWalking } from './walking.ts';
+
+export interface PrintOptions { size: PaperSize; orientation: Orientation; profile: string; lang: BoardLang }
+
+/** `svg` is the file form (millimetres); `pdfSvg` the same drawing sized in points for the PDF. */
+export interface RenderedBoard { content: BoardContent; layout: BoardLayout; svg: string; pdfSvg: string }
+
+/** A small LRU of finished PDFs. */
+class PdfCache {
+  private readonly map = new Map<string, Buffer>();
+  constructor(private readonly maxEntries: number) {}
+  get(key: string): Buffer | undefined {
+    const v = this.map.get(key);
+    if (v) { this.map.delete(key); this.map.set(key, v); }
+    return v;
+  }
+  set(key: string, value: Buffer): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+export class BoardPrinter {
+  private readonly cache = new PdfCache(64);
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly catalog: Catalog,
+    private readonly walking: BoardWalking,
+    private readonly publicBaseUrl: string,
+  ) {}
+
+  /** The site, or a 404 that names it (closed sites have no board). */
+  async site(siteId: number): Promise<BoardSiteRow> {
+    const site = await getSite(this.db, siteId);
+    if (!site || site.status !== 'active') throw notFound(`site ${siteId}`, `站点 ${siteId} 不存在或已停用`);
+    return site;
+  }
+
+  /** What the board of a site shows for a profile (independent of paper and language). */
+  async content(site: BoardSiteRow, profile: string): Promise<BoardContent> {
+    const walkingProfile = this.walking.profiles().find((p) => p.id === profile);
+    if (!walkingProfile) throw new HttpError(400, `profile: unknown walking profile "${profile}"`, 'profile', '步行方式不存在');
+    let reach;
+    try {
+      reach = await this.walking.reach(site.lon, site.lat, profile);
+    } catch (error) {
+      if (error instanceof OutsideNetworkError) {
+        throw new HttpError(422, `site ${site.id} cannot be placed on the walking network: ${error.message}`, 'siteId', '站点不在步行路网范围内，无法计算步行范围');
+      }
+      if (error instanceof UnknownProfileError) throw new HttpError(400, `profile: ${error.message}`, 'profile', '步行方式不存在');
+      throw error;
+    }
+    const ids = [...new Set(Object.values(reach.within).flat().map((w) => w.id))];
+    const rows: ServicePointRow[] = ids.length
+      ? (await selectPoints(this.db).where('id', 'in', ids).execute()) as ServicePointRow[]
+      : [];
+    const points = new Map(rows.map((r) => [r.id, { ...r, lon: Number(r.lon), lat: Number(r.lat) }]));
+    return buildBoardContent({
+      site: { ...site, lon: Number(site.lon), lat: Number(site.lat) },
+      profile: walkingProfile, reach, points, catalog: this.catalog, publicBaseUrl: this.publicBaseUrl,
+    });
+  }
+
+  /** Lay out and write the SVG of a board whose content is known. */
+  async render(content: BoardContent, options: PrintOptions): Promise<RenderedBoard> {
+    const plan = planBoard(content, pageFor(options.size, options.orientation), options.lang, this.catalog);
+    const streets = await streetsInBbox(this.db, plan.bbox);
+    const layout = layoutBoard(plan, streets);
+    return { content, layout, svg: boardSvg(layout, 'mm'), pdfSvg: boardSvg(layout, 'pt') };
+  }
+
+  async board(siteId: number, options: PrintOptions): Promise<RenderedBoard> {
+    const site = await this.site(siteId);
+    return this.render(await this.content(site, options.profile), options);
+  }
+
+  private cacheKey(content: BoardContent, o: PrintOptions): string {
+    return [content.site.id, content.version, content.dataDate, o.profile, o.size, o.orientation, o.lang, this.publicBaseUrl].join('|');
+  }
+
+  /** The board as a one-page PDF (from the cache when its content has not changed). */
+  async pdf(siteId: number, options: PrintOptions): Promise<{ pdf: Buffer; content: BoardContent; cached: boolean }> {
+    const site = await this.site(siteId);
+    const content = await this.content(site, options.profile);
+    const key = this.cacheKey(content, options);
+    const hit = this.cache.get(key);
+    if (hit) return { pdf: hit, content, cached: true };
+    const { layout, pdfSvg } = await this.render(content, options);
+    const pdf = await svgToPdf(pdfSvg, layout.page.width, layout.page.height, pdfMeta(content, options));
+    this.cache.set(key, pdf);
+    return { pdf, content, cached: false };
+  }
+
+  /** Add a rendered board as a page of a multi-page PDF. */
+  addToPdf(builder: PdfBuilder, board: RenderedBoard): void {
+    builder.addPage(board.pdfSvg, board.layout.page.width, board.layout.page.height);
+  }
+}
+
+export function pdfMeta(content: BoardContent, o: PrintOptions) {
+  return {
+    title: `${content.site.title_name} 15分钟综合服务圈`,
+    subject: `${content.site.street_name} · #${content.site.id} · ${o.profile} · ${o.size} · v${content.version}`,
+  };
+}

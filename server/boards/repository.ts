@@ -1,0 +1,189 @@
+// SQL for boards: the streets drawn on a board, the print records (with the snapshot printed), and
+// print jobs (progress and the finished file).
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { BoardSnapshot } from './content.ts';
+import type { StreetWay } from './layout.ts';
+
+/** Every way (walkable or not: an elevated road is still on the map) crossing the bbox. */
+export async function streetsInBbox(db: Kysely<Database>, bbox: [number, number, number, number]): Promise<StreetWay[]> {
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  const rows = await db.selectFrom('ways')
+    .select(['name', 'highway', 'bridge', 'tunnel', sql<string>`ST_AsGeoJSON(geom, 7)`.as('geojson')])
+    .where(sql<boolean>`geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    name: r.name, highway: r.highway, bridge: r.bridge, tunnel: r.tunnel,
+    coordinates: (JSON.parse(r.geojson) as { coordinates: [number, number][] }).coordinates,
+  }));
+}
+
+// ---- print records ---------------------------------------------------------------------------------
+
+export interface PrintRecordInput {
+  site_id: number;
+  street_code: string;
+  profile: string;
+  size: string;
+  orientation: string;
+  lang: string;
+  content_version: string;
+  snapshot: BoardSnapshot;
+  job_id: number | null;
+  printed_by: number | null;
+  printed_by_name: string | null;
+}
+
+export async function recordPrint(db: Kysely<Database>, p: PrintRecordInput): Promise<number> {
+  const row = await db.insertInto('board_prints').values({ ...p, snapshot: JSON.stringify(p.snapshot) })
+    .returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export interface LastPrint {
+  site_id: number;
+  profile: string;
+  content_version: string;
+  snapshot: BoardSnapshot;
+  printed_at: Date;
+  printed_by_name: string | null;
+  size: string;
+  prints: number;
+}
+
+/** The latest print of each (site, profile) of a street's active sites. */
+export async function lastPrints(db: Kysely<Database>, streetCode: string): Promise<LastPrint[]> {
+  const rows = await sql<{
+    site_id: number; profile: string; content_version: string; snapshot: unknown; printed_at: Date;
+    printed_by_name: string | null; size: string; prints: string | number;
+  }>`
+    select distinct on (p.site_id, p.profile)
+      p.site_id, p.profile, p.content_version, p.snapshot, p.printed_at, p.printed_by_name, p.size,
+      count(*) over (partition by p.site_id, p.profile) as prints
+    from board_prints p
+    join board_sites s on s.id = p.site_id
+    where s.street_code = ${streetCode} and s.status = 'active'
+    order by p.site_id, p.profile, p.id desc`.execute(db);
+  return rows.rows.map((r) => ({
+    ...r,
+    snapshot: (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as BoardSnapshot,
+    prints: Number(r.prints),
+  }));
+}
+
+// ---- jobs ------------------------------------------------------------------------------------------
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobOptions {
+  profile: string;
+  size: string;
+  orientation: string;
+  format: 'zip' | 'pdf';
+  lang: string;
+}
+
+export interface JobRow {
+  id: number;
+  street_code: string | null;
+  street_name: string | null;
+  site_ids: number[];
+  options: JobOptions;
+  status: JobStatus;
+  total: number;
+  done: number;
+  error: string | null;
+  created_by: number | null;
+  created_by_name: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  result_name: string | null;
+  result_type: string | null;
+  result_bytes: number | null;
+}
+
+const JOB_COLUMNS = ['j.id', 'j.street_code', 'st.name as street_name', 'j.site_ids', 'j.options', 'j.status', 'j.total', 'j.done',
+  'j.error', 'j.created_by', 'j.created_by_name', 'j.created_at', 'j.started_at', 'j.finished_at', 'j.result_name', 'j.result_type',
+  'j.result_bytes'] as const;
+
+const selectJobs = (db: Kysely<Database>) => db.selectFrom('board_jobs as j').leftJoin('streets as st', 'st.code', 'j.street_code').select(JOB_COLUMNS);
+
+function jobFromRow(r: Record<string, unknown>): JobRow {
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  return { ...(r as unknown as JobRow), site_ids: parse(r.site_ids) as number[], options: parse(r.options) as JobOptions };
+}
+
+export async function createJob(db: Kysely<Database>, job: {
+  street_code: string | null; site_ids: number[]; options: JobOptions; created_by: number | null; created_by_name: string | null;
+}): Promise<JobRow> {
+  const row = await db.insertInto('board_jobs').values({
+    street_code: job.street_code,
+    site_ids: JSON.stringify(job.site_ids),
+    options: JSON.stringify(job.options),
+    status: 'queued',
+    total: job.site_ids.length,
+    created_by: job.created_by,
+    created_by_name: job.created_by_name,
+  }).returning('id').executeTakeFirstOrThrow();
+  return (await getJob(db, row.id))!;
+}
+
+export async function getJob(db: Kysely<Database>, id: number): Promise<JobRow | undefined> {
+  const row = await selectJobs(db).where('j.id', '=', id).executeTakeFirst();
+  return row ? jobFromRow(row) : undefined;
+}
+
+export async function listJobs(db: Kysely<Database>, f: { street?: string; limit: number }): Promise<JobRow[]> {
+  let q = selectJobs(db);
+  if (f.street) q = q.where('j.street_code', '=', f.street);
+  const rows = await q.orderBy('j.id', 'desc').limit(f.limit).execute();
+  return rows.map(jobFromRow);
+}
+
+export async function markJobRunning(db: Kysely<Database>, id: number): Promise<void> {
+  await db.updateTable('board_jobs').set({ status: 'running', started_at: sql`now()`, heartbeat_at: sql`now()` }).where('id', '=', id).execute();
+}
+
+export async function markJobProgress(db: Kysely<Database>, id: number, done: number): Promise<void> {
+  await db.updateTable('board_jobs').set({ done, heartbeat_at: sql`now()` }).where('id', '=', id).execute();
+}
+
+/** Store the file and mark the job done (call inside the transaction that records the prints). */
+export async function finishJob(db: Kysely<Database>, id: number, result: { name: string; type: string; data: Uint8Array }): Promise<void> {
+  await db.insertInto('board_job_files').values({ job_id: id, data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength) }).execute();
+  await db.updateTable('board_jobs').set({
+    status: 'done', finished_at: sql`now()`, heartbeat_at: sql`now()`, done: sql`total`,
+    result_name: result.name, result_type: result.type, result_bytes: result.data.byteLength,
+  }).where('id', '=', id).execute();
+}
+
+export async function failJob(db: Kysely<Database>, id: number, error: string): Promise<void> {
+  await db.updateTable('board_jobs').set({ status: 'failed', finished_at: sql`now()`, error: error.slice(0, 500) }).where('id', '=', id).execute();
+}
+
+export async function jobFile(db: Kysely<Database>, id: number): Promise<Buffer | undefined> {
+  const row = await db.selectFrom('board_job_files').select('data').where('job_id', '=', id).executeTakeFirst();
+  return row ? Buffer.from(row.data as Uint8Array) : undefined;
+}
+
+/**
+ * Jobs left queued or running by a stopped server (no heartbeat for `staleSeconds`) are marked failed,
+ * so that the admin page does not wait for them forever. Returns how many.
+ */
+export async function failStaleJobs(db: Kysely<Database>, staleSeconds: number): Promise<number> {
+  const rows = await db.updateTable('board_jobs')
+    .set({ status: 'failed', finished_at: sql`now()`, error: 'interrupted: the server stopped while printing; start the job again' })
+    .where('status', 'in', ['queued', 'running'])
+    .where(sql<boolean>`coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${staleSeconds})`)
+    .returning('id').execute();
+  return rows.length;
+}
+
+/** Keep the files of the newest `keep` finished jobs; older files are deleted (the job rows stay). */
+export async function pruneJobFiles(db: Kysely<Database>, keep: number): Promise<void> {
+  await sql`
+    delete from board_job_files f
+    where f.job_id not in (select id from board_jobs where status = 'done' order by id desc limit ${keep})`.execute(db);
+}

@@ -1,0 +1,290 @@
+// Board routes. Public: one board as PDF or SVG (the same information as the phone page behind its QR
+// code). Staff: print jobs for many boards with progress and download, and the "needs reprint" list.
+// Thin: parse, check access, ask the printer / job runner, present.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ErrorResponse } from '../http/geojson.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { StreetCode } from '../points/schemas.ts';
+import { listSites } from '../sites/repository.ts';
+import type { BoardJobRunner } from './jobs.ts';
+import { ORIENTATIONS, PAPER_SIZES } from './paper.ts';
+import type { BoardPrinter, PrintOptions } from './printer.ts';
+import { reprintReport } from './reprint.ts';
+import { createJob, getJob, jobFile, listJobs, type JobRow } from './repository.ts';
+import { recordAudit } from '../audit/audit.ts';
+
+const literals = <T extends readonly string[]>(values: T, description: string, dflt: T[number]) =>
+  Type.Union(values.map((v) => Type.Literal(v)), { description, default: dflt });
+
+/** Most boards one job may print (a street has about 60; the district about 800). */
+export const MAX_JOB_BOARDS = 300;
+
+export interface BoardRouteDeps { printer: BoardPrinter; jobs: BoardJobRunner }
+
+export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => async (app) => {
+  const { printer, jobs } = deps;
+  const profileIds = app.catalog.profiles.map((p) => p.id);
+  const PrintQuery = Type.Object({
+    size: Type.Optional(literals(PAPER_SIZES, 'ISO paper size (A1 is the usual board)', 'A1')),
+    orientation: Type.Optional(literals(ORIENTATIONS, 'Page orientation', 'portrait')),
+    profile: Type.Optional(literals(profileIds, 'Walking profile of the rings and walking times', 'standard')),
+    lang: Type.Optional(literals(['zh', 'en'] as const, 'Language of the board', 'zh')),
+    download: Type.Optional(Type.Boolean({ description: 'Send as an attachment instead of inline' })),
+  }, { additionalProperties: false });
+  const SiteParams = Type.Object({ siteId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Board site id' }) });
+  const options = (q: Static<typeof PrintQuery>): PrintOptions => ({
+    size: q.size ?? 'A1', orientation: q.orientation ?? 'portrait', profile: q.profile ?? 'standard', lang: q.lang ?? 'zh',
+  });
+  const fileName = (siteId: number, o: PrintOptions, ext: string) => `board-${siteId}-${o.size}-${o.orientation}-${o.profile}${o.lang === 'en' ? '-en' : ''}.${ext}`;
+  const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
+
+  // ---- one board ---------------------------------------------------------------------------------
+
+  app.get('/api/boards/:siteId.pdf', {
+    schema: {
+      tags: ['boards'],
+      summary: 'One board as a print-ready vector PDF (fonts embedded)',
+      description: 'The board of a site: title, you-are-here, 5/10/15-minute rings for the profile, streets, numbered service points, legend table, category key, QR code to the phone page, data date, content version, ODbL attribution, and a 示例数据 watermark when sample data is shown.',
+      params: SiteParams,
+      querystring: PrintQuery,
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }), 304: Type.Null(), ...errors },
+    },
+  }, async (request, reply) => {
+    const o = options(request.query);
+    const { pdf, content } = await printer.pdf(request.params.siteId, o);
+    const etag = `"${content.version}-${o.size}-${o.orientation}-${o.profile}-${o.lang}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache').header('x-content-version', content.version);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `${request.query.download ? 'attachment' : 'inline'}; filename="${fileName(content.site.id, o, 'pdf')}"`)
+      .send(pdf);
+  });
+
+  app.get('/api/boards/:siteId.svg', {
+    schema: {
+      tags: ['boards'],
+      summary: 'One board as SVG (the drawing the PDF is made from; text set in Noto Sans SC)',
+      params: SiteParams,
+      querystring: PrintQuery,
+      response: { 200: Type.Unsafe<string>({ type: 'string', description: 'image/svg+xml' }), ...errors },
+    },
+  }, async (request, reply) => {
+    const o = options(request.query);
+    const { svg, content } = await printer.board(request.params.siteId, o);
+    return reply
+      .type('image/svg+xml; charset=utf-8')
+      // A drawing, never a document: no scripts, no outside resources.
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      .header('x-content-version', content.version)
+      .header('cache-control', 'no-cache')
+      .header('content-disposition', `${request.query.download ? 'attachment' : 'inline'}; filename="${fileName(content.site.id, o, 'svg')}"`)
+      .send(svg);
+  });
+
+  // ---- staff: jobs and reprints ----------------------------------------------------------------------
+
+  /** Reading a street's boards: admins and viewers any street, editors their own. */
+  const assertStreetRead = (request: FastifyRequest, street: string | null) => {
+    const staff = request.staff!;
+    if (staff.role === 'editor' && staff.street_code !== street) {
+      throw new HttpError(403, `This belongs to street ${street ?? '(several)'}; you work on street ${staff.street_code}`, undefined, '只能查看本街道的展板');
+    }
+  };
+
+  const JobOptionsSchema = Type.Object({
+    profile: Type.String(), size: Type.String(), orientation: Type.String(), format: Type.String(), lang: Type.String(),
+  });
+  const JobResponse = Type.Object({
+    id: Type.Integer(),
+    street_code: Type.Union([Type.String(), Type.Null()]),
+    street_name: Type.Union([Type.String(), Type.Null()]),
+    site_ids: Type.Array(Type.Integer()),
+    options: JobOptionsSchema,
+    status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+    total: Type.Integer(),
+    done: Type.Integer(),
+    progress: Type.Number({ description: '0–1' }),
+    error: Type.Union([Type.String(), Type.Null()]),
+    created_by_name: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String(),
+    finished_at: Type.Union([Type.String(), Type.Null()]),
+    result_name: Type.Union([Type.String(), Type.Null()]),
+    result_bytes: Type.Union([Type.Integer(), Type.Null()]),
+    status_url: Type.String(),
+    download_url: Type.Union([Type.String(), Type.Null()]),
+  });
+  const presentJob = (j: JobRow) => ({
+    id: j.id, street_code: j.street_code, street_name: j.street_name, site_ids: j.site_ids, options: j.options, status: j.status,
+    total: j.total, done: j.done, progress: j.total ? Math.round((j.done / j.total) * 1000) / 1000 : 1, error: j.error,
+    created_by_name: j.created_by_name, created_at: new Date(j.created_at).toISOString(),
+    finished_at: j.finished_at ? new Date(j.finished_at).toISOString() : null,
+    result_name: j.result_name, result_bytes: j.result_bytes,
+    status_url: `/api/boards/jobs/${j.id}`,
+    download_url: j.status === 'done' ? `/api/boards/jobs/${j.id}/download` : null,
+  });
+
+  app.post('/api/boards/jobs', {
+    preHandler: app.requireStaff(['admin', 'editor']),
+    schema: {
+      tags: ['boards'],
+      summary: 'Print many boards as one ZIP of PDFs or one multi-page PDF (a job with progress)',
+      description: 'Give a street (all its active boards) or a list of site ids (all in one street for an editor). Each board printed is recorded with its content version, for the "needs reprint" list.',
+      body: Type.Object({
+        street: Type.Optional(StreetCode),
+        site_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: MAX_JOB_BOARDS, uniqueItems: true })),
+        size: Type.Optional(literals(PAPER_SIZES, 'ISO paper size', 'A1')),
+        orientation: Type.Optional(literals(ORIENTATIONS, 'Page orientation', 'portrait')),
+        profile: Type.Optional(literals(profileIds, 'Walking profile', 'standard')),
+        lang: Type.Optional(literals(['zh', 'en'] as const, 'Language', 'zh')),
+        format: Type.Optional(literals(['zip', 'pdf'] as const, 'One ZIP of PDFs, or one multi-page PDF', 'zip')),
+      }, { additionalProperties: false }),
+      response: { 202: JobResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    if ((b.street === undefined) === (b.site_ids === undefined)) {
+      throw new HttpError(400, 'body.street: give either street or site_ids', 'street', 'street：请提供街道或站点列表之一');
+    }
+    let siteIds: number[];
+    let street: string | null;
+    if (b.street !== undefined) {
+      const sites = await listSites(app.db, { street: b.street });
+      if (sites.length === 0) throw notFound(`active board sites of street ${b.street}`, `街道 ${b.street} 没有在用的展板站点`);
+      siteIds = sites.map((s) => s.id);
+      street = b.street;
+    } else {
+      siteIds = b.site_ids!;
+      const rows = await app.db.selectFrom('board_sites').select(['id', 'street_code', 'status']).where('id', 'in', siteIds).execute();
+      const found = new Map(rows.map((r) => [r.id, r]));
+      const missing = siteIds.filter((id) => found.get(id)?.status !== 'active');
+      if (missing.length) {
+        throw new HttpError(404, `site_ids: no active board site ${missing.slice(0, 10).join(', ')}`, 'site_ids', `site_ids：站点 ${missing.slice(0, 10).join('、')} 不存在或已停用`);
+      }
+      const streets = [...new Set(rows.map((r) => r.street_code))];
+      street = streets.length === 1 ? streets[0] : null;
+      for (const s of streets) app.assertStreetAccess(request, s);
+    }
+    app.assertStreetAccess(request, street);
+    const staff = request.staff!;
+    const options = {
+      profile: b.profile ?? 'standard', size: b.size ?? 'A1', orientation: b.orientation ?? 'portrait', format: b.format ?? 'zip', lang: b.lang ?? 'zh',
+    } as const;
+    const job = await app.db.transaction().execute(async (trx) => {
+      const created = await createJob(trx, { street_code: street, site_ids: siteIds, options, created_by: staff.id, created_by_name: staff.display_name ?? staff.username });
+      await recordAudit(trx, { staff, action: 'print', entity: 'board_job', entity_id: created.id, street_code: street, after: { site_ids: siteIds, options } });
+      return created;
+    });
+    jobs.enqueue(job.id);
+    return reply.code(202).header('location', `/api/boards/jobs/${job.id}`).send(presentJob(job));
+  });
+
+  app.get('/api/boards/jobs', {
+    preHandler: app.requireStaff(),
+    schema: {
+      tags: ['boards'],
+      summary: 'Recent print jobs (of one street, or all streets for an admin or viewer)',
+      querystring: Type.Object({
+        street: Type.Optional(StreetCode),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ jobs: Type.Array(JobResponse) }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    },
+  }, async (request) => {
+    const staff = request.staff!;
+    const street = request.query.street ?? (staff.role === 'editor' ? staff.street_code! : undefined);
+    if (staff.role === 'editor') assertStreetRead(request, street ?? null);
+    const rows = await listJobs(app.db, { street, limit: request.query.limit ?? 20 });
+    return { jobs: rows.map(presentJob) };
+  });
+
+  const JobParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+  const loadJob = async (request: FastifyRequest, id: number) => {
+    const job = await getJob(app.db, id);
+    if (!job) throw notFound(`print job ${id}`, `打印任务 ${id} 不存在`);
+    assertStreetRead(request, job.street_code);
+    return job;
+  };
+
+  app.get('/api/boards/jobs/:id', {
+    preHandler: app.requireStaff(),
+    schema: {
+      tags: ['boards'],
+      summary: 'A print job: status and progress (boards done of total)',
+      params: JobParams,
+      response: { 200: JobResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return presentJob(await loadJob(request, request.params.id));
+  });
+
+  app.get('/api/boards/jobs/:id/download', {
+    preHandler: app.requireStaff(),
+    schema: {
+      tags: ['boards'],
+      summary: 'The finished file of a print job (ZIP of PDFs or one PDF)',
+      params: JobParams,
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/zip or application/pdf' }),
+        400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 410: ErrorResponse,
+      },
+    },
+  }, async (request, reply) => {
+    const job = await loadJob(request, request.params.id);
+    if (job.status !== 'done') {
+      throw new HttpError(409, `print job ${job.id} is ${job.status}${job.status === 'failed' ? `: ${job.error}` : ` (${job.done} of ${job.total} boards)`}`, undefined,
+        job.status === 'failed' ? '打印任务失败' : '打印任务尚未完成');
+    }
+    const file = await jobFile(app.db, job.id);
+    if (!file) throw new HttpError(410, `the file of print job ${job.id} was removed (only the newest jobs keep theirs); start the job again`, undefined, '文件已清理，请重新打印');
+    const ascii = `boards-${job.id}.${job.options.format}`;
+    return reply
+      .type(job.result_type ?? 'application/octet-stream')
+      .header('cache-control', 'private, no-store')
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(job.result_name ?? ascii)}`)
+      .send(file);
+  });
+
+  const Changes = Type.Object({
+    added: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
+    removed: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
+    moved: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), moved_m: Type.Integer(), from_minutes: Type.Integer(), to_minutes: Type.Integer() })),
+    renamed: Type.Array(Type.Object({ id: Type.Integer(), from: Type.String(), to: Type.String() })),
+    updated: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fields: Type.Array(Type.String()) })),
+    rings: Type.Array(Type.Integer()),
+    title: Type.Boolean(),
+    omitted: Type.Boolean(),
+    sample: Type.Boolean(),
+  });
+
+  app.get('/api/boards/reprint', {
+    preHandler: app.requireStaff(),
+    schema: {
+      tags: ['boards'],
+      summary: 'Boards whose content changed since they were last printed, with what changed',
+      querystring: Type.Object({ street: StreetCode }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          street: Type.String(),
+          checked: Type.Integer({ description: 'printed (site, profile) pairs compared' }),
+          needs_reprint: Type.Array(Type.Object({
+            site_id: Type.Integer(), site_name: Type.String(), title: Type.String(), profile: Type.String(),
+            printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(), prints: Type.Integer(),
+            printed_version: Type.String(), current_version: Type.String(), changes: Changes,
+            summary_zh: Type.String(), summary_en: Type.String(),
+          })),
+          never_printed: Type.Array(Type.Object({ site_id: Type.Integer(), site_name: Type.String() })),
+          unavailable: Type.Array(Type.Object({ site_id: Type.Integer(), profile: Type.String(), reason: Type.String() })),
+        }),
+        400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse,
+      },
+    },
+  }, async (request, reply) => {
+    assertStreetRead(request, request.query.street);
+    reply.header('cache-control', 'no-store');
+    return reprintReport(app.db, printer, request.query.street);
+  });
+};
