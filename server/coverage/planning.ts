@@ -6,8 +6,10 @@ import { WalkingEngine, OutsideNetworkError, type BatchOrigin } from '../network
 import type { WalkingGraph } from '../network/walkingGraph.ts';
 import type { CategorisedPoint } from '../network/servicePoints.ts';
 import type { RingCollection } from '../network/rings.ts';
+import type { SnappedLocation } from '../network/snapping.ts';
+import { TravelTimeSearch, seedsOf } from '../network/travelTimes.ts';
 import type { CoverageSettings } from './targets.ts';
-import { tally, type CoverageModel, type CoverageRow } from './analysis.ts';
+import { tally, type CoverageCompound, type CoverageModel, type CoverageRow } from './analysis.ts';
 import { areaOf, growArea, sampleNetworkCandidates, type NetworkCandidate } from './candidates.ts';
 
 const planners = new WeakMap<WalkingGraph, WalkingEngine<CategorisedPoint>>();
@@ -209,7 +211,6 @@ export const MAX_SAMPLED_CANDIDATES = 6000;
  */
 export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, request: SuggestRequest): SuggestAnswer {
   const started = performance.now();
-  const planner = plannerFor(engine);
   const category = request.category;
   const top = request.top ?? 5;
   const gapCompounds = model.compounds
@@ -243,27 +244,8 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
     candidates = sampled.map((c) => ({ ...c, label: null }));
   }
 
-  // Every gap compound's usable gates become "points" of a category named after the compound.
-  const keyOf = (ci: number) => `compound:${ci}`;
-  const gatePoints: CategorisedPoint[] = gapCompounds.flatMap(({ ci }) =>
-    model.originsByCompound[ci].map((oi) => ({ id: oi, category_id: keyOf(ci), lon: model.origins[oi].lon, lat: model.origins[oi].lat })));
-  planner.points.setAll(gatePoints);
-  const batch = planner.batchNearest(candidates.map((c, i): BatchOrigin => ({ id: i, lon: c.lon, lat: c.lat })),
-    { profile: model.profile, categories: gapCompounds.map(({ ci }) => keyOf(ci)), maxMinutes: limit });
-
-  const scored = batch.map((answer, i) => {
-    if (!answer.nearest) return null;
-    const reached: { residents: number | null; minutes: number }[] = [];
-    for (const { c, ci, row } of gapCompounds) {
-      const n = answer.nearest[keyOf(ci)];
-      if (n && n.walk_min <= row.target_min) reached.push({ residents: c.residents, minutes: n.walk_min });
-    }
-    if (reached.length === 0) return null;
-    return { i, residents: reached.reduce((n, x) => n + (x.residents ?? 0), 0), compounds: reached.length, mean: meanWalk(reached) };
-  });
-  const offNetwork = batch.filter((a) => !a.nearest).length;
-  const ranked = scored.filter((s): s is NonNullable<typeof s> => s !== null)
-    .sort((a, b) => better(a, b) || a.i - b.i);
+  const { scores, offNetwork } = scoreCandidates(engine, model, gapCompounds, candidates);
+  const ranked = scores.sort((a, b) => better(a, b) || a.i - b.i);
 
   // Greedy pick of well-separated candidates, each then checked with the full what-if.
   const separation = request.minSeparationM ?? 150;
@@ -296,4 +278,85 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
     suggestions: picked.map((p, k) => ({ rank: k + 1, label: candidates[p.i].label, ...p.answer })),
     computed_ms: performance.now() - started,
   };
+}
+
+/**
+ * Residents and compounds each candidate would newly cover. Reverse search: one search per gap
+ * compound, from its usable gates, bounded by its target; the candidates on the edges it settles are
+ * read off (walking times are symmetric, so gate → candidate equals candidate → gate). Each compound
+ * costs what its own target-sized neighbourhood costs, whatever the number of candidates. The
+ * arithmetic is the engine's batchNearest with the roles swapped: access legs at both ends, partial
+ * edges, and the same-edge case; minutes are rounded to one decimal before comparing with the target.
+ */
+function scoreCandidates(
+  engine: WalkingEngine<any>, model: CoverageModel,
+  gapCompounds: readonly { c: CoverageCompound; ci: number; row: CoverageRow }[],
+  candidates: readonly { lon: number; lat: number }[],
+) {
+  const graph = engine.graph;
+  const profile = engine.profile(model.profile);
+  const costs = engine.costs(model.profile);
+  const speed = profile.speed_mps;
+  const search = searchFor(graph);
+  const snapOf = (lon: number, lat: number) => engine.snapper.snap(lon, lat, costs, engine.maxSnapM);
+
+  const located: (SnappedLocation | null)[] = candidates.map((c) => { const s = snapOf(c.lon, c.lat); return s.ok ? s : null; });
+  const onEdge = new Map<number, number[]>();
+  located.forEach((loc, i) => {
+    if (!loc) return;
+    if (!onEdge.has(loc.edge)) onEdge.set(loc.edge, []);
+    onEdge.get(loc.edge)!.push(i);
+  });
+  const residents = new Float64Array(candidates.length);
+  const weightedMinutes = new Float64Array(candidates.length);
+  const minutes = new Float64Array(candidates.length);
+  const compounds = new Int32Array(candidates.length);
+  const seenBy = new Int32Array(candidates.length).fill(-1);
+  const { edgeFrom, edgeTo, adjOffsets, adjEdge } = graph;
+
+  gapCompounds.forEach(({ c, ci, row }, k) => {
+    const gates = model.originsByCompound[ci].map((oi) => snapOf(model.origins[oi].lon, model.origins[oi].lat))
+      .filter((g): g is SnappedLocation => g.ok);
+    if (gates.length === 0) return;
+    const limitSec = (row.target_min + 0.05) * 60;
+    search.start(costs, gates.flatMap((g) => seedsOf(graph, costs, g, speed, 0))).runTo(limitSec);
+    const consider = (i: number) => {
+      if (seenBy[i] === k) return;
+      seenBy[i] = k;
+      const loc = located[i]!;
+      const e = loc.edge, cost = costs[e], access = loc.snapDistM / speed;
+      let best = Infinity;
+      if (search.isSettled(edgeFrom[e])) best = Math.min(best, search.time[edgeFrom[e]] + loc.t * cost + access);
+      if (search.isSettled(edgeTo[e])) best = Math.min(best, search.time[edgeTo[e]] + (1 - loc.t) * cost + access);
+      for (const g of gates) {
+        if (g.edge === e) best = Math.min(best, Math.abs(g.t - loc.t) * cost + access + g.snapDistM / speed);
+      }
+      const walk = Math.round((best / 60) * 10) / 10;
+      if (!(walk <= row.target_min)) return;
+      compounds[i]++;
+      minutes[i] += walk;
+      residents[i] += c.residents ?? 0;
+      weightedMinutes[i] += (c.residents ?? 0) * walk;
+    };
+    for (const g of gates) for (const i of onEdge.get(g.edge) ?? []) consider(i);
+    for (let n = 0; n < search.settledCount; n++) {
+      const v = search.settledOrder[n];
+      for (let a = adjOffsets[v]; a < adjOffsets[v + 1]; a++) for (const i of onEdge.get(adjEdge[a]) ?? []) consider(i);
+    }
+  });
+
+  const scores: { i: number; residents: number; compounds: number; mean: number | null }[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    if (compounds[i] === 0) continue;
+    const mean = residents[i] > 0 ? weightedMinutes[i] / residents[i] : minutes[i] / compounds[i];
+    scores.push({ i, residents: residents[i], compounds: compounds[i], mean: Math.round(mean * 10) / 10 });
+  }
+  return { scores, offNetwork: located.filter((l) => l === null).length };
+}
+
+const searches = new WeakMap<WalkingGraph, TravelTimeSearch>();
+function searchFor(graph: WalkingGraph): TravelTimeSearch {
+  let s = searches.get(graph);
+  if (!s) { s = new TravelTimeSearch(graph); searches.set(graph, s); }
+  return s;
 }

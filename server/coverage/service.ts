@@ -1,12 +1,17 @@
 // The coverage service: runs the analysis for the whole district per profile and keeps the answer
-// until anything changes. Its stamp is the data-change revision (points, compounds, gates, settings
-// all publish changes) plus the walking engine's point-index version and graph, so an edit is
-// reflected on the very next request without any timer.
+// until something it depends on changes. Its stamp counts the changes to compounds, gates, settings
+// and the network (their data-change events) plus the walking engine's point-index version and graph
+// (the engine follows point edits itself), so an edit shows on the very next request, without a timer,
+// while edits to unrelated data (board sites, desks) do not throw the analysis away.
 import type { FastifyInstance } from 'fastify';
 import type { WalkingEngine } from '../network/walkingEngine.ts';
+import type { DataKind } from '../events.ts';
 import { analyseCoverage, type CoverageModel, type CoveragePoint } from './analysis.ts';
 import { loadCompounds, loadSettingRows, loadStreets, type CoverageCompoundRow } from './repository.ts';
 import { CoverageSettings } from './targets.ts';
+
+/** Changes that alter the analysis' inputs besides the service points (which the engine tracks). */
+const COVERAGE_INPUTS = new Set<DataKind>(['compounds', 'settings', 'network', 'resync']);
 
 export interface CoverageSnapshot {
   model: CoverageModel;
@@ -22,19 +27,23 @@ export interface CoverageSnapshot {
 export class CoverageService {
   private readonly cache = new Map<string, { stamp: string; graph: unknown; snapshot: CoverageSnapshot }>();
   private readonly pending = new Map<string, Promise<CoverageSnapshot>>();
+  private revision = 0;
 
   constructor(
     private readonly app: FastifyInstance,
     /** The live walking engine (its point index holds the active service points). */
     private readonly engine: () => WalkingEngine<CoveragePoint> | Promise<WalkingEngine<CoveragePoint>>,
-  ) {}
+  ) {
+    const stop = app.dataEvents.on((change) => { if (COVERAGE_INPUTS.has(change.kind)) this.revision++; });
+    app.addHook('onClose', async () => { stop(); });
+  }
 
   async walkingEngine(): Promise<WalkingEngine<CoveragePoint>> { return this.engine(); }
 
   /** The district-wide analysis for a profile, recomputed when any data changed since the last one. */
   async snapshot(profile: string): Promise<CoverageSnapshot> {
     const engine = await this.engine();
-    const stamp = `${this.app.dataEvents.currentRevision}:${engine.points.version}`;
+    const stamp = `${this.revision}:${engine.points.version}`;
     const hit = this.cache.get(profile);
     if (hit && hit.stamp === stamp && hit.graph === engine.graph) return { ...hit.snapshot, computedMs: 0, cached: true };
     const key = `${profile}@${stamp}`;
