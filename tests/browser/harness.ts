@@ -130,6 +130,8 @@ export interface BrowserSession {
   requests: RecordedRequest[];
   /** Uncaught page errors and console errors, prefixed by the page's label. */
   pageErrors: string[];
+  /** Responses with a status of 400 or more: "[label] STATUS URL". */
+  failedResponses: string[];
   /** A new page in its own browser context (fresh storage) at a named viewport. */
   newPage(viewport: ViewportName, label?: string, extra?: BrowserContextOptions): Promise<Page>;
   /** Requests whose URL is not on the service's origin (data: and blob: URLs are local and not counted). */
@@ -164,14 +166,23 @@ export async function startBrowserSession(options: SessionOptions = {}): Promise
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 4) { await database.drop(); throw err; }
     }
   }
+  // Startup work (graph build, first queries) can leave the service briefly answering 503 "busy"
+  // (server/http/resilience.ts); a test starts once it answers normally.
+  for (let waited = 0; ; waited += 250) {
+    const health = await app!.inject('/api/health');
+    if (health.statusCode === 200) break;
+    if (waited > 60_000) throw new Error(`service not ready after 60 s: ${health.statusCode} ${health.body.slice(0, 200)}`);
+    await sleep(250);
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
   const origin = new URL(baseUrl).origin;
   const requests: RecordedRequest[] = [];
   const pageErrors: string[] = [];
+  const failedResponses: string[] = [];
   const contexts: BrowserContext[] = [];
 
   return {
-    baseUrl, app: app!, database, browser, requests, pageErrors,
+    baseUrl, app: app!, database, browser, requests, pageErrors, failedResponses,
     async newPage(viewport, label = viewport, extra = {}) {
       const context = await browser.newContext({ ...VIEWPORTS[viewport], baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
       contexts.push(context);
@@ -179,6 +190,7 @@ export async function startBrowserSession(options: SessionOptions = {}): Promise
       const page = await context.newPage();
       page.on('pageerror', (e) => pageErrors.push(`[${label}] ${e.message}`));
       page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`[${label}] console: ${m.text()}`); });
+      page.on('response', (r) => { if (r.status() >= 400) failedResponses.push(`[${label}] ${r.status()} ${r.url()}`); });
       return page;
     },
     foreignRequests() {

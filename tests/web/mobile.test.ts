@@ -1,0 +1,216 @@
+// The phone page behind a board's QR code (/m/site/:id) in a real Chromium, on the real network and the
+// sample set: the same numbered points as the board's rule, missing categories marked, large type and
+// AA contrast, a one-tap large-text mode, keyboard use, the live map, the static picture without WebGL2,
+// and nothing fetched from another host. Prints the page's transferred size and time to first content.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { saveArtifact, saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession, type ViewportName } from '../browser/harness.ts';
+
+let s: BrowserSession;
+let siteId: number;
+let reach: any;
+let catalog: any;
+const measurements: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  s = await startBrowserSession();
+  const sites = (await s.app.inject('/api/sites?kind=service_center&street=120103003000')).json();
+  siteId = sites.features[0].id;
+  reach = (await s.app.inject(`/api/reach?site=${siteId}&profile=standard&per_category=50`)).json();
+  catalog = (await s.app.inject('/api/categories')).json();
+});
+afterAll(async () => {
+  saveArtifact('mobile-measurements.json', measurements);
+  await s?.close();
+});
+
+/** The board's numbering, restated independently of the page: catalog order, ≤ 15 min, nearest first, 8 per category. */
+function expectedNumbers(): { id: number; number: number; category: string }[] {
+  const out: { id: number; number: number; category: string }[] = [];
+  for (const c of catalog.categories) {
+    const within = (reach.nearest[c.id] ?? []).filter((p: any) => p.walk_s <= 900)
+      .sort((a: any, b: any) => a.walk_s - b.walk_s || a.id - b.id).slice(0, 8);
+    for (const p of within) out.push({ id: p.id, number: out.length + 1, category: c.id });
+  }
+  return out;
+}
+
+/** WCAG 2.x contrast of every visible text element against its effective background. */
+async function contrastFailures(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const failures: string[] = [];
+    const root = document.querySelector('main') ?? document.body;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.closest('.maplibregl-map, svg')) continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim());
+      if (!own) continue;
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('.sr-only')) continue;
+      const fg = parse(style.color).slice(0, 3);
+      const bg = background(el);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
+    }
+    return failures;
+  });
+}
+
+for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
+  describe(`phone page at ${viewport} size`, () => {
+    let page: Page;
+    const label = `mobile-${viewport}`;
+    beforeAll(async () => {
+      page = await s.newPage(viewport, label);
+      await page.goto(`/m/site/${siteId}`);
+      await page.locator('#board-list').waitFor({ timeout: 30_000 });
+      await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
+      await waitForMapIdle(page);
+    });
+
+    it('lists the site and the same numbered points as the board, with missing categories marked', async () => {
+      const site = (await s.app.inject(`/api/sites/${siteId}`)).json();
+      expect(await page.locator('#site-name').textContent()).toContain(site.properties.name);
+      const rows = await page.locator('#board-list li.point').evaluateAll((els) => els.map((e) => ({
+        id: Number((e as HTMLElement).dataset.pointId),
+        number: Number(e.querySelector('summary .marker')!.textContent) || null,
+        category: (e.closest('.group') as HTMLElement).dataset.category,
+      })));
+      const numbered = rows.filter((r) => r.number !== null);
+      expect(numbered).toEqual(expectedNumbers());
+      expect(numbered.length).toBeGreaterThan(3);
+      const missing = await page.locator('#board-list .group[data-missing="true"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.category));
+      const expectedMissing = catalog.categories.map((c: any) => c.id)
+        .filter((id: string) => !(reach.nearest[id] ?? []).some((p: any) => p.walk_s <= 900));
+      expect(missing).toEqual(expectedMissing);
+      for (const id of missing) {
+        expect(await page.locator(`.group[data-category="${id}"] .missing-tag`).isVisible()).toBe(true);
+      }
+      if (expectedMissing.length) expect(await page.locator('#summary .gap').textContent()).toContain('15分钟内没有');
+      // sample data is marked
+      expect(await page.locator('#sample-note').isVisible()).toBe(true);
+      expect(await page.locator('.badge-sample').count()).toBeGreaterThan(0);
+    });
+
+    it('draws the rings and the numbered points on the live map', async () => {
+      const drawn = await page.evaluate(() => (window as any).__map.queryRenderedFeatures({ layers: ['points-circle'] })
+        .map((f: any) => f.properties.number).sort((a: number, b: number) => a - b));
+      expect(drawn).toEqual(expectedNumbers().map((r) => r.number));
+      const rings = await page.evaluate(() => (window as any).__map.querySourceFeatures('rings').map((f: any) => f.properties.minutes));
+      expect(new Set(rings)).toEqual(new Set([5, 10, 15]));
+      const tiles = s.requests.filter((r) => r.page === label && r.url.includes('/tiles/'));
+      expect(tiles.length).toBeGreaterThan(0);
+      await saveScreenshot(page, `${label}-top`);
+      await saveScreenshot(page, `${label}-full`, true);
+    });
+
+    it('reads at 18 px or more, meets AA contrast, has big touch targets, and a one-tap large-text mode', async () => {
+      const body = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.point .name')!).fontSize));
+      expect(body).toBeGreaterThanOrEqual(18);
+      expect(await contrastFailures(page)).toEqual([]);
+      const small = await page.locator('.point summary, button.tool, button.seg').evaluateAll((els) => els
+        .map((e) => e.getBoundingClientRect()).filter((r) => r.height < 44 || r.width < 44).length);
+      expect(small).toBe(0);
+      await page.locator('#large-text').click();
+      expect(await page.locator('#large-text').getAttribute('aria-pressed')).toBe('true');
+      const large = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.point .name')!).fontSize));
+      expect(large).toBeGreaterThanOrEqual(body * 1.2);
+      expect(await contrastFailures(page)).toEqual([]);
+      await saveScreenshot(page, `${label}-large-text`);
+      await page.locator('#large-text').click();
+    });
+
+    it('opens a point with the keyboard: hours, tap-to-call and navigation links', async () => {
+      await page.locator('#board-list li.point summary').first().focus();
+      await page.keyboard.press('Enter');
+      const details = page.locator('#board-list li.point details').first();
+      expect(await details.getAttribute('open')).not.toBeNull();
+      await expect.poll(() => details.locator('.open-state').count().then(async (n) => (n ? details.locator('.open-state').getAttribute('data-state') : 'none')))
+        .toMatch(/open|closed|unknown|none/);
+      const links = await details.locator('a.nav-link').evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).href));
+      expect(links.map((h) => new URL(h).host)).toEqual(['uri.amap.com', 'apis.map.qq.com', 'api.map.baidu.com']);
+      // opening links is the resident's choice: nothing was requested from those hosts
+      expect(s.foreignRequests()).toEqual([]);
+      await page.keyboard.press('Enter');
+    });
+
+    it('shows the next mobile desk visit when there is one, and nothing otherwise', async () => {
+      const res = await s.app.inject(`/api/desks/upcoming?site=${siteId}&profile=standard`);
+      const next = res.statusCode === 200 ? res.json().next : null;
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('#desk').count()).toBe(next ? 1 : 0);
+      if (next) expect(await page.locator('#desk .when').textContent()).toContain(next.start_time);
+    });
+
+    it('made no request to another host and raised no page errors', () => {
+      expect(s.foreignRequests()).toEqual([]);
+      expect(s.pageErrors.filter((e) => e.startsWith(`[${label}]`))).toEqual([]);
+      expect(s.failedResponses.filter((e) => e.startsWith(`[${label}]`) && !e.includes('/api/desks/'))).toEqual([]);
+    });
+  });
+}
+
+describe('phone page measurements', () => {
+  it('reports the transferred size and the time to first useful content on a fresh phone', async () => {
+    const page = await s.newPage('phone', 'mobile-measure');
+    await page.goto(`/m/site/${siteId}`);
+    await page.locator('#board-list').waitFor();
+    await page.waitForFunction(() => (window as any).__mobileReady === true);
+    const firstUseful = await page.evaluate(() => (window as any).__firstUsefulMs as number);
+    // What had arrived when the list was first on screen.
+    const beforeMap = await page.evaluate((at) => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+      .filter((e) => (e as PerformanceResourceTiming).responseEnd <= at)
+      .reduce((n, e) => n + ((e as PerformanceResourceTiming).transferSize || 0), 0), firstUseful);
+    await waitForMapIdle(page);
+    const entries = await page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+      .map((e) => ({ name: e.name.replace(location.origin, ''), transfer: (e as PerformanceResourceTiming).transferSize || 0, body: (e as PerformanceResourceTiming).decodedBodySize || 0 })));
+    const total = entries.reduce((n, e) => n + e.transfer, 0);
+    Object.assign(measurements, {
+      first_useful_content_ms: Math.round(firstUseful),
+      transferred_before_first_content_kb: Math.round(beforeMap / 1024),
+      transferred_with_live_map_kb: Math.round(total / 1024),
+      decoded_with_live_map_kb: Math.round(entries.reduce((n, e) => n + e.body, 0) / 1024),
+      requests: entries.length,
+      largest: [...entries].sort((a, b) => b.transfer - a.transfer).slice(0, 6),
+    });
+    console.log(`[measure] phone page /m/site/${siteId}: first useful content ${Math.round(firstUseful)} ms; transferred ${Math.round(beforeMap / 1024)} KB before the list, ${Math.round(total / 1024)} KB with the live map (${entries.length} requests)`);
+    expect(firstUseful).toBeGreaterThan(0);
+    expect(total).toBeGreaterThan(beforeMap);
+  });
+});
+
+describe('phone page without WebGL2', () => {
+  it('still shows the list and a static picture of the circle instead of the live map', async () => {
+    const page = await s.newPage('phone', 'mobile-nowebgl');
+    await page.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext;
+      (HTMLCanvasElement.prototype as any).getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+        return type === 'webgl2' ? null : (original as any).call(this, type, ...rest);
+      };
+    });
+    await page.goto(`/m/site/${siteId}`);
+    await page.locator('#board-list').waitFor();
+    await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
+    expect(await page.locator('#map canvas').count()).toBe(0);
+    expect(await page.locator('#map img, #map svg').count()).toBe(1);
+    expect(await page.locator('#board-list li.point').count()).toBeGreaterThan(3);
+    expect(s.requests.some((r) => r.page === 'mobile-nowebgl' && r.url.includes('maplibre'))).toBe(false);
+    await saveScreenshot(page, 'mobile-nowebgl-full', true);
+    expect(s.foreignRequests()).toEqual([]);
+  });
+});

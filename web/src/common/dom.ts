@@ -1,0 +1,38 @@
+// Building the page from data without innerHTML: every user string (names, addresses, notes typed by
+// staff) becomes a text node, so nothing in the data can turn into markup. `escapeXml` is for the few
+// places that build SVG or HTML as text.
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (typeof value === 'function') node.addEventListener(key.replace(/^on/, ''), value as EventListener);
+    else if (value === true) node.setAttribute(key, '');
+    else node.setAttribute(key, String(value));
+  }
+  append(node, ...children);
+  return node;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  }
+}
+
+export function clear(node: Element): void { while (node.firstChild) node.removeChild(node.firstChild); }
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeXml(text: string): string { return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]); }
+
+/** Black or white, whichever reads better on a background colour (WCAG relative luminance). */
+export function textColorOn(hex: string): '#000000' | '#ffffff' {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  // contrast with black = (L + 0.05) / 0.05, with white = 1.05 / (L + 0.05)
+  return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#000000' : '#ffffff';
+}
