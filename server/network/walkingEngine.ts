@@ -36,7 +36,10 @@ export interface EngineOptions {
   ring?: RingOptions;
 }
 
-/** Where a walk starts or ends: raw lon/lat (snapped on the way in) or an existing snap. */
+/**
+ * Where a walk starts or ends: raw lon/lat (snapped on the way in), or a snap made by this engine for
+ * the same profile (snaps depend on the profile's usable edges and on the graph).
+ */
 export type Place = LonLat | SnappedLocation;
 
 export interface WalkAnswer {
