@@ -1,6 +1,7 @@
 // Coverage routes (staff only): the gap analysis, the compound map layer, what-if and suggestions
 // (nothing saved), per-street settings (targets, incomplete marks; audited), CSV/XLSX exports.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorResponse, SAMPLE_NOTICE } from '../http/geojson.ts';
@@ -18,6 +19,13 @@ import {
   SettingResponse, SettingsQuery, SettingsResponse, SuggestBody, SuggestResponse, WhatIfBody, WhatIfResponse,
 } from './schemas.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The district-wide coverage analysis, cached until its inputs change (see service.ts). */
+    coverage: CoverageService;
+  }
+}
+
 export interface CoverageRouteOptions {
   /** The live walking engine, whose point index holds the active service points (default: app.walking). */
   engine?: (app: FastifyInstance) => WalkingEngine<CoveragePoint> | Promise<WalkingEngine<CoveragePoint>>;
@@ -29,6 +37,7 @@ const DEFAULT_RING_MINUTES = [5, 10, 15];
 export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (app, options) => {
   const engineOf = options.engine ?? ((a: FastifyInstance) => a.walking.engine());
   const service = new CoverageService(app, () => engineOf(app));
+  app.decorate('coverage', service);
   const staff = app.requireStaff();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 
@@ -284,4 +293,5 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   }
 };
 
-export default coverageRoutes;
+/** Registered at the root (fastify-plugin), so `app.coverage` is visible to every other feature. */
+export default fp(coverageRoutes, { name: 'coverage', dependencies: ['walking', 'auth'] });

@@ -34,8 +34,9 @@ export class CoverageService {
     /** The live walking engine (its point index holds the active service points). */
     private readonly engine: () => WalkingEngine<CoveragePoint> | Promise<WalkingEngine<CoveragePoint>>,
   ) {
-    const stop = app.dataEvents.on((change) => { if (COVERAGE_INPUTS.has(change.kind)) this.revision++; });
-    app.addHook('onClose', async () => { stop(); });
+    // No onClose hook here: the service may be created after the app is ready (hooks are closed then);
+    // the listener lives exactly as long as the app's DataEvents.
+    app.dataEvents.on((change) => { if (COVERAGE_INPUTS.has(change.kind)) this.revision++; });
   }
 
   async walkingEngine(): Promise<WalkingEngine<CoveragePoint>> { return this.engine(); }
