@@ -16,6 +16,7 @@ import { installErrorHandlers } from './http/errors.ts';
 import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
+import { importExportRoutes } from './importexport/routes.ts';
 import { district } from './points/district.ts';
 import { pointEditRoutes } from './points/editRoutes.ts';
 import { siteEditRoutes } from './sites/editRoutes.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);
+  await app.register(importExportRoutes);
   await app.register(district);
   await app.register(pointEditRoutes);
   await app.register(siteEditRoutes);

@@ -27,14 +27,18 @@ export function issue(field: string, message: string, messageZh: string): FieldI
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** Full-width digits and punctuation (common when typed with a Chinese IME) become ASCII; spaces collapse. */
+/** Trimmed text with runs of white space (including the ideographic space) collapsed. */
 export function normalizeText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value)
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0))
-    .replace(/\u3000/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return String(value).replace(/[\s\u3000]+/g, ' ').trim();
+}
+
+/**
+ * For numbers, codes and phone numbers only: full-width digits, letters and signs (typed with a Chinese
+ * IME) become ASCII. Names and addresses keep their Chinese punctuation.
+ */
+export function asciiText(value: unknown): string {
+  return normalizeText(value).replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0));
 }
 
 export function optionalText(value: unknown, field: string, max: number, issues: FieldIssue[]): string | null {
@@ -66,7 +70,7 @@ const ONE_PHONE = new RegExp(`^(?:${MOBILE}|${SERVICE}|(?:${LANDLINE}|${LOCAL})$
 
 /** Accepts up to three numbers separated by / , ; 、 or spaces around them; returns the normalized text. */
 export function validatePhone(value: unknown, issues: FieldIssue[], field = 'phone'): string | null {
-  const text = normalizeText(value).replace(/[（]/g, '(').replace(/[）]/g, ')').replace(/[—–－]/g, '-');
+  const text = asciiText(value).replace(/[—–]/g, '-');
   if (!text) return null;
   const parts = text.split(/\s*[/,;、，；]\s*/).filter(Boolean);
   if (parts.length > 3) {
@@ -114,7 +118,7 @@ export function parseOpeningHours(value: string): { problem: string | null; pret
 
 /** Stores the parser's tidy form: "周一-周五 8:30-17:30" becomes "Mo-Fr 08:30-17:30". */
 export function validateOpeningHours(value: unknown, issues: FieldIssue[], field = 'opening_hours'): string | null {
-  let text = normalizeText(value);
+  let text = asciiText(value);
   if (!text) return null;
   for (const [pattern, replacement] of HOURS_WORDS) text = text.replace(pattern, replacement);
   text = text.replace(/\s+/g, ' ').trim();
@@ -137,7 +141,7 @@ export const CRS_VALUES: Crs[] = ['WGS84', 'GCJ-02', 'BD-09'];
 
 /** Accepts the names staff use: WGS84 / GPS, GCJ-02 / 高德 / 腾讯 / 火星, BD-09 / 百度. Empty means WGS84. */
 export function parseCrs(value: unknown, issues: FieldIssue[], field = 'crs'): Crs | null {
-  const raw = normalizeText(value).toUpperCase().replace(/[\s_]/g, '');
+  const raw = asciiText(value).toUpperCase().replace(/[\s_]/g, '');
   if (!raw || ['WGS84', 'WGS-84', 'EPSG:4326', '4326', 'GPS', 'OSM'].includes(raw)) return 'WGS84';
   if (['GCJ-02', 'GCJ02', 'GCJ', '高德', '腾讯', '火星', '火星坐标', 'AMAP', 'GAODE', 'TENCENT'].includes(raw)) return 'GCJ-02';
   if (['BD-09', 'BD09', 'BD09LL', '百度', 'BAIDU'].includes(raw)) return 'BD-09';
@@ -162,7 +166,7 @@ export function fromWgs84(lon: number, lat: number, crs: Crs): [number, number] 
 
 function parseCoordinate(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  const text = normalizeText(value).replace(/[°度]$/, '');
+  const text = asciiText(value).replace(/[°度]$/, '');
   if (!text || !/^[-+]?\d+(\.\d+)?$/.test(text)) return null;
   return Number(text);
 }
@@ -231,7 +235,7 @@ export interface StreetsRef { code: string; name: string; communities: { code: s
 
 /** Accepts a street code or its Chinese name (桃园街道 or 桃园). */
 export function resolveStreet(streets: StreetsRef[], value: unknown, issues: FieldIssue[], field = 'street_code'): StreetsRef | null {
-  const text = normalizeText(value);
+  const text = asciiText(value);
   if (!text) { issues.push(issue(field, 'is required', '必填')); return null; }
   const street = streets.find((s) => s.code === text || s.name === text || s.name.replace(/街道$/, '') === text);
   if (!street) issues.push(issue(field, `unknown street "${text}"`, `未知街道“${text}”`));
@@ -239,7 +243,7 @@ export function resolveStreet(streets: StreetsRef[], value: unknown, issues: Fie
 }
 
 export function resolveCommunity(street: StreetsRef | null, value: unknown, issues: FieldIssue[], field = 'community_code'): string | null {
-  const text = normalizeText(value);
+  const text = asciiText(value);
   if (!text || !street) return null;
   const community = street.communities.find((c) => c.code === text || c.name === text || c.name.replace(/(社区)?(居委会)?$/, '') === text.replace(/(社区)?(居委会)?$/, ''));
   if (!community) {

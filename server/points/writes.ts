@@ -18,6 +18,17 @@ export function pointSnapshot(row: ServicePointRow) {
 }
 export type PointSnapshot = ReturnType<typeof pointSnapshot>;
 
+/** The same snapshot for a row written in bulk (the import), built from what was written. */
+export function draftSnapshot(
+  id: number, d: PointDraft, state: { status: 'active' | 'closed'; is_sample: boolean; source: string; version: number },
+): PointSnapshot {
+  return {
+    id, external_id: d.external_id, name: d.name, category_id: d.category_id, subtype: d.subtype, address: d.address,
+    phone: d.phone, opening_hours: d.opening_hours, street_code: d.street_code, community_code: d.community_code,
+    lon: d.lon, lat: d.lat, ...state,
+  };
+}
+
 /** The editable fields of a stored point, in the validator's input shape (for merging a PATCH). */
 export function pointAsInput(row: ServicePointRow) {
   return {

@@ -1,0 +1,202 @@
+// POST /api/import/points (multipart: CSV in UTF-8 or GBK, or XLSX; ?dry_run=true reports without
+// writing; ?async=true returns a job to poll for progress), GET /api/import/jobs/:id, and
+// GET /api/export/points.csv|.xlsx|.geojson with the filters of the point list.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import multipart from '@fastify/multipart';
+import { Type } from 'typebox';
+import { ErrorResponse, parseBbox } from '../http/geojson.ts';
+import { badRequest, HttpError, notFound } from '../http/errors.ts';
+import { staffOf } from '../points/editing.ts';
+import { listPoints, type PointFilters } from '../points/repository.ts';
+import { StreetCode } from '../points/schemas.ts';
+import { importPoints, ImportFileError, type ImportReport } from './importPoints.ts';
+import { ImportJobs, type ImportJob } from './jobs.ts';
+import { pointsCsv, pointsGeoJson, pointsXlsx } from './exportPoints.ts';
+import { readSpreadsheet, SpreadsheetError } from './spreadsheet.ts';
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+const FieldIssueSchema = Type.Object({ field: Type.String(), message: Type.String(), message_zh: Type.String() });
+const ReportRowSchema = Type.Object({
+  line: Type.Integer({ description: 'line (CSV) or row (XLSX) number as the file shows it' }),
+  status: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged'), Type.Literal('rejected')]),
+  id: Type.Union([Type.Integer(), Type.Null()]),
+  name: Type.String(),
+  changed: Type.Optional(Type.Array(Type.String())),
+  matched_by: Type.Optional(Type.Union([Type.Literal('external_id'), Type.Literal('name_address')])),
+  field: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  reason_zh: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(FieldIssueSchema)),
+});
+const ImportReportSchema = Type.Object({
+  dry_run: Type.Boolean(),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  encoding: Type.Union([Type.String(), Type.Null()], { description: 'utf-8, utf-8-bom, utf-16le or gbk (CSV); null for XLSX' }),
+  rows_read: Type.Integer(),
+  summary: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer() }),
+  columns: Type.Object({ recognised: Type.Array(Type.String()), ignored: Type.Array(Type.String()) }),
+  rows: Type.Array(ReportRowSchema),
+  timings_ms: Type.Object({ read: Type.Number(), validate: Type.Number(), write: Type.Number() }),
+});
+const JobSchema = Type.Object({
+  id: Type.String(),
+  dry_run: Type.Boolean(),
+  phase: Type.String({ description: 'queued, reading, validating, matching, writing, done or failed' }),
+  done: Type.Integer(),
+  total: Type.Integer(),
+  elapsed_ms: Type.Integer(),
+  report: Type.Union([ImportReportSchema, Type.Null()]),
+  error: Type.Union([Type.Object({
+    statusCode: Type.Integer(), message: Type.String(), message_zh: Type.String(), field: Type.Optional(Type.String()),
+  }), Type.Null()]),
+});
+
+const ExportQuery = Type.Object({
+  category: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$' })),
+  street: Type.Optional(StreetCode),
+  bbox: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('closed'), Type.Literal('all')], { default: 'active' })),
+  sample: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { default: 'zh', description: 'header and label language' })),
+  crs: Type.Optional(Type.Union([Type.Literal('WGS84'), Type.Literal('GCJ-02'), Type.Literal('BD-09')], { default: 'WGS84', description: 'lon/lat system in CSV and XLSX' })),
+  encoding: Type.Optional(Type.Union([Type.Literal('utf-8'), Type.Literal('gbk')], { default: 'utf-8', description: 'CSV only: UTF-8 with BOM, or GBK' })),
+}, { additionalProperties: false });
+
+const presentJob = (job: ImportJob) => ({
+  id: job.id, dry_run: job.dryRun, phase: job.phase, done: job.done, total: job.total,
+  elapsed_ms: (job.finishedAt ?? Date.now()) - job.startedAt, report: job.report, error: job.error,
+});
+
+function asHttpError(err: unknown): HttpError | null {
+  if (err instanceof SpreadsheetError) return new HttpError(400, `file: ${err.message}`, 'file', `文件：${err.messageZh}`);
+  if (err instanceof ImportFileError) return new HttpError(400, `${err.field}: ${err.message}`, err.field, err.messageZh);
+  if (err instanceof HttpError) return err;
+  return null;
+}
+
+export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5, parts: 6 } });
+  const jobs = new ImportJobs();
+
+  app.post('/api/import/points', {
+    preHandler: app.requireStaff(['admin', 'editor']),
+    schema: {
+      tags: ['import/export'],
+      summary: 'Import service points from a CSV (UTF-8 or GBK) or XLSX file (multipart field "file")',
+      description: 'Columns (Chinese or English headers): name/名称, category/类别 (id or Chinese name), subtype/子类型, address/地址, '
+        + 'phone/电话, opening_hours/开放时间, lon/经度, lat/纬度, crs/坐标系 (WGS84, GCJ-02, BD-09), external_id/外部编号, '
+        + 'street_code/街道, community_code/社区. Rows match existing points by external_id, else by name + address. '
+        + 'A real run commits every accepted row in one transaction, with audit rows.',
+      consumes: ['multipart/form-data'],
+      querystring: Type.Object({
+        dry_run: Type.Optional(Type.Boolean({ default: false, description: 'report what would happen, write nothing' })),
+        street: Type.Optional(Type.Union([StreetCode], { description: "street for rows without a street column (an editor's own street by default)" })),
+        async: Type.Optional(Type.Boolean({ default: false, description: 'answer 202 at once with a job to poll (GET /api/import/jobs/:id) for progress' })),
+      }, { additionalProperties: false }),
+      response: {
+        200: ImportReportSchema,
+        202: Type.Object({ job_id: Type.String(), status_url: Type.String() }),
+        400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 406: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse,
+      },
+    },
+  }, async (request, reply) => {
+    const staff = staffOf(request);
+    const q = request.query;
+    if (q.street) app.assertStreetAccess(request, q.street);
+    const defaultStreet = q.street ?? (staff.role === 'editor' ? staff.street_code : null);
+    if (!request.isMultipart()) throw new HttpError(415, 'Send the file as multipart/form-data in a field named "file"', 'file', '请以 multipart/form-data 上传文件（字段名 file）');
+    const part = await request.file();
+    if (!part) throw badRequest('file', 'no file was sent', '文件：未收到文件');
+    const started = performance.now();
+    const buffer = await part.toBuffer();
+    const ctx = await app.validationContext();
+
+    const run = async (onProgress?: Parameters<typeof importPoints>[3]['onProgress']): Promise<ImportReport> => {
+      onProgress?.('reading', 0, 0);
+      const t0 = performance.now();
+      const sheet = await readSpreadsheet(buffer);
+      const readMs = performance.now() - t0 + (t0 - started);
+      const { report, changes } = await importPoints(app.db, sheet, ctx, { dryRun: q.dry_run ?? false, staff, defaultStreet, onProgress });
+      for (const change of changes) await app.dataEvents.publish(app.db, change);
+      report.timings_ms.read = Math.round(readMs);
+      request.log.info({ rows: report.rows_read, summary: report.summary, dry_run: report.dry_run, ms: report.timings_ms }, 'point import');
+      return report;
+    };
+
+    if (!q.async) {
+      try { return await run(); } catch (err) { throw asHttpError(err) ?? err; }
+    }
+    const job = jobs.create(staff.id, q.dry_run ?? false, 0);
+    void run((phase, done, total) => { job.phase = phase; job.done = done; job.total = total; })
+      .then((report) => { job.report = report; job.phase = 'done'; })
+      .catch((err) => {
+        const http = asHttpError(err);
+        if (!http) request.log.error({ err }, 'point import failed');
+        job.error = http
+          ? { statusCode: http.statusCode, message: http.message, message_zh: http.messageZh ?? http.message, ...(http.field ? { field: http.field } : {}) }
+          : { statusCode: 500, message: 'The import failed; nothing was written. It has been logged.', message_zh: '导入失败，未写入任何数据，已记录错误' };
+        job.phase = 'failed';
+      })
+      .finally(() => { job.finishedAt = Date.now(); });
+    return reply.code(202).send({ job_id: job.id, status_url: `/api/import/jobs/${job.id}` });
+  });
+
+  app.get('/api/import/jobs/:id', {
+    preHandler: app.requireStaff(['admin', 'editor']),
+    schema: {
+      tags: ['import/export'], summary: 'Progress of an import started with async=true (its owner only)',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      response: { 200: JobSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    },
+  }, async (request) => {
+    const job = jobs.get(request.params.id, staffOf(request).id);
+    if (!job) throw notFound(`import job ${request.params.id}`, '导入任务不存在或已过期');
+    return presentJob(job);
+  });
+
+  for (const format of ['csv', 'xlsx', 'geojson'] as const) {
+    app.get(`/api/export/points.${format}`, {
+      preHandler: app.requireStaff(),
+      schema: {
+        tags: ['import/export'],
+        summary: `Service points as ${format.toUpperCase()}, with the list's filters (sample rows marked; imports back unchanged)`,
+        querystring: ExportQuery,
+        response: {
+          200: Type.String({ description: format === 'geojson' ? 'RFC 7946 FeatureCollection' : `${format.toUpperCase()} file` }),
+          400: ErrorResponse, 401: ErrorResponse,
+        },
+      },
+    }, async (request, reply) => {
+      const q = request.query;
+      const categories = q.category?.split(',');
+      for (const c of categories ?? []) {
+        if (!app.catalog.categoryById.has(c)) throw badRequest('category', `unknown category "${c}"`, `category：未知类别 ${c}`);
+      }
+      const filters: PointFilters = { categories, street: q.street, bbox: parseBbox(q.bbox), status: q.status ?? 'active', sample: q.sample, q: q.q };
+      const rows = await listPoints(app.db, filters);
+      const ctx = await app.validationContext();
+      const streetNames = new Map(ctx.streets.map((s) => [s.code, s.name]));
+      const description = Object.entries({ ...q, lang: undefined, encoding: undefined })
+        .filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('&') || '—';
+      const stamp = new Date().toISOString().slice(0, 10);
+      const label = q.street ? streetNames.get(q.street) ?? q.street : '河西区';
+      const fileName = `服务点-${label}-${stamp}.${format}`;
+      reply.header('content-disposition', `attachment; filename="points-${stamp}.${format}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+      reply.header('cache-control', 'no-store');
+      if (format === 'geojson') {
+        return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(pointsGeoJson(rows, app.catalog, description))) ;
+      }
+      const options = {
+        lang: q.lang ?? 'zh', crs: q.crs ?? 'WGS84', streetNames, filters: description,
+        communityNames: new Map(ctx.streets.flatMap((s) => s.communities.map((c) => [c.code, c.name] as const))),
+      } as const;
+      if (format === 'csv') {
+        const encoding = q.encoding ?? 'utf-8';
+        return reply.type(`text/csv; charset=${encoding === 'gbk' ? 'gbk' : 'utf-8'}`).send(pointsCsv(rows, app.catalog, options, encoding) as never);
+      }
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await pointsXlsx(rows, app.catalog, options) as never);
+    });
+  }
+};
