@@ -2,25 +2,17 @@
 // (server/coverage/), so the planner counts exactly the gaps /api/coverage shows, with the street's own
 // targets, and categories marked incomplete counting as unknown rather than missing.
 import type { FastifyInstance } from 'fastify';
-import { CoverageService } from '../coverage/service.ts';
 
 export interface CompoundGaps { compound_id: number; gap_categories: string[] }
 
 export const GAP_SOURCE = 'coverage analysis (server/coverage): categories with status "gap" for the compound\'s best gate and the street\'s targets';
 
-const services = new WeakMap<FastifyInstance, CoverageService>();
-
 export async function coverageGapsByCompound(
   app: FastifyInstance, compoundIds: readonly number[], profile: string,
 ): Promise<Map<number, CompoundGaps>> {
-  let service = services.get(app);
-  if (!service) {
-    service = new CoverageService(app, () => app.walking.engine());
-    services.set(app, service);
-  }
   const wanted = new Set(compoundIds);
   const out = new Map<number, CompoundGaps>(compoundIds.map((id) => [id, { compound_id: id, gap_categories: [] }]));
-  const { model } = await service.snapshot(profile);
+  const { model } = await app.coverage.snapshot(profile);
   for (const row of model.rows) {
     if (wanted.has(row.compound_id) && row.status === 'gap') out.get(row.compound_id)!.gap_categories.push(row.category);
   }

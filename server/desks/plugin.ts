@@ -1,6 +1,6 @@
 // Mobile service desks (流动办公桌) in the app: public schedule and calendar routes, staff routes for
 // visits, plans, the rotation planner and 民情日记, and the daily top-up that stores the occurrences of
-// open-ended plans as the horizon moves on. Needs auth, app.walking and the district outline.
+// open-ended plans as the horizon moves on. Needs auth, app.walking, app.coverage and the district outline.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { addDays, localToday } from './localTime.ts';
@@ -45,5 +45,5 @@ async function desksPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onClose', async () => { if (timer) clearInterval(timer); });
 }
 
-export const desks = fp(desksPlugin, { name: 'desks', dependencies: ['auth', 'walking'] });
+export const desks = fp(desksPlugin, { name: 'desks', dependencies: ['auth', 'walking', 'coverage'] });
 export default desks;

@@ -4,4 +4,5 @@ import type { AdminTab } from './context.ts';
 
 export const ADMIN_TABS: AdminTab[] = [
   { id: 'points', title: { zh: '服务点', en: 'Service points' }, load: () => import('./tabs/points.ts') },
+  { id: 'desks', title: { zh: '流动办公桌', en: 'Mobile desks' }, load: () => import('./tabs/desks.ts') },
 ];

@@ -1,0 +1,56 @@
+// The desks tab of /admin in a real Chromium: a street editor asks the rotation planner for next
+// month, drops one proposed visit, publishes the rest, and finds them in the schedule; then cancels
+// one with a reason, which the schedule shows as cancelled.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { loginAs } from '../helper.ts';
+import { saveScreenshot, startBrowserSession, type BrowserSession } from '../browser/harness.ts';
+import { TAOYUAN } from './fixtures.ts';
+
+let s: BrowserSession;
+let page: Page;
+
+beforeAll(async () => {
+  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
+  s = await startBrowserSession();
+  const editor = await loginAs(s.app, 'editor', TAOYUAN);
+  page = await s.newPage('desktop', 'desks-admin');
+  const [name, value] = editor.cookie.split(';')[0].split('=');
+  await page.context().addCookies([{ name, value, url: s.baseUrl }]);
+});
+afterAll(async () => { await s?.close(); });
+
+describe('desks tab', () => {
+  it('proposes a rotation, publishes it after an edit, and lists and cancels the visits', async () => {
+    await page.goto('/admin#desks');
+    await page.getByRole('button', { name: '轮换建议' }).click();
+    await page.getByRole('button', { name: '生成建议' }).click();
+    const rows = page.locator('table.desk-proposal tbody tr');
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(3);
+    const firstCompound = (await rows.nth(0).locator('td').nth(2).innerText()).split('\n')[0];
+    await saveScreenshot(page, 'desks-admin-rotation', true);
+    // Drop the third proposal, publish the other two.
+    await rows.nth(2).getByRole('button', { name: '移除' }).click();
+    await page.getByRole('button', { name: '发布' }).click();
+    const visits = page.locator('table.desk-visits tbody tr');
+    await visits.first().waitFor({ timeout: 30_000 });
+    expect(await visits.count()).toBe(2);
+    expect(await page.locator('.admin-status').innerText()).toContain('已发布 2 场');
+    expect(await visits.nth(0).innerText()).toContain(firstCompound);
+    expect(await visits.nth(0).innerText()).toContain('轮换');
+
+    await visits.nth(0).getByRole('button', { name: '取消本次' }).click();
+    await visits.nth(0).getByPlaceholder('取消原因（居民可见）').fill('社区活动冲突');
+    await visits.nth(0).getByRole('button', { name: '确定' }).click();
+    await page.locator('table.desk-visits tbody tr.closed').first().waitFor({ timeout: 15_000 });
+    const cancelled = await page.locator('table.desk-visits tbody tr.closed').first().innerText();
+    expect(cancelled).toContain('已取消');
+    expect(cancelled).toContain('社区活动冲突');
+    await saveScreenshot(page, 'desks-admin-schedule', true);
+    expect(s.failedResponses).toEqual([]);
+    // /admin has no icon link, so Chromium asks for /favicon.ico (a 404 that is not one of the page's responses).
+    expect(s.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+    expect(s.foreignRequests()).toEqual([]);
+  });
+});
