@@ -81,6 +81,14 @@ export class BenchContext {
     return samples.sort((a, b) => a - b);
   }
 
+  /** CPU milliseconds (user + system) per call of `fn` over the inputs: less sensitive than wall time to other load on the machine. */
+  cpuPerCall<T>(inputs: readonly T[], fn: (input: T) => unknown): number {
+    const c0 = process.cpuUsage();
+    for (const input of inputs) fn(input);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000 / inputs.length;
+  }
+
   hexi(): HexiFixture {
     if (this.hexiFixture) return this.hexiFixture;
     const t0 = performance.now();

@@ -15,7 +15,11 @@ registerBenchSection({
     for (const profile of ['standard', 'elderly']) {
       const reach = ctx.time(origins, (o) => engine.reach(o, { profile, minutes: [5, 10, 15], perCategory: 3 }));
       ctx.figure(`reach ${profile}: rings 5/10/15 + nearest 3 × 10 categories`, `p50 ${fmtMs(percentile(reach, 50))}  p95 ${fmtMs(percentile(reach, 95))}  max ${fmtMs(reach.at(-1)!)}`);
-      if (profile === 'standard') { ctx.results.set('reach.p50', percentile(reach, 50)); ctx.results.set('reach.p95', percentile(reach, 95)); }
+      if (profile === 'standard') {
+        ctx.results.set('reach.p50', percentile(reach, 50));
+        ctx.results.set('reach.p95', percentile(reach, 95));
+        ctx.figure('  same, CPU time per reach (mean)', fmtMs(ctx.cpuPerCall(origins, (o) => engine.reach(o, { profile, minutes: [5, 10, 15], perCategory: 3 }))));
+      }
     }
     const times = ctx.time(origins, (o) => engine.travelTimes(o, 'standard', 15 * 60));
     ctx.results.set('travelTimes15.p50', percentile(times, 50));
@@ -42,7 +46,10 @@ registerBenchSection({
       for (const profile of ['standard', 'elderly']) {
         const ms = runs(7, () => engine.batchNearest(gates, { profile }));
         ctx.figure(`${gates.length} ${label} × 10 categories, ${profile}`, `median ${fmtMs(percentile(ms, 50))}  max ${fmtMs(ms.at(-1)!)}`);
-        if (profile === 'standard') ctx.results.set(`batch.${gates === districtGates ? 'district' : 'sample'}`, percentile(ms, 50));
+        if (profile === 'standard') {
+          ctx.results.set(`batch.${gates === districtGates ? 'district' : 'sample'}`, percentile(ms, 50));
+          ctx.figure('  same, CPU time per batch (mean)', fmtMs(ctx.cpuPerCall([0, 1, 2], () => engine.batchNearest(gates, { profile }))));
+        }
       }
     }
   },
