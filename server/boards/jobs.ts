@@ -11,8 +11,7 @@ import { HttpError } from '../http/errors.ts';
 import type { BoardContent } from './content.ts';
 import type { BoardLang } from './messages.ts';
 import type { Orientation, PaperSize } from './paper.ts';
-import { PdfBuilder, svgToPdf } from './pdf.ts';
-import { pdfMeta, type BoardPrinter, type PrintOptions } from './printer.ts';
+import type { BoardPrinter, PrintOptions } from './printer.ts';
 import {
   failJob, failStaleJobs, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
 } from './repository.ts';
@@ -83,25 +82,37 @@ export class BoardJobRunner {
     const o = job.options;
     const options: PrintOptions = { size: o.size as PaperSize, orientation: o.orientation as Orientation, profile: o.profile, lang: o.lang as BoardLang };
     const printed: PrintedBoard[] = [];
-    const files: Record<string, [Uint8Array, { level: 0 }]> = {};
-    const builder = o.format === 'pdf' ? new PdfBuilder({ title: jobTitle(job), subject: `${job.site_ids.length} boards` }) : null;
-    for (const [i, siteId] of job.site_ids.entries()) {
-      if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
-      const site = await this.printer.site(siteId);
-      const content = await this.printer.content(site, options.profile);
-      const board = await this.printer.render(content, options);
-      if (builder) {
-        this.printer.addToPdf(builder, board);
-      } else {
-        const pdf = await svgToPdf(board.pdfSvg, board.layout.page.width, board.layout.page.height, pdfMeta(content, options));
-        // PDFs are compressed already: store them as they are (level 0).
-        files[`${String(i + 1).padStart(2, '0')}-${site.id}-${safeFileName(content.site.title_name + (content.site.gate_name ?? ''))}-${options.size}.pdf`] = [pdf, { level: 0 }];
+    let data: Uint8Array;
+    if (o.format === 'pdf') {
+      // Content first (database and walking engine, here), then one multi-page PDF drawn in the worker.
+      const contents: BoardContent[] = [];
+      for (const siteId of job.site_ids) {
+        if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+        contents.push(await this.printer.content(await this.printer.site(siteId), options.profile));
       }
-      printed.push({ content });
-      await markJobProgress(this.db, id, i + 1);
-      await yieldToEventLoop();
+      let last = 0;
+      const { pdf } = await this.printer.draw(contents, options, { svg: false, pdf: true }, 'batch', (done) => {
+        last = done;
+        markJobProgress(this.db, id, done).catch(() => {});
+      });
+      if (last < contents.length) await markJobProgress(this.db, id, contents.length);
+      data = pdf!;
+      printed.push(...contents.map((content) => ({ content })));
+    } else {
+      const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+      for (const [i, siteId] of job.site_ids.entries()) {
+        if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+        const site = await this.printer.site(siteId);
+        const content = await this.printer.content(site, options.profile);
+        const { pdf } = await this.printer.draw([content], options, { svg: false, pdf: true }, 'batch');
+        // PDFs are compressed already: store them as they are (level 0).
+        files[`${String(i + 1).padStart(2, '0')}-${site.id}-${safeFileName(content.site.title_name + (content.site.gate_name ?? ''))}-${options.size}.pdf`] = [pdf!, { level: 0 }];
+        printed.push({ content });
+        await markJobProgress(this.db, id, i + 1);
+        await yieldToEventLoop();
+      }
+      data = zipSync(files);
     }
-    const data = builder ? await builder.finish() : zipSync(files);
     const stamp = new Date().toISOString().slice(0, 10);
     const name = `${safeFileName(jobTitle(job))}-${options.size}-${stamp}.${o.format}`;
     await this.db.transaction().execute(async (trx) => {

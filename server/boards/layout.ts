@@ -48,7 +48,17 @@ export interface PlacedLabel { kind: 'you' | 'ring' | 'point' | 'street'; text: 
 export interface PlacedMarker { pointId: number | null; number: number | null; at: Pt; box: Box; displaced: boolean }
 
 /** A way from the `ways` table, for drawing and naming streets. */
-export interface StreetWay { name: string | null; highway: string; bridge: boolean; tunnel: boolean; coordinates: Position[] }
+export interface StreetWay {
+  name: string | null; highway: string; bridge: boolean; tunnel: boolean; coordinates: Position[];
+  /** minLon, minLat, maxLon, maxLat */
+  bbox?: [number, number, number, number];
+}
+
+/** The ways whose bounds meet `bbox` (ways without bounds are kept). */
+export function streetsWithin(ways: readonly StreetWay[], bbox: [number, number, number, number]): StreetWay[] {
+  const [x0, y0, x1, y1] = bbox;
+  return ways.filter((w) => !w.bbox || (w.bbox[0] <= x1 && w.bbox[2] >= x0 && w.bbox[1] <= y1 && w.bbox[3] >= y0));
+}
 
 export interface BoardPlan {
   page: Page;

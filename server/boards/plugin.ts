@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import { BoardJobRunner } from './jobs.ts';
 import { BoardPrinter } from './printer.ts';
+import { RenderPool } from './renderPool.ts';
 import { boardRoutes } from './routes.ts';
 import { boardWalking } from './walking.ts';
 
@@ -14,10 +15,12 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  const printer = new BoardPrinter(app.db, app.catalog, boardWalking(app.walking), app.config.publicBaseUrl);
+  const pool = new RenderPool();
+  const printer = new BoardPrinter(app.db, app.catalog, boardWalking(app.walking), app.config.publicBaseUrl, pool);
   const jobs = new BoardJobRunner(app.db, printer, app.log);
   await jobs.recover();
   app.decorate('boards', { printer, jobs });
-  app.addHook('onClose', async () => { await jobs.close(); });
+  const off = app.dataEvents.on((change) => { if (change.kind === 'network' || change.kind === 'resync') printer.networkChanged(); });
+  app.addHook('onClose', async () => { off(); await jobs.close(); await pool.close(); });
   await app.register(boardRoutes({ printer, jobs }));
 }, { name: 'boards', dependencies: ['walking', 'auth'] });

@@ -10,11 +10,12 @@ import { OutsideNetworkError, UnknownProfileError } from '../network/walkingEngi
 import { selectPoints, type ServicePointRow } from '../points/repository.ts';
 import { getSite, type BoardSiteRow } from '../sites/repository.ts';
 import { buildBoardContent, type BoardContent } from './content.ts';
-import { layoutBoard, planBoard, type BoardLayout } from './layout.ts';
+import { layoutBoard, planBoard, streetsWithin, type BoardLayout, type StreetWay } from './layout.ts';
 import type { BoardLang } from './messages.ts';
 import { pageFor, type Orientation, type PaperSize } from './paper.ts';
-import { PdfBuilder, svgToPdf } from './pdf.ts';
-import { streetsInBbox } from './repository.ts';
+import { PdfBuilder } from './pdf.ts';
+import type { RenderPool } from './renderPool.ts';
+import { allStreets } from './repository.ts';
 import { boardSvg } from './svg.ts';
 import type { BoardWalking } from './walking.ts';
 
@@ -41,12 +42,19 @@ class PdfCache {
 
 export class BoardPrinter {
   private readonly cache = new PdfCache(64);
+  private streetSet: Promise<{ version: number; ways: StreetWay[] }> | null = null;
+  private streetVersion = 0;
 
+  /**
+   * With a render pool, PDFs and SVG files are drawn in its worker thread; without one (scripts,
+   * layout inspection) everything runs here.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly catalog: Catalog,
     private readonly walking: BoardWalking,
     private readonly publicBaseUrl: string,
+    private readonly pool: RenderPool | null = null,
   ) {}
 
   /** The site, or a 404 that names it (closed sites have no board). */
@@ -81,14 +89,58 @@ export class BoardPrinter {
     });
   }
 
-  /** Lay out and write the SVG of a board whose content is known. */
+  /** Every way of the network, loaded once and kept until the network changes. */
+  private async network(): Promise<{ version: number; ways: StreetWay[] }> {
+    if (!this.streetSet) {
+      const version = ++this.streetVersion;
+      this.streetSet = allStreets(this.db).then((ways) => {
+        this.pool?.setStreets(version, ways);
+        return { version, ways };
+      });
+      this.streetSet.catch(() => { this.streetSet = null; });
+    }
+    return this.streetSet;
+  }
+
+  /** Call when the ways change: the next board reloads them. */
+  networkChanged(): void {
+    this.streetSet = null;
+  }
+
+  /**
+   * Draw boards whose content is known: one PDF (one page per board), and the first board's SVG file
+   * if asked. In the worker when there is a pool.
+   */
+  async draw(contents: BoardContent[], options: PrintOptions, want: { svg: boolean; pdf: boolean },
+    priority: 'interactive' | 'batch' = 'interactive', onProgress?: (done: number) => void): Promise<{ svg?: string; pdf?: Buffer }> {
+    const boards = contents.map((content) => ({ content }));
+    const { ways } = await this.network();
+    const meta = contents.length === 1 ? pdfMeta(contents[0], options) : { title: `${contents.length} boards`, subject: options.size };
+    if (this.pool) {
+      const out = await this.pool.render({ boards, options, want, meta }, priority, onProgress);
+      return { svg: out.svg, pdf: out.pdf ? Buffer.from(out.pdf.buffer, out.pdf.byteOffset, out.pdf.byteLength) : undefined };
+    }
+    const builder = want.pdf ? new PdfBuilder(meta) : null;
+    let svg: string | undefined;
+    for (const [i, b] of boards.entries()) {
+      const plan = planBoard(b.content, pageFor(options.size, options.orientation), options.lang, this.catalog);
+      const layout = layoutBoard(plan, streetsWithin(ways, plan.bbox));
+      if (want.svg && i === 0) svg = boardSvg(layout, 'mm');
+      builder?.addPage(boardSvg(layout, 'pt'), layout.page.width, layout.page.height);
+      onProgress?.(i + 1);
+    }
+    return { svg, pdf: builder ? await builder.finish() : undefined };
+  }
+
+  /** Lay out and write the SVG of a board whose content is known (in this thread; for checks and tests). */
   async render(content: BoardContent, options: PrintOptions): Promise<RenderedBoard> {
     const plan = planBoard(content, pageFor(options.size, options.orientation), options.lang, this.catalog);
-    const streets = await streetsInBbox(this.db, plan.bbox);
-    const layout = layoutBoard(plan, streets);
+    const { ways } = await this.network();
+    const layout = layoutBoard(plan, streetsWithin(ways, plan.bbox));
     return { content, layout, svg: boardSvg(layout, 'mm'), pdfSvg: boardSvg(layout, 'pt') };
   }
 
+  /** A board's content, layout (with every label box) and SVG, drawn in this thread. */
   async board(siteId: number, options: PrintOptions): Promise<RenderedBoard> {
     const site = await this.site(siteId);
     return this.render(await this.content(site, options.profile), options);
@@ -105,15 +157,17 @@ export class BoardPrinter {
     const key = this.cacheKey(content, options);
     const hit = this.cache.get(key);
     if (hit) return { pdf: hit, content, cached: true };
-    const { layout, pdfSvg } = await this.render(content, options);
-    const pdf = await svgToPdf(pdfSvg, layout.page.width, layout.page.height, pdfMeta(content, options));
-    this.cache.set(key, pdf);
-    return { pdf, content, cached: false };
+    const { pdf } = await this.draw([content], options, { svg: false, pdf: true });
+    this.cache.set(key, pdf!);
+    return { pdf: pdf!, content, cached: false };
   }
 
-  /** Add a rendered board as a page of a multi-page PDF. */
-  addToPdf(builder: PdfBuilder, board: RenderedBoard): void {
-    builder.addPage(board.pdfSvg, board.layout.page.width, board.layout.page.height);
+  /** The board as an SVG file (millimetre page size). */
+  async svg(siteId: number, options: PrintOptions): Promise<{ svg: string; content: BoardContent }> {
+    const site = await this.site(siteId);
+    const content = await this.content(site, options.profile);
+    const { svg } = await this.draw([content], options, { svg: true, pdf: false });
+    return { svg: svg!, content };
   }
 }
 

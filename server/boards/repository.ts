@@ -5,18 +5,24 @@ import type { Database } from '../db/schema.ts';
 import type { BoardSnapshot } from './content.ts';
 import type { StreetWay } from './layout.ts';
 
-/** Every way (walkable or not: an elevated road is still on the map) crossing the bbox. */
-export async function streetsInBbox(db: Kysely<Database>, bbox: [number, number, number, number]): Promise<StreetWay[]> {
-  const [minLon, minLat, maxLon, maxLat] = bbox;
+/**
+ * Every way of the network (walkable or not: an elevated road is still on the map), with its bounds.
+ * The boards keep them in memory (a district is a few thousand ways) and pick those of each map.
+ */
+export async function allStreets(db: Kysely<Database>): Promise<StreetWay[]> {
   const rows = await db.selectFrom('ways')
     .select(['name', 'highway', 'bridge', 'tunnel', sql<string>`ST_AsGeoJSON(geom, 7)`.as('geojson')])
-    .where(sql<boolean>`geom && ST_MakeEnvelope(${minLon}, ${minLat}, ${maxLon}, ${maxLat}, 4326)`)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    name: r.name, highway: r.highway, bridge: r.bridge, tunnel: r.tunnel,
-    coordinates: (JSON.parse(r.geojson) as { coordinates: [number, number][] }).coordinates,
-  }));
+  return rows.map((r) => {
+    const coordinates = (JSON.parse(r.geojson) as { coordinates: [number, number][] }).coordinates;
+    let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+    for (const [lon, lat] of coordinates) {
+      if (lon < minLon) minLon = lon; if (lon > maxLon) maxLon = lon;
+      if (lat < minLat) minLat = lat; if (lat > maxLat) maxLat = lat;
+    }
+    return { name: r.name, highway: r.highway, bridge: r.bridge, tunnel: r.tunnel, coordinates, bbox: [minLon, minLat, maxLon, maxLat] };
+  });
 }
 
 // ---- print records ---------------------------------------------------------------------------------

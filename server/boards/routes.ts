@@ -73,7 +73,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     },
   }, async (request, reply) => {
     const o = options(request.query);
-    const { svg, content } = await printer.board(request.params.siteId, o);
+    const { svg, content } = await printer.svg(request.params.siteId, o);
     return reply
       .type('image/svg+xml; charset=utf-8')
       // A drawing, never a document: no scripts, no outside resources.

@@ -7,6 +7,12 @@ import { PER_CATEGORY_LIMIT } from '../../server/boards/content.ts';
 import { layoutCollisions, type BoardLayout } from '../../server/boards/layout.ts';
 import { decodeQr, pdfFonts, pdfPageSizePt, pdfTextCompact, polygonsIntersect, renderPng, saveArtifact } from './boardCheck.ts';
 
+// This file draws boards in the test process itself (to inspect layouts) and runs the embedded
+// database in it, which on a busy machine can stall the event loop past the service's overload guard
+// (a stall that spans a whole sampling interval reads as an infinite delay), and the next request
+// would get a 503. That guard is tested in tests/reliability; here it is set out of the way.
+process.env.MAX_EVENT_LOOP_DELAY_MS = 'Infinity';
+
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
 afterAll(async () => { await t?.close(); });
