@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig, PROJECT_ROOT, type AppConfig } from '../../server/config.ts';
@@ -149,6 +149,9 @@ export interface SessionOptions {
  * (the hook timeout covers a first build of the pages), and `close()` in afterAll.
  */
 export async function startBrowserSession(options: SessionOptions = {}): Promise<BrowserSession> {
+  // A browser test checks pages, not load shedding: with several suites (and Chromium) sharing two cores,
+  // the event loop can lag past the service's 1 s "busy" limit. Each test file runs in its own process.
+  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '15000';
   await ensureWebBuilt();
   const database = await openTestDatabase();
   let app: FastifyInstance | undefined;
@@ -233,6 +236,14 @@ export async function saveScreenshot(page: Page, name: string, fullPage = false)
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
   await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+/** Saves a PNG of one element (a map, a card) under test-artifacts/ and returns its path. */
+export async function saveElementScreenshot(locator: Locator, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+  await locator.screenshot({ path: file });
   return file;
 }
 

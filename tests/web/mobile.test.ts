@@ -4,7 +4,8 @@
 // and nothing fetched from another host. Prints the page's transferred size and time to first content.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { saveArtifact, saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession, type ViewportName } from '../browser/harness.ts';
+import { contrastFailures } from '../browser/a11y.ts';
+import { saveArtifact, saveElementScreenshot, saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession, type ViewportName } from '../browser/harness.ts';
 
 let s: BrowserSession;
 let siteId: number;
@@ -33,42 +34,6 @@ function expectedNumbers(): { id: number; number: number; category: string }[] {
     for (const p of within) out.push({ id: p.id, number: out.length + 1, category: c.id });
   }
   return out;
-}
-
-/** WCAG 2.x contrast of every visible text element against its effective background. */
-async function contrastFailures(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const parse = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const background = (el: Element | null): number[] => {
-      for (let e = el; e; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
-      }
-      return [255, 255, 255];
-    };
-    const failures: string[] = [];
-    const root = document.querySelector('main') ?? document.body;
-    for (const el of root.querySelectorAll('*')) {
-      if (el.closest('.maplibregl-map, svg')) continue;
-      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim());
-      if (!own) continue;
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('.sr-only')) continue;
-      const fg = parse(style.color).slice(0, 3);
-      const bg = background(el);
-      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      const ratio = (a + 0.05) / (b + 0.05);
-      const size = parseFloat(style.fontSize);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName}.${el.className} "${el.textContent!.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
-    }
-    return failures;
-  });
 }
 
 for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
@@ -117,6 +82,7 @@ for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
       expect(tiles.length).toBeGreaterThan(0);
       await saveScreenshot(page, `${label}-top`);
       await saveScreenshot(page, `${label}-full`, true);
+      await saveElementScreenshot(page.locator('#map'), `${label}-map`);
     });
 
     it('reads at 18 px or more, meets AA contrast, has big touch targets, and a one-tap large-text mode', async () => {
@@ -211,6 +177,7 @@ describe('phone page without WebGL2', () => {
     expect(await page.locator('#board-list li.point').count()).toBeGreaterThan(3);
     expect(s.requests.some((r) => r.page === 'mobile-nowebgl' && r.url.includes('maplibre'))).toBe(false);
     await saveScreenshot(page, 'mobile-nowebgl-full', true);
+    await saveElementScreenshot(page.locator('#map'), 'mobile-nowebgl-picture');
     expect(s.foreignRequests()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 // walking minutes and a route, and nothing is fetched from another host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { contrastFailures } from '../browser/a11y.ts';
 import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession, type ViewportName } from '../browser/harness.ts';
 
 let s: BrowserSession;
@@ -22,10 +23,11 @@ async function pixelOf(page: Page, lngLat: [number, number]): Promise<{ x: numbe
   }, lngLat);
 }
 
-async function rendered(page: Page, layers: string[]): Promise<{ id: number; category: string; lon: number; lat: number; name?: string }[]> {
+/** Markers drawn on the map: `at` is where the marker is drawn (moved apart when crowded), lon/lat the true place. */
+async function rendered(page: Page, layers: string[]): Promise<{ id: number; category: string; lon: number; lat: number; at: [number, number]; name?: string }[]> {
   return page.evaluate((ls) => (window as any).__map.queryRenderedFeatures({ layers: ls }).map((f: any) => ({
     id: f.properties.id, category: f.properties.category, name: f.properties.name,
-    lon: f.geometry.coordinates?.[0], lat: f.geometry.coordinates?.[1],
+    lon: f.properties.lon, lat: f.properties.lat, at: f.geometry.coordinates,
   })), layers);
 }
 
@@ -62,7 +64,7 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
       for (const [dx, dy] of [[0, 0], [0.0012, 0], [0, 0.0012], [-0.0012, 0], [0, -0.0012]]) {
         target = [TAOYUAN[0] + dx, TAOYUAN[1] + dy];
         const px = await pixelOf(page, target);
-        const near = await Promise.all(onPoint.map((p) => pixelOf(page, [p.lon, p.lat])));
+        const near = await Promise.all(onPoint.map((p) => pixelOf(page, p.at)));
         if (near.every((q) => Math.hypot(q.x - px.x, q.y - px.y) > 30)) break;
       }
       const px = await pixelOf(page, target);
@@ -80,8 +82,12 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
     it('clicking a point opens its card with walking minutes and draws the route', async () => {
       const points = await rendered(page, ['points-circle']);
       expect(points.length).toBeGreaterThan(0);
-      const target = points[0];
-      const px = await pixelOf(page, [target.lon, target.lat]);
+      // a marker that no other marker covers
+      const pixels = await Promise.all(points.map((p) => pixelOf(page, p.at)));
+      const free = points.findIndex((_, i) => pixels.every((q, j) => j === i || Math.hypot(q.x - pixels[i].x, q.y - pixels[i].y) > 24));
+      expect(free).toBeGreaterThanOrEqual(0);
+      const target = points[free];
+      const px = pixels[free];
       await page.mouse.click(px.x, px.y);
       const card = page.locator('#card');
       await card.waitFor({ state: 'visible' });
@@ -128,3 +134,65 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
     });
   });
 }
+
+describe('resident map by keyboard, in English, with AA contrast', () => {
+  it('works from the keyboard alone: profile, map-centre query, a result, the card and back', async () => {
+    const page = await s.newPage('desktop', 'resident-keyboard');
+    await page.goto('/');
+    await waitForMapIdle(page);
+    await page.evaluate((c) => (window as any).__map.jumpTo({ center: c, zoom: 15 }), TAOYUAN);
+    await waitForMapIdle(page);
+    // Tab order reaches the profile switch; arrows move within it.
+    await page.locator('#profiles button[aria-checked="true"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('#profiles button[aria-checked="true"]').getAttribute('data-profile')).toBe('elderly');
+    await page.keyboard.press('Tab');
+    await page.locator('#query-center').focus();
+    await page.keyboard.press('Enter');
+    const first = page.locator('#results .result-item').first();
+    await first.waitFor({ timeout: 20_000 });
+    expect(await page.locator('#results').textContent()).toContain('老年人步行');
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#card').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('card');
+    await expect.poll(() => page.locator('#card-walk').getAttribute('data-walk-min'), { timeout: 20_000 }).not.toBeNull();
+    await page.keyboard.press('Escape');
+    await page.locator('#card').waitFor({ state: 'hidden' });
+    // a chip toggles with the space bar
+    await page.locator('#chips button[data-category="elder_care"]').focus();
+    await page.keyboard.press('Space');
+    expect(await page.locator('#chips button[data-category="elder_care"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await contrastFailures(page)).toEqual([]);
+    await saveScreenshot(page, 'resident-keyboard');
+  });
+
+  it('switches to English and keeps the chosen place', async () => {
+    const page = await s.newPage('desktop', 'resident-english');
+    await page.goto(`/#o=${TAOYUAN[0]},${TAOYUAN[1]}`);
+    await page.locator('#results .result-item').first().waitFor({ timeout: 30_000 });
+    await page.locator('button.lang').click();
+    await page.waitForLoadState('load');
+    await page.locator('#results .result-item').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('h1').textContent()).toBe('15-minute service circle');
+    expect(await page.locator('#chips button[data-category="health"]').textContent()).toContain('Health');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await waitForMapIdle(page);
+    expect(await contrastFailures(page)).toEqual([]);
+    await saveScreenshot(page, 'resident-english');
+    expect(s.foreignRequests()).toEqual([]);
+  });
+
+  it('"my location" uses the phone\'s position for the rings and the list', async () => {
+    const page = await s.newPage('phone', 'resident-geolocation', {
+      geolocation: { longitude: TAOYUAN[0], latitude: TAOYUAN[1] }, permissions: ['geolocation'],
+    });
+    await page.goto('/');
+    await waitForMapIdle(page);
+    await page.locator('#locate').click();
+    await page.locator('#results .result-item').first().waitFor({ timeout: 30_000 });
+    expect(page.url()).toContain(`#o=${TAOYUAN[0].toFixed(5)},${TAOYUAN[1].toFixed(5)}`);
+    await waitForMapIdle(page);
+    await saveScreenshot(page, 'resident-phone-my-location');
+  });
+});

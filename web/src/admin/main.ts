@@ -18,16 +18,23 @@ setLang(lang);
 let t = translator(shellMessages, lang);
 let unmountCurrent: (() => void) | null = null;
 
-api.onUnauthorized = () => { if (api.csrfToken) { api.csrfToken = null; showSignIn(); } };
+api.onUnauthorized = () => { if (api.csrfToken) { api.csrfToken = null; remember(false); showSignIn(); } };
+
+// Remembers (not a secret, not the session) that this browser signed in, so a first visit shows the
+// sign-in form without asking the server and logging a 401.
+const SIGNED_IN_KEY = 'hexi.admin.signedIn';
+const remember = (on: boolean) => { try { if (on) localStorage.setItem(SIGNED_IN_KEY, '1'); else localStorage.removeItem(SIGNED_IN_KEY); } catch { /* storage blocked */ } };
+const remembered = () => { try { return localStorage.getItem(SIGNED_IN_KEY) === '1'; } catch { return true; } };
 
 async function start(): Promise<void> {
   clear(root);
+  if (!remembered()) { showSignIn(); return; }
   root.append(h('p', { class: 'admin-loading' }, t('loading')));
   try {
     const session = await api.get<SessionInfo>('/api/auth/me');
     await showShell(session);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) showSignIn();
+    if (err instanceof ApiError && err.status === 401) { remember(false); showSignIn(); }
     else showFatal(err);
   }
 }
@@ -62,6 +69,7 @@ function showSignIn(): void {
     try {
       const session = await api.post<SessionInfo>('/api/auth/login', { username: username.value.trim(), password: password.value });
       password.value = '';
+      remember(true);
       await showShell(session);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.text(lang) : String(err);
@@ -114,6 +122,7 @@ async function showShell(session: SessionInfo): Promise<void> {
     onclick: async () => {
       try { await api.post('/api/auth/logout'); } catch { /* the session may already be gone */ }
       api.csrfToken = null;
+      remember(false);
       showSignIn();
     },
   }, t('signOut'));

@@ -54,8 +54,19 @@ export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly messageZh?: string, readonly field?: string) { super(message); }
 }
 
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const timer = setTimeout(resolve, ms);
+  signal?.addEventListener('abort', () => { clearTimeout(timer); reject(new DOMException('aborted', 'AbortError')); }, { once: true });
+});
+
+/** GET a JSON answer. A busy service (503 with Retry-After) is asked again, twice at most, after the wait it names. */
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  let res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  for (let attempt = 0; res.status === 503 && attempt < 2; attempt++) {
+    const wait = Math.min(10, Number(res.headers.get('retry-after')) || 2);
+    await sleep(wait * 1000, signal);
+    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  }
   if (!res.ok) {
     let body: { message?: string; message_zh?: string; field?: string } = {};
     try { body = await res.json(); } catch { /* not JSON */ }

@@ -6,6 +6,7 @@ import type { Category, NearestItem, RingFeature } from '../common/api.ts';
 import { textColorOn } from '../common/dom.ts';
 
 import { FALLBACK_RING, RING_COLORS } from './ringColors.ts';
+import { spreadApart, type Px } from './declutter.ts';
 
 export interface MapPoint {
   id: number; lon: number; lat: number; name: string; category: string;
@@ -37,6 +38,7 @@ export function addOverlay(map: MapLibreMap, options: OverlayOptions): void {
   map.addSource('rings', { type: 'geojson', data: EMPTY });
   map.addSource('route', { type: 'geojson', data: EMPTY });
   map.addSource('points', { type: 'geojson', data: EMPTY, promoteId: 'id' });
+  map.addSource('leaders', { type: 'geojson', data: EMPTY });
   map.addSource('origin', { type: 'geojson', data: EMPTY });
 
   const byMinutes = (key: 'fill' | 'line'): ExpressionSpecification =>
@@ -55,6 +57,9 @@ export function addOverlay(map: MapLibreMap, options: OverlayOptions): void {
   map.addLayer({ id: 'route-casing', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 8 } });
   map.addLayer({ id: 'route-line', type: 'line', source: 'route', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#c2185b', 'line-width': 4.5 } });
 
+  // Where a crowded marker was moved from: a thin line to a dot at the true place.
+  map.addLayer({ id: 'leaders-line', type: 'line', source: 'leaders', filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#333333', 'line-width': 1.2 } });
+  map.addLayer({ id: 'leaders-dot', type: 'circle', source: 'leaders', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': '#333333', 'circle-radius': 3, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } });
   map.addLayer({
     id: 'points-circle', type: 'circle', source: 'points',
     paint: {
@@ -82,6 +87,8 @@ export function addOverlay(map: MapLibreMap, options: OverlayOptions): void {
     layout: { 'text-field': options.originLabel, 'text-font': font, 'text-size': 14, 'text-offset': [0, 1.5], 'text-anchor': 'top', 'text-allow-overlap': true },
     paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 2.2 },
   });
+  placed.set(map, { points: [], categories: options.categories, radius });
+  map.on('moveend', () => drawPoints(map));
 }
 
 function source(map: MapLibreMap, id: string): GeoJSONSource { return map.getSource(id) as GeoJSONSource; }
@@ -100,31 +107,69 @@ export function setRoute(map: MapLibreMap, line: [number, number][] | null): voi
 
 export function setOrigin(map: MapLibreMap, at: [number, number] | null): void {
   source(map, 'origin').setData(at ? { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at } } : EMPTY);
+  const state = placed.get(map);
+  if (state) { state.origin = at; drawPoints(map); }
 }
 
+const placed = new WeakMap<MapLibreMap, { points: MapPoint[]; categories: Category[]; radius: number; origin?: [number, number] | null }>();
+
 export function setPoints(map: MapLibreMap, points: MapPoint[], categories: Category[]): void {
-  const byId = new Map(categories.map((c) => [c.id, c]));
-  source(map, 'points').setData({
-    type: 'FeatureCollection',
-    features: points.map((p) => {
-      const c = byId.get(p.category);
-      const color = c?.color ?? '#666666';
-      return {
-        type: 'Feature', id: p.id,
-        geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
-        properties: {
-          id: p.id, name: p.name, category: p.category, color, text_color: textColorOn(color), icon: c?.icon ?? '?',
-          ...(p.number !== undefined ? { number: p.number } : {}), is_sample: p.is_sample,
-        },
-      };
-    }),
-  });
+  const current = placed.get(map);
+  placed.set(map, { points, categories, radius: current?.radius ?? 13, origin: current?.origin });
+  drawPoints(map);
 }
+
+/** Draws the markers, spread apart on screen where they would overlap (redone after every move). */
+function drawPoints(map: MapLibreMap): void {
+  const state = placed.get(map);
+  if (!state) return;
+  const byId = new Map(state.categories.map((c) => [c.id, c]));
+  const visible = visibleCategories.get(map);
+  const canvas = map.getCanvas();
+  const margin = 60;
+  const shown = state.points.filter((p) => !visible || visible.includes(p.category));
+  const screen = shown.map((p) => map.project([p.lon, p.lat]));
+  // Only markers on (or near) the screen take part; the others stay where they are.
+  const onScreen = screen.map((q) => q.x > -margin && q.y > -margin && q.x < canvas.clientWidth + margin && q.y < canvas.clientHeight + margin);
+  const idx = shown.map((_, i) => i).filter((i) => onScreen[i]);
+  const origin = state.origin ? map.project(state.origin) : null;
+  const spread = spreadApart(idx.map((i) => [screen[i].x, screen[i].y] as Px), state.radius * 2 + 2, 60, origin ? [[origin.x, origin.y]] : []);
+  const at = new Map<number, [number, number]>();
+  idx.forEach((i, k) => {
+    const [x, y] = spread[k];
+    if (Math.hypot(x - screen[i].x, y - screen[i].y) > 1.5) at.set(i, map.unproject([x, y]).toArray() as [number, number]);
+  });
+  const leaders: unknown[] = [];
+  const features = state.points.map((p) => {
+    const c = byId.get(p.category);
+    const color = c?.color ?? '#666666';
+    const i = shown.indexOf(p);
+    const moved = i >= 0 ? at.get(i) : undefined;
+    if (moved) {
+      leaders.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[p.lon, p.lat], moved] } });
+      leaders.push({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } });
+    }
+    return {
+      type: 'Feature', id: p.id,
+      geometry: { type: 'Point', coordinates: moved ?? [p.lon, p.lat] },
+      properties: {
+        id: p.id, name: p.name, category: p.category, color, text_color: textColorOn(color), icon: c?.icon ?? '?',
+        lon: p.lon, lat: p.lat, ...(p.number !== undefined ? { number: p.number } : {}), is_sample: p.is_sample,
+      },
+    };
+  });
+  source(map, 'points').setData({ type: 'FeatureCollection', features } as never);
+  source(map, 'leaders').setData({ type: 'FeatureCollection', features: leaders } as never);
+}
+
+const visibleCategories = new WeakMap<MapLibreMap, string[] | null>();
 
 /** Shows only the given categories' points (all when `visible` is null). */
 export function filterCategories(map: MapLibreMap, visible: string[] | null): void {
   const filter = visible ? ['in', ['get', 'category'], ['literal', visible]] as ExpressionSpecification : null;
   for (const id of ['points-circle', 'points-text']) map.setFilter(id, filter);
+  visibleCategories.set(map, visible);
+  drawPoints(map);
 }
 
 let selected: number | null = null;

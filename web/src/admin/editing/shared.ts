@@ -1,0 +1,57 @@
+// Small pieces the editing tabs share: the district outline (for the same "inside Hexi" check as the
+// server), the validation context, filter controls and the street/community choices.
+import type { AdminContext } from '../context.ts';
+import { h } from '../dom.ts';
+import type { DistrictOutline, ValidationContext } from '../../../../server/points/validation.ts';
+
+let district: Promise<DistrictOutline> | null = null;
+
+export function loadDistrict(ctx: AdminContext): Promise<DistrictOutline> {
+  district ??= ctx.api.get<{ geometry: { coordinates: [number, number][][][] }; properties: { bbox: number[] } }>('/api/district')
+    .then((f) => ({ polygons: f.geometry.coordinates, bbox: f.properties.bbox as DistrictOutline['bbox'] }))
+    .catch((err) => { district = null; throw err; });
+  return district;
+}
+
+export async function validationContext(ctx: AdminContext): Promise<ValidationContext> {
+  return { categories: ctx.categories, streets: ctx.streets, district: await loadDistrict(ctx) };
+}
+
+export function selectControl(name: string, label: string, options: { value: string; label: string }[], value: string): HTMLSelectElement {
+  const select = h('select', { name, 'aria-label': label }, ...options.map((o) => h('option', { value: o.value }, o.label)));
+  select.value = value;
+  return select;
+}
+
+export function labelled(label: string, control: HTMLElement): HTMLLabelElement {
+  return h('label', null, label, control);
+}
+
+/** Streets a filter offers: all for the district admin and viewers, but an editor starts on their own. */
+export function streetOptions(ctx: AdminContext, allLabel: string) {
+  return [{ value: '', label: allLabel }, ...ctx.streets.map((s) => ({ value: s.code, label: s.name }))];
+}
+
+/** Streets a record may be written to: an editor's own, or any for the district admin. */
+export function writableStreets(ctx: AdminContext) {
+  const streets = ctx.staff.role === 'editor' ? ctx.streets.filter((s) => s.code === ctx.staff.street_code) : ctx.streets;
+  return streets.map((s) => ({ value: s.code, label: s.name }));
+}
+
+export function communityOptions(ctx: AdminContext, street: string, noneLabel: string) {
+  const s = ctx.streets.find((x) => x.code === street);
+  return [{ value: '', label: noneLabel }, ...(s?.communities ?? []).map((c) => ({ value: c.code, label: c.name }))];
+}
+
+export const crsOptions = (t: (k: 'crsWgs' | 'crsGcj' | 'crsBd') => string) => [
+  { value: 'WGS84', label: t('crsWgs') }, { value: 'GCJ-02', label: t('crsGcj') }, { value: 'BD-09', label: t('crsBd') },
+];
+
+export const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+export const orNull = (v: string | boolean | undefined) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/** "#points/12" → 12: a record to open when the tab starts. */
+export function idFromHash(tab: string): number | null {
+  const m = location.hash.match(new RegExp(`^#${tab}/(\\d+)$`));
+  return m ? Number(m[1]) : null;
+}

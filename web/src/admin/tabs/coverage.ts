@@ -1,0 +1,522 @@
+// The coverage tab of /admin (缺什么补什么): a map of compounds coloured by their number of gaps (or,
+// for one category, covered / gap / unknown with the minutes), each compound's categories against
+// the targets, the street's table per category with its target and incomplete settings, the worst gaps,
+// the 14-street overview, what-if (click the map: rings and newly covered compounds) and suggestions.
+// Everything comes from /api/coverage/*; the server checks roles, this page only mirrors them.
+import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
+import { translator } from '../../lang.ts';
+import { ApiError } from '../api.ts';
+import type { AdminContext } from '../context.ts';
+import { clear, h } from '../dom.ts';
+import { hasWebGL2 } from '../../common/webgl.ts';
+import { ringColor, RING_COLORS, FALLBACK_RING } from '../../map/ringColors.ts';
+import * as messages from './coverage.messages.ts';
+
+type Status = 'covered' | 'gap' | 'unknown';
+interface Tally {
+  compounds: number; covered: number; gaps: number; unknown: number; share_covered: number | null;
+  residents: number; residents_covered: number; share_residents_covered: number | null;
+}
+interface Row {
+  compound_id: number; compound_name: string; street_code: string; residents: number | null; category: string;
+  walk_min: number | null; target_min: number; over_min: number | null; status: Status; note: string | null;
+  nearest: { name: string | null } | null; gate: { name: string } | null;
+}
+interface StreetSummary {
+  street_code: string; street_name: string; status: 'ok' | 'no_data'; compounds: number; residents: number;
+  compounds_without_gaps: number; residents_without_gaps: number; gap_rows: number; unknown_rows: number;
+  overall: Tally; by_category: Record<string, Tally>;
+}
+interface CoverageAnswer {
+  profile: string; street: string | null; computed_ms: number; rows_total: number; rows: Row[];
+  summary: { by_category: Record<string, Tally>; streets: StreetSummary[] }; contains_sample: boolean;
+}
+interface CompoundFeature {
+  type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: { id: number; name: string; street_code: string; residents: number | null; households: number | null; gaps: number; unknown: number;
+    is_sample: boolean; categories: Record<string, { walk_min: number | null; target_min: number; status: Status; note: string | null; nearest: string | null }> };
+}
+interface Setting { category: string; defaults: Record<string, number>; overrides: Record<string, number>; effective: Record<string, number>; incomplete: boolean; note: string | null }
+interface Rings { type: 'FeatureCollection'; features: { type: 'Feature'; properties: { minutes: number }; geometry: unknown }[] }
+interface WhatIf {
+  category: string; location: { lon: number; lat: number; road: string | null };
+  newly_covered: { compound_id: number; compound_name: string; residents: number | null; walk_min_before: number | null; walk_min_after: number; target_min: number; lon: number | null; lat: number | null }[];
+  newly_covered_compounds: number; newly_covered_residents: number;
+  streets: { street_code: string; street_name: string; covered_before: number; covered_after: number; compounds: number; share_before: number | null; share_after: number | null; share_residents_before: number | null; share_residents_after: number | null }[];
+  rings: Rings;
+}
+interface Suggest { gap_compounds: number; candidates_evaluated: number; suggestions: (WhatIf & { rank: number })[] }
+
+const TAOYUAN = '120103003000';
+const EMPTY = { type: 'FeatureCollection' as const, features: [] };
+/** Gap counts → colour (0 green … 4+ red); the count is also printed on the marker, so colour is never the only cue. */
+const GAP_COLORS: [number, string][] = [[0, '#1a9850'], [1, '#fee08b'], [2, '#fc8d59'], [4, '#d73027']];
+const STATUS_COLORS: Record<Status, string> = { covered: '#1a9850', gap: '#d73027', unknown: '#9e9e9e' };
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
+
+export async function mount(container: HTMLElement, ctx: AdminContext): Promise<() => void> {
+  const t = translator(messages, ctx.lang);
+  const nameOf = (x: { name_zh: string; name_en: string }) => (ctx.lang === 'zh' ? x.name_zh : x.name_en);
+  const categoryName = (id: string) => { const c = ctx.categories.find((x) => x.id === id); return c ? nameOf(c) : id; };
+  const categoryColor = (id: string) => ctx.categories.find((x) => x.id === id)?.color ?? '#777777';
+  const errorText = (err: unknown) => (err instanceof ApiError ? err.text(ctx.lang) : String(err));
+  const statusText = (s: Status) => t(s);
+  const noteText = (note: string | null) => (note ? t(`note_${note}` as 'note_no_point') : '');
+  const catalog = await ctx.api.get<{ profiles: { id: string; name_zh: string; name_en: string }[] }>('/api/categories');
+
+  let street = ctx.staff.street_code ?? (ctx.streets.some((s) => s.code === TAOYUAN) ? TAOYUAN : '');
+  let profile = 'standard';
+  let category = '';
+  let mode: 'gaps' | 'whatif' | 'suggest' = 'gaps';
+  let data: CoverageAnswer | null = null;
+  let compounds: CompoundFeature[] = [];
+  let map: MapLibreMap | null = null;
+  let selected: number | null = null;
+
+  const streetSelect = h('select', { 'aria-label': t('street'), name: 'street' },
+    h('option', { value: '', selected: street === '' }, t('wholeDistrict')),
+    ...ctx.streets.map((s) => h('option', { value: s.code, selected: s.code === street }, s.name)));
+  const profileSelect = h('select', { 'aria-label': t('profile'), name: 'profile' },
+    ...catalog.profiles.map((p) => h('option', { value: p.id, selected: p.id === profile }, nameOf(p))));
+  const categorySelect = h('select', { 'aria-label': t('category'), name: 'category' },
+    h('option', { value: '' }, t('allCategories')),
+    ...ctx.categories.map((c) => h('option', { value: c.id }, nameOf(c))));
+  const modeButtons = (['gaps', 'whatif', 'suggest'] as const).map((id) => h('button', {
+    type: 'button', 'data-mode': id, 'aria-pressed': String(id === mode),
+    onclick: () => { setMode(id); },
+  }, t(id === 'gaps' ? 'modeGaps' : id === 'whatif' ? 'modeWhatIf' : 'modeSuggest')));
+  const csvLink = h('a', { class: 'button-link', download: '' }, t('exportCsv'));
+  const xlsxLink = h('a', { class: 'button-link', download: '' }, t('exportXlsx'));
+  const hint = h('p', { class: 'map-hint' });
+  const info = h('p', { class: 'coverage-info', role: 'status', 'aria-live': 'polite' });
+  const mapBox = h('div', { class: 'map-box coverage-map', 'aria-label': t('mapLabel') });
+  const legend = h('div', { class: 'coverage-legend' });
+  const side = h('div', { class: 'coverage-side' });
+  const streetTable = h('section', { class: 'coverage-categories' });
+  const worst = h('section', { class: 'coverage-worst' });
+  const overview = h('section', { class: 'coverage-overview' });
+
+  container.append(
+    h('style', null, COVERAGE_CSS),
+    h('div', { class: 'filters' },
+      h('label', null, t('street'), streetSelect),
+      h('label', null, t('profile'), profileSelect),
+      h('label', null, t('category'), categorySelect),
+      h('div', { class: 'coverage-modes', role: 'group' }, ...modeButtons),
+      csvLink, xlsxLink),
+    info,
+    h('div', { class: 'coverage-layout' },
+      h('div', null, hint, mapBox, legend),
+      side),
+    streetTable, worst, overview,
+  );
+
+  streetSelect.addEventListener('change', () => { street = streetSelect.value; selected = null; void refresh(true); });
+  profileSelect.addEventListener('change', () => { profile = profileSelect.value; void refresh(false); });
+  categorySelect.addEventListener('change', () => { category = categorySelect.value; paintCompounds(); renderSide(); updateHint(); });
+
+  // ---- map ---------------------------------------------------------------------------------------
+
+  if (hasWebGL2()) {
+    try {
+      const { createMap } = await import('../../map/createMap.ts');
+      map = await createMap({ container: mapBox, ariaLabel: t('mapLabel') });
+      setUpLayers(map);
+    } catch (err) {
+      mapBox.replaceWith(h('p', { class: 'admin-error' }, errorText(err)));
+      map = null;
+    }
+  } else {
+    mapBox.replaceWith(h('p', { class: 'admin-error' }, t('noWebGL')));
+  }
+
+  function setUpLayers(m: MapLibreMap): void {
+    const meta = m.getStyle().metadata as Record<string, unknown> | undefined;
+    const font = (meta?.['hexi:label-font'] as string[] | undefined) ?? ['Noto Sans CJK SC', 'sans-serif'];
+    const byMinutes = (key: 'fill' | 'line'): ExpressionSpecification =>
+      ['match', ['get', 'minutes'], ...Object.entries(RING_COLORS).flatMap(([mm, c]) => [Number(mm), c[key]]), FALLBACK_RING[key]] as unknown as ExpressionSpecification;
+    m.addSource('cov-rings', { type: 'geojson', data: EMPTY });
+    m.addSource('cov-compounds', { type: 'geojson', data: EMPTY, promoteId: 'id' });
+    m.addSource('cov-newly', { type: 'geojson', data: EMPTY });
+    m.addSource('cov-points', { type: 'geojson', data: EMPTY });
+    m.addLayer({ id: 'cov-rings-fill', type: 'fill', source: 'cov-rings', paint: { 'fill-color': byMinutes('fill'), 'fill-opacity': 0.14 } });
+    m.addLayer({ id: 'cov-rings-line', type: 'line', source: 'cov-rings', paint: { 'line-color': byMinutes('line'), 'line-width': 2, 'line-dasharray': [3, 1.5] } });
+    m.addLayer({ id: 'cov-newly', type: 'circle', source: 'cov-newly', paint: { 'circle-radius': 15, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#1f5fbf', 'circle-stroke-width': 3.5 } });
+    m.addLayer({
+      id: 'cov-compounds', type: 'circle', source: 'cov-compounds',
+      paint: {
+        'circle-radius': ['case', ['boolean', ['feature-state', 'selected'], false], 12, 9],
+        'circle-color': ['get', 'fill'],
+        'circle-stroke-color': ['case', ['boolean', ['feature-state', 'selected'], false], '#000000', '#ffffff'],
+        'circle-stroke-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 1.5],
+      },
+    });
+    m.addLayer({
+      id: 'cov-compounds-label', type: 'symbol', source: 'cov-compounds',
+      layout: { 'text-field': ['get', 'label'], 'text-font': font, 'text-size': 11, 'text-allow-overlap': true },
+      paint: { 'text-color': ['get', 'ink'] },
+    });
+    m.addLayer({
+      id: 'cov-points', type: 'circle', source: 'cov-points',
+      paint: { 'circle-radius': 11, 'circle-color': '#111111', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
+    });
+    m.addLayer({
+      id: 'cov-points-label', type: 'symbol', source: 'cov-points',
+      layout: { 'text-field': ['get', 'label'], 'text-font': font, 'text-size': 12, 'text-allow-overlap': true },
+      paint: { 'text-color': '#ffffff' },
+    });
+    m.on('click', (e: MapMouseEvent) => {
+      const hit = m.queryRenderedFeatures(e.point, { layers: ['cov-compounds'] })[0];
+      if (mode === 'whatif') { void runWhatIf(e.lngLat.lng, e.lngLat.lat); return; }
+      if (hit) { selectCompound(Number(hit.properties.id)); }
+    });
+    m.on('mouseenter', 'cov-compounds', () => { m.getCanvas().style.cursor = 'pointer'; });
+    m.on('mouseleave', 'cov-compounds', () => { m.getCanvas().style.cursor = mode === 'whatif' ? 'crosshair' : ''; });
+  }
+
+  function source(id: string): GeoJSONSource | undefined {
+    return map?.getSource(id) as GeoJSONSource | undefined;
+  }
+
+  function gapColor(gaps: number): string {
+    let color = GAP_COLORS[0][1];
+    for (const [from, c] of GAP_COLORS) if (gaps >= from) color = c;
+    return color;
+  }
+
+  function paintCompounds(): void {
+    const features = compounds.map((f) => {
+      const p = f.properties;
+      let fill: string, label: string;
+      if (category) {
+        const c = p.categories[category];
+        fill = STATUS_COLORS[c?.status ?? 'unknown'];
+        label = c?.walk_min === null || c?.walk_min === undefined ? '?' : String(Math.round(c.walk_min));
+      } else {
+        fill = gapColor(p.gaps);
+        label = String(p.gaps);
+      }
+      return { type: 'Feature' as const, id: p.id, geometry: f.geometry, properties: { id: p.id, name: p.name, fill, label, ink: fill === '#fee08b' || fill === '#9e9e9e' ? '#000000' : '#ffffff' } };
+    });
+    source('cov-compounds')?.setData({ type: 'FeatureCollection', features });
+    renderLegend();
+  }
+
+  function renderLegend(): void {
+    clear(legend);
+    if (category) {
+      legend.append(h('span', { class: 'legend-title' }, `${t('legendStatus')} · ${categoryName(category)}：`),
+        ...(['covered', 'gap', 'unknown'] as Status[]).map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${STATUS_COLORS[s]}` }), statusText(s))));
+    } else {
+      legend.append(h('span', { class: 'legend-title' }, `${t('legendGaps')}：`),
+        ...GAP_COLORS.map(([from, c], i) => {
+          const next = GAP_COLORS[i + 1]?.[0];
+          const text = next === undefined ? `${from}+` : next - from > 1 ? `${from}–${next - 1}` : String(from);
+          return h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${c}` }), text);
+        }));
+    }
+    if (mode !== 'gaps') {
+      legend.append(h('span', { class: 'legend-title' }, `${t('ringsLegend')}：`),
+        ...[5, 10, 15].map((mm) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${ringColor(mm).fill}` }), t('minutesValue', mm))));
+    }
+  }
+
+  function fitToCompounds(): void {
+    if (!map || compounds.length === 0) return;
+    let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+    for (const f of compounds) {
+      const [lon, lat] = f.geometry.coordinates;
+      minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon); minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+    }
+    map.fitBounds([[minLon, minLat], [maxLon, maxLat]], { padding: 50, maxZoom: 16, duration: 0 });
+  }
+
+  function clearPlanning(): void {
+    source('cov-rings')?.setData(EMPTY);
+    source('cov-newly')?.setData(EMPTY);
+    source('cov-points')?.setData(EMPTY);
+  }
+
+  function setMode(next: typeof mode): void {
+    mode = next;
+    planningView = null;
+    for (const b of modeButtons) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+    clearPlanning();
+    if (map) map.getCanvas().style.cursor = mode === 'whatif' ? 'crosshair' : '';
+    if (mode !== 'gaps' && !category) { category = 'elder_care'; categorySelect.value = category; paintCompounds(); }
+    updateHint();
+    renderLegend();
+    renderSide();
+  }
+
+  function updateHint(): void {
+    hint.textContent = mode === 'gaps' ? t('hintGaps') : mode === 'whatif' ? t('hintWhatIf', categoryName(category || 'elder_care')) : t('hintSuggest');
+  }
+
+  // ---- data ----------------------------------------------------------------------------------------
+
+  async function refresh(fit: boolean): Promise<void> {
+    info.textContent = t('loading');
+    const q = `profile=${encodeURIComponent(profile)}${street ? `&street=${street}` : ''}`;
+    csvLink.setAttribute('href', `/api/coverage/export.csv?${q}&lang=${ctx.lang}`);
+    xlsxLink.setAttribute('href', `/api/coverage/export.xlsx?${q}&lang=${ctx.lang}`);
+    try {
+      const [answer, features, district, settings] = await Promise.all([
+        ctx.api.get<CoverageAnswer>(`/api/coverage?${q}`),
+        ctx.api.get<{ features: CompoundFeature[] }>(`/api/coverage/compounds?${q}`),
+        street ? ctx.api.get<CoverageAnswer>(`/api/coverage?profile=${encodeURIComponent(profile)}&limit=1`) : Promise.resolve(null),
+        street ? ctx.api.get<{ categories: Setting[] }>(`/api/coverage/settings?street=${street}`) : Promise.resolve(null),
+      ]);
+      data = answer;
+      compounds = features.features;
+      info.textContent = `${t('computed', answer.computed_ms, answer.rows_total)}${answer.contains_sample ? ` · ${t('sampleNotice')}` : ''}`;
+      paintCompounds();
+      if (fit) fitToCompounds();
+      renderSide();
+      renderStreetTable(settings?.categories ?? null);
+      renderWorst();
+      renderOverview((district ?? answer).summary.streets);
+    } catch (err) {
+      info.textContent = errorText(err);
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function selectCompound(id: number): void {
+    if (map && selected !== null) map.setFeatureState({ source: 'cov-compounds', id: selected }, { selected: false });
+    selected = id;
+    if (map) map.setFeatureState({ source: 'cov-compounds', id }, { selected: true });
+    if (mode !== 'gaps') setMode('gaps'); else renderSide();
+  }
+
+  // ---- side panel: compound detail / what-if / suggestions --------------------------------------
+
+  let planningView: HTMLElement | null = null;
+
+  function renderSide(): void {
+    clear(side);
+    if (mode === 'gaps') {
+      const f = compounds.find((x) => x.properties.id === selected);
+      if (!f) { side.append(h('p', { class: 'map-hint' }, t('hintGaps'))); return; }
+      const p = f.properties;
+      const rows = ctx.categories.map((c) => ({ id: c.id, ...p.categories[c.id] }));
+      side.append(
+        h('h3', null, p.name, p.is_sample ? h('span', { class: 'badge sample' }, ctx.lang === 'zh' ? '示例' : 'sample') : null),
+        h('p', { class: 'meta' }, `${t('residents')} ${p.residents ?? '—'} · ${t('households')} ${p.households ?? '—'} · ${t('gaps', p.gaps)}`),
+        h('table', { class: 'coverage-compound' },
+          h('thead', null, h('tr', null, h('th', null, t('category')), h('th', null, t('minutes')), h('th', null, t('target')), h('th', null, t('status')))),
+          h('tbody', null, ...rows.map((r) => h('tr', { class: `status-${r.status}`, 'data-category': r.id },
+            h('td', null, h('span', { class: 'swatch', style: `background:${categoryColor(r.id)}` }), categoryName(r.id)),
+            h('td', null, r.walk_min ?? '—'),
+            h('td', null, r.target_min),
+            h('td', { title: r.nearest ?? '' }, statusText(r.status), r.note ? h('span', { class: 'note' }, ` · ${noteText(r.note)}`) : null))))),
+      );
+      return;
+    }
+    if (mode === 'suggest') {
+      side.append(h('button', { type: 'button', class: 'primary', onclick: () => { void runSuggest(); } }, t('suggestRun')));
+    }
+    if (planningView) side.append(planningView);
+  }
+
+  async function runWhatIf(lon: number, lat: number): Promise<void> {
+    if (!category) { ctx.notify(t('chooseCategory'), 'error'); return; }
+    info.textContent = t('loading');
+    try {
+      const w = await ctx.api.post<WhatIf>('/api/coverage/what-if', { category, lon, lat, profile });
+      showPlanning(w, 1);
+      planningView = whatIfView(w);
+      info.textContent = t('notSaved');
+      renderSide();
+    } catch (err) {
+      info.textContent = errorText(err);
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function showPlanning(w: WhatIf, label: number | string): void {
+    const rings = [...w.rings.features].sort((a, b) => b.properties.minutes - a.properties.minutes);
+    source('cov-rings')?.setData({ type: 'FeatureCollection', features: rings } as GeoJSON.FeatureCollection);
+    source('cov-newly')?.setData({
+      type: 'FeatureCollection',
+      features: w.newly_covered.filter((c) => c.lon !== null).map((c) => ({ type: 'Feature', properties: { id: c.compound_id }, geometry: { type: 'Point', coordinates: [c.lon!, c.lat!] } })),
+    });
+    source('cov-points')?.setData({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { label: String(label) }, geometry: { type: 'Point', coordinates: [w.location.lon, w.location.lat] } }] });
+  }
+
+  function whatIfView(w: WhatIf): HTMLElement {
+    const changed = w.streets.filter((s) => s.covered_after !== s.covered_before);
+    return h('div', { class: 'coverage-whatif' },
+      h('h3', null, `${t('whatIfTitle')} · ${categoryName(w.category)}`),
+      h('p', null, t('whatIfAt', w.location.road ?? t('unnamedRoad')), ` (${w.location.lon.toFixed(5)}, ${w.location.lat.toFixed(5)})`),
+      h('p', { class: 'headline' }, w.newly_covered_compounds ? t('newlyCovered', w.newly_covered_compounds, w.newly_covered_residents) : t('nothingNew')),
+      w.newly_covered.length ? h('table', { class: 'coverage-newly' },
+        h('thead', null, h('tr', null, h('th', null, t('compound')), h('th', null, t('residents')), h('th', null, t('before')), h('th', null, t('after')), h('th', null, t('target')))),
+        h('tbody', null, ...w.newly_covered.map((c) => h('tr', null,
+          h('td', null, c.compound_name), h('td', null, c.residents ?? '—'), h('td', null, c.walk_min_before ?? '—'), h('td', null, c.walk_min_after), h('td', null, c.target_min))))) : null,
+      changed.length ? h('table', { class: 'coverage-street-change' },
+        h('caption', null, t('streetChange')),
+        h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('shareCompounds')), h('th', null, t('sharePeople')))),
+        h('tbody', null, ...changed.map((s) => h('tr', null, h('td', null, s.street_name),
+          h('td', null, `${pct(s.share_before)} → ${pct(s.share_after)}`),
+          h('td', null, `${pct(s.share_residents_before)} → ${pct(s.share_residents_after)}`))))) : null,
+      h('p', { class: 'meta' }, t('notSaved')),
+    );
+  }
+
+  async function runSuggest(): Promise<void> {
+    if (!category) { ctx.notify(t('chooseCategory'), 'error'); return; }
+    info.textContent = t('loading');
+    try {
+      const s = await ctx.api.post<Suggest>('/api/coverage/suggest', { category, profile, ...(street ? { street } : {}) });
+      info.textContent = `${t('suggestMeta', s.gap_compounds, s.candidates_evaluated)} · ${t('notSaved')}`;
+      const detail = h('div');
+      const list = h('table', { class: 'coverage-suggestions' },
+        h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', null, t('peopleCovered')), h('th', null, t('compoundsCovered')), h('th', null, ''))),
+        h('tbody', null, ...s.suggestions.map((x) => h('tr', null,
+          h('td', null, x.rank), h('td', null, x.location.road ?? t('unnamedRoad')), h('td', null, x.newly_covered_residents), h('td', null, x.newly_covered_compounds),
+          h('td', null, h('button', { type: 'button', class: 'link', onclick: () => { showPlanning(x, x.rank); showSuggestionPoints(s, x.rank); clear(detail); detail.append(whatIfView(x)); } }, t('show')))))));
+      planningView = h('div', null, h('h3', null, `${t('suggestTitle')} · ${categoryName(category)}`),
+        s.suggestions.length ? list : h('p', null, t('suggestNone')), detail);
+      renderSide();
+      if (s.suggestions.length) {
+        showPlanning(s.suggestions[0], 1);
+        showSuggestionPoints(s, 1);
+        detail.append(whatIfView(s.suggestions[0]));
+      } else clearPlanning();
+    } catch (err) {
+      info.textContent = errorText(err);
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function showSuggestionPoints(s: Suggest, _active: number): void {
+    source('cov-points')?.setData({
+      type: 'FeatureCollection',
+      features: s.suggestions.map((x) => ({ type: 'Feature', properties: { label: String(x.rank) }, geometry: { type: 'Point', coordinates: [x.location.lon, x.location.lat] } })),
+    });
+  }
+
+  // ---- tables --------------------------------------------------------------------------------------
+
+  function renderStreetTable(settings: Setting[] | null): void {
+    clear(streetTable);
+    if (!data) return;
+    const editable = Boolean(street) && ctx.canEdit(street) && settings !== null;
+    const profileName = nameOf(catalog.profiles.find((p) => p.id === profile) ?? { name_zh: profile, name_en: profile });
+    const tallies = street ? data.summary.streets[0]?.by_category ?? data.summary.by_category : data.summary.by_category;
+    streetTable.append(h('h3', null, street ? `${t('streetTable')} · ${ctx.streets.find((s) => s.code === street)?.name ?? street}` : t('streetTableDistrict')),
+      h('table', { class: 'coverage-by-category' },
+        h('thead', null, h('tr', null, h('th', null, t('category')), h('th', null, t('shareCompounds')), h('th', null, t('sharePeople')),
+          h('th', null, t('gapCompounds')), h('th', null, t('unknownCompounds')), h('th', null, t('targetFor', profileName)), street ? h('th', null, t('incomplete')) : null)),
+        h('tbody', null, ...ctx.categories.map((c) => {
+          const tally = tallies[c.id];
+          const setting = settings?.find((s) => s.category === c.id);
+          return h('tr', { 'data-category': c.id },
+            h('td', null, h('span', { class: 'swatch', style: `background:${c.color}` }), nameOf(c)),
+            h('td', null, tally ? `${pct(tally.share_covered)} (${tally.covered}/${tally.covered + tally.gaps})` : '—'),
+            h('td', null, tally ? pct(tally.share_residents_covered) : '—'),
+            h('td', { class: tally?.gaps ? 'has-gaps' : '' }, tally?.gaps ?? '—'),
+            h('td', null, tally?.unknown ?? '—'),
+            h('td', null, setting ? targetCell(c.id, setting, editable) : (data!.rows.find((r) => r.category === c.id)?.target_min ?? '—')),
+            street ? h('td', null, setting ? incompleteCell(c.id, setting, editable) : '—') : null,
+          );
+        }))));
+  }
+
+  function targetCell(categoryId: string, setting: Setting, editable: boolean): HTMLElement {
+    const value = setting.effective[profile];
+    const isOverride = setting.overrides[profile] !== undefined;
+    if (!editable) return h('span', null, String(value), isOverride ? h('span', { class: 'badge' }, t('streetOverride')) : null);
+    const input = h('input', { type: 'number', min: '1', max: '60', step: '1', value: String(value), 'aria-label': `${categoryName(categoryId)} ${t('target')}`, class: 'target-input' });
+    const save = h('button', { type: 'button', onclick: () => { void saveSetting(categoryId, { targets: { [profile]: Number(input.value) } }); } }, t('save'));
+    const reset = isOverride ? h('button', { type: 'button', class: 'link', onclick: () => { void saveSetting(categoryId, { targets: { [profile]: 'default' } }); } }, t('reset')) : null;
+    return h('span', { class: 'target-edit' }, input, save, reset, h('span', { class: 'meta' }, isOverride ? t('defaultTarget', setting.defaults[profile]) : ''));
+  }
+
+  function incompleteCell(categoryId: string, setting: Setting, editable: boolean): HTMLElement {
+    if (!editable) return h('span', { title: setting.note ?? '' }, setting.incomplete ? t('yes') : t('no'));
+    const box = h('input', { type: 'checkbox', checked: setting.incomplete, 'aria-label': `${categoryName(categoryId)} ${t('incomplete')}` });
+    const note = h('input', { type: 'text', maxlength: '200', placeholder: t('notePlaceholder'), value: setting.note ?? '', class: 'note-input' });
+    box.addEventListener('change', () => { void saveSetting(categoryId, { incomplete: box.checked, ...(box.checked ? { note: note.value.trim() || null } : {}) }); });
+    note.addEventListener('change', () => { if (box.checked) void saveSetting(categoryId, { note: note.value.trim() || null }); });
+    return h('span', { class: 'incomplete-edit' }, box, note);
+  }
+
+  async function saveSetting(categoryId: string, body: Record<string, unknown>): Promise<void> {
+    try {
+      await ctx.api.request('PUT', `/api/coverage/settings/${street}/${categoryId}`, body);
+      ctx.notify(t('saved'), 'success');
+      await refresh(false);
+    } catch (err) {
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function renderWorst(): void {
+    clear(worst);
+    if (!data) return;
+    const gaps = data.rows.filter((r) => r.status === 'gap').slice(0, 25);
+    worst.append(h('h3', null, t('worstGaps')), gaps.length === 0 ? h('p', null, t('noGaps')) : h('table', { class: 'coverage-worst-table' },
+      h('thead', null, h('tr', null, h('th', null, t('compound')), h('th', null, t('category')), h('th', null, t('minutes')), h('th', null, t('target')),
+        h('th', null, t('over')), h('th', null, t('residents')), h('th', null, t('nearest')))),
+      h('tbody', null, ...gaps.map((r) => h('tr', { onclick: () => { selectCompound(r.compound_id); } },
+        h('td', null, r.compound_name), h('td', null, h('span', { class: 'swatch', style: `background:${categoryColor(r.category)}` }), categoryName(r.category)),
+        h('td', null, r.walk_min ?? '—'), h('td', null, r.target_min), h('td', null, r.over_min ?? noteText(r.note)),
+        h('td', null, r.residents ?? '—'), h('td', null, r.nearest?.name ?? '—'))))));
+  }
+
+  function renderOverview(streets: StreetSummary[]): void {
+    clear(overview);
+    overview.append(h('h3', null, t('overview')), h('table', { class: 'coverage-overview-table' },
+      h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
+        h('th', null, t('gapItems')), h('th', null, t('shareCompounds')), h('th', null, t('sharePeople')),
+        ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), c.icon)))),
+      h('tbody', null, ...streets.map((s) => h('tr', { class: s.status === 'no_data' ? 'no-data' : '', 'data-street': s.street_code, onclick: () => { street = s.street_code; streetSelect.value = street; selected = null; void refresh(true); } },
+        h('td', null, s.street_name),
+        ...(s.status === 'no_data'
+          ? [h('td', { colspan: String(6 + ctx.categories.length) }, t('noData'))]
+          : [h('td', null, s.compounds), h('td', null, s.residents), h('td', null, `${s.compounds_without_gaps}/${s.compounds}`), h('td', null, s.gap_rows),
+            h('td', null, pct(s.overall.share_covered)), h('td', null, pct(s.overall.share_residents_covered)),
+            ...ctx.categories.map((c) => {
+              const tally = s.by_category[c.id];
+              return h('td', { class: tally?.gaps ? 'has-gaps' : '', title: tally?.unknown ? `${t('unknown')}: ${tally.unknown}` : '' }, pct(tally?.share_covered));
+            })]))))));
+  }
+
+  updateHint();
+  renderLegend();
+  await refresh(true);
+  return () => { map?.remove(); };
+}
+
+const COVERAGE_CSS = `
+.coverage-modes { display: flex; gap: 4px; }
+.coverage-modes button[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
+a.button-link { display: inline-block; border: 1px solid var(--line); background: #fff; border-radius: 4px; padding: 4px 10px; color: var(--ink); text-decoration: none; }
+.coverage-info { color: var(--muted); font-size: 12px; margin: 0 0 6px; min-height: 1em; }
+.coverage-layout { display: grid; grid-template-columns: minmax(420px, 1.5fr) minmax(320px, 1fr); gap: 12px; align-items: start; }
+@media (max-width: 960px) { .coverage-layout { grid-template-columns: 1fr; } }
+.coverage-map { height: 520px; }
+.coverage-legend { display: flex; flex-wrap: wrap; gap: 10px; font-size: 12px; color: var(--muted); margin-top: 4px; }
+.coverage-legend .legend-title { font-weight: 600; }
+.coverage-side { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; max-height: 560px; overflow: auto; }
+.coverage-side h3, .coverage-categories h3, .coverage-worst h3, .coverage-overview h3 { font-size: 15px; margin: 4px 0 8px; }
+.coverage-side .meta, .coverage-side .note { color: var(--muted); font-size: 12px; }
+.coverage-side .headline { font-weight: 600; }
+.coverage-layout table, .coverage-categories table, .coverage-worst table, .coverage-overview table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
+.coverage-layout th, .coverage-layout td, .coverage-categories th, .coverage-categories td, .coverage-worst th, .coverage-worst td, .coverage-overview th, .coverage-overview td {
+  border-bottom: 1px solid #eaeef2; padding: 4px 6px; text-align: left; vertical-align: middle; }
+.coverage-layout caption { text-align: left; font-weight: 600; padding: 8px 0 4px; }
+tr.status-gap td { color: #a11a12; }
+tr.status-unknown td { color: var(--muted); }
+td.has-gaps { color: #a11a12; font-weight: 600; }
+tr.no-data td { color: var(--muted); }
+.coverage-categories, .coverage-worst, .coverage-overview { margin-top: 16px; }
+.coverage-worst tbody tr, .coverage-overview tbody tr { cursor: pointer; }
+.coverage-worst tbody tr:hover td, .coverage-overview tbody tr:hover td { background: #f3f8ff; }
+.target-input { width: 4.5em; }
+.note-input { width: 12em; margin-left: 4px; }
+.target-edit, .incomplete-edit { display: inline-flex; gap: 4px; align-items: center; flex-wrap: wrap; }
+`;
