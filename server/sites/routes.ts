@@ -21,6 +21,7 @@ export const SiteProperties = Type.Object({
   sample_label: Type.Optional(Type.String()),
   status: Type.String(),
   version: Type.Integer(),
+  updated_at: Type.String(),
   mobile_url: Type.String(),
 });
 
@@ -34,7 +35,8 @@ export function siteFeature(row: BoardSiteRow, publicBaseUrl: string) {
       community_code: row.community_code, community_name: row.community_name, compound_id: row.compound_id,
       compound_name: row.compound_name, gate_id: row.gate_id, is_sample: row.is_sample,
       ...(row.is_sample ? { sample_label: '示例' } : {}),
-      status: row.status, version: row.version, mobile_url: `${publicBaseUrl}/m/site/${row.id}`,
+      status: row.status, version: row.version, updated_at: new Date(row.updated_at).toISOString(),
+      mobile_url: `${publicBaseUrl}/m/site/${row.id}`,
     },
   };
 }

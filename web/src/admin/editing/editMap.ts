@@ -21,7 +21,9 @@ export class EditMap {
     el.className = 'edit-marker';
     el.setAttribute('aria-hidden', 'true');
     el.style.cssText = 'width:22px;height:22px;border-radius:50% 50% 50% 0;background:#d7191c;border:3px solid #fff;box-shadow:0 1px 4px rgba(0,0,0,.5);transform:rotate(-45deg);cursor:grab';
-    this.marker = new Marker({ element: el, draggable: true, anchor: 'bottom-left', offset: [-3, 3] });
+    // The pin is a square with one sharp corner turned to point down: its tip sits 15.6 px below the
+    // element's centre, 4.6 px below its bottom edge, so a 'bottom' anchor lifted by that puts the tip on the place.
+    this.marker = new Marker({ element: el, draggable: true, anchor: 'bottom', offset: [0, -5] });
     this.marker.on('dragend', () => {
       const { lng, lat } = this.marker.getLngLat();
       this.placeListener?.(round(lng), round(lat));
