@@ -10,6 +10,7 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, invalidInput, staffOf, ValidationErrorResponse } from '../points/editing.ts';
 import { validatePhone, type FieldIssue } from '../points/validation.ts';
+import { neutraliseCell } from '../importexport/spreadsheet.ts';
 import { addDays, datesOfMonth, fromLocal, localToday, toLocal } from './localTime.ts';
 import { getVisit, listVisits, visitReports } from './repository.ts';
 import { visitReport } from './present.ts';
@@ -175,7 +176,9 @@ export const deskRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         toLocal(new Date(p.received_at)).date, p.closed_at ? toLocal(new Date(p.closed_at)).date : '', p.age_days,
       ];
     });
-    const csv = '\uFEFF' + stringify([header, ...body], { record_delimiter: '\r\n' });
+    // Descriptions come from residents: text a spreadsheet would run as a formula is made inert.
+    const inert = body.map((row) => row.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell)));
+    const csv = '\uFEFF' + stringify([header, ...inert], { record_delimiter: '\r\n' });
     return reply.header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="desk-requests-${q.street}.csv"`)
       .header('cache-control', 'no-store')

@@ -126,15 +126,16 @@ export async function materializePlan(trx: Trx, plan: PlanRow, now = new Date(),
     contact_phone: plan.contact_phone, note: plan.note,
   };
 
+  const fresh = future.filter((o) => !byDate.has(o.date));
+  if (fresh.length) {
+    const inserted = await trx.insertInto('desk_visits').values(fresh.map((o) => ({
+      ...shared, origin: 'plan' as const, plan_id: plan.id, occurrence_date: o.date, starts_at: o.startsAt, ends_at: o.endsAt,
+    }))).onConflict((oc) => oc.columns(['plan_id', 'occurrence_date']).doNothing()).returning('id').execute();
+    result.created = inserted.length;
+  }
   for (const o of future) {
     const row = byDate.get(o.date);
-    if (!row) {
-      const inserted = await trx.insertInto('desk_visits').values({
-        ...shared, origin: 'plan', plan_id: plan.id, occurrence_date: o.date, starts_at: o.startsAt, ends_at: o.endsAt,
-      }).onConflict((oc) => oc.columns(['plan_id', 'occurrence_date']).doNothing()).returning('id').executeTakeFirst();
-      if (inserted) result.created += 1;
-      continue;
-    }
+    if (!row) continue;
     if (row.detached || extendOnly) continue;
     const reinstate = row.status === 'cancelled' && row.cancel_reason === PLAN_CHANGED_REASON;
     if (row.status === 'cancelled' && !reinstate) continue;

@@ -180,4 +180,12 @@ describe('residents\' contacts', () => {
     expect(rows.some((r) => JSON.stringify(r.after).includes('"has_contact":true'))).toBe(true);
     expect(rows.every((r) => !leaks(JSON.stringify(r.after)))).toBe(true);
   });
+
+  it('leave CSV exports inert: a description that looks like a formula is not one', async () => {
+    const res = await record({ topic: 'other', description: '=HYPERLINK("http://example.invalid","点我")', outcome: 'on_site', resolution_note: '已解释' });
+    expect(res.statusCode, res.body).toBe(201);
+    const csv = (await editor.inject(`/api/desks/requests.csv?street=${TAOYUAN}`)).body;
+    expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""点我"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+  });
 });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { expandPlan } from '../../server/desks/recurrence.ts';
+import { topUpPlans } from '../../server/desks/plugin.ts';
+import { PLAN_HORIZON_DAYS } from '../../server/desks/writes.ts';
 import {
   DAYINGMEN, lastDayOf, metresBetween, monthAfter, nthWeekdays, plusDays, shanghaiToday, taoyuanSites, TAOYUAN, type SiteFeature,
 } from './fixtures.ts';
@@ -134,6 +136,24 @@ describe('recurring plans', () => {
     visits = await schedule(`plan=${planId}&from=${m1}-01&to=${lastDayOf(m2)}`);
     expect(visits.every((v) => v.status === 'cancelled')).toBe(true);
     expect(visits[0].cancel_reason).toBe('社区改为固定窗口服务');
+  });
+
+  it('stores an open-ended plan up to the horizon and tops it up as the horizon moves on, once', async () => {
+    const res = await editor.inject({
+      method: 'POST', url: '/api/desks/plans',
+      payload: { title: '每周三便民理发', rule: 'FREQ=WEEKLY;BYDAY=WE', start_date: shanghaiToday(), start_time: '09:00', end_time: '11:00', place: { kind: 'site', site_id: center.id }, services: ['haircut'] },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const plan = res.json();
+    expect(plan.materialized_until).toBe(plusDays(shanghaiToday(), PLAN_HORIZON_DAYS));
+    const count = async () => Number((await t.app.db.selectFrom('desk_visits').select(sql<number>`count(*)`.as('n')).where('plan_id', '=', plan.id).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    expect(before).toBeGreaterThanOrEqual(25);
+    // Four weeks later the horizon has moved four weeks: four more Wednesdays, and a second run adds none.
+    const later = new Date(Date.now() + 28 * 86_400_000);
+    expect(await topUpPlans(t.app, later)).toBe(4);
+    expect(await topUpPlans(t.app, later)).toBe(0);
+    expect(await count()).toBe(before + 4);
   });
 
   it('refuses a malformed rule with a 400 on the rule field (and does not hang on it)', async () => {
