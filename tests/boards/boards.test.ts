@@ -13,6 +13,9 @@ import { decodeQr, pdfFonts, pdfPageSizePt, pdfTextCompact, polygonsIntersect, r
 // would get a 503. That guard is tested in tests/reliability; here it is set out of the way.
 process.env.MAX_EVENT_LOOP_DELAY_MS = 'Infinity';
 
+/** Tests that draw several posters: generous on a shared 2-core machine (a board takes about a second alone). */
+const HEAVY = 240_000;
+
 let t: TestApp;
 beforeAll(async () => { t = await buildTestApp(); });
 afterAll(async () => { await t?.close(); });
@@ -52,7 +55,7 @@ describe('one board as PDF', () => {
       `内容版本${version}`, '数据日期', '示例数据', `每类最多列出步行最近的${PER_CATEGORY_LIMIT}处`, '序号', '开放时间']) {
       expect(text, words).toContain(words);
     }
-  });
+  }, HEAVY);
 
   it('scales to A4 (the same layout, smaller) and still scans; landscape swaps the sides', async () => {
     const [site] = await siteIds('compound_gate');
@@ -68,7 +71,7 @@ describe('one board as PDF', () => {
     const [lw, lh] = pdfPageSizePt(lf);
     expect(lw).toBeGreaterThan(lh);
     expect(decodeQr(renderPng(lf, 110, lf.slice(0, -4)))).toEqual([`http://test.local/m/site/${site}`]);
-  });
+  }, HEAVY);
 
   it('answers bad requests with a 4xx naming the parameter', async () => {
     const bad = await t.app.inject({ url: '/api/boards/5.pdf?size=B2' });
@@ -115,7 +118,7 @@ describe('what the board lists', () => {
       expect(board.content.rings.features.map((f) => f.properties.minutes)).toEqual(reach.rings.features.map((f: { properties: { minutes: number } }) => f.properties.minutes));
       expect(JSON.stringify(board.content.rings.features[2].geometry)).toBe(JSON.stringify(reach.rings.features[2].geometry));
     }
-  });
+  }, HEAVY);
 
   it('prints the name of every listed point in the PDF, with its number', async () => {
     const res = await t.app.inject({ url: '/api/boards/12.pdf?size=A2' });
@@ -124,13 +127,13 @@ describe('what the board lists', () => {
     const board = await t.app.boards.printer.board(12, { size: 'A2', orientation: 'portrait', profile: 'standard', lang: 'zh' });
     expect(board.content.rows.length).toBeGreaterThan(10);
     for (const row of board.content.rows) expect(text, row.name).toContain(row.name.replace(/\s+/g, ''));
-  });
+  }, HEAVY);
 
   it('shows the English board on request', async () => {
     const res = await t.app.inject({ url: '/api/boards/5.pdf?size=A3&lang=en' });
     const text = pdfTextCompact(saveArtifact('site-5-A3-en.pdf', res.rawPayload));
     for (const words of ['15-minuteservicecircle', 'Youarehere', 'Openinghours', 'SAMPLEDATA']) expect(text).toContain(words);
-  });
+  }, HEAVY);
 });
 
 describe('label placement', () => {
@@ -174,7 +177,7 @@ describe('label placement', () => {
     }
     expect(labelsChecked).toBeGreaterThan(500);
     expect(streetLabels).toBeGreaterThan(100);
-  });
+  }, HEAVY);
 
   it('the overlap test itself sees an overlap (it can fail)', () => {
     const a: [number, number][] = [[0, 0], [10, 0], [10, 4], [0, 4]];

@@ -16,6 +16,9 @@ const OTHER_STREET = '120103001000';
 // would get a 503. That guard is tested in tests/reliability; here it is set out of the way.
 process.env.MAX_EVENT_LOOP_DELAY_MS = 'Infinity';
 
+/** Tests that draw several posters: generous on a shared 2-core machine (a board takes about a second alone). */
+const HEAVY = 240_000;
+
 let t: TestApp;
 let editor: LoggedIn;
 beforeAll(async () => {
@@ -82,7 +85,7 @@ describe('print jobs', () => {
     // The job list shows it.
     const list = (await editor.inject('/api/boards/jobs')).json().jobs;
     expect(list.map((j: { id: number }) => j.id)).toContain(job.id);
-  });
+  }, HEAVY);
 
   it('print a chosen list as one multi-page PDF', async () => {
     const job = await runJob({ site_ids: [1, 2], size: 'A3', orientation: 'landscape', format: 'pdf', profile: 'elderly' });
@@ -92,7 +95,7 @@ describe('print jobs', () => {
     const file = saveArtifact('job-multipage.pdf', dl.rawPayload);
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     expect(info).toMatch(/Pages:\s+2/);
-  });
+  }, HEAVY);
 
   it('say 409 while a job is not finished', async () => {
     const created = (await editor.inject({ method: 'POST', url: '/api/boards/jobs', payload: { site_ids: [3], size: 'A4' } })).json();
@@ -100,7 +103,7 @@ describe('print jobs', () => {
     expect([200, 409]).toContain(early.statusCode); // 200 only if the (small) job already finished
     await t.app.boards.jobs.idle();
     expect((await editor.inject(`/api/boards/jobs/${created.id}/download`)).statusCode).toBe(200);
-  });
+  }, HEAVY);
 });
 
 describe('needs reprint', () => {
@@ -157,7 +160,7 @@ describe('needs reprint', () => {
     expect(again.status).toBe('done');
     const after = (await editor.inject(`/api/boards/reprint?street=${TAOYUAN}`)).json();
     expect(after.needs_reprint.map((e: { site_id: number }) => e.site_id)).not.toContain(5);
-  });
+  }, HEAVY);
 
   it('escapes what staff type: a name with markup is text on the board, never markup', async () => {
     const target = (await t.app.boards.printer.content(await t.app.boards.printer.site(5), 'standard')).rows[1];
@@ -173,5 +176,5 @@ describe('needs reprint', () => {
     expect(svg).toContain('&lt;script&gt;');
     const pdf = await t.app.inject('/api/boards/5.pdf?size=A4');
     expect(pdf.statusCode).toBe(200);
-  });
+  }, HEAVY);
 });
