@@ -5,7 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DataChange, DataEvents } from '../events.ts';
-import { buildWalkingGraph, type WalkingGraphReport } from './walkingGraph.ts';
+import { buildWalkingGraphAsync, type WalkingGraphReport } from './walkingGraph.ts';
+import { exclusionKey } from './profiles.ts';
 import type { WalkingProfile } from './profiles.ts';
 import {
   WalkingEngine, type BatchAnswer, type BatchOrigin, type NearestOptions, type NearestPoint, type Place,
@@ -146,8 +147,17 @@ export class WalkingService {
   private async rebuild(): Promise<void> {
     const started = performance.now();
     const [ways, points] = await Promise.all([loadWalkingWays(this.options.db), loadActivePoints(this.options.db)]);
-    const engine = new WalkingEngine<WalkingPoint>(buildWalkingGraph(ways), this.options.profiles, { maxSnapM: this.options.maxSnapM });
+    // Built in phases that give the event loop a turn, so other routes keep answering while a network
+    // loads and the load-shedding monitor (server/http/resilience.ts) sees no long stall. Walking
+    // answers wait for the new engine.
+    const graph = await buildWalkingGraphAsync(ways);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const engine = new WalkingEngine<WalkingPoint>(graph, this.options.profiles, { maxSnapM: this.options.maxSnapM });
     engine.points.setAll(points);
+    for (const profile of this.options.profiles) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      engine.points.view(exclusionKey(profile), engine.costs(profile.id)); // snap the points now, not on the first question
+    }
     this.current = engine;
     this.builds++;
     this.builtAt = new Date();

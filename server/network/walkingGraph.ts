@@ -136,16 +136,38 @@ class UnionFind {
  * coordinate, interior vertices only vertices of the same level (`wayLevel`).
  */
 export function buildWalkingGraph(input: readonly WalkingWayInput[], options: BuildOptions = {}): WalkingGraph {
-  const kerbGapM = options.kerbGapM ?? KERB_GAP_M;
-  const walkable = input.filter((w) => w.coordinates.length >= 2 && isWalkable(w));
-  const first = assembleGraph(walkable, input.length, 0);
-  if (kerbGapM <= 0 || first.componentSizes.length <= 1) return first;
-  const joined = withKerbConnectors(first, walkable, kerbGapM);
-  return joined.connectors > 0 ? assembleGraph(joined.ways, input.length, joined.connectors) : first;
+  const steps = buildSteps(input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
-function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbConnectors: number): WalkingGraph {
+/**
+ * The same build, giving the event loop a turn between its phases (each tens of milliseconds on a
+ * district), so a service rebuilding its graph keeps answering requests meanwhile.
+ */
+export async function buildWalkingGraphAsync(input: readonly WalkingWayInput[], options: BuildOptions = {}): Promise<WalkingGraph> {
+  const steps = buildSteps(input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
 
+/** The build as a sequence of phases; each `yield` is a point where the caller may pause. */
+function* buildSteps(input: readonly WalkingWayInput[], options: BuildOptions): Generator<void, WalkingGraph> {
+  const kerbGapM = options.kerbGapM ?? KERB_GAP_M;
+  const walkable = input.filter((w) => w.coordinates.length >= 2 && isWalkable(w));
+  const first = yield* assembleGraph(walkable, input.length, 0);
+  if (kerbGapM <= 0 || first.componentSizes.length <= 1) return first;
+  const joined = withKerbConnectors(first, walkable, kerbGapM);
+  yield;
+  return joined.connectors > 0 ? yield* assembleGraph(joined.ways, input.length, joined.connectors) : first;
+}
+
+function* assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbConnectors: number): Generator<void, WalkingGraph> {
   // 1. Occurrences: one per (way, vertex).
   let occCount = 0;
   for (const w of ways) occCount += w.coordinates.length;
@@ -169,6 +191,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
     }
   });
 
+  yield;
   // 2. Join occurrences at the same coordinate according to the level rules.
   const uf = new UnionFind(occCount);
   const heads = coordinateChains(occLon, occLat);
@@ -197,6 +220,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
     }
   }
 
+  yield;
   // 3. Compact node ids.
   const nodeOfOcc = new Int32Array(occCount);
   const rootNode = new Int32Array(occCount).fill(-1);
@@ -221,6 +245,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
     if (levelIds.get('ground') === wayLevelId[occWay[i]]) nodeFlags[v] |= NODE_GROUND;
   }
 
+  yield;
   // 4. Edges: consecutive occurrences of a way that are different nodes.
   const classIds = new Map<string, number>();
   let edgeCap = occCount - ways.length;
@@ -257,6 +282,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
   });
   edgeCap = edgeCount;
 
+  yield;
   // 5. CSR adjacency (each undirected edge appears once per end).
   const adjOffsets = new Int32Array(nodeCount + 1);
   for (let e = 0; e < edgeCount; e++) { adjOffsets[edgeFrom[e] + 1]++; adjOffsets[edgeTo[e] + 1]++; }
@@ -270,6 +296,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
     adjEdge[fill[b]] = e; adjNode[fill[b]++] = a;
   }
 
+  yield;
   // 6. Major junctions: a trunk/primary road meets an at-grade, non-major way.
   let majorJunctions = 0;
   for (let v = 0; v < nodeCount; v++) {
@@ -282,6 +309,7 @@ function assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCon
     if (major && minorAtGrade) { nodeFlags[v] |= NODE_MAJOR_JUNCTION; majorJunctions++; }
   }
 
+  yield;
   // 7. Connected components, relabelled so that 0 is the largest.
   const { nodeComponent, componentSizes } = connectedComponents(nodeCount, adjOffsets, adjNode);
 
