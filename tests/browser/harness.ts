@@ -132,6 +132,8 @@ export interface BrowserSession {
   pageErrors: string[];
   /** Responses with a status of 400 or more: "[label] STATUS URL". */
   failedResponses: string[];
+  /** Console warnings, prefixed by the page's label (diagnostics for a failing test). */
+  consoleWarnings: string[];
   /** A new page in its own browser context (fresh storage) at a named viewport. */
   newPage(viewport: ViewportName, label?: string, extra?: BrowserContextOptions): Promise<Page>;
   /** Requests whose URL is not on the service's origin (data: and blob: URLs are local and not counted). */
@@ -182,17 +184,21 @@ export async function startBrowserSession(options: SessionOptions = {}): Promise
   const requests: RecordedRequest[] = [];
   const pageErrors: string[] = [];
   const failedResponses: string[] = [];
+  const consoleWarnings: string[] = [];
   const contexts: BrowserContext[] = [];
 
   return {
-    baseUrl, app: app!, database, browser, requests, pageErrors, failedResponses,
+    baseUrl, app: app!, database, browser, requests, pageErrors, failedResponses, consoleWarnings,
     async newPage(viewport, label = viewport, extra = {}) {
       const context = await browser.newContext({ ...VIEWPORTS[viewport], baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
       contexts.push(context);
       context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), page: label }));
       const page = await context.newPage();
       page.on('pageerror', (e) => pageErrors.push(`[${label}] ${e.message}`));
-      page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`[${label}] console: ${m.text()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') pageErrors.push(`[${label}] console: ${m.text()}`);
+        if (m.type() === 'warning') consoleWarnings.push(`[${label}] ${m.text()}`);
+      });
       page.on('response', (r) => { if (r.status() >= 400) failedResponses.push(`[${label}] ${r.status()} ${r.url()}`); });
       return page;
     },

@@ -73,6 +73,7 @@ for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
     });
 
     it('draws the rings and the numbered points on the live map', async () => {
+      expect(await page.locator('#map canvas').count(), `live map missing: ${[...s.consoleWarnings, ...s.failedResponses].join(' | ')}`).toBe(1);
       const drawn = await page.evaluate(() => (window as any).__map.queryRenderedFeatures({ layers: ['points-circle'] })
         .map((f: any) => f.properties.number).sort((a: number, b: number) => a - b));
       expect(drawn).toEqual(expectedNumbers().map((r) => r.number));

@@ -43,6 +43,8 @@ export function createMap(options: CreateMapOptions): Promise<MapLibreMap> {
   return new Promise((resolve, reject) => {
     map.once('load', () => { window.__mapReady = true; resolve(map); });
     // Only a style that cannot load is fatal; a failed tile leaves a gap and the map goes on.
-    map.on('error', (e) => { if (!map.isStyleLoaded()) reject(e.error ?? new Error('map style failed to load')); });
+    let styleLoaded = false;
+    map.once('style.load', () => { styleLoaded = true; });
+    map.on('error', (e) => { if (!styleLoaded) reject(e.error ?? new Error('map style failed to load')); });
   });
 }

@@ -51,11 +51,12 @@ function readHash(): { origin: [number, number] | null; profile: string | null; 
 }
 
 function writeHash(s: State): void {
-  const p = new URLSearchParams();
-  if (s.origin) p.set('o', `${s.origin[0].toFixed(5)},${s.origin[1].toFixed(5)}`);
-  if (s.profile !== 'standard') p.set('p', s.profile);
-  if (s.selected) p.set('pt', String(s.selected));
-  history.replaceState(null, '', `${location.pathname}${location.search}${p.size ? `#${p}` : ''}`);
+  // Only digits, dots, commas and profile ids: readable and safe unencoded.
+  const parts: string[] = [];
+  if (s.origin) parts.push(`o=${s.origin[0].toFixed(5)},${s.origin[1].toFixed(5)}`);
+  if (s.profile !== 'standard') parts.push(`p=${encodeURIComponent(s.profile)}`);
+  if (s.selected) parts.push(`pt=${s.selected}`);
+  history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
 function renderShell(): void {

@@ -41,7 +41,7 @@ interface Rings { type: 'FeatureCollection'; features: { type: 'Feature'; proper
 interface WhatIf {
   category: string; location: { lon: number; lat: number; road: string | null };
   newly_covered: { compound_id: number; compound_name: string; residents: number | null; walk_min_before: number | null; walk_min_after: number; target_min: number; lon: number | null; lat: number | null }[];
-  newly_covered_compounds: number; newly_covered_residents: number;
+  newly_covered_compounds: number; newly_covered_residents: number; newly_covered_mean_walk_min: number | null;
   streets: { street_code: string; street_name: string; covered_before: number; covered_after: number; compounds: number; share_before: number | null; share_after: number | null; share_residents_before: number | null; share_residents_after: number | null }[];
   rings: Rings;
 }
@@ -373,9 +373,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       info.textContent = `${t('suggestMeta', s.gap_compounds, s.candidates_evaluated)} · ${t('notSaved')}`;
       const detail = h('div');
       const list = h('table', { class: 'coverage-suggestions' },
-        h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', null, t('peopleCovered')), h('th', null, t('compoundsCovered')), h('th', null, ''))),
+        h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', null, t('peopleCovered')), h('th', null, t('compoundsCovered')), h('th', null, t('meanWalk')), h('th', null, ''))),
         h('tbody', null, ...s.suggestions.map((x) => h('tr', null,
-          h('td', null, x.rank), h('td', null, x.location.road ?? t('unnamedRoad')), h('td', null, x.newly_covered_residents), h('td', null, x.newly_covered_compounds),
+          h('td', null, x.rank), h('td', null, x.location.road ?? t('unnamedRoad')), h('td', null, x.newly_covered_residents), h('td', null, x.newly_covered_compounds), h('td', null, x.newly_covered_mean_walk_min ?? '—'),
           h('td', null, h('button', { type: 'button', class: 'link', onclick: () => { showPlanning(x, x.rank); showSuggestionPoints(s, x.rank); clear(detail); detail.append(whatIfView(x)); } }, t('show')))))));
       planningView = h('div', null, h('h3', null, `${t('suggestTitle')} · ${categoryName(category)}`),
         s.suggestions.length ? list : h('p', null, t('suggestNone')), detail);
