@@ -4,6 +4,7 @@
 // request (no cache help: every request computes rings and nearest points).
 
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
@@ -13,7 +14,7 @@ import { ROOT, seededRandom } from './context.ts';
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS || 10);
 
-async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; stop: () => Promise<void> }> {
+async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/reachServer.ts')], {
     cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' },
   });
@@ -28,7 +29,17 @@ async function startServer(): Promise<{ port: number; siteId: number | null; fro
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with code ${code} before it was ready`)));
   });
-  return { ...JSON.parse(ready), stop };
+  return { ...JSON.parse(ready), pid: child.pid!, stop };
+}
+
+/** CPU seconds (user + system) the process has used so far (Linux /proc), or null elsewhere. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
 }
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
@@ -49,10 +60,17 @@ registerBenchSection({
     const base = `http://127.0.0.1:${server.port}`;
     const { origins } = ctx.hexi();
 
+    // Server CPU per request is less sensitive to other load on the machine than req/s: 1000 / it is
+    // roughly what one core could serve.
+    let cpuBefore = 0;
+    const measure = () => { cpuBefore = cpuSeconds(server.pid) ?? NaN; };
     const report = (label: string, r: autocannon.Result) => {
       ctx.figure(label, `${r.requests.average.toFixed(0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r['2xx']} ok, ${r.non2xx} non-2xx, ${r.errors} errors)`);
+      const cpuMs = ((cpuSeconds(server.pid) ?? NaN) - cpuBefore) * 1000 / Math.max(1, r['2xx'] + r.non2xx);
+      if (Number.isFinite(cpuMs)) ctx.figure('  server CPU per request (≈ req/s per core)', `${cpuMs.toFixed(2)} ms (≈ ${(1000 / cpuMs).toFixed(0)} req/s)`);
     };
     if (server.siteId !== null) {
+      measure();
       const same = await run({ url: `${base}/api/reach?site=${server.siteId}&profile=standard&minutes=5,10,15`, connections: CONNECTIONS, duration: DURATION_S });
       report('same board site (?site=ID): cached answer', same);
       ctx.results.set('http.cached.rps', same.requests.average);
@@ -65,6 +83,7 @@ registerBenchSection({
       return `/api/reach?lon=${lon}&lat=${lat}&profile=standard&minutes=5,10,15`;
     });
     let next = 0;
+    measure();
     const fresh = await run({
       url: base, connections: CONNECTIONS, duration: DURATION_S,
       requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length] }) }],
