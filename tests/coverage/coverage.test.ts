@@ -131,6 +131,23 @@ describe('gap analysis on the sample data', () => {
   });
 });
 
+describe('step-free walking', () => {
+  it('walks only from step-free gates: a compound whose gates all have steps is a gap for the step-free profile only', async () => {
+    const jg = await t.app.db.selectFrom('compounds').select('id').where('name', '=', '津港路').executeTakeFirstOrThrow();
+    await t.app.db.updateTable('compound_gates').set({ step_free: false }).where('compound_id', '=', jg.id).execute();
+    await t.app.dataEvents.publish(t.app.db, { kind: 'compounds', ids: [jg.id], street: TAOYUAN });
+    const stepFree = (await coverage(`street=${TAOYUAN}&profile=step_free`)).rows.filter((r) => r.compound_id === jg.id);
+    expect(stepFree).toHaveLength(10);
+    expect(stepFree.every((r) => r.status === 'gap' && r.note === 'no_step_free_gate' && r.walk_min === null)).toBe(true);
+    const elderly = (await coverage(`street=${TAOYUAN}&profile=elderly`)).rows.filter((r) => r.compound_id === jg.id);
+    expect(elderly.filter((r) => r.status === 'covered').length).toBeGreaterThan(5);
+    await t.app.db.updateTable('compound_gates').set({ step_free: true }).where('compound_id', '=', jg.id).execute();
+    await t.app.dataEvents.publish(t.app.db, { kind: 'compounds', ids: [jg.id], street: TAOYUAN });
+    const back = (await coverage(`street=${TAOYUAN}&profile=step_free`)).rows.filter((r) => r.compound_id === jg.id);
+    expect(back.every((r) => r.note !== 'no_step_free_gate' && r.walk_min !== null)).toBe(true);
+  });
+});
+
 describe('agreement with /api/reach', () => {
   it.each(['standard', 'elderly'])('gives the same minutes as /api/reach from the same gates (%s)', async (profile) => {
     const { rows } = await coverage(`street=${TAOYUAN}&profile=${profile}`);
