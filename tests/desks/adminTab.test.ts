@@ -3,26 +3,30 @@
 // one with a reason, which the schedule shows as cancelled.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loginAs } from '../helper.ts';
+import { createStaffUser } from '../../server/auth/users.ts';
+import { generatePassword } from '../../server/auth/passwords.ts';
 import { saveScreenshot, startBrowserSession, type BrowserSession } from '../browser/harness.ts';
 import { TAOYUAN } from './fixtures.ts';
 
 let s: BrowserSession;
 let page: Page;
+const username = `desk_editor_${process.pid}`;
+const password = generatePassword();
 
 beforeAll(async () => {
   process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
   s = await startBrowserSession();
-  const editor = await loginAs(s.app, 'editor', TAOYUAN);
+  await createStaffUser(s.app.db, { username, password, role: 'editor', street_code: TAOYUAN, display_name: '桃园街道编辑' });
   page = await s.newPage('desktop', 'desks-admin');
-  const [name, value] = editor.cookie.split(';')[0].split('=');
-  await page.context().addCookies([{ name, value, url: s.baseUrl }]);
 });
 afterAll(async () => { await s?.close(); });
 
 describe('desks tab', () => {
   it('proposes a rotation, publishes it after an edit, and lists and cancels the visits', async () => {
     await page.goto('/admin#desks');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('button', { name: '轮换建议' }).click();
     await page.getByRole('button', { name: '生成建议' }).click();
     const rows = page.locator('table.desk-proposal tbody tr');
