@@ -62,6 +62,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const staticDigest = createHash('sha256').update(JSON.stringify(staticLayers)).digest('hex');
   const build = async () => {
     const { ways, digest } = await loadStreetWays(app.db);
+    // Let waiting requests through between reading the rows and cutting the index (a few hundred ms).
+    await new Promise((resolve) => setImmediate(resolve));
     return new Basemap({ streets: ways, ...staticLayers }, { sourceDigest: digest + staticDigest });
   };
   const service: BasemapService = {
