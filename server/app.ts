@@ -1,7 +1,7 @@
 // Builds the Fastify application: outside concerns (security headers, docs, static files) first,
 // then the domain plugins, each in its own folder under server/. Collaborators (database, catalog,
 // change events) are decorations on the instance, so routes receive them instead of importing singletons.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -12,7 +12,7 @@ import { loadCatalog, type Catalog } from './catalog.ts';
 import type { DatabaseHandle } from './db/engine.ts';
 import type { Database } from './db/schema.ts';
 import { CHANGE_CHANNEL, DataEvents } from './events.ts';
-import { installErrorHandlers } from './http/errors.ts';
+import { frameworkErrors, installErrorHandlers } from './http/errors.ts';
 import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
@@ -26,6 +26,8 @@ import { webPages } from './web/plugin.ts';
 import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
 import { resiliencePlugin } from './http/resilience.ts';
+import { sameOrigin } from './http/sameOrigin.ts';
+import { inputHygiene } from './http/inputHygiene.ts';
 import { authRoutes } from './auth/routes.ts';
 
 declare module 'fastify' {
@@ -42,16 +44,20 @@ export interface BuildOptions {
   config: AppConfig;
   database: DatabaseHandle;
   logger?: boolean | object;
+  /** Sees every route as it is registered (the fuzz and security tests enumerate the whole API with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildApp({ config, database, logger }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger, onRoute }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
     trustProxy: process.env.TRUST_PROXY === 'true',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    frameworkErrors, // broken URLs and over-long path parameters answer in the API's error shape
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (onRoute) app.addHook('onRoute', onRoute);
 
   app.decorate('config', config);
   app.decorate('catalog', loadCatalog());
@@ -63,7 +69,9 @@ export async function buildApp({ config, database, logger }: BuildOptions): Prom
   app.addHook('onClose', async () => { await stopListening(); });
 
   installErrorHandlers(app);
+  await app.register(inputHygiene); // NUL characters and absurdly deep JSON: 400 naming the field
   await app.register(resiliencePlugin);
+  await app.register(sameOrigin); // CORS: only our own origin; foreign preflights and writes get 403
 
   await app.register(helmet, {
     contentSecurityPolicy: {

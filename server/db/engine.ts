@@ -139,7 +139,26 @@ function lockDataDir(dataDir: string): () => void {
   return () => { try { fs.unlinkSync(lockPath); } catch { /* already gone */ } };
 }
 
+/**
+ * PGlite runs initdb in any directory that has no PG_VERSION, over whatever is there: a damaged data
+ * directory would come back as a new, empty database and the service would start empty. Refuse instead;
+ * only a missing or empty directory is a new database.
+ */
+function checkDataDir(dataDir: string): void {
+  if (!fs.existsSync(dataDir)) return;
+  const entries = fs.readdirSync(dataDir).filter((f) => f !== LOCK_FILE);
+  if (entries.length === 0) return;
+  const missing = ['PG_VERSION', 'global', 'base'].filter((f) => !entries.includes(f));
+  if (missing.length) {
+    throw new DatabaseStartupError(
+      `The directory ${dataDir} is not a complete embedded database (missing ${missing.join(', ')}); it may be corrupted or belong to something else. `
+      + 'The service does not start on it, so that it never starts empty: restore a backup into a new DATA_DIR ("npm run restore"), or run "npm run db:reset"',
+    );
+  }
+}
+
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  checkDataDir(dataDir);
   const unlock = lockDataDir(dataDir);
   const { PGlite } = await import('@electric-sql/pglite');
   const { postgis } = await import('@electric-sql/pglite-postgis');

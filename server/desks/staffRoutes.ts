@@ -493,9 +493,11 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (b.fills_category && !app.catalog.categoryById.has(b.fills_category)) {
       throw badRequest('fills_category', `unknown category "${b.fills_category}"`, `fills_category：未知类别 ${b.fills_category}`);
     }
+    const names = termNames(b);
     return commitEdit(app, async (trx) => {
       const before = await trx.selectFrom('desk_services').selectAll().where('id', '=', b.id).executeTakeFirst();
-      const values = { name_zh: b.name_zh.trim(), name_en: b.name_en.trim(), fills_category: b.fills_category ?? null, active: b.active ?? true };
+      // The validator turns a JSON null into "" for a nullable string (coerceTypes): both mean "none".
+      const values = { ...names, fills_category: b.fills_category || null, active: b.active ?? true };
       const after = await trx.insertInto('desk_services').values({ id: b.id, ...values, sort_order: sql`(select coalesce(max(sort_order), 0) + 10 from desk_services)` })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .returning(['id', 'name_zh', 'name_en', 'fills_category', 'active']).executeTakeFirstOrThrow();
@@ -510,9 +512,10 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const staff = staffOf(request);
     const b = request.body;
+    const names = termNames(b);
     return commitEdit(app, async (trx) => {
       const before = await trx.selectFrom('desk_request_topics').selectAll().where('id', '=', b.id).executeTakeFirst();
-      const values = { name_zh: b.name_zh.trim(), name_en: b.name_en.trim(), active: b.active ?? true };
+      const values = { ...names, active: b.active ?? true };
       const after = await trx.insertInto('desk_request_topics').values({ id: b.id, ...values, sort_order: sql`(select coalesce(max(sort_order), 0) + 10 from desk_request_topics)` })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .returning(['id', 'name_zh', 'name_en', 'active']).executeTakeFirstOrThrow();
@@ -521,3 +524,12 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 };
+
+/** A vocabulary entry's names, trimmed; a name that is only spaces is missing (400 naming it). */
+function termNames(b: { name_zh: string; name_en: string }): { name_zh: string; name_en: string } {
+  const name_zh = b.name_zh.trim();
+  const name_en = b.name_en.trim();
+  if (!name_zh) throw badRequest('name_zh', 'is empty', 'name_zh：不能为空');
+  if (!name_en) throw badRequest('name_en', 'is empty', 'name_en：不能为空');
+  return { name_zh, name_en };
+}
