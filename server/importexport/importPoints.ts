@@ -57,6 +57,7 @@ export class ImportFileError extends Error {
 
 /** Rows for one batched statement: about 20 values each, far below the 65,535 parameter limit (one jsonb parameter anyway). */
 const BATCH = 2000;
+const MAX_IDS_IN_CHANGE = 500;
 
 interface ExistingPoint {
   id: number; external_id: string | null; name: string; address: string | null; street_code: string | null;
@@ -302,7 +303,10 @@ export async function importPoints(
     ...plan.updates.flatMap((u) => [{ id: u.existing.id, street: u.draft.street_code }, { id: u.existing.id, street: u.existing.street_code }])];
   const byStreet = new Map<string | null, Set<number>>();
   for (const { id, street } of touched) byStreet.set(street, (byStreet.get(street) ?? new Set()).add(id));
-  const changes: DataChange[] = options.dryRun ? [] : [...byStreet].map(([street, ids]) => ({ kind: 'points', ids: [...ids], street }));
+  // A NOTIFY payload holds at most 8000 bytes: past a few hundred ids the change goes out without them,
+  // which listeners (the walking engine, caches) take as "reload this kind".
+  const changes: DataChange[] = options.dryRun ? [] : [...byStreet].map(([street, ids]) =>
+    (ids.size <= MAX_IDS_IN_CHANGE ? { kind: 'points', ids: [...ids], street } : { kind: 'points', street }));
   return {
     report: {
       dry_run: options.dryRun,
