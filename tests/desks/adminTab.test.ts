@@ -53,8 +53,7 @@ describe('desks tab', () => {
     expect(cancelled).toContain('社区活动冲突');
     await saveScreenshot(page, 'desks-admin-schedule', true);
     expect(s.failedResponses).toEqual([]);
-    // /admin has no icon link, so Chromium asks for /favicon.ico (a 404 that is not one of the page's responses).
-    expect(s.pageErrors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
     expect(s.foreignRequests()).toEqual([]);
   });
 });
