@@ -179,11 +179,13 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
 
   app.post('/api/coverage/suggest', {
     preHandler: staff,
+    // A district-wide run costs about a second of CPU: bounded per client so one tab cannot hog the service.
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     schema: {
       tags: ['coverage'],
       summary: 'Rank candidate places for a new point of a category by residents newly covered (nothing is saved)',
       body: SuggestBody,
-      response: { 200: SuggestResponse, ...errors },
+      response: { 200: SuggestResponse, ...errors, 429: ErrorResponse },
     },
   }, async (request) => {
     const b = request.body;
