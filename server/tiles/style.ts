@@ -19,9 +19,9 @@ export const STREET_COLORS: Record<StreetKind, { fill: string; casing: string }>
   tertiary: { fill: '#ffffff', casing: '#aaa294' },
   minor: { fill: '#ffffff', casing: '#c4bcad' },
   service: { fill: '#ffffff', casing: '#cfc8bb' },
-  pedestrian: { fill: '#efe8f6', casing: '#a996c2' },
+  pedestrian: { fill: '#e6dbf1', casing: '#9d88ba' },
   footway: { fill: '#8c6a55', casing: '#ffffff' },
-  footbridge: { fill: '#7d3c98', casing: '#ffffff' },
+  footbridge: { fill: '#c7a2dc', casing: '#4a2166' },
   steps: { fill: '#c0392b', casing: '#ffffff' },
 };
 
@@ -73,6 +73,12 @@ export function basemapStyle({ version, bounds }: StyleOptions): Record<string, 
     });
   }
   layers.push({
+    id: 'street-pedestrian-casing', type: 'line', source: 'basemap', 'source-layer': 'streets', minzoom: 14,
+    filter: ['==', ['get', 'kind'], 'pedestrian'],
+    layout: { 'line-join': 'round', 'line-cap': 'round' },
+    paint: { 'line-color': STREET_COLORS.pedestrian.casing, 'line-width': interpolate([[14, 3], [16, 7.5], [18, 16]]) },
+  });
+  layers.push({
     id: 'street-pedestrian', type: 'line', source: 'basemap', 'source-layer': 'streets', minzoom: 13,
     filter: ['==', ['get', 'kind'], 'pedestrian'],
     layout: { 'line-join': 'round', 'line-cap': 'round' },
@@ -92,18 +98,18 @@ export function basemapStyle({ version, bounds }: StyleOptions): Record<string, 
       filter: ['==', ['get', 'kind'], 'footway'],
       paint: { 'line-color': STREET_COLORS.footway.fill, 'line-width': interpolate([[14, 1], [18, 2.5]]), 'line-dasharray': [2, 1.5] },
     },
-    // Footbridges: a white band with a purple core, above the roads they cross.
+    // Footbridges: drawn like a bridge deck (dark purple edges, light purple deck) above the roads they cross.
     {
       id: 'street-footbridge-casing', type: 'line', source: 'basemap', 'source-layer': 'streets', minzoom: 13,
       filter: ['==', ['get', 'kind'], 'footbridge'],
       layout: { 'line-cap': 'butt' },
-      paint: { 'line-color': STREET_COLORS.footbridge.casing, 'line-width': interpolate([[13, 3], [16, 7], [18, 12]]) },
+      paint: { 'line-color': STREET_COLORS.footbridge.casing, 'line-width': interpolate([[13, 3.5], [16, 9], [18, 16]]) },
     },
     {
       id: 'street-footbridge', type: 'line', source: 'basemap', 'source-layer': 'streets', minzoom: 13,
       filter: ['==', ['get', 'kind'], 'footbridge'],
       layout: { 'line-cap': 'butt' },
-      paint: { 'line-color': STREET_COLORS.footbridge.fill, 'line-width': interpolate([[13, 1.5], [16, 3.5], [18, 6]]) },
+      paint: { 'line-color': STREET_COLORS.footbridge.fill, 'line-width': interpolate([[13, 1.5], [16, 5], [18, 10]]) },
     },
     // Steps: short red rungs (a ladder), visible from afar because they stop a wheelchair.
     {
@@ -139,6 +145,22 @@ export function basemapStyle({ version, bounds }: StyleOptions): Record<string, 
         'symbol-sort-key': ['-', 20, ['get', 'rank']],
       },
       paint: { 'text-color': '#3b362f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
+    },
+    // Named so that a resident knows what the purple deck and the red rungs are.
+    {
+      id: 'label-footbridge', type: 'symbol', source: 'basemap', 'source-layer': 'streets', minzoom: 16,
+      filter: ['==', ['get', 'kind'], 'footbridge'],
+      layout: {
+        'symbol-placement': 'line-center', 'text-field': ['coalesce', ['get', 'name'], '人行天桥'], 'text-font': LABEL_FONT,
+        'text-size': 12, 'text-offset': [0, -1.1], 'text-padding': 4,
+      },
+      paint: { 'text-color': '#4a2166', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
+    },
+    {
+      id: 'label-steps', type: 'symbol', source: 'basemap', 'source-layer': 'streets', minzoom: 17,
+      filter: ['==', ['get', 'kind'], 'steps'],
+      layout: { 'symbol-placement': 'line-center', 'text-field': '台阶', 'text-font': LABEL_FONT, 'text-size': 11, 'text-offset': [0, -1], 'text-padding': 4 },
+      paint: { 'text-color': '#8e1b10', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
     },
     {
       id: 'label-areas', type: 'symbol', source: 'basemap', 'source-layer': 'areas', minzoom: 15,

@@ -195,4 +195,21 @@ describe('resident map by keyboard, in English, with AA contrast', () => {
     await waitForMapIdle(page);
     await saveScreenshot(page, 'resident-phone-my-location');
   });
+
+  it('draws footbridges and steps so they stand out, with metro lines and no missing glyphs', async () => {
+    const ways = (await s.app.db.selectFrom('ways').select(['highway', 'bridge', 'name'])
+      .select((eb) => [eb.fn<number>('ST_X', [eb.fn('ST_Centroid', ['geom'])]).as('lon'), eb.fn<number>('ST_Y', [eb.fn('ST_Centroid', ['geom'])]).as('lat')])
+      .where('highway', 'in', ['footway', 'steps']).where('bridge', '=', true).execute());
+    const bridge = ways.find((w) => w.highway === 'footway')!;
+    const page = await s.newPage('desktop', 'resident-footbridge');
+    await page.goto('/');
+    await waitForMapIdle(page);
+    await page.evaluate((c) => (window as any).__map.jumpTo({ center: c, zoom: 17 }), [bridge.lon, bridge.lat]);
+    await waitForMapIdle(page);
+    const layers = await page.evaluate(() => [...new Set((window as any).__map.queryRenderedFeatures()
+      .map((f: any) => f.layer.id))]);
+    expect(layers).toContain('street-footbridge');
+    await saveScreenshot(page, 'resident-footbridge-z17');
+    expect(s.foreignRequests()).toEqual([]);
+  });
 });
