@@ -67,15 +67,39 @@ function useUnshapedLayout(font: EmbeddedFont): void {
   };
 }
 
+/** pdfkit's document internals this module touches. */
+interface DocInternals { _font: EmbeddedFont; _fontFamilies: Record<string, EmbeddedFont>; _fontCount: number }
+type EmbeddedFontClass = new (doc: PDFKit.PDFDocument, font: FontkitFont, id: string) => EmbeddedFont;
+
+/**
+ * The parsed fonts, shared by every document: pdfkit would parse each 10 MB file again for every
+ * PDF and start with cold glyph caches, which costs more than drawing a board. Each document still
+ * gets its own embedded font object (its own subset of the glyphs it uses).
+ */
+let shared: { EmbeddedFont: EmbeddedFontClass; regular: FontkitFont; bold: FontkitFont } | undefined;
+
 /** Register both weights on a document, with unshaped layout; leaves the regular weight selected. */
 export function registerBoardFonts(doc: PDFKit.PDFDocument): void {
   const b = fontBuffers();
   doc.registerFont(FONT_REGULAR, b.regular);
   doc.registerFont(FONT_BOLD, b.bold);
-  doc.font(FONT_BOLD);
-  useUnshapedLayout((doc as unknown as { _font: EmbeddedFont })._font);
+  const d = doc as unknown as DocInternals;
+  if (!shared) {
+    doc.font(FONT_BOLD);
+    const bold = d._font;
+    doc.font(FONT_REGULAR);
+    const regular = d._font;
+    useUnshapedLayout(bold);
+    useUnshapedLayout(regular);
+    shared = { EmbeddedFont: regular.constructor as EmbeddedFontClass, regular: regular.font, bold: bold.font };
+    return;
+  }
+  for (const [name, font] of [[FONT_BOLD, shared.bold], [FONT_REGULAR, shared.regular]] as const) {
+    const embedded = new shared.EmbeddedFont(doc, font, `F${++d._fontCount}`);
+    useUnshapedLayout(embedded);
+    d._fontFamilies[name] = embedded;
+  }
   doc.font(FONT_REGULAR);
-  useUnshapedLayout((doc as unknown as { _font: EmbeddedFont })._font);
 }
 
 interface Metrics { font: FontkitFont; advance: Map<number, number> }

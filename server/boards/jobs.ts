@@ -100,16 +100,29 @@ export class BoardJobRunner {
       printed.push(...contents.map((content) => ({ content })));
     } else {
       const files: Record<string, [Uint8Array, { level: 0 }]> = {};
-      for (const [i, siteId] of job.site_ids.entries()) {
-        if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
-        const site = await this.printer.site(siteId);
-        const content = await this.printer.content(site, options.profile);
-        const { pdf } = await this.printer.draw([content], options, { svg: false, pdf: true }, 'batch');
+      // A small pipeline: while the worker draws one board, this thread gathers the next one's
+      // content (walking engine, database), so both cores work.
+      const inFlight: { i: number; content: BoardContent; drawing: Promise<{ pdf?: Buffer }> }[] = [];
+      const settle = async () => {
+        const { i, content, drawing } = inFlight.shift()!;
+        const { pdf } = await drawing;
         // PDFs are compressed already: store them as they are (level 0).
-        files[`${String(i + 1).padStart(2, '0')}-${site.id}-${safeFileName(content.site.title_name + (content.site.gate_name ?? ''))}-${options.size}.pdf`] = [pdf!, { level: 0 }];
+        files[`${String(i + 1).padStart(2, '0')}-${content.site.id}-${safeFileName(content.site.title_name + (content.site.gate_name ?? ''))}-${options.size}.pdf`] = [pdf!, { level: 0 }];
         printed.push({ content });
-        await markJobProgress(this.db, id, i + 1);
-        await yieldToEventLoop();
+        await markJobProgress(this.db, id, printed.length);
+      };
+      try {
+        for (const [i, siteId] of job.site_ids.entries()) {
+          if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+          const content = await this.printer.content(await this.printer.site(siteId), options.profile);
+          inFlight.push({ i, content, drawing: this.printer.draw([content], options, { svg: false, pdf: true }, 'batch') });
+          if (inFlight.length >= 2) await settle();
+          await yieldToEventLoop();
+        }
+        while (inFlight.length) await settle();
+      } finally {
+        // A failure leaves drawings in flight: let them end quietly.
+        for (const f of inFlight) f.drawing.catch(() => {});
       }
       data = zipSync(files);
     }
