@@ -63,7 +63,12 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const errorText = (err: unknown) => (err instanceof ApiError ? err.text(ctx.lang) : String(err));
   const statusText = (s: Status) => t(s);
   const noteText = (note: string | null) => (note ? t(`note_${note}` as 'note_no_point') : '');
-  const catalog = await ctx.api.get<{ profiles: { id: string; name_zh: string; name_en: string }[] }>('/api/categories');
+  const catalog = await ctx.api.get<{ profiles: { id: string; name_zh: string; name_en: string }[]; categories: { id: string; target_minutes: Record<string, number> }[] }>('/api/categories');
+  const defaultTarget = (categoryId: string) => {
+    const tm = catalog.categories.find((c) => c.id === categoryId)?.target_minutes ?? {};
+    return tm[profile] ?? tm.standard ?? 15;
+  };
+  const colon = ctx.lang === 'zh' ? '：' : ': ';
 
   let street = ctx.staff.street_code ?? (ctx.streets.some((s) => s.code === TAOYUAN) ? TAOYUAN : '');
   let profile = 'standard';
@@ -206,10 +211,10 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   function renderLegend(): void {
     clear(legend);
     if (category) {
-      legend.append(h('span', { class: 'legend-title' }, `${t('legendStatus')} · ${categoryName(category)}：`),
+      legend.append(h('span', { class: 'legend-title' }, `${t('legendStatus')} · ${categoryName(category)}${colon}`),
         ...(['covered', 'gap', 'unknown'] as Status[]).map((s) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${STATUS_COLORS[s]}` }), statusText(s))));
     } else {
-      legend.append(h('span', { class: 'legend-title' }, `${t('legendGaps')}：`),
+      legend.append(h('span', { class: 'legend-title' }, `${t('legendGaps')}${colon}`),
         ...GAP_COLORS.map(([from, c], i) => {
           const next = GAP_COLORS[i + 1]?.[0];
           const text = next === undefined ? `${from}+` : next - from > 1 ? `${from}–${next - 1}` : String(from);
@@ -217,7 +222,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         }));
     }
     if (mode !== 'gaps') {
-      legend.append(h('span', { class: 'legend-title' }, `${t('ringsLegend')}：`),
+      legend.append(h('span', { class: 'legend-title' }, `${t('ringsLegend')}${colon}`),
         ...[5, 10, 15].map((mm) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${ringColor(mm).fill}` }), t('minutesValue', mm))));
     }
   }
@@ -419,7 +424,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
             h('td', null, tally ? pct(tally.share_residents_covered) : '—'),
             h('td', { class: tally?.gaps ? 'has-gaps' : '' }, tally?.gaps ?? '—'),
             h('td', null, tally?.unknown ?? '—'),
-            h('td', null, setting ? targetCell(c.id, setting, editable) : (data!.rows.find((r) => r.category === c.id)?.target_min ?? '—')),
+            h('td', null, setting ? targetCell(c.id, setting, editable) : defaultTarget(c.id)),
             street ? h('td', null, setting ? incompleteCell(c.id, setting, editable) : '—') : null,
           );
         }))));
