@@ -56,6 +56,8 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
     trustProxy: process.env.TRUST_PROXY === 'true',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     frameworkErrors, // broken URLs and over-long path parameters answer in the API's error shape
+    // Building the walking graph at start can outlast Fastify's default 10 s on a busy machine; a slow start is not a failed one.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (onRoute) app.addHook('onRoute', onRoute);
 
