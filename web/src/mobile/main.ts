@@ -154,7 +154,8 @@ async function render(profile: string): Promise<void> {
         const q = new URLSearchParams(location.search);
         if (p.id === 'standard') q.delete('profile'); else q.set('profile', p.id);
         history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
-        void render(p.id);
+        // The page is drawn anew; keep the keyboard where it was.
+        void render(p.id).then(() => root.querySelector<HTMLElement>(`.profiles [data-profile="${p.id}"]`)?.focus());
       },
     }, nameOf(p))));
   const mapBox = el('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('mapLabel') });

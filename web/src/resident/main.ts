@@ -307,7 +307,8 @@ async function start(): Promise<void> {
   applyFilter();
   if (!hasWebGL2()) {
     ui.mapBox.classList.add('no-webgl');
-    append(ui.mapBox, el('p', { class: 'error' }, 'WebGL2'));
+    append(ui.mapBox, el('p', { class: 'error' }, t('noMap')));
+    if (hash.origin) await queryAt(hash.origin);
     return;
   }
   map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.origin ?? undefined });

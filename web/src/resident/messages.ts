@@ -46,6 +46,7 @@ const zh = {
   mapLabel: '河西区地图。点击地图选择起点；用方向键移动地图，加号和减号缩放。',
   pointsShown: (n: number) => `地图上显示 ${n} 个服务点`,
   attributionNote: '地图数据 © OpenStreetMap 贡献者，ODbL 1.0',
+  noMap: '这个浏览器无法显示地图（需要 WebGL2）。请用“我的位置”查询附近的服务。',
 };
 export type ResidentMessages = typeof zh;
 
@@ -96,6 +97,7 @@ const en: ResidentMessages = {
   mapLabel: 'Map of Hexi District. Click to choose a starting point; arrow keys pan, plus and minus zoom.',
   pointsShown: (n: number) => `${n} service points on the map`,
   attributionNote: 'Map data © OpenStreetMap contributors, ODbL 1.0',
+  noMap: 'This browser cannot show the map (it needs WebGL2). Use "My location" to find services nearby.',
 };
 
 export const messages = { zh, en };
