@@ -135,6 +135,19 @@ describe('editing a point in /admin', () => {
     await saveScreenshot(resident, 'editing-resident-shows-point');
   });
 
+  it('restores the first version from the history', async () => {
+    // The point's form is still open from the edit, with its history shown.
+    const toggle = page.locator('.record-form [data-action="history"]');
+    if (await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+    await page.locator('.history tr[data-audit-id]').nth(1).waitFor();
+    await page.locator('.history tbody tr').nth(1).locator('[data-action="restore"]').click();
+    await page.locator('.admin-status', { hasText: '已恢复到所选版本' }).waitFor();
+    const stored = (await s.app.inject(`/api/points/${id}`)).json();
+    expect(stored.properties).toMatchObject({ name: '照耀里社区食堂', version: 3 });
+    expect(Math.abs(stored.geometry.coordinates[0] - PLACE[0])).toBeLessThan(0.00005);
+    expect(await field('name').inputValue()).toBe('照耀里社区食堂');
+  });
+
   it('the import tab checks a GBK spreadsheet, shows progress and a per-row report, then imports it', async () => {
     await page.getByRole('tab', { name: '导入导出' }).click();
     const csv = iconv.encode([
@@ -178,6 +191,17 @@ describe('editing a point in /admin', () => {
     expect(text).toContain('照耀里老人家食堂');
     expect(text).toContain('导入');
     await saveScreenshot(page, 'editing-admin-history-tab');
+  });
+
+  it('speaks English on request', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('tab', { name: 'Service points' }).waitFor();
+    await page.getByRole('tab', { name: 'Service points' }).click();
+    await page.locator('.record-list tr[data-id]').first().click();
+    await page.locator('.record-form label', { hasText: 'Opening hours' }).waitFor();
+    expect(await page.locator('.admin-user').textContent()).toContain('Street editor');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('tab', { name: '服务点' }).waitFor();
   });
 
   it('asked nothing of another host and raised no page errors', () => {

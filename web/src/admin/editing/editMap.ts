@@ -16,7 +16,7 @@ export class EditMap {
   private placeListener: ((lon: number, lat: number) => void) | null = null;
   private selectListener: ((id: number) => void) | null = null;
 
-  private constructor(readonly map: MapLibreMap) {
+  private constructor(readonly map: MapLibreMap, private readonly sampleLabel: string) {
     const el = document.createElement('div');
     el.className = 'edit-marker';
     el.setAttribute('aria-hidden', 'true');
@@ -41,7 +41,7 @@ export class EditMap {
   }
 
   /** Null when the browser has no WebGL2 (the form still takes typed coordinates). */
-  static async create(container: HTMLElement, ariaLabel: string, district: DistrictOutline | null): Promise<EditMap | null> {
+  static async create(container: HTMLElement, ariaLabel: string, district: DistrictOutline | null, sampleLabel: string): Promise<EditMap | null> {
     if (!hasWebGL2()) return null;
     const map = await createMap({ container, ariaLabel, zoom: 14.5 });
     const font = labelFont(map);
@@ -65,7 +65,7 @@ export class EditMap {
       layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 12, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true },
       paint: { 'text-color': '#222222', 'text-halo-color': '#ffffff', 'text-halo-width': 1.8 },
     });
-    return new EditMap(map);
+    return new EditMap(map, sampleLabel);
   }
 
   setRecords(records: MapRecord[]): void {
@@ -73,7 +73,7 @@ export class EditMap {
       type: 'FeatureCollection',
       features: records.map((r) => ({
         type: 'Feature', id: r.id, geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-        properties: { id: r.id, color: r.color, name: r.sample ? `${r.name}（示例）` : r.name, closed: r.closed },
+        properties: { id: r.id, color: r.color, name: r.sample ? `${r.name} (${this.sampleLabel})` : r.name, closed: r.closed },
       })),
     });
   }

@@ -75,7 +75,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   let map: EditMap | null = null;
   try {
-    map = await EditMap.create(mapBox, t('mapLabel'), vctx.district);
+    map = await EditMap.create(mapBox, t('mapLabel'), vctx.district, t('sampleBadge'));
   } catch { map = null; }
   if (!map) mapBox.replaceWith(h('p', { class: 'meta' }, t('mapUnavailable')));
 

@@ -49,7 +49,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const side = h('div', null, mapBox);
   container.append(filters, h('div', { class: 'editor-layout' }, list.element, side), h('p', { class: 'footnote' }, ctx.t('sampleNote'), ' ', ctx.t('attribution')));
   let map: EditMap | null = null;
-  try { map = await EditMap.create(mapBox, t('mapLabel'), vctx.district); } catch { map = null; }
+  try { map = await EditMap.create(mapBox, t('mapLabel'), vctx.district, t('sampleBadge')); } catch { map = null; }
   if (!map) mapBox.replaceWith(h('p', { class: 'meta' }, t('mapUnavailable')));
 
   const blank = (v: unknown) => !String(v ?? '').trim();
