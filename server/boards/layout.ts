@@ -351,8 +351,9 @@ export function planBoard(content: BoardContent, page: Page, lang: BoardLang, ca
   const headingSize = TYPE_AT_A1.heading * s;
   const headingH = headingSize * 1.7;
   const minMapH = portrait ? sidePanelHeight(s) : 0;
-  // Portrait: the category key is one row across the page under the map.
-  const keyRowH = portrait ? TYPE_AT_A1.body * s * 1.6 + gap * 0.6 : 0;
+  // Portrait: the category key runs across the page under the map, in one row (two when the names are long).
+  const keyLines = portrait ? categoryKeyLines(catalog, lang, t, s, contentW) : 0;
+  const keyRowH = portrait ? keyLines * TYPE_AT_A1.body * s * 1.6 + gap * 0.6 : 0;
   const rows = content.rows;
   const omittedCats = Object.entries(content.omitted);
   const notesH = omittedCats.length ? TYPE_AT_A1.body * s * 1.5 : 0;
@@ -531,6 +532,15 @@ function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang
   return { items, keyX: bx + bw + gap * 1.5, qr: { url: content.mobileUrl, rect: { x: qrX, y: qrY, w: qrSize, h: qrSize }, modules: sym.modules } };
 }
 
+/** How many lines the row form of the category key needs across `w` (1, or 2 when a name would not fit). */
+function categoryKeyLines(catalog: Catalog, lang: BoardLang, t: BoardMessages, s: number, w: number): number {
+  const body = TYPE_AT_A1.body * s, chip = body * 1.25;
+  const titleW = textWidth(t.categoryKeyTitle, body, 'bold') + body;
+  const cell = (w - titleW) / catalog.categories.length;
+  const widest = Math.max(...catalog.categories.map((c) => textWidth(categoryName(c, lang), body)));
+  return chip + body * 0.6 + widest <= cell ? 1 : 2;
+}
+
 /** The category colour key: every category with the marker's colour and icon, in a row or a 2-column grid. */
 function categoryKeyItems(catalog: Catalog, lang: BoardLang, t: BoardMessages, s: number, x: number, y: number, w: number, arrangement: 'row' | 'grid'): DrawItem[] {
   const items: DrawItem[] = [];
@@ -540,14 +550,16 @@ function categoryKeyItems(catalog: Catalog, lang: BoardLang, t: BoardMessages, s
   const entry = (c: Category, cx: number, cy: number, maxW: number) => {
     items.push({ kind: 'circle', cx: f1(cx + chip / 2), cy: f1(cy + chip / 2), r: f1(chip / 2), fill: c.color });
     items.push(text(c.icon, cx + chip / 2, baselineFor(cy + chip / 2, body * 0.8), body * 0.8, { weight: 'bold', fill: textOn(c.color), anchor: 'middle' }));
-    items.push(text(fitText(categoryName(c, lang), body, maxW - chip - body * 0.6), cx + chip + body * 0.3, baselineFor(cy + chip / 2, body), body));
+    items.push(text(fitText(categoryName(c, lang), body, maxW - chip - body * 1.1), cx + chip + body * 0.3, baselineFor(cy + chip / 2, body), body));
   };
   if (arrangement === 'row') {
     const title = t.categoryKeyTitle;
     const titleW = textWidth(title, body, 'bold') + body;
     items.push(text(title, x, baselineFor(y + chip / 2, body), body, { weight: 'bold' }));
-    const cell = (w - titleW) / cats.length;
-    cats.forEach((c, i) => entry(c, x + titleW + i * cell, y, cell));
+    const lines = categoryKeyLines(catalog, lang, t, s, w);
+    const perLine = Math.ceil(cats.length / lines);
+    const cell = (w - titleW) / perLine;
+    cats.forEach((c, i) => entry(c, x + titleW + (i % perLine) * cell, y + Math.floor(i / perLine) * body * 1.6, cell));
   } else {
     items.push(text(t.categoryKeyTitle, x, y + head, head, { weight: 'bold' }));
     const perCol = Math.ceil(cats.length / 2);
