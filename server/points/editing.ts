@@ -166,7 +166,7 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
 
     app.post(spec.path, {
       preHandler: app.requireStaff(EDITOR_ROLES),
-      schema: { tags: [spec.tag], summary: `Create (street editor: own street)`, body: spec.schemas.create, response: { 201: spec.schemas.record, ...writeResponses } },
+      schema: { tags: [spec.tag], summary: `Create a ${spec.entity} (street editor: own street)`, body: spec.schemas.create, response: { 201: spec.schemas.record, ...writeResponses } },
     }, async (request, reply) => {
       const body = request.body as Input;
       const input = spec.createDefaults ? spec.createDefaults(request, body) : body;
@@ -186,7 +186,7 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
     app.patch(`${spec.path}/:id`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
-        tags: [spec.tag], summary: 'Edit; the body carries the version it was based on (stale: 409 with the current record)',
+        tags: [spec.tag], summary: `Edit a ${spec.entity}; the body carries the version it was based on (stale: 409 with the current record)`,
         params: IdParam, body: spec.schemas.patch, response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => {
@@ -220,20 +220,20 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
     app.delete(`${spec.path}/:id`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
-        tags: [spec.tag], summary: 'Close (a soft delete: it leaves maps and the walking engine, and can be reopened)',
+        tags: [spec.tag], summary: `Close a ${spec.entity} (a soft delete: it leaves maps and the walking engine, and can be reopened)`,
         params: IdParam, querystring: VersionQuery, response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.query as { version?: number }).version, 'closed'));
 
     app.post(`${spec.path}/:id/reopen`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
-      schema: { tags: [spec.tag], summary: 'Reopen a closed record', params: IdParam, body: ReopenBody, response: { 200: spec.schemas.record, ...writeResponses } },
+      schema: { tags: [spec.tag], summary: `Reopen a closed ${spec.entity}`, params: IdParam, body: ReopenBody, response: { 200: spec.schemas.record, ...writeResponses } },
     }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.body as { version?: number } | undefined)?.version, 'active'));
 
     app.post(`${spec.path}/:id/restore`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
-        tags: [spec.tag], summary: 'Bring back the state recorded by an earlier audit entry of this record, as a new version',
+        tags: [spec.tag], summary: `Bring back the state an earlier audit entry of this ${spec.entity} recorded, as a new version`,
         params: IdParam, body: RestoreBody, response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => {
