@@ -187,9 +187,9 @@ export function wrapText(text: string, sizePt: number, maxWidth: number, maxLine
       w += cw; n++;
     }
     if (n < rest.length) {
-      // Prefer a break point in the last 40 % of the line — after a space or punctuation, or before
+      // Prefer a break point in the last 55 % of the line — after a space or punctuation, or before
       // an opening bracket — so that "10:30-13:00" is not split and "（庆荣里社区）" stays together.
-      const from = Math.max(1, Math.floor(n * 0.6));
+      const from = Math.max(1, Math.floor(n * 0.45));
       let at = -1;
       for (let k = n; k > from && at < 0; k--) if (BREAK_AFTER.has(rest[k - 1]) || BREAK_BEFORE.has(rest[k])) at = k;
       for (let k = n; k > from && at < 0; k--) if (WEAK_BREAK_AFTER.has(rest[k - 1])) at = k;
