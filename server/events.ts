@@ -14,6 +14,7 @@ export interface DataChange {
 }
 
 export const CHANGE_CHANNEL = 'hexi_changes';
+const NOTIFY_MAX_BYTES = 7000;
 
 export class DataEvents {
   readonly instanceId = randomUUID();
@@ -31,7 +32,10 @@ export class DataEvents {
   /** Call after the writing transaction has committed. */
   async publish(db: Kysely<any>, change: DataChange): Promise<void> {
     this.deliver(change);
-    await sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ ...change, origin: this.instanceId })})`.execute(db);
+    let payload = JSON.stringify({ ...change, origin: this.instanceId });
+    // NOTIFY carries at most 8,000 bytes: a bulk change goes out without its ids, and listeners reload.
+    if (Buffer.byteLength(payload) > NOTIFY_MAX_BYTES) payload = JSON.stringify({ kind: change.kind, street: change.street, origin: this.instanceId });
+    await sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`.execute(db);
   }
 
   /** Handles a NOTIFY payload from the database; changes made by this instance were already delivered. */
