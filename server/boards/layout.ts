@@ -538,7 +538,7 @@ function categoryKeyLines(catalog: Catalog, lang: BoardLang, t: BoardMessages, s
   const titleW = textWidth(t.categoryKeyTitle, body, 'bold') + body;
   const cell = (w - titleW) / catalog.categories.length;
   const widest = Math.max(...catalog.categories.map((c) => textWidth(categoryName(c, lang), body)));
-  return chip + body * 0.6 + widest <= cell ? 1 : 2;
+  return chip + body * 0.7 + widest <= cell ? 1 : 2;
 }
 
 /** The category colour key: every category with the marker's colour and icon, in a row or a 2-column grid. */
@@ -550,7 +550,7 @@ function categoryKeyItems(catalog: Catalog, lang: BoardLang, t: BoardMessages, s
   const entry = (c: Category, cx: number, cy: number, maxW: number) => {
     items.push({ kind: 'circle', cx: f1(cx + chip / 2), cy: f1(cy + chip / 2), r: f1(chip / 2), fill: c.color });
     items.push(text(c.icon, cx + chip / 2, baselineFor(cy + chip / 2, body * 0.8), body * 0.8, { weight: 'bold', fill: textOn(c.color), anchor: 'middle' }));
-    items.push(text(fitText(categoryName(c, lang), body, maxW - chip - body * 1.1), cx + chip + body * 0.3, baselineFor(cy + chip / 2, body), body));
+    items.push(text(fitText(categoryName(c, lang), body, maxW - chip - body * 0.7), cx + chip + body * 0.3, baselineFor(cy + chip / 2, body), body));
   };
   if (arrangement === 'row') {
     const title = t.categoryKeyTitle;

@@ -8,7 +8,7 @@ export const BOARD_MESSAGES = {
     minutes: (m: number) => `${m}分钟`,
     walkMinutes: (m: number) => `${m}分钟`,
     ringKeyTitle: '步行范围',
-    ringNote: (profile: string, speed: number) => `按「${profile}」${speed} 米/秒计算，沿实际道路步行`,
+    ringNote: (profile: string, speed: number) => `按「${profile}」每秒${speed}米计算，沿实际道路步行`,
     categoryKeyTitle: '服务类别',
     legendTitle: '15分钟内的服务点',
     headers: ['序号', '名称', '类别', '步行', '地址', '电话', '开放时间'],
