@@ -1,6 +1,6 @@
 // First start: migrate, then fill an empty database with the real network, the divisions, the
 // categories and (unless LOAD_SAMPLE=false) the sample set. Later starts only migrate and sync.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalog } from '../catalog.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -10,10 +10,25 @@ import { loadSample } from './sample.ts';
 
 export interface SeedReport { migrations: string[]; loadedNetwork: boolean; loadedSample: boolean }
 
-export async function prepareDatabase(
-  db: Kysely<Database>,
-  options: { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void },
-): Promise<SeedReport> {
+type PrepareOptions = { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void };
+
+/** Any constant: the key of the advisory lock under which instances prepare a database one at a time. */
+const PREPARE_LOCK = 150_103_015;
+
+export async function prepareDatabase(db: Kysely<Database>, options: PrepareOptions): Promise<SeedReport> {
+  // Several instances starting together on one new database take turns (a session-level advisory lock
+  // on one connection), so that the network and the sample set are loaded once, not once per instance.
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${PREPARE_LOCK})`.execute(conn);
+    try {
+      return await prepareInTurn(conn, options);
+    } finally {
+      await sql`select pg_advisory_unlock(${PREPARE_LOCK})`.execute(conn);
+    }
+  });
+}
+
+async function prepareInTurn(db: Kysely<Database>, options: PrepareOptions): Promise<SeedReport> {
   const log = options.log ?? (() => {});
   // The category tables exist from the first migration on and are filled from data/categories.json before
   // later migrations run, so that those may refer to categories.

@@ -1,0 +1,164 @@
+// Several service instances on one PostGIS server (real processes on loopback ports): an edit made
+// through instance A reaches instance B's walking answers, coverage and tiles within a second (NOTIFY on
+// hexi_changes → app.dataEvents → each subscriber), and a session made on A works on B.
+// Runs on the server leg (DATABASE_URL); the embedded engine is one process by design.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { openDatabase } from '../../server/db/engine.ts';
+import { addStaff, adminQuery, call, copyTestData, signIn, startService, waitFor, type ServiceData, type ServiceProcess, type Session } from './processes.ts';
+
+const onServer = Boolean(process.env.DATABASE_URL);
+
+describe.skipIf(!onServer)('two instances on one PostGIS', () => {
+  let data: ServiceData;
+  let a: ServiceProcess;
+  let b: ServiceProcess;
+  let admin: { username: string; password: string };
+  let onA: Session;
+
+  beforeAll(async () => {
+    data = await copyTestData();
+    admin = await addStaff(data, 'admin');
+    [a, b] = await Promise.all([startService(data), startService(data)]);
+    onA = await signIn(a.base, admin);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.kill('SIGTERM'), b?.kill('SIGTERM')]);
+    await data?.drop();
+  });
+
+  it('runs as two processes on two ports against the same database', async () => {
+    expect(a.port).not.toBe(b.port);
+    const [ha, hb] = await Promise.all([call(a.base, null, 'GET', '/api/health'), call(b.base, null, 'GET', '/api/health')]);
+    expect(ha.body.engine).toBe('postgres');
+    expect(hb.body.counts ?? hb.body).toEqual(ha.body.counts ?? ha.body);
+  });
+
+  it('a session made on A works on B, including a CSRF-checked write, and signing out on B ends it on A', async () => {
+    const me = await call(b.base, onA, 'GET', '/api/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.user.username).toBe(admin.username);
+    expect(me.body.csrf_token).toBe(onA.csrf);
+    const second = await signIn(a.base, admin);
+    expect((await call(b.base, second, 'POST', '/api/auth/logout')).status).toBe(204);
+    expect((await call(a.base, second, 'GET', '/api/auth/me')).status).toBe(401);
+  });
+
+  it('a point created through A is in B\'s walking answers within a second', async () => {
+    // A place on the network in 桃园街道, and the category whose nearest point is farthest from it.
+    const handle = await data.open();
+    const { rows: [gate] } = await sql<{ lon: number; lat: number }>`
+      select ST_X(g.geom) as lon, ST_Y(g.geom) as lat from compound_gates g join compounds c on c.id = g.compound_id
+      where c.street_code = '120103003000' and g.status = 'active' order by g.id limit 1`.execute(handle.db);
+    await handle.close();
+    const reachUrl = `/api/reach?lon=${gate.lon}&lat=${gate.lat}&minutes=15&per_category=1`;
+    const before = (await call(b.base, null, 'GET', reachUrl)).body;
+    const [category] = Object.entries(before.nearest as Record<string, { walk_m: number }[]>)
+      .sort((x, y) => (y[1][0]?.walk_m ?? 1e9) - (x[1][0]?.walk_m ?? 1e9))[0];
+    const name = `多实例测试 ${Date.now()}`;
+    const created = await call(a.base, onA, 'POST', '/api/points', { name, category, lon: gate.lon, lat: gate.lat, street_code: '120103003000' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const acknowledgedAt = Date.now();
+    const seenAfter = await waitFor('B to list the new point first', async () => {
+      const answer = (await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`)).body;
+      return answer.nearest?.[category]?.[0]?.name === name ? Date.now() - acknowledgedAt : undefined;
+    }, 5000, 20);
+    expect(seenAfter).toBeLessThan(1000);
+    console.log(`walking: a point created through A was B's nearest ${seenAfter} ms after A acknowledged it`);
+    // And closing it through A takes it out of B's answers just as fast.
+    const closed = await call(a.base, onA, 'DELETE', `/api/points/${created.body.id ?? created.body.properties.id}`);
+    expect(closed.status).toBe(200);
+    const closedAt = Date.now();
+    const goneAfter = await waitFor('B to drop the closed point', async () => {
+      const answer = (await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`)).body;
+      return answer.nearest?.[category]?.[0]?.name !== name ? Date.now() - closedAt : undefined;
+    }, 5000, 20);
+    expect(goneAfter).toBeLessThan(1000);
+    console.log(`walking: closed through A, gone from B's answers after ${goneAfter} ms`);
+  });
+
+  it('B\'s coverage follows an edit made through A within a second', async () => {
+    const onB = await signIn(b.base, admin);
+    const gaps = (await call(b.base, onB, 'GET', '/api/coverage?street=120103003000&status=gap&limit=200')).body.rows as
+      { compound_id: number; category: string; gate: { id: number | null } | null; status: string }[];
+    const row = gaps.find((r) => r.gate?.id);
+    expect(row, 'the sample street has a coverage gap at a compound with a gate').toBeDefined();
+    const handle = await data.open();
+    const { rows: [gate] } = await sql<{ lon: number; lat: number }>`select ST_X(geom) as lon, ST_Y(geom) as lat from compound_gates where id = ${row!.gate!.id}`.execute(handle.db);
+    await handle.close();
+    const name = `补缺测试 ${Date.now()}`;
+    const created = await call(a.base, onA, 'POST', '/api/points', { name, category: row!.category, lon: gate.lon, lat: gate.lat, street_code: '120103003000' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const acknowledgedAt = Date.now();
+    const after = await waitFor('B\'s coverage to show the gap closed', async () => {
+      const rows = (await call(b.base, onB, 'GET', `/api/coverage?street=120103003000&category=${row!.category}`)).body.rows as
+        { compound_id: number; status: string; nearest: { name: string } | null }[];
+      const r = rows.find((x) => x.compound_id === row!.compound_id);
+      return r?.status === 'covered' && r.nearest?.name === name ? Date.now() - acknowledgedAt : undefined;
+    }, 10_000, 20);
+    expect(after).toBeLessThan(1000);
+    console.log(`coverage: B showed the gap closed ${after} ms after A acknowledged the point`);
+  });
+
+  it('B\'s tiles follow a network change announced on the channel within a second', async () => {
+    const style = async (base: string) => (await call(base, null, 'GET', '/style.json')).headers.get('etag');
+    const [beforeA, beforeB] = [await style(a.base), await style(b.base)];
+    expect(beforeB).toBe(beforeA);
+    // No API edits the network (it comes from data/osm); an operator's re-import writes the table and
+    // announces it on the same channel the service uses. A new footway across a square:
+    const handle = await data.open();
+    await sql`insert into ways (source_ref, highway, name, layer, bridge, tunnel, walkable, length_m, geom)
+      values ('test/multi-instance', 'footway', '多实例测试步道', 0, false, false, true, 80,
+              ST_SetSRID(ST_MakeLine(ST_MakePoint(117.2000, 39.1030), ST_MakePoint(117.2009, 39.1031)), 4326))`.execute(handle.db);
+    await sql`select pg_notify('hexi_changes', ${JSON.stringify({ kind: 'network', origin: 'operator' })})`.execute(handle.db);
+    await handle.close();
+    const changedAt = Date.now();
+    const after = await waitFor('B to serve a new basemap version', async () => {
+      const etag = await style(b.base);
+      return etag && etag !== beforeB ? Date.now() - changedAt : undefined;
+    }, 10_000, 20);
+    expect(after).toBeLessThan(1000);
+    console.log(`tiles: B served the new basemap version ${after} ms after the change was announced`);
+    expect(await style(a.base)).toBe(await style(b.base));
+  });
+});
+
+describe.skipIf(!onServer)('two instances starting together on a new, empty database', () => {
+  it('load the network, the divisions and the sample set once, and both come up', async () => {
+    const name = `hexi_twostart_${process.pid}_${Date.now() % 100000}`;
+    await adminQuery(process.env.DATABASE_URL!, `create database ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const data: ServiceData = {
+      engine: 'postgres', env: { DATABASE_URL: url.toString() },
+      open: () => openDatabase({ databaseUrl: url.toString(), dataDir: '' }),
+      drop: async () => { await adminQuery(process.env.DATABASE_URL!, `drop database if exists ${name} with (force)`); },
+    };
+    try {
+      const [a, b] = await Promise.all([startService(data), startService(data)]);
+      try {
+        const [ha, hb] = await Promise.all([call(a.base, null, 'GET', '/api/health'), call(b.base, null, 'GET', '/api/health')]);
+        expect(ha.status).toBe(200);
+        expect(hb.status).toBe(200);
+      } finally {
+        await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
+      }
+      const handle = await data.open();
+      try {
+        const count = sql<{ ways: number; points: number; sites: number; streets: number }>`
+          select (select count(*) from ways)::int as ways, (select count(*) from service_points)::int as points,
+                 (select count(*) from board_sites)::int as sites, (select count(*) from streets)::int as streets`;
+        const { rows: [counts] } = await count.execute(handle.db);
+        // The same as one process preparing a database alone: a copy of the test template (never the
+        // template itself, which other test files are copying at the same time).
+        const reference = await copyTestData();
+        const referenceHandle = await reference.open();
+        const { rows: [expected] } = await count.execute(referenceHandle.db);
+        await referenceHandle.close();
+        await reference.drop();
+        expect(counts).toEqual(expected);
+        expect(counts.points).toBeGreaterThan(0);
+      } finally { await handle.close(); }
+    } finally { await data.drop(); }
+  }, 600_000);
+});
