@@ -52,6 +52,11 @@ const PLUGIN_ERROR_ZH: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: '请求内容为空，应为 JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: '请求内容不是有效的 JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: '请求长度与内容不符',
+  FST_REQ_FILE_TOO_LARGE: '文件：文件太大',
+  FST_FILES_LIMIT: '文件：一次只能上传一个文件',
+  FST_PARTS_LIMIT: '文件：上传内容的部分太多',
+  FST_FIELDS_LIMIT: '文件：表单字段太多',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: '文件：请以 multipart/form-data 上传',
 };
 /** The part of the request a Fastify error is about. */
 const PLUGIN_ERROR_FIELD: Record<string, string> = {
@@ -60,6 +65,11 @@ const PLUGIN_ERROR_FIELD: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'body',
   FST_ERR_CTP_INVALID_JSON_BODY: 'body',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content-length',
+  FST_REQ_FILE_TOO_LARGE: 'file',
+  FST_FILES_LIMIT: 'file',
+  FST_PARTS_LIMIT: 'file',
+  FST_FIELDS_LIMIT: 'file',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'file',
 };
 
 interface ValidationIssue { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }

@@ -5,6 +5,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { Unzip, UnzipInflate } from 'fflate';
 
 export type SheetFormat = 'csv' | 'xlsx';
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'gbk';
@@ -69,7 +70,43 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+/** Unpacked, a workbook of a street's points is a few MB; a zip bomb (1 GB of XML in 1 MB) stops here. */
+export const MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Inflates every entry once, counting and throwing the bytes away, before the workbook reader (which
+ * keeps everything in memory) sees the file. The count is of real output, not of the sizes the zip
+ * claims, so a forged header does not get past it.
+ */
+function checkUnpackedSize(buf: Buffer): void {
+  let total = 0;
+  let problem: Error | null = null;
+  const unzip = new Unzip((file) => {
+    file.ondata = (err, chunk) => {
+      if (problem) return;
+      if (err) { problem = err; return; }
+      total += chunk.length;
+      if (total > MAX_XLSX_UNPACKED_BYTES) {
+        problem = new SpreadsheetError(`The XLSX file unpacks to more than ${MAX_XLSX_UNPACKED_BYTES / 1024 / 1024} MB; split it or save it as CSV`,
+          `XLSX 文件解压后超过 ${MAX_XLSX_UNPACKED_BYTES / 1024 / 1024} MB，请拆分或另存为 CSV`);
+        file.terminate();
+      }
+    };
+    if (problem) file.terminate(); else file.start();
+  });
+  unzip.register(UnzipInflate);
+  // Fed in small slices: one slice of deflate inflates to at most about 1,000 times its size, so the
+  // count stops a bomb after a few MB instead of after inflating a whole entry at once.
+  const SLICE = 16 * 1024;
+  try {
+    for (let at = 0; at < buf.length && !problem; at += SLICE) unzip.push(buf.subarray(at, at + SLICE), at + SLICE >= buf.length);
+  } catch (err) { problem ??= err as Error; }
+  if (problem instanceof SpreadsheetError) throw problem;
+  if (problem) throw new SpreadsheetError(`The XLSX file cannot be read: ${(problem as Error).message}`, 'XLSX 文件无法读取，请用 Excel 另存为 .xlsx 或 CSV 后重试');
+}
+
 async function readXlsx(buf: Buffer): Promise<Sheet> {
+  checkUnpackedSize(buf);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(buf as unknown as ArrayBuffer);

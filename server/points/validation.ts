@@ -30,7 +30,9 @@ export function issue(field: string, message: string, messageZh: string): FieldI
 /** Trimmed text with runs of white space (including the ideographic space) collapsed. */
 export function normalizeText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(/[\s\u3000]+/g, ' ').trim();
+  // Control characters (NUL from a mis-saved spreadsheet, escape codes) are never part of a name or an
+  // address, and PostgreSQL text cannot hold NUL at all.
+  return String(value).replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '').replace(/[\s\u3000]+/g, ' ').trim();
 }
 
 /**
