@@ -124,6 +124,8 @@ export function baseValue(schema: Schema | undefined, name: string, ids: Record<
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const key of schema.required ?? []) out[key] = baseValue(schema.properties?.[key], key, ids, depth + 1);
+      // A street is optional in many bodies but required for the district admin, who has none of their own.
+      for (const key of ['street_code']) if (schema.properties?.[key] && !(key in out)) out[key] = ids.street;
       return out;
     }
     case 'array': {
@@ -180,7 +182,7 @@ export function queryCases(schema: Schema | undefined, ids: Record<string, strin
   const cases: QueryCase[] = [{ label: 'unknown parameter', field: 'zz', query: 'zz=1' }, { label: 'junk query', query: '&&==&%zz' }];
   const props = schema?.properties ?? {};
   const base = (baseValue(schema, 'query', ids) ?? {}) as Record<string, unknown>;
-  const encode = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  const encode = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${percent(k)}=${percent(String(v))}`).join('&');
   for (const key of Object.keys(props)) {
     for (const value of [...HOSTILE_STRINGS, ...HOSTILE_COORDINATES.map(String), '117.2, 39.1', '[]', '{}']) {
       cases.push({ label: `${key} = ${preview(value)}`, field: key, query: encode({ ...base, [key]: value }) });
@@ -189,6 +191,11 @@ export function queryCases(schema: Schema | undefined, ids: Record<string, strin
     cases.push({ label: `${key} raw broken escape`, field: key, query: `${key}=%E0%A4%A&${encode(base)}` });
   }
   return cases;
+}
+
+/** Percent-encodes the UTF-8 bytes of any string (encodeURIComponent throws on a lone surrogate). */
+export function percent(text: string): string {
+  return [...Buffer.from(text, 'utf8')].map((b) => (/[A-Za-z0-9\-_.~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 }
 
 /** Values for one path parameter, URL-encoded. */
