@@ -31,8 +31,10 @@ export function issue(field: string, message: string, messageZh: string): FieldI
 export function normalizeText(value: unknown): string {
   if (value === null || value === undefined) return '';
   // Control characters (NUL from a mis-saved spreadsheet, escape codes) are never part of a name or an
-  // address, and PostgreSQL text cannot hold NUL at all.
-  return String(value).replace(/[\u0000-\u0008\u000E-\u001F\u007F]/g, '').replace(/[\s\u3000]+/g, ' ').trim();
+  // address, and PostgreSQL text cannot hold NUL at all. Bidirectional overrides, embeddings and isolates
+  // (U+202A–202E, U+2066–2069) would reverse the text around a name on boards and phones ("展板\u202E测试"
+  // shows as 展板试测 and drags the next label into it): dropped too.
+  return String(value).replace(/[\u0000-\u0008\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '').replace(/[\s\u3000]+/g, ' ').trim();
 }
 
 /**

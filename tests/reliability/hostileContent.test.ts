@@ -75,8 +75,9 @@ async function expectInertXlsx(bytes: Buffer, mustContain: string): Promise<void
 }
 
 describe('the JSON API returns what was typed, verbatim', () => {
-  it('keeps formulas and markup as text (escaping is the renderer\'s job)', async () => {
-    expect((await t.app.inject(`/api/sites/${siteId}`)).json().properties?.name ?? (await t.app.inject(`/api/sites/${siteId}`)).json().name).toBe(MARKUP);
+  it('keeps formulas and markup as text (escaping is the renderer\'s job), without bidirectional overrides', async () => {
+    // The right-to-left override would reverse the text around the name wherever it is shown: dropped on input.
+    expect((await t.app.inject(`/api/sites/${siteId}`)).json().properties.name).toBe(MARKUP.replace('\u202E', ''));
     expect((await admin.inject(`/api/compounds/${compoundId}`)).json().properties?.name ?? (await admin.inject(`/api/compounds/${compoundId}`)).json().name).toBe(FORMULA);
   });
 });
