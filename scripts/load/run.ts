@@ -249,12 +249,16 @@ async function main(): Promise<void> {
     const health = await fetch(`${service.base}/api/health`);
 
     const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
+    // 204 is an empty tile and 422 a random place off the walking network: right answers. Errors are
+    // server errors (5xx, including 503 "busy"), timeouts and broken connections.
+    const serverErrors = Object.entries(statusCounts).filter(([k]) => Number(k) >= 500).reduce((a, [, n]) => a + n, 0);
+    const offNetwork = statusCounts['422'] ?? 0;
     const summary = {
       engine: ENGINE, seconds: SECONDS, connections: CONNECTIONS, cpus: os.cpus().length, node: process.version,
       reads: {
         requests: result.requests.total, rps: Math.round(result.requests.average),
         latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-        ok: result['2xx'], non_2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, statuses: statusCounts,
+        ok: result['2xx'], server_errors: serverErrors, off_network_422: offNetwork, connection_errors: result.errors, timeouts: result.timeouts, statuses: statusCounts,
         by_kind: Object.fromEntries(byKind),
       },
       writes: {
@@ -269,13 +273,14 @@ async function main(): Promise<void> {
     const file = path.join(outDir, `${ENGINE}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(summary, null, 2));
     const mbs = rss.map((r) => r.mb ?? 0);
-    console.log(`\n| engine | s | conns | req/s | p50 ms | p99 ms | reads | non-2xx | errors | writes ok/409/err | write p50/p99 ms | RSS MB start→max→end |`);
+    console.log(`\n| engine | s | conns | req/s | p50 ms | p99 ms | reads | errors (5xx/timeouts/conn) | 422 off network | writes ok/409/err | write p50/p99 ms | RSS MB start→max→end |`);
     console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
-    console.log(`| ${ENGINE} | ${SECONDS} | ${CONNECTIONS} | ${summary.reads.rps} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.total} | ${result.non2xx} | ${result.errors + result.timeouts} | ${writes.ok}/${writes.conflicts}/${Object.values(writes.errors).reduce((a, b) => a + b, 0)} | ${summary.writes.latency_ms.p50}/${summary.writes.latency_ms.p99} | ${mbs[0]}→${Math.max(...mbs)}→${mbs.at(-1)} |`);
+    console.log(`| ${ENGINE} | ${SECONDS} | ${CONNECTIONS} | ${summary.reads.rps} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.total} | ${serverErrors}/${result.timeouts}/${result.errors} | ${offNetwork} | ${writes.ok}/${writes.conflicts}/${Object.values(writes.errors).reduce((a, b) => a + b, 0)} | ${summary.writes.latency_ms.p50}/${summary.writes.latency_ms.p99} | ${mbs[0]}→${Math.max(...mbs)}→${mbs.at(-1)} |`);
+    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (other work on the host counts against these figures)`);
     console.log(`\nstatuses: ${JSON.stringify(statusCounts)}; by kind: ${JSON.stringify(summary.reads.by_kind)}`);
     console.log(`RSS over time (s:MB): ${rss.map((r) => `${r.t}:${r.mb}`).join(' ')}`);
     console.log(`written to ${path.relative(PROJECT_ROOT, file)}`);
-    if (result.non2xx || result.errors || result.timeouts || Object.keys(writes.errors).length || !summary.healthy_after) exitCode = 1;
+    if (serverErrors || result.errors || result.timeouts || Object.keys(writes.errors).length || !summary.healthy_after) exitCode = 1;
   } finally {
     const code = await service.stop();
     log(`service stopped (exit code ${code})`);
