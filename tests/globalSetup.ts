@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../server/config.ts';
 import { openDatabase } from '../server/db/engine.ts';
 import { prepareDatabase } from '../server/seed/index.ts';
 import { loadCatalog } from '../server/catalog.ts';
+import { ensureWebBuilt } from './browser/harness.ts';
 
 function inputsHash(): string {
   const hash = crypto.createHash('sha256');
@@ -25,6 +26,9 @@ function inputsHash(): string {
 export default async function setup(project: TestProject): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const hash = inputsHash();
+  // The pages (web/dist) are part of the service: tests that walk every route, not only the browser
+  // tests, must see /m/site/:id and the rest, whichever file runs first.
+  await ensureWebBuilt();
   // The embedded template is always prepared: on the server leg, the cross-engine test compares with it.
   const embeddedDir = await prepareEmbeddedTemplate(hash);
   project.provide('embeddedTemplateDir', embeddedDir);
