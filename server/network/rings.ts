@@ -1,8 +1,9 @@
 // Rings (isochrones): one travel-time field is rasterised on a metric grid from the reached edges —
 // including the partial edge where time runs out and the origin's own edge — plus a short off-street
-// allowance, then contoured with d3-contour at each requested minute. Rings nest by construction.
+// allowance, then contoured (marching squares, ./contour.ts) at each requested minute. Rings nest by
+// construction.
 
-import { contours } from 'd3-contour';
+import { contourPolygons } from './contour.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
 import type { WalkingGraph } from './walkingGraph.ts';
 import type { SnappedLocation } from './snapping.ts';
@@ -83,7 +84,7 @@ export function ringsFromSearch(
   const pad = R + 2 * cell;
   const gx0 = Math.floor((minX - pad) / cell), gy0 = Math.floor((minY - pad) / cell);
   const nx = Math.ceil((maxX + pad) / cell) - gx0, ny = Math.ceil((maxY + pad) / cell) - gy0;
-  // Stored negated (d3-contour encloses values ≥ threshold); unreached = −(maxSec + 60 s).
+  // Stored negated (a ring encloses values ≥ its level); unreached = −(maxSec + 60 s).
   const field = new Float64Array(nx * ny).fill(-(maxSec + 60));
   const secPerM = 1 / speedMps;
 
@@ -103,7 +104,7 @@ export function ringsFromSearch(
       }
     }
   };
-  const step = cell / 2;
+  const step = cell;
 
   // The access leg from the origin point to its snapped position (walked at profile speed).
   const sx = plane.x(origin.snapLon), sy = plane.y(origin.snapLat);
@@ -114,7 +115,8 @@ export function ringsFromSearch(
     stamp(ox + h * (sx - ox), oy + h * (sy - oy), h * access);
   }
 
-  // Reached edges, sampled every half cell; time along an edge is linear from whichever end (or the
+  // Reached edges, sampled every cell (with the allowance radius well above a cell, the band along a
+  // way stays closed); time along an edge is linear from whichever end (or the
   // origin's own position) reaches it first, so the partial edge where time runs out is included.
   for (const e of edges) {
     const a = edgeFrom[e], b = edgeTo[e], c = costs[e];
@@ -148,8 +150,7 @@ export function ringsFromSearch(
     const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
     const window = new Float64Array(wx * wy);
     for (let j = 0; j < wy; j++) window.set(field.subarray((j0 + j) * nx + i0, (j0 + j) * nx + i0 + wx), j * wx);
-    // d3-contour only indexes the array, so a typed array serves.
-    const mp = contours().size([wx, wy]).contour(window as unknown as number[], level);
+    const polygons = contourPolygons(window, wx, wy, level);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
     const toLonLat = (p: number[]): Position => [
       // 1e-6° ≈ 0.1 m: far below the cell size, and a fifth less JSON than full precision.
@@ -159,7 +160,7 @@ export function ringsFromSearch(
     return {
       type: 'Feature',
       properties: { minutes: m },
-      geometry: { type: 'MultiPolygon', coordinates: mp.coordinates.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
+      geometry: { type: 'MultiPolygon', coordinates: polygons.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
     };
   });
   return { type: 'FeatureCollection', features };

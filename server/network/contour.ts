@@ -1,0 +1,152 @@
+// Marching squares for the ring raster: the region where a grid of values is ≥ a level, as
+// polygons with holes. Written for the walking engine's hot path (a reach draws three of these):
+// each crossing point of the lattice gets one integer id, a square links its "exit" crossing to its
+// "entry" crossing, and rings fall out by following the links. No hash maps, no fragment stitching,
+// linear in the number of cells.
+//
+// Geometry: the value of cell (i, j) sits at the cell's centre (i + 0.5, j + 0.5); coordinates run
+// from 0 to width and 0 to height. Outside the grid counts as below the level. Crossings are placed
+// by linear interpolation between the two centres. Rings are traversed with the region on the left:
+// exterior rings are counter-clockwise and holes clockwise when y points up (as in GeoJSON, RFC 7946).
+
+export type Ring = number[][]; // closed: the first point repeated at the end
+export type Polygon = Ring[]; // exterior first, then its holes
+
+/**
+ * Polygons of the set { values[j·width + i] ≥ level }. A saddle square joins its two inside
+ * corners when the mean of its four values is also ≥ level.
+ */
+export function contourPolygons(values: ArrayLike<number>, width: number, height: number, level: number): Polygon[] {
+  // Lattice of cell centres padded by one virtual row/column on every side (always outside):
+  // padded index (p, q) = cell (p − 1, q − 1). Squares have their lower-left corner at (p, q).
+  const pw = width + 2, ph = height + 2;
+  const inside = new Uint8Array(pw * ph);
+  for (let j = 0; j < height; j++) {
+    const row = j * width, prow = (j + 1) * pw + 1;
+    for (let i = 0; i < width; i++) if (values[row + i] >= level) inside[prow + i] = 1;
+  }
+  // Crossing ids: horizontal lattice edge (p,q)–(p+1,q) is q·pw + p; vertical edge (p,q)–(p,q+1)
+  // is pw·ph + q·pw + p. next[id] − 1 is the crossing the ring goes to from id (0: none yet).
+  const vBase = pw * ph;
+  const next = new Int32Array(2 * vBase);
+  let starts = new Int32Array(256), nStarts = 0;
+  const link = (from: number, to: number) => {
+    next[from] = to + 1;
+    if (nStarts === starts.length) { const grown = new Int32Array(2 * nStarts); grown.set(starts); starts = grown; }
+    starts[nStarts++] = from;
+  };
+
+  for (let q = 0; q < ph - 1; q++) {
+    const rowStart = q * pw;
+    // Corners carried along the row: a, d on the square's left side, b, c on its right.
+    let a = inside[rowStart], d = inside[rowStart + pw];
+    for (let p = 0; p < pw - 1; p++) {
+      const k = rowStart + p;
+      const b = inside[k + 1], c = inside[k + pw + 1];
+      const code = a | (b << 1) | (c << 2) | (d << 3);
+      a = b; d = c;
+      if (code === 0 || code === 15) continue;
+      // Square edges walked counter-clockwise: bottom a→b, right b→c, top c→d, left d→a.
+      const bottom = k, right = vBase + k + 1, top = k + pw, left = vBase + k;
+      // An edge whose start is inside and end outside is an exit; the reverse an entry. The ring
+      // leaves the square boundary at an exit and rejoins it at an entry.
+      switch (code) {
+        case 1: link(bottom, left); break; // a
+        case 2: link(right, bottom); break; // b
+        case 3: link(right, left); break; // a b
+        case 4: link(top, right); break; // c
+        case 6: link(top, bottom); break; // b c
+        case 7: link(top, left); break; // a b c
+        case 8: link(left, top); break; // d
+        case 9: link(bottom, top); break; // a d
+        case 11: link(right, top); break; // a b d
+        case 12: link(left, right); break; // c d
+        case 13: link(bottom, right); break; // a c d
+        case 14: link(left, bottom); break; // b c d
+        case 5: { // a and c inside: exits on bottom and top, entries on right and left
+          if (centreInside(values, width, p - 1, q - 1, level)) { link(bottom, right); link(top, left); }
+          else { link(bottom, left); link(top, right); }
+          break;
+        }
+        case 10: { // b and d inside: exits on right and left, entries on bottom and top
+          if (centreInside(values, width, p - 1, q - 1, level)) { link(right, top); link(left, bottom); }
+          else { link(right, bottom); link(left, top); }
+          break;
+        }
+      }
+    }
+  }
+
+  // Crossing positions, interpolated between the two centres of the lattice edge.
+  const value = (p: number, q: number) =>
+    (p >= 1 && q >= 1 && p <= width && q <= height ? values[(q - 1) * width + (p - 1)] : -Infinity);
+  const point = (id: number): number[] => {
+    const vertical = id >= vBase;
+    const k = vertical ? id - vBase : id;
+    const p = k % pw, q = (k - p) / pw;
+    const v0 = value(p, q), v1 = vertical ? value(p, q + 1) : value(p + 1, q);
+    const t = v0 === -Infinity || v1 === -Infinity ? 0.5 : (level - v0) / (v1 - v0);
+    // padded (p, q) is cell (p − 1, q − 1), whose centre is at (p − 0.5, q − 0.5)
+    return vertical ? [p - 0.5, q - 0.5 + t] : [p - 0.5 + t, q - 0.5];
+  };
+
+  const exteriors: { ring: Ring; area: number; bbox: number[]; holes: Ring[] }[] = [];
+  const holes: Ring[] = [];
+  for (let n = 0; n < nStarts; n++) {
+    const start = starts[n];
+    if (next[start] === 0) continue; // already part of a ring
+    const ring: Ring = [];
+    let id = start;
+    do {
+      ring.push(point(id));
+      const to = next[id] - 1;
+      next[id] = 0;
+      id = to;
+    } while (id !== start && id >= 0);
+    ring.push(ring[0]);
+    const area = signedArea(ring);
+    if (area > 0) exteriors.push({ ring, area, bbox: bboxOf(ring), holes: [] });
+    else holes.push(ring);
+  }
+
+  // Each hole belongs to the smallest exterior that contains it.
+  exteriors.sort((x, y) => x.area - y.area);
+  for (const hole of holes) {
+    const [x, y] = hole[0];
+    const owner = exteriors.find((e) => x >= e.bbox[0] && x <= e.bbox[2] && y >= e.bbox[1] && y <= e.bbox[3] && ringContains(e.ring, x, y));
+    owner?.holes.push(hole);
+  }
+  return exteriors.map((e) => [e.ring, ...e.holes]);
+}
+
+function centreInside(values: ArrayLike<number>, width: number, i: number, j: number, level: number): boolean {
+  // The square's corners are cells (i, j), (i+1, j), (i+1, j+1), (i, j+1); a saddle never touches
+  // the virtual border (two of its corners are inside, on opposite diagonals), so all four are real.
+  const k = j * width + i;
+  return (values[k] + values[k + 1] + values[k + width + 1] + values[k + width]) / 4 >= level;
+}
+
+function signedArea(ring: Ring): number {
+  let s = 0;
+  for (let n = 0; n < ring.length - 1; n++) s += ring[n][0] * ring[n + 1][1] - ring[n + 1][0] * ring[n][1];
+  return s / 2;
+}
+
+function bboxOf(ring: Ring): number[] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const [x, y] of ring) {
+    if (x < x0) x0 = x; if (x > x1) x1 = x;
+    if (y < y0) y0 = y; if (y > y1) y1 = y;
+  }
+  return [x0, y0, x1, y1];
+}
+
+/** Even-odd ray test. */
+function ringContains(ring: Ring, x: number, y: number): boolean {
+  let c = false;
+  for (let n = 0, m = ring.length - 2; n < ring.length - 1; m = n++) {
+    const [xi, yi] = ring[n], [xj, yj] = ring[m];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+  }
+  return c;
+}
