@@ -1,6 +1,7 @@
-// Public desk routes: what residents see. The next visits at or near a board site (within its walking
-// ring, with walking minutes) or in a street, the schedule, one visit with its report counts, the
-// office's lists, and iCalendar feeds per street and per site. Nothing here carries a request's contact.
+// Public desk routes: what residents see. The next visits at or near a board site or a place on the
+// resident map (within its walking ring, with walking minutes) or in a street, the schedule, one visit
+// with its report counts, the office's lists, and iCalendar feeds per street and per site. Nothing here
+// carries a request's contact.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
@@ -12,7 +13,7 @@ import { outsideNetwork } from '../network/routes.ts';
 import { addDays, fromLocal, isCalendarDate, localToday } from './localTime.ts';
 import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
 import { publicVisit, visitReport, type ServiceNames } from './present.ts';
-import { placeKey, reachRadiusM, walksToPlaces } from './walking.ts';
+import { placeKey, reachRadiusM, walksToPlaces, type DeskPlace } from './walking.ts';
 import { visitsCalendar } from './ical.ts';
 import { PLAN_HORIZON_DAYS } from './writes.ts';
 import {
@@ -31,19 +32,29 @@ export async function serviceNames(app: FastifyInstance): Promise<ServiceNames> 
 }
 
 export interface NearSiteOptions { profile: string; minutes: number; from: Date; to: Date; limit?: number }
+type NearVisit = { row: VisitRow; at_site: boolean; walk_min: number | null; walk_m: number | null };
 
 /** Visits at the site or within `minutes` of walking from it (any street), each with its walk. */
-export async function visitsNearSite(app: FastifyInstance, site: BoardSiteRow, o: NearSiteOptions): Promise<{ row: VisitRow; at_site: boolean; walk_min: number | null; walk_m: number | null }[]> {
+export async function visitsNearSite(app: FastifyInstance, site: BoardSiteRow, o: NearSiteOptions): Promise<NearVisit[]> {
+  return visitsNearPlace(app, site, o, (v) => v.site_id === site.id || (site.gate_id !== null && v.gate_id === site.gate_id));
+}
+
+/**
+ * Visits within `minutes` of walking from a place (any street), each with its walk. Those `atPlace`
+ * says are held right there count as a walk of 0 (a site's own desks, even if its gate is off the ways).
+ */
+export async function visitsNearPlace(
+  app: FastifyInstance, place: DeskPlace, o: NearSiteOptions, atPlace: (v: VisitRow) => boolean = () => false,
+): Promise<NearVisit[]> {
   const engine = await app.walking.engine();
   const radius = reachRadiusM(engine, o.profile, o.minutes);
   const dLat = radius / 111_320;
-  const dLon = radius / (111_320 * Math.cos((site.lat * Math.PI) / 180));
-  const rows = await listVisits(app.db, { from: o.from, to: o.to, status: 'all', bbox: [site.lon - dLon, site.lat - dLat, site.lon + dLon, site.lat + dLat] });
-  const atSite = (v: VisitRow) => v.site_id === site.id || (site.gate_id !== null && v.gate_id === site.gate_id);
-  const walks = walksToPlaces(engine, site, rows.filter((v) => !atSite(v)), o.profile, o.minutes);
-  const out = [];
+  const dLon = radius / (111_320 * Math.cos((place.lat * Math.PI) / 180));
+  const rows = await listVisits(app.db, { from: o.from, to: o.to, status: 'all', bbox: [place.lon - dLon, place.lat - dLat, place.lon + dLon, place.lat + dLat] });
+  const walks = walksToPlaces(engine, place, rows.filter((v) => !atPlace(v)), o.profile, o.minutes);
+  const out: NearVisit[] = [];
   for (const row of rows) {
-    if (atSite(row)) { out.push({ row, at_site: true, walk_min: 0, walk_m: 0 }); continue; }
+    if (atPlace(row)) { out.push({ row, at_site: true, walk_min: 0, walk_m: 0 }); continue; }
     const walk = walks.get(placeKey(row));
     if (walk) out.push({ row, at_site: false, ...walk });
   }
@@ -87,19 +98,24 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/desks/upcoming', {
     schema: {
       tags: ['desks'],
-      summary: 'Next desk visits at or near a board site (within its walking ring, with walking minutes), or in a street',
-      description: 'Give `site` (visits at the site or within `minutes` of walking from it, in any street) or `street`. Cancelled visits are listed with status "cancelled"; `next` is the first one still on.',
+      summary: 'Next desk visits at or near a board site or a place (within its walking ring, with walking minutes), or in a street',
+      description: 'Give `site` (visits at the site or within `minutes` of walking from it, in any street), `lon` and `lat` (the same around a place: the resident map) or `street`. Cancelled visits are listed with status "cancelled"; `next` is the first one still on.',
       querystring: UpcomingQuery,
       response: { 200: UpcomingResponse, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
     },
   }, async (request) => {
     const q = request.query;
-    if ((q.site === undefined) === (q.street === undefined)) throw badRequest('site', 'give either site or street', 'site：请提供站点或街道之一');
+    const atPlace = q.lon !== undefined || q.lat !== undefined;
+    if ([q.site !== undefined, q.street !== undefined, atPlace].filter(Boolean).length !== 1) {
+      throw badRequest('site', 'give one of site, street, or lon and lat', 'site：请提供站点、街道或经纬度之一');
+    }
+    if (atPlace && q.lon === undefined) throw badRequest('lon', 'is required with lat', 'lon：须与 lat 一起提供');
+    if (atPlace && q.lat === undefined) throw badRequest('lat', 'is required with lon', 'lat：须与 lon 一起提供');
     const profile = checkProfile(app, q.profile ?? 'standard');
     const minutes = q.minutes ?? 15;
     const days = q.days ?? 60;
     const limit = q.limit ?? 10;
-    const key = JSON.stringify([q.site, q.street, profile, minutes, days, limit]);
+    const key = JSON.stringify([q.site, q.street, q.lon, q.lat, profile, minutes, days, limit]);
     const hit = cache.get(key);
     if (hit && hit.revision === app.dataEvents.currentRevision && Date.now() - hit.at < UPCOMING_CACHE_MS) return hit.body;
 
@@ -118,18 +134,28 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
         throw e;
       }
+    } else if (atPlace) {
+      try {
+        const near = await visitsNearPlace(app, { lon: q.lon!, lat: q.lat! }, { profile, minutes, from: now, to, limit });
+        visits = near.map((n) => ({ ...publicVisit(n.row, names), at_site: false, walk_min: n.walk_min, walk_m: n.walk_m }));
+      } catch (e) {
+        if (e instanceof OutsideNetworkError) throw outsideNetwork(e, 'lon');
+        if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
+        throw e;
+      }
     } else {
       const rows = await listVisits(app.db, { street: q.street, from: now, to, status: 'all', limit });
       visits = rows.map((r) => ({ ...publicVisit(r, names), at_site: false, walk_min: null, walk_m: null }));
     }
     const body = {
       site: site ? { id: site.id, name: site.name, street_code: site.street_code } : null,
-      street_code: site?.street_code ?? q.street!,
+      street_code: site?.street_code ?? q.street ?? null,
       profile,
       within_minutes: minutes,
       visits,
       next: visits.find((v) => v.status === 'scheduled') ?? null,
-      ical_url: site ? `${base}/api/desks/site/${site.id}.ics` : `${base}/api/desks/street/${q.street}.ics`,
+      // A place has no calendar of its own; the street feeds of its visits serve it.
+      ical_url: site ? `${base}/api/desks/site/${site.id}.ics` : q.street ? `${base}/api/desks/street/${q.street}.ics` : null,
       generated_at: now.toISOString(),
     };
     cache.set(key, { revision: app.dataEvents.currentRevision, at: Date.now(), body });

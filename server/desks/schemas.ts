@@ -129,16 +129,18 @@ export type StaffVisit = Static<typeof StaffVisit>;
 
 export const UpcomingVisit = Type.Object({
   ...visitProperties,
-  at_site: Type.Boolean({ description: 'held at this very site (or at its compound gate)' }),
-  walk_min: Nullable(Type.Number({ description: 'walking minutes from the site to the desk (profile of the request)' })),
+  at_site: Type.Boolean({ description: 'held at this very site (or at its compound gate); always false for a place (lon/lat)' }),
+  walk_min: Nullable(Type.Number({ description: 'walking minutes from the site or place to the desk (profile of the request)' })),
   walk_m: Nullable(Type.Integer()),
 });
 
 export const UpcomingQuery = Type.Object({
   site: Type.Optional(Id),
   street: Type.Optional(StreetCode),
+  lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180, description: 'a place instead of a site (with lat): longitude, WGS84' })),
+  lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90, description: 'latitude, WGS84' })),
   profile: Type.Optional(ProfileParam),
-  minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, default: 15, description: 'walking minutes around the site (default 15)' })),
+  minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, default: 15, description: 'walking minutes around the site or place (default 15)' })),
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 60, description: 'look this many days ahead' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
 }, { additionalProperties: false });
@@ -146,12 +148,12 @@ export type UpcomingQuery = Static<typeof UpcomingQuery>;
 
 export const UpcomingResponse = Type.Object({
   site: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), street_code: Type.String() })),
-  street_code: Type.String(),
+  street_code: Nullable(Type.String({ description: 'the site\'s or the asked street; null for a place (lon/lat)' })),
   profile: Type.String(),
   within_minutes: Type.Integer(),
   visits: Type.Array(UpcomingVisit),
   next: Nullable(UpcomingVisit),
-  ical_url: Type.String(),
+  ical_url: Nullable(Type.String({ description: 'the site\'s or the street\'s calendar; null for a place: each visit\'s street has one (/api/desks/street/:code.ics)' })),
   generated_at: Type.String(),
 });
 

@@ -311,6 +311,36 @@ describe('what residents near a site see', () => {
     expect(ics).toContain(`URL:http://test.local/m/site/${gateSite.id}`);
   });
 
+  it('answers for a place on the map (the resident map): the visits within its walk, with walks from that place', async () => {
+    const at = `lon=${gateSite.lon}&lat=${gateSite.lat}`;
+    const res = await t.app.inject(`/api/desks/upcoming?${at}&days=60&limit=100`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ site: null, street_code: null, ical_url: null, within_minutes: 15 });
+    const ids = body.visits.map((v: any) => v.id);
+    expect(ids).toEqual(expect.arrayContaining([atSite.id, nearby.id]));
+    expect(ids).not.toContain(far.id);
+    // A place is not a site: nothing is "at" it, every visit has its walk.
+    expect(body.visits.every((v: any) => v.at_site === false && v.walk_min !== null && v.walk_min <= 15)).toBe(true);
+    const route = (await t.app.inject(`/api/route?from=${gateSite.lon},${gateSite.lat}&to=${neighbour.lon},${neighbour.lat}`)).json();
+    expect(body.visits.find((v: any) => v.id === nearby.id).walk_min).toBe(route.properties.walk_min);
+    expect(body.visits.find((v: any) => v.id === atSite.id).walk_min).toBeLessThan(1);
+
+    for (const [url, status, field] of [
+      [`/api/desks/upcoming?lon=${gateSite.lon}`, 400, 'lat'],
+      [`/api/desks/upcoming?lat=${gateSite.lat}`, 400, 'lon'],
+      [`/api/desks/upcoming?${at}&site=${gateSite.id}`, 400, 'site'],
+      [`/api/desks/upcoming?${at}&street=${TAOYUAN}`, 400, 'site'],
+      [`/api/desks/upcoming?lon=200&lat=${gateSite.lat}`, 400, 'lon'],
+      ['/api/desks/upcoming?lon=116.3975&lat=39.9087', 422, 'lon'], // Beijing: no walkable way near
+    ] as const) {
+      const bad = await t.app.inject(url);
+      expect(bad.statusCode, url).toBe(status);
+      expect(bad.json().field, url).toBe(field);
+      expect(bad.json().message_zh, url).toBeTruthy();
+    }
+  });
+
   it('answers bad questions with a 400 naming the parameter, and an unknown site with 404', async () => {
     for (const [url, field] of [
       ['/api/desks/upcoming', 'site'],
