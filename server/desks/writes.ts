@@ -84,8 +84,9 @@ const planColumns = (d: PlanDraft) => ({
   services: JSON.stringify(d.services), partners: JSON.stringify(d.partners), contact_phone: d.contact_phone, note: d.note,
 });
 
-export async function insertPlan(trx: Trx, draft: PlanDraft, staffId: number | null): Promise<PlanRow> {
-  const { id } = await trx.insertInto('desk_plans').values({ ...planColumns(draft), created_by: staffId })
+/** `isSample` only for the sample set (server/seed/): its occurrences are then sample visits too. */
+export async function insertPlan(trx: Trx, draft: PlanDraft, staffId: number | null, isSample = false): Promise<PlanRow> {
+  const { id } = await trx.insertInto('desk_plans').values({ ...planColumns(draft), created_by: staffId, is_sample: isSample })
     .returning('id').executeTakeFirstOrThrow();
   return (await getPlan(trx, id, true))!;
 }
@@ -123,7 +124,7 @@ export async function materializePlan(trx: Trx, plan: PlanRow, now = new Date(),
     street_code: plan.street_code, place_kind: plan.place_kind, site_id: plan.site_id, gate_id: plan.gate_id,
     compound_id: plan.compound_id, place_name: plan.place_name, geom: pointGeom(plan.lon, plan.lat),
     services: JSON.stringify(plan.services), partners: JSON.stringify(plan.partners),
-    contact_phone: plan.contact_phone, note: plan.note,
+    contact_phone: plan.contact_phone, note: plan.note, is_sample: plan.is_sample,
   };
 
   const fresh = future.filter((o) => !byDate.has(o.date));

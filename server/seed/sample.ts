@@ -1,10 +1,12 @@
 // Loads data/sample/taoyuan-sample.json (made by scripts/generate-sample.ts). Every row is_sample = true.
-// Board sites: one per community service center and one per compound main gate.
+// Board sites: one per community service center and one per compound main gate; then the recurring
+// mobile desk plans at some of those sites, with their visits from today on (sampleDesks.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalog } from '../catalog.ts';
+import { loadSampleDesks, type SampleDeskPlan } from './sampleDesks.ts';
 
 interface SampleFile {
   street_code: string;
@@ -17,6 +19,7 @@ interface SampleFile {
     external_id: string; name: string; category: string; subtype: string; community_code: string; address: string;
     phone: string | null; opening_hours: string; lon: number; lat: number;
   }[];
+  desk_plans: SampleDeskPlan[];
 }
 
 const pointGeom = (lon: number, lat: number) => sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
@@ -25,15 +28,18 @@ export function readSample(dataRoot: string): SampleFile {
   return JSON.parse(fs.readFileSync(path.join(dataRoot, 'sample', 'taoyuan-sample.json'), 'utf8')) as SampleFile;
 }
 
-export async function loadSample(db: Kysely<Database>, dataRoot: string, catalog: Catalog): Promise<void> {
+export async function loadSample(db: Kysely<Database>, dataRoot: string, catalog: Catalog, now = new Date()): Promise<void> {
   const sample = readSample(dataRoot);
   const street = sample.street_code;
   await db.transaction().execute(async (trx) => {
+    /** Board site ids by the sample's keys: a service center's key, a compound's key for its main-gate site. */
+    const siteIds = new Map<string, number>();
     for (const c of sample.service_centers) {
-      await trx.insertInto('board_sites').values({
+      const { id } = await trx.insertInto('board_sites').values({
         kind: 'service_center', name: c.name, street_code: street, community_code: c.community_code,
         geom: pointGeom(c.lon, c.lat), is_sample: true,
-      }).execute();
+      }).returning('id').executeTakeFirstOrThrow();
+      siteIds.set(c.key, id);
     }
     for (const c of sample.compounds) {
       const { id: compoundId } = await trx.insertInto('compounds').values({
@@ -45,10 +51,11 @@ export async function loadSample(db: Kysely<Database>, dataRoot: string, catalog
           compound_id: compoundId, name: g.name, step_free: g.step_free, geom: pointGeom(g.lon, g.lat), is_sample: true,
         }).returning('id').executeTakeFirstOrThrow();
         if (i === 0) {
-          await trx.insertInto('board_sites').values({
+          const { id } = await trx.insertInto('board_sites').values({
             kind: 'compound_gate', name: `${c.name}${g.name}`, street_code: street, community_code: c.community_code,
             compound_id: compoundId, gate_id: gateId, geom: pointGeom(g.lon, g.lat), is_sample: true,
-          }).execute();
+          }).returning('id').executeTakeFirstOrThrow();
+          siteIds.set(c.key, id);
         }
       }
     }
@@ -62,5 +69,6 @@ export async function loadSample(db: Kysely<Database>, dataRoot: string, catalog
         source: 'sample', is_sample: true,
       }).execute();
     }
+    await loadSampleDesks(trx, sample.desk_plans ?? [], siteIds, now);
   });
 }

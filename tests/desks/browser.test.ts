@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginAs } from '../helper.ts';
 import { saveScreenshot, startBrowserSession, type BrowserSession } from '../browser/harness.ts';
-import { metresBetween, plusDays, shanghaiToday, taoyuanSites, TAOYUAN, type SiteFeature } from './fixtures.ts';
+import { metresBetween, plusDays, shanghaiToday, taoyuanSites, TAOYUAN, withoutSampleDesks, type SiteFeature } from './fixtures.ts';
 
 let s: BrowserSession;
 let site: SiteFeature;
@@ -13,6 +13,8 @@ let dayAfterTomorrow: string;
 beforeAll(async () => {
   process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
   s = await startBrowserSession();
+  // The sample plans' visits nearby would be "next" on some days of the week: this test books its own.
+  await withoutSampleDesks(s.app);
   const editor = await loginAs(s.app, 'editor', TAOYUAN);
   const sites = await taoyuanSites(s.app);
   site = sites.find((x) => x.name === '照耀里社区党群服务中心')!;

@@ -1,5 +1,6 @@
 // Shared pieces of the desk tests: local (Asia/Shanghai) dates computed independently of the code
-// under test, and the sample street's sites looked up through the public API.
+// under test, the sample street's sites looked up through the public API, and a street without the
+// sample set's desks for tests that must know every visit there.
 import type { FastifyInstance } from 'fastify';
 
 export const TAOYUAN = '120103003000'; // 桃园街道: the sample street
@@ -55,4 +56,15 @@ export function metresBetween(a: { lon: number; lat: number }, b: { lon: number;
   const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * r * Math.asin(Math.sqrt(h));
+}
+
+/**
+ * Removes the sample set's desk plans and their visits from this test file's own database copy. For tests
+ * that book visits and then ask which one is next: the sample plans fall on different days of the week,
+ * so with them the answer would depend on the day the suite runs.
+ */
+export async function withoutSampleDesks(app: FastifyInstance): Promise<void> {
+  await app.db.deleteFrom('desk_visits').where('is_sample', '=', true).execute();
+  await app.db.deleteFrom('desk_plans').where('is_sample', '=', true).execute();
+  await app.dataEvents.publish(app.db, { kind: 'desks', ids: [], street: TAOYUAN });
 }
