@@ -44,11 +44,17 @@ export interface SiteFeature {
   };
 }
 export interface DeskVisit {
-  id: number; date: string; weekday_zh: string; start_time: string; end_time: string; at_site: boolean;
-  walk_min: number | null; place: { name: string; lon: number; lat: number };
-  services: { id: string; name_zh: string; name_en: string }[]; is_sample: boolean; note: string | null;
+  id: number; status: 'scheduled' | 'cancelled'; cancel_reason: string | null;
+  recurrence: { rule: string; zh: string; en: string } | null;
+  /** Local (Asia/Shanghai) date; `weekday` is ISO (1 = Monday). */
+  date: string; weekday: number; weekday_zh: string; start_time: string; end_time: string;
+  street_code: string; street_name: string;
+  at_site: boolean; walk_min: number | null; walk_m: number | null;
+  place: { kind: 'site' | 'gate' | 'point'; name: string; lon: number; lat: number };
+  services: { id: string; name_zh: string; name_en: string }[]; partners: string[]; contact_phone: string | null;
+  is_sample: boolean; note: string | null;
 }
-export interface UpcomingDesks { next: DeskVisit | null; visits: DeskVisit[] }
+export interface UpcomingDesks { next: DeskVisit | null; visits: DeskVisit[]; within_minutes: number; ical_url: string | null }
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly messageZh?: string, readonly field?: string) { super(message); }
@@ -90,4 +96,7 @@ export const api = {
     getJson<RouteAnswer>(`/api/route?${query({ from: `${from[0].toFixed(6)},${from[1].toFixed(6)}`, to: `${to[0].toFixed(6)},${to[1].toFixed(6)}`, profile })}`, signal),
   upcomingDesks: (site: number, profile: string, signal?: AbortSignal) =>
     getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ site, profile })}`, signal),
+  /** Desk visits within a 15-minute walk of a place, the next `limit` of the coming `days`. */
+  upcomingDesksAt: (lon: number, lat: number, profile: string, limit: number, days: number, signal?: AbortSignal) =>
+    getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ lon: lon.toFixed(6), lat: lat.toFixed(6), profile, limit, days })}`, signal),
 };

@@ -111,12 +111,22 @@ export function setOrigin(map: MapLibreMap, at: [number, number] | null): void {
   if (state) { state.origin = at; drawPoints(map); }
 }
 
-const placed = new WeakMap<MapLibreMap, { points: MapPoint[]; categories: Category[]; radius: number; origin?: [number, number] | null }>();
+const placed = new WeakMap<MapLibreMap, {
+  points: MapPoint[]; categories: Category[]; radius: number; origin?: [number, number] | null;
+  /** Other marks the point markers step aside for (the desk places of the resident map). */
+  fixed?: [number, number][];
+}>();
 
 export function setPoints(map: MapLibreMap, points: MapPoint[], categories: Category[]): void {
   const current = placed.get(map);
-  placed.set(map, { points, categories, radius: current?.radius ?? 13, origin: current?.origin });
+  placed.set(map, { points, categories, radius: current?.radius ?? 13, origin: current?.origin, fixed: current?.fixed });
   drawPoints(map);
+}
+
+/** Marks that stay where they are, like the origin: crowded point markers move out of their way. */
+export function setFixedMarks(map: MapLibreMap, marks: [number, number][]): void {
+  const state = placed.get(map);
+  if (state) { state.fixed = marks; drawPoints(map); }
 }
 
 /** Draws the markers, spread apart on screen where they would overlap (redone after every move). */
@@ -132,8 +142,8 @@ function drawPoints(map: MapLibreMap): void {
   // Only markers on (or near) the screen take part; the others stay where they are.
   const onScreen = screen.map((q) => q.x > -margin && q.y > -margin && q.x < canvas.clientWidth + margin && q.y < canvas.clientHeight + margin);
   const idx = shown.map((_, i) => i).filter((i) => onScreen[i]);
-  const origin = state.origin ? map.project(state.origin) : null;
-  const spread = spreadApart(idx.map((i) => [screen[i].x, screen[i].y] as Px), state.radius * 2 + 2, 60, origin ? [[origin.x, origin.y]] : []);
+  const fixed = [...(state.origin ? [state.origin] : []), ...(state.fixed ?? [])].map((m) => map.project(m)).map((q) => [q.x, q.y] as Px);
+  const spread = spreadApart(idx.map((i) => [screen[i].x, screen[i].y] as Px), state.radius * 2 + 2, 60, fixed);
   const at = new Map<number, [number, number]>();
   idx.forEach((i, k) => {
     const [x, y] = spread[k];

@@ -1,6 +1,7 @@
 // The resident map (/): service points by category on our own basemap; click anywhere (or "my
-// location") for the 5/10/15-minute walking rings and the nearest services of each kind; a point's
-// card with hours, phone, walking time, the route, and links to the phone's map apps.
+// location") for the 5/10/15-minute walking rings, the nearest services of each kind and the mobile
+// service desks coming within that walk (desks.ts); a point's card with hours, phone, walking time,
+// the route, and links to the phone's map apps.
 import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
@@ -10,6 +11,7 @@ import { metres } from '../common/format.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
 import { createMap, hasWebGL2 } from '../map/createMap.ts';
 import { addOverlay, filterCategories, selectPoint, setOrigin, setPoints, setRings, setRoute, type MapPoint } from '../map/overlay.ts';
+import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskAt, showDesksNear } from './desks.ts';
 import { messages } from './messages.ts';
 import './resident.css';
 
@@ -76,6 +78,7 @@ function renderShell(): void {
     el('h2', { class: 'label', id: 'categories-label' }, t('categories')),
     ui.chips,
     ui.status,
+    deskSection(),
     ui.results,
     el('p', { class: 'attribution-note' }, t('attributionNote')));
   ui.profiles.setAttribute('aria-labelledby', 'profile-label');
@@ -159,11 +162,13 @@ async function queryAt(origin: [number, number]): Promise<void> {
   if (map) { setOrigin(map, origin); setRoute(map, null); }
   clear(ui.results);
   append(ui.results, el('p', { class: 'hint' }, t('loading')));
+  void showDesksNear(origin, state.profile);
   try {
     state.reach = await api.reachAt(origin[0], origin[1], state.profile, 3, reachAbort.signal);
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
     state.reach = null;
+    clearDesks();
     clear(ui.results);
     append(ui.results, el('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 422 ? t('outside') : t('failed')));
     if (map) setRings(map, [], () => '');
@@ -290,6 +295,7 @@ function onMapClick(e: MapMouseEvent): void {
   const hits = map.queryRenderedFeatures(e.point, { layers: ['points-circle', 'points-text'] });
   const id = hits.length ? Number(hits[0].properties.id) : null;
   if (id) { void openCard(id); return; }
+  if (openDeskAt(e.point)) return;
   void queryAt([e.lngLat.lng, e.lngLat.lat]);
 }
 
@@ -313,6 +319,7 @@ async function start(): Promise<void> {
   }
   map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.origin ?? undefined });
   addOverlay(map, { categories: catalog.categories, originLabel: t('here') });
+  attachDeskMap(map);
   setPoints(map, mapPoints(), catalog.categories);
   filterCategories(map, visibleCategories());
   map.on('click', onMapClick);
@@ -320,7 +327,10 @@ async function start(): Promise<void> {
     map.on('mouseenter', layer, () => { map!.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', layer, () => { map!.getCanvas().style.cursor = ''; });
   }
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !ui.card.hidden) { closeCard(); writeHash(state); } });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    if (!ui.card.hidden) { closeCard(); writeHash(state); } else closeDeskPopupIfOpen();
+  });
   if (hash.origin) await queryAt(hash.origin);
   if (hash.point) await openCard(hash.point);
 }

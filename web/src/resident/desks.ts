@@ -1,0 +1,184 @@
+// The resident map's "流动办公桌 / Mobile service desk" section: once a start is chosen, the next desk visits
+// within its 15-minute walk (date with weekday, time window, services, walking minutes; cancelled ones
+// say so), the street calendars to add to a phone, and the desk places as their own markers with a popup.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { currentLang, translator } from '../lang.ts';
+import { api, type DeskVisit, type UpcomingDesks } from '../common/api.ts';
+import { append, clear, el } from '../common/dom.ts';
+import { addDeskLayer, closeDeskPopup, deskPlaceAt, setDeskPlaces, showDeskPopup, type DeskPlace } from '../map/deskMarkers.ts';
+import { setFixedMarks } from '../map/overlay.ts';
+import { messages } from './messages.ts';
+
+const lang = currentLang();
+const t = translator(messages, lang);
+const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
+
+/** How far ahead and how many visits the section asks for; the first few are listed open. */
+const DAYS_AHEAD = 60;
+const VISITS_ASKED = 8;
+const LISTED_OPEN = 3;
+/** Visits a popup lists: it must fit the map's half of a phone screen. */
+const POPUP_VISITS = 3;
+
+const section = el('section', { id: 'desks', class: 'desks', 'aria-labelledby': 'desks-title', hidden: true });
+let map: MapLibreMap | null = null;
+let abort: AbortController | null = null;
+let answer: UpcomingDesks | null = null;
+
+const placeKey = (v: DeskVisit) => `${v.place.lon.toFixed(6)},${v.place.lat.toFixed(6)}`;
+
+/** Today and tomorrow in Shanghai, where the desks are (the phone's own zone may differ). */
+function shanghaiDates(): { today: string; tomorrow: string } {
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  return { today: day(0), tomorrow: day(1) };
+}
+
+function whenText(v: DeskVisit): string {
+  const [, month, day] = v.date.split('-').map(Number);
+  return t('deskDate', month, day, v.weekday_zh, v.weekday);
+}
+
+const walkMinutes = (v: DeskVisit) => Math.max(1, Math.ceil((v.walk_min ?? 0) - 1e-9));
+
+/** The section element; main.ts places it in the panel. */
+export function deskSection(): HTMLElement { return section; }
+
+/** Puts the desk layer on the map, under the service points so those stay on top and clickable. */
+export function attachDeskMap(m: MapLibreMap): void {
+  map = m;
+  addDeskLayer(m, 'leaders-line');
+  m.on('mouseenter', 'desks-marker', () => { m.getCanvas().style.cursor = 'pointer'; });
+  m.on('mouseleave', 'desks-marker', () => { m.getCanvas().style.cursor = ''; });
+}
+
+/** Opens the popup of the desk place under a map click; false when there is none. */
+export function openDeskAt(point: { x: number; y: number }): boolean {
+  if (!map) return false;
+  const key = deskPlaceAt(map, point);
+  if (!key) return false;
+  openPlace(key);
+  return true;
+}
+
+export function closeDeskPopupIfOpen(): boolean {
+  if (!map || !document.querySelector('.desk-popup')) return false;
+  closeDeskPopup(map);
+  return true;
+}
+
+/** Nothing chosen (or the start is off the network): no section, no markers. */
+export function clearDesks(): void {
+  abort?.abort();
+  answer = null;
+  section.hidden = true;
+  clear(section);
+  if (map) { closeDeskPopup(map); setDeskPlaces(map, []); setFixedMarks(map, []); }
+}
+
+export async function showDesksNear(origin: [number, number], profile: string): Promise<void> {
+  abort?.abort();
+  abort = new AbortController();
+  const signal = abort.signal;
+  if (map) { closeDeskPopup(map); setDeskPlaces(map, []); setFixedMarks(map, []); }
+  clear(section);
+  section.hidden = false;
+  section.dataset.state = 'loading';
+  append(section, el('h2', { id: 'desks-title' }, t('deskTitle')), el('p', { class: 'muted' }, t('deskLoading')));
+  try {
+    answer = await api.upcomingDesksAt(origin[0], origin[1], profile, VISITS_ASKED, DAYS_AHEAD, signal);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return;
+    answer = null;
+    clear(section);
+    section.dataset.state = 'failed';
+    append(section, el('h2', { id: 'desks-title' }, t('deskTitle')), el('p', { class: 'muted' }, t('deskFailed')));
+    return;
+  }
+  render(answer);
+}
+
+function render(a: UpcomingDesks): void {
+  clear(section);
+  section.dataset.state = a.visits.length ? 'ready' : 'empty';
+  append(section, el('h2', { id: 'desks-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), t('deskTitle')));
+  if (!a.visits.length) {
+    append(section, el('p', { class: 'muted' }, t('deskNone', a.within_minutes, DAYS_AHEAD)));
+    return;
+  }
+  append(section, el('p', { class: 'muted intro' }, t('deskIntro', a.within_minutes)));
+  const { today, tomorrow } = shanghaiDates();
+  const row = (v: DeskVisit) => el('li', {},
+    el('button', {
+      type: 'button', class: `desk-visit${v.status === 'cancelled' ? ' cancelled' : ''}`,
+      'data-visit-id': v.id, 'data-status': v.status, onclick: () => openPlace(placeKey(v), true),
+    },
+    el('span', { class: 'when-line' },
+      el('span', { class: 'when' }, whenText(v)), ' ', el('span', { class: 'time' }, `${v.start_time}–${v.end_time}`),
+      v.date === today ? el('span', { class: 'badge-soon' }, t('deskToday')) : v.date === tomorrow ? el('span', { class: 'badge-soon' }, t('deskTomorrow')) : null,
+      v.status === 'cancelled' ? el('span', { class: 'badge-cancelled' }, t('deskCancelled')) : null,
+      v.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+    el('span', { class: 'where' }, el('span', { class: 'place' }, v.place.name), ' · ',
+      el('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, t('deskWalk', walkMinutes(v)))),
+    el('span', { class: 'services' }, t('deskServices', v.services.map(nameOf))),
+    v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, t('deskCancelReason', v.cancel_reason)) : null,
+    v.recurrence ? el('span', { class: 'meta' }, t('deskRecurring', lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null));
+
+  const open = a.visits.slice(0, LISTED_OPEN);
+  const rest = a.visits.slice(LISTED_OPEN);
+  append(section, el('ol', { class: 'desk-list' }, ...open.map(row)));
+  if (rest.length) {
+    append(section, el('details', { class: 'desk-more' },
+      el('summary', {}, t('deskMore', rest.length)),
+      el('ol', { class: 'desk-list', start: LISTED_OPEN + 1 }, ...rest.map(row))));
+  }
+  const streets = new Map(a.visits.map((v) => [v.street_code, v.street_name]));
+  append(section,
+    el('p', { class: 'muted hint' }, t('deskMarkerHint')),
+    ...[...streets].map(([code, name]) => el('p', { class: 'calendar' },
+      el('a', { href: `/api/desks/street/${encodeURIComponent(code)}.ics`, type: 'text/calendar', class: 'calendar-link', 'data-street': code }, t('deskCalendar', name)))));
+
+  if (map) {
+    const places = new Map<string, DeskPlace>();
+    for (const v of a.visits) {
+      const key = placeKey(v);
+      const p = places.get(key) ?? { key, lon: v.place.lon, lat: v.place.lat, name: v.place.name, cancelled: true };
+      p.cancelled &&= v.status === 'cancelled';
+      places.set(key, p);
+    }
+    setDeskPlaces(map, [...places.values()]);
+    setFixedMarks(map, [...places.values()].map((p) => [p.lon, p.lat]));
+  }
+}
+
+/**
+ * The popup of one place: its services, the dates listed for it (a date offering other services names
+ * them), then the partners, phone and note of the first visit still on.
+ */
+function openPlace(key: string, fromList = false): void {
+  if (!map || !answer) return;
+  const visits = answer.visits.filter((v) => placeKey(v) === key);
+  if (!visits.length) return;
+  const first = visits.find((v) => v.status === 'scheduled') ?? visits[0];
+  const services = (v: DeskVisit) => v.services.map(nameOf);
+  const sameServices = (v: DeskVisit) => services(v).join() === services(first).join();
+  const content = el('div', { class: 'desk-popup-body', 'data-place': key },
+    el('h3', {}, t('deskTitle'), first.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+    el('p', { class: 'place' }, first.place.name, ' · ', t('deskWalk', walkMinutes(first))),
+    el('p', {}, t('deskServices', services(first))),
+    el('ul', {}, ...visits.slice(0, POPUP_VISITS).map((v) => el('li', { 'data-status': v.status },
+      el('strong', {}, `${whenText(v)} ${v.start_time}–${v.end_time}`),
+      v.status === 'cancelled' ? el('span', { class: 'badge-cancelled' }, t('deskCancelled')) : null,
+      sameServices(v) ? null : el('span', { class: 'services' }, t('deskServices', services(v))),
+      v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, t('deskCancelReason', v.cancel_reason)) : null))),
+    first.partners.length ? el('p', {}, t('deskPartners', first.partners)) : null,
+    first.contact_phone ? el('p', {}, el('a', { class: 'tel', href: `tel:${first.contact_phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', first.contact_phone) }, first.contact_phone)) : null,
+    first.note ? el('p', { class: 'meta' }, t('deskNote', first.note)) : null);
+  const at: [number, number] = [first.place.lon, first.place.lat];
+  if (fromList) {
+    // On a phone the map sits above the list: bring it into view, then the place into the map.
+    const box = map.getContainer().getBoundingClientRect();
+    if (box.bottom < 0 || box.top > window.innerHeight) map.getContainer().scrollIntoView({ block: 'start' });
+    if (!map.getBounds().contains(at)) map.jumpTo({ center: at });
+  }
+  showDeskPopup(map, at, content);
+}
