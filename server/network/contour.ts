@@ -13,22 +13,26 @@ export type Ring = number[][]; // closed: the first point repeated at the end
 export type Polygon = Ring[]; // exterior first, then its holes
 
 /**
- * Polygons of the set { values[j·width + i] ≥ level }. A saddle square joins its two inside
- * corners when the mean of its four values is also ≥ level.
+ * Polygons of the set { values[offset + j·stride + i] ≥ level } for 0 ≤ i < width, 0 ≤ j < height
+ * (offset and stride let a caller contour a window of a larger grid without copying it). A saddle
+ * square joins its two inside corners when the mean of its four values is also ≥ level.
  */
-export function contourPolygons(values: ArrayLike<number>, width: number, height: number, level: number): Polygon[] {
+export function contourPolygons(
+  values: ArrayLike<number>, width: number, height: number, level: number, offset = 0, stride = width,
+): Polygon[] {
   // Lattice of cell centres padded by one virtual row/column on every side (always outside):
   // padded index (p, q) = cell (p − 1, q − 1). Squares have their lower-left corner at (p, q).
   const pw = width + 2, ph = height + 2;
-  const inside = new Uint8Array(pw * ph);
+  const inside = scratchInside(pw * ph);
   for (let j = 0; j < height; j++) {
-    const row = j * width, prow = (j + 1) * pw + 1;
+    const row = offset + j * stride, prow = (j + 1) * pw + 1;
     for (let i = 0; i < width; i++) if (values[row + i] >= level) inside[prow + i] = 1;
   }
   // Crossing ids: horizontal lattice edge (p,q)–(p+1,q) is q·pw + p; vertical edge (p,q)–(p,q+1)
   // is pw·ph + q·pw + p. next[id] − 1 is the crossing the ring goes to from id (0: none yet).
   const vBase = pw * ph;
-  const next = new Int32Array(2 * vBase);
+  // All zero on entry, and again on return: following the rings clears every link it set.
+  const next = scratchNext(2 * vBase);
   let starts = new Int32Array(256), nStarts = 0;
   const link = (from: number, to: number) => {
     next[from] = to + 1;
@@ -64,12 +68,12 @@ export function contourPolygons(values: ArrayLike<number>, width: number, height
         case 13: link(bottom, right); break; // a c d
         case 14: link(left, bottom); break; // b c d
         case 5: { // a and c inside: exits on bottom and top, entries on right and left
-          if (centreInside(values, width, p - 1, q - 1, level)) { link(bottom, right); link(top, left); }
+          if (centreInside(values, offset + (q - 1) * stride + p - 1, stride, level)) { link(bottom, right); link(top, left); }
           else { link(bottom, left); link(top, right); }
           break;
         }
         case 10: { // b and d inside: exits on right and left, entries on bottom and top
-          if (centreInside(values, width, p - 1, q - 1, level)) { link(right, top); link(left, bottom); }
+          if (centreInside(values, offset + (q - 1) * stride + p - 1, stride, level)) { link(right, top); link(left, bottom); }
           else { link(right, bottom); link(left, top); }
           break;
         }
@@ -79,7 +83,7 @@ export function contourPolygons(values: ArrayLike<number>, width: number, height
 
   // Crossing positions, interpolated between the two centres of the lattice edge.
   const value = (p: number, q: number) =>
-    (p >= 1 && q >= 1 && p <= width && q <= height ? values[(q - 1) * width + (p - 1)] : -Infinity);
+    (p >= 1 && q >= 1 && p <= width && q <= height ? values[offset + (q - 1) * stride + (p - 1)] : -Infinity);
   const point = (id: number): number[] => {
     const vertical = id >= vBase;
     const k = vertical ? id - vBase : id;
@@ -119,11 +123,25 @@ export function contourPolygons(values: ArrayLike<number>, width: number, height
   return exteriors.map((e) => [e.ring, ...e.holes]);
 }
 
-function centreInside(values: ArrayLike<number>, width: number, i: number, j: number, level: number): boolean {
-  // The square's corners are cells (i, j), (i+1, j), (i+1, j+1), (i, j+1); a saddle never touches
-  // the virtual border (two of its corners are inside, on opposite diagonals), so all four are real.
-  const k = j * width + i;
-  return (values[k] + values[k + 1] + values[k + width + 1] + values[k + width]) / 4 >= level;
+function centreInside(values: ArrayLike<number>, k: number, stride: number, level: number): boolean {
+  // The square's corners are cells k, k+1, k+stride+1, k+stride; a saddle never touches the virtual
+  // border (two of its corners are inside, on opposite diagonals), so all four are real.
+  return (values[k] + values[k + 1] + values[k + stride + 1] + values[k + stride]) / 4 >= level;
+}
+
+// Scratch buffers kept between calls (a reach contours three levels; fresh arrays were most of the
+// garbage). Single-threaded and never re-entered, so one of each suffices.
+let insideBuf = new Uint8Array(0);
+let nextBuf = new Int32Array(0);
+function scratchInside(n: number): Uint8Array {
+  if (insideBuf.length < n) insideBuf = new Uint8Array(Math.ceil(n * 1.25));
+  const view = insideBuf.subarray(0, n);
+  view.fill(0);
+  return view;
+}
+function scratchNext(n: number): Int32Array {
+  if (nextBuf.length < n) nextBuf = new Int32Array(Math.ceil(n * 1.25));
+  return nextBuf.subarray(0, n);
 }
 
 function signedArea(ring: Ring): number {

@@ -85,7 +85,8 @@ export function ringsFromSearch(
   const gx0 = Math.floor((minX - pad) / cell), gy0 = Math.floor((minY - pad) / cell);
   const nx = Math.ceil((maxX + pad) / cell) - gx0, ny = Math.ceil((maxY + pad) / cell) - gy0;
   // Stored negated (a ring encloses values ≥ its level); unreached = −(maxSec + 60 s).
-  const field = new Float64Array(nx * ny).fill(-(maxSec + 60));
+  const field = scratchField(nx * ny);
+  field.fill(-(maxSec + 60));
   const secPerM = 1 / speedMps;
 
   const stamp = (x: number, y: number, t: number) => {
@@ -148,9 +149,7 @@ export function ringsFromSearch(
     if (i1 < 0) return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates: [] } };
     i0 = Math.max(0, i0 - 1); j0 = Math.max(0, j0 - 1); i1 = Math.min(nx - 1, i1 + 1); j1 = Math.min(ny - 1, j1 + 1);
     const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
-    const window = new Float64Array(wx * wy);
-    for (let j = 0; j < wy; j++) window.set(field.subarray((j0 + j) * nx + i0, (j0 + j) * nx + i0 + wx), j * wx);
-    const polygons = contourPolygons(window, wx, wy, level);
+    const polygons = contourPolygons(field, wx, wy, level, j0 * nx + i0, nx);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
     const toLonLat = (p: number[]): Position => [
       // 1e-6° ≈ 0.1 m: far below the cell size, and a fifth less JSON than full precision.
@@ -164,4 +163,12 @@ export function ringsFromSearch(
     };
   });
   return { type: 'FeatureCollection', features };
+}
+
+// The field's buffer is kept between calls (single-threaded, never re-entered): a 15-minute field is
+// about 25,000 cells, and a fresh one per reach was most of the engine's garbage.
+let fieldBuf = new Float64Array(0);
+function scratchField(n: number): Float64Array {
+  if (fieldBuf.length < n) fieldBuf = new Float64Array(Math.ceil(n * 1.25));
+  return fieldBuf.subarray(0, n);
 }

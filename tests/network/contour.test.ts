@@ -76,6 +76,14 @@ describe('contour (marching squares)', () => {
     }
   });
 
+  it('contours a window of a larger grid (offset and stride) exactly as a copy of that window', () => {
+    const { w, h, f } = fields[3];
+    const i0 = 7, j0 = 5, ww = w - 15, wh = h - 9;
+    const copy = new Float64Array(ww * wh);
+    for (let j = 0; j < wh; j++) copy.set(f.subarray((j0 + j) * w + i0, (j0 + j) * w + i0 + ww), j * ww);
+    for (const level of LEVELS) expect(contourPolygons(f, ww, wh, level, j0 * w + i0, w)).toEqual(contourPolygons(copy, ww, wh, level));
+  });
+
   it('draws an annulus as one polygon with one hole of the right size', () => {
     const w = 120, h = 120, f = new Float64Array(w * h);
     for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) f[j * w + i] = -Math.abs(Math.hypot(i + 0.5 - 60, j + 0.5 - 60) - 40);
