@@ -60,6 +60,12 @@ async function loadEdges(client: pg.Client, g: WalkingGraph, costs: Float64Array
   await client.query('insert into bench_edges select * from unnest($1::int[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[])', cols);
   await client.query('create index on bench_edges (x, y)');
   await client.query('analyze bench_edges');
+  // Node positions on the same local plane (metres), for drawing rings from pgRouting's answer.
+  await client.query('drop table if exists bench_nodes');
+  await client.query('create table bench_nodes (id bigint primary key, geom geometry(Point))');
+  await client.query('insert into bench_nodes select id, ST_MakePoint(x, y) from unnest($1::bigint[], $2::float8[], $3::float8[]) as t(id, x, y)', [
+    Array.from({ length: g.nodeCount }, (_, v) => v + 1), Array.from(g.nodeX), Array.from(g.nodeY)]);
+  await client.query('analyze bench_nodes');
 }
 
 registerBenchSection({
@@ -80,6 +86,7 @@ registerBenchSection({
     const client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
     ctx.onCleanup(() => client.end());
+    await client.query('create extension if not exists postgis');
     await client.query('create extension pgrouting cascade');
     const { rows: [{ version }] } = await client.query('select pgr_version() as version');
     const costs = edgeCostsSec(graph, engine.profile('standard'));
@@ -113,10 +120,18 @@ registerBenchSection({
       return [`select count(*) from pgr_drivingDistance($$select id, source, target, cost, cost as reverse_cost from bench_edges
                  where x between ${x - r} and ${x + r} and y between ${y - r} and ${y + r}$$, $1::bigint, 900, directed => false)`, [v]];
     });
+    // The whole reach as it is usually drawn on PostGIS: the same search, then a concave hull of the
+    // nodes reached within 5, 10 and 15 minutes (ST_ConcaveHull, target 0.3, holes not allowed).
+    const hulls = await timeQueries((v) => [
+      `with dd as (select node, agg_cost from pgr_drivingDistance('select id, source, target, cost, cost as reverse_cost from bench_edges', $1::bigint, 900, directed => false))
+       select m, ST_NPoints(ST_ConcaveHull(ST_Collect(n.geom) filter (where dd.agg_cost <= m * 60), 0.3)) from dd join bench_nodes n on n.id = dd.node,
+         (values (5), (10), (15)) as minutes(m) group by m`, [v]]);
     const oursFull = ctx.results.get('reach.p50') ?? percentile(ctx.time(origins, (o) => engine.reach(o, { profile: 'standard', minutes: [5, 10, 15], perCategory: 3 })), 50);
     const oursTimes = ctx.results.get('travelTimes15.p50') ?? percentile(ctx.time(origins, (o) => engine.travelTimes(o, 'standard', 900)), 50);
     ctx.figure('pgr_drivingDistance 15 min, edges of the whole network', `p50 ${fmtMs(percentile(whole, 50))}  p95 ${fmtMs(percentile(whole, 95))}`);
     ctx.figure('pgr_drivingDistance 15 min, edges in a bounding box', `p50 ${fmtMs(percentile(bbox, 50))}  p95 ${fmtMs(percentile(bbox, 95))}`);
+    ctx.figure('pgr_drivingDistance + ST_ConcaveHull at 5/10/15 min', `p50 ${fmtMs(percentile(hulls, 50))}  p95 ${fmtMs(percentile(hulls, 95))}`);
+    ctx.figure('ratio pgRouting + hulls / our full reach (rings + nearest)', `${(percentile(hulls, 50) / oursFull).toFixed(1)}×`);
     ctx.figure('ratio pgRouting (whole) / our full reach (rings + nearest)', `${(percentile(whole, 50) / oursFull).toFixed(1)}×`);
     ctx.figure('ratio pgRouting (bbox) / our full reach (rings + nearest)', `${(percentile(bbox, 50) / oursFull).toFixed(1)}×`);
     ctx.figure('ratio pgRouting (whole) / our travel times alone', `${(percentile(whole, 50) / oursTimes).toFixed(0)}×`);
