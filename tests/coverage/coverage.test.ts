@@ -115,12 +115,12 @@ describe('gap analysis on the sample data', () => {
   });
 
   it('covers the whole district: 14 streets, those without compounds reported as no data', async () => {
-    const { summary, rows_total, analysis_ms } = await coverage('profile=elderly');
+    // Its speed (under a second for the district) is measured by `npm run bench coverage`, not here.
+    const { summary, rows_total } = await coverage('profile=elderly');
     expect(summary.streets).toHaveLength(14);
     expect(summary.streets.filter((s) => s.status === 'no_data')).toHaveLength(13);
     expect(summary.streets.find((s) => s.street_code === TAOYUAN).status).toBe('ok');
     expect(rows_total).toBe(530);
-    expect(analysis_ms).toBeLessThan(1000);
   });
 
   it('the elderly walk finds more gaps than the standard walk, with the same targets', async () => {
