@@ -110,7 +110,7 @@ export function presentPlan(row: PlanRow, names: ServiceNames, nextDates: Plan['
       compound_id: row.compound_id, compound_name: row.compound_name, lon: row.lon, lat: row.lat,
     },
     services: serviceTerms(row.services, names), partners: row.partners, contact_phone: row.contact_phone, note: row.note,
-    materialized_until: row.materialized_until, status: row.status, version: row.version,
+    materialized_until: row.materialized_until, status: row.status, is_sample: row.is_sample, version: row.version,
     updated_at: new Date(row.updated_at).toISOString(), next_dates: nextDates,
   };
 }

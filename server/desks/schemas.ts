@@ -220,6 +220,7 @@ export const Plan = Type.Object({
   note: Nullable(Type.String()),
   materialized_until: Nullable(Type.String({ description: 'occurrences are stored as visits up to this local date' })),
   status: Type.Union([Type.Literal('active'), Type.Literal('closed')]),
+  is_sample: Type.Boolean(),
   version: Type.Integer(),
   updated_at: Type.String(),
   next_dates: Type.Array(Type.Object({ visit_id: Type.Integer(), date: Type.String(), status: Type.String() })),

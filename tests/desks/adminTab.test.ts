@@ -1,6 +1,7 @@
 // The desks tab of /admin in a real Chromium: a street editor asks the rotation planner for next
 // month, drops one proposed visit, publishes the rest, and finds them in the schedule; then cancels
-// one with a reason, which the schedule shows as cancelled.
+// one with a reason, which the schedule shows as cancelled. The sample set's visits and plans carry
+// the 示例 badge every sample record shows in /admin; the editor's own do not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createStaffUser } from '../../server/auth/users.ts';
@@ -53,6 +54,25 @@ describe('desks tab', () => {
     expect(cancelled).toContain('已取消');
     expect(cancelled).toContain(firstCompound);
     await saveScreenshot(page, 'desks-admin-schedule', true);
+
+    // Sample visits (the sample set's recurring desks) are badged 示例, the published ones are not.
+    const sampleIds = new Set((await s.app.db.selectFrom('desk_visits').select('id').where('is_sample', '=', true).execute()).map((r) => r.id));
+    const listed = await page.locator('table.desk-visits tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      id: Number((r as HTMLElement).dataset.visit), badge: r.querySelector('.badge.sample')?.textContent ?? null,
+    })));
+    const sampleRows = listed.filter((r) => sampleIds.has(r.id));
+    expect(sampleRows.length).toBeGreaterThan(0);
+    expect(sampleRows.every((r) => r.badge === '示例')).toBe(true);
+    expect(listed.filter((r) => !sampleIds.has(r.id)).every((r) => r.badge === null)).toBe(true);
+    expect(listed.filter((r) => !sampleIds.has(r.id)).length).toBe(2);
+    // So are the sample plans.
+    await page.getByRole('button', { name: '定期计划' }).click();
+    const planRows = page.locator('.desks-body tbody tr');
+    await planRows.first().waitFor({ timeout: 15_000 });
+    const samplePlans = await s.app.db.selectFrom('desk_plans').select('title').where('is_sample', '=', true).execute();
+    expect(samplePlans.length).toBeGreaterThan(0);
+    for (const { title } of samplePlans) expect(await planRows.filter({ hasText: title }).locator('.badge.sample').innerText()).toBe('示例');
+    await saveScreenshot(page, 'desks-admin-plans', true);
     expect(s.failedResponses).toEqual([]);
     expect(s.pageErrors).toEqual([]);
     expect(s.foreignRequests()).toEqual([]);

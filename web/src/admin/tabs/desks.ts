@@ -13,12 +13,12 @@ interface Place { kind: 'site' | 'gate' | 'point'; name: string; site_id: number
 interface Visit {
   id: number; status: 'scheduled' | 'cancelled'; cancel_reason: string | null; origin: string; plan_id: number | null;
   recurrence: { zh: string; en: string } | null; date: string; weekday_zh: string; start_time: string; end_time: string;
-  ends_at: string; street_code: string; place: Place; services: Term[]; partners: string[]; version: number;
+  ends_at: string; street_code: string; place: Place; services: Term[]; partners: string[]; is_sample: boolean; version: number;
   report: { received: number; summary_zh: string; summary_en: string };
 }
 interface Plan {
   id: number; title: string; rule: string; rule_zh: string; rule_en: string; start_time: string; end_time: string; place: Place;
-  services: Term[]; status: 'active' | 'closed'; version: number; next_dates: { date: string; status: string }[];
+  services: Term[]; status: 'active' | 'closed'; is_sample: boolean; version: number; next_dates: { date: string; status: string }[];
 }
 interface SiteOption { id: number; kind: string; name: string; compound_id: number | null }
 interface Proposal {
@@ -201,7 +201,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         return h('tr', { class: v.status === 'cancelled' ? 'closed' : '', 'data-visit': String(v.id) },
           h('td', null, `${v.date} ${v.weekday_zh}`),
           h('td', null, `${v.start_time}–${v.end_time}`),
-          h('td', null, v.place.name, v.recurrence ? h('div', { class: 'meta' }, t('recurring', ctx.lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null,
+          h('td', null, v.place.name, v.is_sample ? h('span', { class: 'badge sample' }, t('sampleBadge')) : null,
+            v.recurrence ? h('div', { class: 'meta' }, t('recurring', ctx.lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null,
             v.origin === 'rotation' ? h('span', { class: 'badge' }, t('rotationOrigin')) : null),
           h('td', null, v.services.map(nameOf).join('、')),
           h('td', null, v.status === 'cancelled' ? h('span', { class: 'badge closed' }, t('cancelled')) : past ? t('past') : t('scheduled'),
@@ -300,7 +301,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
             }) }, t('endPlan')));
           }
           return h('tr', { class: p.status === 'closed' ? 'closed' : '' },
-            h('td', null, p.title, p.status === 'closed' ? h('span', { class: 'badge closed' }, t('planClosed')) : null),
+            h('td', null, p.title, p.is_sample ? h('span', { class: 'badge sample' }, t('sampleBadge')) : null, p.status === 'closed' ? h('span', { class: 'badge closed' }, t('planClosed')) : null),
             h('td', null, ctx.lang === 'zh' ? p.rule_zh : p.rule_en, h('div', { class: 'meta' }, p.rule)),
             h('td', null, `${p.start_time}–${p.end_time}`),
             h('td', null, p.place.name),
