@@ -1,22 +1,22 @@
 // The resident map's "流动办公桌 / Mobile service desk" section: once a start is chosen, the next desk visits
 // within its 15-minute walk (date with weekday, time window, services, walking minutes; cancelled ones
 // say so), the street calendars to add to a phone, and the desk places as their own markers with a popup.
+// The visit lines and the list are common/deskVisits.ts, shared with the phone page.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { currentLang, translator } from '../lang.ts';
 import { api, type DeskVisit, type UpcomingDesks } from '../common/api.ts';
 import { append, clear, el } from '../common/dom.ts';
+import { calendarLink, cancelledBadge, cancelReason, deskText, servicesText, visitBlock, visitDate, visitList, visitWindow, walkText } from '../common/deskVisits.ts';
 import { addDeskLayer, closeDeskPopup, deskPlaceAt, setDeskPlaces, showDeskPopup, type DeskPlace } from '../map/deskMarkers.ts';
 import { setFixedMarks } from '../map/overlay.ts';
 import { messages } from './messages.ts';
 
 const lang = currentLang();
 const t = translator(messages, lang);
-const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
 
 /** How far ahead and how many visits the section asks for; the first few are listed open. */
 const DAYS_AHEAD = 60;
 const VISITS_ASKED = 8;
-const LISTED_OPEN = 3;
 /** Visits a popup lists: it must fit the map's half of a phone screen. */
 const POPUP_VISITS = 3;
 
@@ -26,19 +26,6 @@ let abort: AbortController | null = null;
 let answer: UpcomingDesks | null = null;
 
 const placeKey = (v: DeskVisit) => `${v.place.lon.toFixed(6)},${v.place.lat.toFixed(6)}`;
-
-/** Today and tomorrow in Shanghai, where the desks are (the phone's own zone may differ). */
-function shanghaiDates(): { today: string; tomorrow: string } {
-  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-  return { today: day(0), tomorrow: day(1) };
-}
-
-function whenText(v: DeskVisit): string {
-  const [, month, day] = v.date.split('-').map(Number);
-  return t('deskDate', month, day, v.weekday_zh, v.weekday);
-}
-
-const walkMinutes = (v: DeskVisit) => Math.max(1, Math.ceil((v.walk_min ?? 0) - 1e-9));
 
 /** The section element; main.ts places it in the panel. */
 export function deskSection(): HTMLElement { return section; }
@@ -83,7 +70,7 @@ export async function showDesksNear(origin: [number, number], profile: string): 
   clear(section);
   section.hidden = false;
   section.dataset.state = 'loading';
-  append(section, el('h2', { id: 'desks-title' }, t('deskTitle')), el('p', { class: 'muted' }, t('deskLoading')));
+  append(section, el('h2', { id: 'desks-title' }, deskText('deskTitle')), el('p', { class: 'muted' }, t('deskLoading')));
   try {
     answer = await api.upcomingDesksAt(origin[0], origin[1], profile, VISITS_ASKED, DAYS_AHEAD, signal);
   } catch (err) {
@@ -91,7 +78,7 @@ export async function showDesksNear(origin: [number, number], profile: string): 
     answer = null;
     clear(section);
     section.dataset.state = 'failed';
-    append(section, el('h2', { id: 'desks-title' }, t('deskTitle')), el('p', { class: 'muted' }, t('deskFailed')));
+    append(section, el('h2', { id: 'desks-title' }, deskText('deskTitle')), el('p', { class: 'muted' }, t('deskFailed')));
     return;
   }
   render(answer);
@@ -100,42 +87,18 @@ export async function showDesksNear(origin: [number, number], profile: string): 
 function render(a: UpcomingDesks): void {
   clear(section);
   section.dataset.state = a.visits.length ? 'ready' : 'empty';
-  append(section, el('h2', { id: 'desks-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), t('deskTitle')));
+  append(section, el('h2', { id: 'desks-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')));
   if (!a.visits.length) {
     append(section, el('p', { class: 'muted' }, t('deskNone', a.within_minutes, DAYS_AHEAD)));
     return;
   }
-  append(section, el('p', { class: 'muted intro' }, t('deskIntro', a.within_minutes)));
-  const { today, tomorrow } = shanghaiDates();
-  const row = (v: DeskVisit) => el('li', {},
-    el('button', {
-      type: 'button', class: `desk-visit${v.status === 'cancelled' ? ' cancelled' : ''}`,
-      'data-visit-id': v.id, 'data-status': v.status, onclick: () => openPlace(placeKey(v), true),
-    },
-    el('span', { class: 'when-line' },
-      el('span', { class: 'when' }, whenText(v)), ' ', el('span', { class: 'time' }, `${v.start_time}–${v.end_time}`),
-      v.date === today ? el('span', { class: 'badge-soon' }, t('deskToday')) : v.date === tomorrow ? el('span', { class: 'badge-soon' }, t('deskTomorrow')) : null,
-      v.status === 'cancelled' ? el('span', { class: 'badge-cancelled' }, t('deskCancelled')) : null,
-      v.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-    el('span', { class: 'where' }, el('span', { class: 'place' }, v.place.name), ' · ',
-      el('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, t('deskWalk', walkMinutes(v)))),
-    el('span', { class: 'services' }, t('deskServices', v.services.map(nameOf))),
-    v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, t('deskCancelReason', v.cancel_reason)) : null,
-    v.recurrence ? el('span', { class: 'meta' }, t('deskRecurring', lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null));
-
-  const open = a.visits.slice(0, LISTED_OPEN);
-  const rest = a.visits.slice(LISTED_OPEN);
-  append(section, el('ol', { class: 'desk-list' }, ...open.map(row)));
-  if (rest.length) {
-    append(section, el('details', { class: 'desk-more' },
-      el('summary', {}, t('deskMore', rest.length)),
-      el('ol', { class: 'desk-list', start: LISTED_OPEN + 1 }, ...rest.map(row))));
-  }
+  append(section, el('p', { class: 'muted intro' }, t('deskIntro', a.within_minutes)),
+    ...visitList(a.visits, (v) => visitBlock('button', v, { type: 'button', onclick: () => openPlace(placeKey(v), true) })));
+  // A place has no calendar of its own: each street of the listed visits offers its feed.
   const streets = new Map(a.visits.map((v) => [v.street_code, v.street_name]));
   append(section,
     el('p', { class: 'muted hint' }, t('deskMarkerHint')),
-    ...[...streets].map(([code, name]) => el('p', { class: 'calendar' },
-      el('a', { href: `/api/desks/street/${encodeURIComponent(code)}.ics`, type: 'text/calendar', class: 'calendar-link', 'data-street': code }, t('deskCalendar', name)))));
+    ...[...streets].map(([code, name]) => calendarLink(`/api/desks/street/${encodeURIComponent(code)}.ics`, deskText('deskStreetCalendar', name), { 'data-street': code })));
 
   if (map) {
     const places = new Map<string, DeskPlace>();
@@ -159,17 +122,16 @@ function openPlace(key: string, fromList = false): void {
   const visits = answer.visits.filter((v) => placeKey(v) === key);
   if (!visits.length) return;
   const first = visits.find((v) => v.status === 'scheduled') ?? visits[0];
-  const services = (v: DeskVisit) => v.services.map(nameOf);
-  const sameServices = (v: DeskVisit) => services(v).join() === services(first).join();
+  const sameServices = (v: DeskVisit) => servicesText(v) === servicesText(first);
   const content = el('div', { class: 'desk-popup-body', 'data-place': key },
-    el('h3', {}, t('deskTitle'), first.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-    el('p', { class: 'place' }, first.place.name, ' · ', t('deskWalk', walkMinutes(first))),
-    el('p', {}, t('deskServices', services(first))),
+    el('h3', {}, deskText('deskTitle'), first.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+    el('p', { class: 'place' }, first.place.name, ' · ', walkText(first)),
+    el('p', {}, servicesText(first)),
     el('ul', {}, ...visits.slice(0, POPUP_VISITS).map((v) => el('li', { 'data-status': v.status },
-      el('strong', {}, `${whenText(v)} ${v.start_time}–${v.end_time}`),
-      v.status === 'cancelled' ? el('span', { class: 'badge-cancelled' }, t('deskCancelled')) : null,
-      sameServices(v) ? null : el('span', { class: 'services' }, t('deskServices', services(v))),
-      v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, t('deskCancelReason', v.cancel_reason)) : null))),
+      el('strong', {}, `${visitDate(v)} ${visitWindow(v)}`),
+      v.status === 'cancelled' ? cancelledBadge() : null,
+      sameServices(v) ? null : el('span', { class: 'services' }, servicesText(v)),
+      cancelReason(v)))),
     first.partners.length ? el('p', {}, t('deskPartners', first.partners)) : null,
     first.contact_phone ? el('p', {}, el('a', { class: 'tel', href: `tel:${first.contact_phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', first.contact_phone) }, first.contact_phone)) : null,
     first.note ? el('p', { class: 'meta' }, t('deskNote', first.note)) : null);

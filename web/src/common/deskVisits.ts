@@ -1,0 +1,81 @@
+// Mobile service desk visits as residents read them, shared by the resident map's desk section and the
+// phone page behind a board's QR code: one visit's lines (date with weekday and 今天/明天, time window,
+// place and walking minutes, services, the rule of a regular desk; a cancelled one struck through with
+// its reason) and the list that shows the first few and keeps the rest behind "再显示 N 次".
+import { currentLang, translator } from '../lang.ts';
+import type { DeskVisit } from './api.ts';
+import { el } from './dom.ts';
+import { messages } from './deskMessages.ts';
+import './deskVisits.css';
+
+const lang = currentLang();
+/** The shared desk strings, for the parts of a page around the list (titles, popups). */
+export const deskText = translator(messages, lang);
+const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
+
+/** Visits listed open; the rest wait behind "再显示 N 次". */
+export const DESK_VISITS_OPEN = 3;
+
+/** Today and tomorrow in Shanghai, where the desks are (the phone's own zone may differ). */
+function shanghaiDates(): { today: string; tomorrow: string } {
+  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  return { today: day(0), tomorrow: day(1) };
+}
+
+/** "6月10日（周三）" / "Wed 10 Jun". */
+export function visitDate(v: DeskVisit): string {
+  const [, month, day] = v.date.split('-').map(Number);
+  return deskText('deskDate', month, day, v.weekday_zh, v.weekday);
+}
+
+export const visitWindow = (v: DeskVisit) => `${v.start_time}–${v.end_time}`;
+
+/** Whole minutes rounded up, at least 1; a visit at the asked site itself says so instead. */
+export function walkText(v: DeskVisit): string {
+  return v.at_site ? deskText('deskHere') : deskText('deskWalk', Math.max(1, Math.ceil((v.walk_min ?? 0) - 1e-9)));
+}
+
+export const servicesText = (v: DeskVisit) => deskText('deskServices', v.services.map(nameOf));
+
+export const cancelledBadge = () => el('span', { class: 'badge-cancelled' }, deskText('deskCancelled'));
+
+export function cancelReason(v: DeskVisit): HTMLElement | null {
+  return v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, deskText('deskCancelReason', v.cancel_reason)) : null;
+}
+
+/**
+ * One visit as a block of lines: a button on the resident map (it opens the desk on the map), a plain
+ * block on the phone page. `data-status` and `data-walk-min` let tests and styles find what it says.
+ */
+export function visitBlock<K extends 'button' | 'div'>(tag: K, v: DeskVisit, attrs: Record<string, string | ((e: Event) => void)> = {}): HTMLElementTagNameMap[K] {
+  const { today, tomorrow } = shanghaiDates();
+  const cancelled = v.status === 'cancelled';
+  return el(tag, { ...attrs, class: `desk-visit${cancelled ? ' cancelled' : ''}`, 'data-visit-id': v.id, 'data-status': v.status },
+    el('span', { class: 'when-line' },
+      el('span', { class: 'when' }, visitDate(v)), ' ', el('span', { class: 'time' }, visitWindow(v)),
+      v.date === today ? el('span', { class: 'badge-soon' }, deskText('deskToday')) : v.date === tomorrow ? el('span', { class: 'badge-soon' }, deskText('deskTomorrow')) : null,
+      cancelled ? cancelledBadge() : null,
+      v.is_sample ? el('span', { class: 'badge-sample' }, deskText('sample')) : null),
+    // Place and walk wrap as two units: a separator would be left dangling at a line's end on a phone.
+    el('span', { class: 'where' }, el('span', { class: 'place' }, v.place.name), ' ',
+      el('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, walkText(v))),
+    el('span', { class: 'services' }, servicesText(v)),
+    cancelReason(v),
+    v.recurrence ? el('span', { class: 'meta' }, deskText('deskRecurring', lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null);
+}
+
+/** The first `open` visits as an ordered list; the rest behind a native <details> ("再显示 N 次"). */
+export function visitList(visits: DeskVisit[], block: (v: DeskVisit) => HTMLElement, open = DESK_VISITS_OPEN): HTMLElement[] {
+  const item = (v: DeskVisit) => el('li', {}, block(v));
+  const rest = visits.slice(open);
+  const shown: HTMLElement = el('ol', { class: 'desk-list' }, ...visits.slice(0, open).map(item));
+  if (!rest.length) return [shown];
+  return [shown, el('details', { class: 'desk-more' },
+    el('summary', {}, deskText('deskMore', rest.length)),
+    el('ol', { class: 'desk-list', start: open + 1 }, ...rest.map(item)))];
+}
+
+/** A link that hands an iCalendar feed (RFC 5545) to the phone's calendar. */
+export function calendarLink(href: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
+  return el('p', { class: 'calendar' }, el('a', { ...attrs, href, type: 'text/calendar', class: 'calendar-link' }, text));
+}
