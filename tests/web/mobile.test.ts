@@ -116,12 +116,15 @@ for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
       await page.keyboard.press('Enter');
     });
 
-    it('shows the next mobile desk visit when there is one, and nothing otherwise', async () => {
-      const res = await s.app.inject(`/api/desks/upcoming?site=${siteId}&profile=standard`);
-      const next = res.statusCode === 200 ? res.json().next : null;
+    it('lists the coming mobile desk visits when there are some, and nothing otherwise', async () => {
+      const res = await s.app.inject(`/api/desks/upcoming?site=${siteId}&profile=standard&limit=8&days=60`);
+      const visits: { id: number; start_time: string }[] = res.statusCode === 200 ? res.json().visits : [];
       await page.waitForLoadState('networkidle');
-      expect(await page.locator('#desk').count()).toBe(next ? 1 : 0);
-      if (next) expect(await page.locator('#desk .when').textContent()).toContain(next.start_time);
+      expect(await page.locator('#desk').count()).toBe(visits.length ? 1 : 0);
+      if (visits.length) {
+        expect(await page.locator('#desk .desk-visit').count()).toBe(visits.length);
+        expect(await page.locator(`#desk .desk-visit[data-visit-id="${visits[0].id}"] .time`).textContent()).toContain(visits[0].start_time);
+      }
     });
 
     it('made no request to another host and raised no page errors', () => {

@@ -94,8 +94,9 @@ export const api = {
     getJson<ReachAnswer>(`/api/reach?${query({ site, profile, per_category: perCategory })}`, signal),
   route: (from: [number, number], to: [number, number], profile: string, signal?: AbortSignal) =>
     getJson<RouteAnswer>(`/api/route?${query({ from: `${from[0].toFixed(6)},${from[1].toFixed(6)}`, to: `${to[0].toFixed(6)},${to[1].toFixed(6)}`, profile })}`, signal),
-  upcomingDesks: (site: number, profile: string, signal?: AbortSignal) =>
-    getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ site, profile })}`, signal),
+  /** Desk visits at a board site or within a 15-minute walk of it, the next `limit` of the coming `days`. */
+  upcomingDesks: (site: number, profile: string, limit: number, days: number, signal?: AbortSignal) =>
+    getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ site, profile, limit, days })}`, signal),
   /** Desk visits within a 15-minute walk of a place, the next `limit` of the coming `days`. */
   upcomingDesksAt: (lon: number, lat: number, profile: string, limit: number, days: number, signal?: AbortSignal) =>
     getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ lon: lon.toFixed(6), lat: lat.toFixed(6), profile, limit, days })}`, signal),

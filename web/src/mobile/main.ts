@@ -5,6 +5,7 @@ import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { boardGroups, type BoardGroup } from '../common/boardRows.ts';
+import { calendarLink, deskText, visitBlock, visitList } from '../common/deskVisits.ts';
 import { boardMinutes } from '../common/format.ts';
 import { hhmm, openNow } from '../common/hours.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
@@ -22,6 +23,9 @@ setLang(lang);
 const t = translator(messages, lang);
 const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
 const LARGE_KEY = 'hexi.largeText';
+/** Desk visits asked for: the next 8 of the coming 60 days, as on the resident map. */
+const DESK_VISITS_ASKED = 8;
+const DESK_DAYS_AHEAD = 60;
 
 const siteId = Number(location.pathname.match(/\/m\/site\/(\d+)/)?.[1] ?? new URLSearchParams(location.search).get('site'));
 const params = new URLSearchParams(location.search);
@@ -114,16 +118,20 @@ function renderList(groups: BoardGroup[], site: [number, number], siteName: stri
   return list;
 }
 
-function renderDesk(container: HTMLElement, profile: string): void {
-  api.upcomingDesks(siteId, profile).then((answer) => {
-    const v = answer.next;
-    if (!v) return;
-    append(container, el('section', { id: 'desk', class: 'desk', 'aria-labelledby': 'desk-title' },
-      el('h2', { id: 'desk-title' }, t('deskTitle'), v.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-      el('p', { class: 'when' }, t('deskAt', v.date, v.weekday_zh, v.start_time, v.end_time)),
-      el('p', {}, v.at_site ? t('deskHere') : t('deskNear', v.place.name, v.walk_min)),
-      v.services.length ? el('p', {}, t('deskServices'), v.services.map((s) => nameOf(s)).join('、')) : null));
-  }).catch(() => { /* no desks feature, or none planned: show nothing */ });
+/**
+ * The next mobile service desk visits at the site or within its 15-minute walk for the chosen profile,
+ * cancelled ones included (struck through, with the reason), and the site's calendar feed. Nothing at
+ * all when there is no visit or the desks cannot be asked: the list of services below is what matters.
+ */
+function renderDesks(container: HTMLElement, profile: string): void {
+  api.upcomingDesks(siteId, profile, DESK_VISITS_ASKED, DESK_DAYS_AHEAD).then((answer) => {
+    if (!answer.visits.length) return;
+    append(container, el('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
+      el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
+      el('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
+      ...visitList(answer.visits, (v) => visitBlock('div', v)),
+      calendarLink(`/api/desks/site/${siteId}.ics`, deskText('deskSiteCalendar'))));
+  }).catch(() => { /* no desks feature, or the site is off the walking network: show nothing */ });
 }
 
 async function render(profile: string): Promise<void> {
@@ -184,7 +192,7 @@ async function render(profile: string): Promise<void> {
     window.__firstUsefulMs = performance.now();
     performance.mark('hexi:first-useful-content');
   }
-  renderDesk(deskSlot, profile);
+  renderDesks(deskSlot, profile);
 
   const numbered = groups.flatMap((g) => g.rows.map((r) => ({ id: r.id, lon: r.lon, lat: r.lat, name: r.name, category: g.category.id, number: r.number, is_sample: r.is_sample })));
   const colorOf = new Map(catalog.categories.map((c) => [c.id, c.color]));
