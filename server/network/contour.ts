@@ -18,28 +18,70 @@ export type Polygon = Ring[]; // exterior first, then its holes
  * square joins its two inside corners when the mean of its four values is also ≥ level.
  */
 export function contourPolygons(
-  values: ArrayLike<number>, width: number, height: number, level: number, offset = 0, stride = width,
+  values: Float64Array, width: number, height: number, level: number, offset = 0, stride = width,
 ): Polygon[] {
   // Lattice of cell centres padded by one virtual row/column on every side (always outside):
   // padded index (p, q) = cell (p − 1, q − 1). Squares have their lower-left corner at (p, q).
   const pw = width + 2, ph = height + 2;
   const inside = scratchInside(pw * ph);
-  for (let j = 0; j < height; j++) {
-    const row = offset + j * stride, prow = (j + 1) * pw + 1;
-    for (let i = 0; i < width; i++) if (values[row + i] >= level) inside[prow + i] = 1;
-  }
+  markInside(values, width, height, level, offset, stride, inside, pw);
   // Crossing ids: horizontal lattice edge (p,q)–(p+1,q) is q·pw + p; vertical edge (p,q)–(p,q+1)
   // is pw·ph + q·pw + p. next[id] − 1 is the crossing the ring goes to from id (0: none yet).
-  const vBase = pw * ph;
   // All zero on entry, and again on return: following the rings clears every link it set.
-  const next = scratchNext(2 * vBase);
-  let starts = new Int32Array(256), nStarts = 0;
+  const next = scratchNext(2 * pw * ph);
+  const nStarts = linkSquares(values, stride, offset, level, inside, pw, ph, next);
+
+  const exteriors: Exterior[] = [];
+  const holes: Ring[] = [];
+  const grid: Lattice = { values, width, height, level, offset, stride, pw, vBase: pw * ph };
+  for (let n = 0; n < nStarts; n++) {
+    const start = startsBuf[n];
+    if (next[start] === 0) continue; // already part of a ring
+    const ring: Ring = [];
+    let id = start;
+    do {
+      ring.push(crossing(grid, id));
+      const to = next[id] - 1;
+      next[id] = 0;
+      id = to;
+    } while (id !== start && id >= 0);
+    ring.push(ring[0]);
+    const area = signedArea(ring);
+    if (area > 0) exteriors.push({ ring, area, bbox: bboxOf(ring), holes: [] });
+    else holes.push(ring);
+  }
+
+  // Each hole belongs to the smallest exterior that contains it. A hole lies inside some exterior,
+  // so when only one exterior's box holds it, that is the one (the common case: one ring per minute).
+  exteriors.sort((x, y) => x.area - y.area);
+  for (const hole of holes) {
+    const [x, y] = hole[0];
+    const candidates = exteriors.filter((e) => x >= e.bbox[0] && x <= e.bbox[2] && y >= e.bbox[1] && y <= e.bbox[3]);
+    const owner = candidates.length === 1 ? candidates[0] : candidates.find((e) => ringContains(e.ring, x, y));
+    owner?.holes.push(hole);
+  }
+  return exteriors.map((e) => [e.ring, ...e.holes]);
+}
+
+interface Exterior { ring: Ring; area: number; bbox: number[]; holes: Ring[] }
+interface Lattice { values: Float64Array; width: number; height: number; level: number; offset: number; stride: number; pw: number; vBase: number }
+
+function markInside(values: Float64Array, width: number, height: number, level: number, offset: number, stride: number, inside: Uint8Array, pw: number): void {
+  for (let j = 0; j < height; j++) {
+    const row = offset + j * stride, prow = (j + 1) * pw + 1;
+    for (let i = 0; i < width; i++) inside[prow + i] = values[row + i] >= level ? 1 : 0;
+  }
+}
+
+/** Links every square's exit crossing to its entry crossing; returns how many links (in startsBuf). */
+function linkSquares(values: Float64Array, stride: number, offset: number, level: number, inside: Uint8Array, pw: number, ph: number, next: Int32Array): number {
+  const vBase = pw * ph;
+  let n = 0;
   const link = (from: number, to: number) => {
     next[from] = to + 1;
-    if (nStarts === starts.length) { const grown = new Int32Array(2 * nStarts); grown.set(starts); starts = grown; }
-    starts[nStarts++] = from;
+    if (n === startsBuf.length) { const grown = new Int32Array(2 * n); grown.set(startsBuf); startsBuf = grown; }
+    startsBuf[n++] = from;
   };
-
   for (let q = 0; q < ph - 1; q++) {
     const rowStart = q * pw;
     // Corners carried along the row: a, d on the square's left side, b, c on its right.
@@ -80,50 +122,25 @@ export function contourPolygons(
       }
     }
   }
-
-  // Crossing positions, interpolated between the two centres of the lattice edge.
-  const value = (p: number, q: number) =>
-    (p >= 1 && q >= 1 && p <= width && q <= height ? values[offset + (q - 1) * stride + (p - 1)] : -Infinity);
-  const point = (id: number): number[] => {
-    const vertical = id >= vBase;
-    const k = vertical ? id - vBase : id;
-    const p = k % pw, q = (k - p) / pw;
-    const v0 = value(p, q), v1 = vertical ? value(p, q + 1) : value(p + 1, q);
-    const t = v0 === -Infinity || v1 === -Infinity ? 0.5 : (level - v0) / (v1 - v0);
-    // padded (p, q) is cell (p − 1, q − 1), whose centre is at (p − 0.5, q − 0.5)
-    return vertical ? [p - 0.5, q - 0.5 + t] : [p - 0.5 + t, q - 0.5];
-  };
-
-  const exteriors: { ring: Ring; area: number; bbox: number[]; holes: Ring[] }[] = [];
-  const holes: Ring[] = [];
-  for (let n = 0; n < nStarts; n++) {
-    const start = starts[n];
-    if (next[start] === 0) continue; // already part of a ring
-    const ring: Ring = [];
-    let id = start;
-    do {
-      ring.push(point(id));
-      const to = next[id] - 1;
-      next[id] = 0;
-      id = to;
-    } while (id !== start && id >= 0);
-    ring.push(ring[0]);
-    const area = signedArea(ring);
-    if (area > 0) exteriors.push({ ring, area, bbox: bboxOf(ring), holes: [] });
-    else holes.push(ring);
-  }
-
-  // Each hole belongs to the smallest exterior that contains it.
-  exteriors.sort((x, y) => x.area - y.area);
-  for (const hole of holes) {
-    const [x, y] = hole[0];
-    const owner = exteriors.find((e) => x >= e.bbox[0] && x <= e.bbox[2] && y >= e.bbox[1] && y <= e.bbox[3] && ringContains(e.ring, x, y));
-    owner?.holes.push(hole);
-  }
-  return exteriors.map((e) => [e.ring, ...e.holes]);
+  return n;
 }
 
-function centreInside(values: ArrayLike<number>, k: number, stride: number, level: number): boolean {
+function latticeValue(g: Lattice, p: number, q: number): number {
+  return p >= 1 && q >= 1 && p <= g.width && q <= g.height ? g.values[g.offset + (q - 1) * g.stride + (p - 1)] : -Infinity;
+}
+
+/** A crossing's position, interpolated between the two centres of its lattice edge. */
+function crossing(g: Lattice, id: number): number[] {
+  const vertical = id >= g.vBase;
+  const k = vertical ? id - g.vBase : id;
+  const p = k % g.pw, q = (k - p) / g.pw;
+  const v0 = latticeValue(g, p, q), v1 = vertical ? latticeValue(g, p, q + 1) : latticeValue(g, p + 1, q);
+  const t = v0 === -Infinity || v1 === -Infinity ? 0.5 : (g.level - v0) / (v1 - v0);
+  // padded (p, q) is cell (p − 1, q − 1), whose centre is at (p − 0.5, q − 0.5)
+  return vertical ? [p - 0.5, q - 0.5 + t] : [p - 0.5 + t, q - 0.5];
+}
+
+function centreInside(values: Float64Array, k: number, stride: number, level: number): boolean {
   // The square's corners are cells k, k+1, k+stride+1, k+stride; a saddle never touches the virtual
   // border (two of its corners are inside, on opposite diagonals), so all four are real.
   return (values[k] + values[k + 1] + values[k + stride + 1] + values[k + stride]) / 4 >= level;
@@ -133,7 +150,9 @@ function centreInside(values: ArrayLike<number>, k: number, stride: number, leve
 // garbage). Single-threaded and never re-entered, so one of each suffices.
 let insideBuf = new Uint8Array(0);
 let nextBuf = new Int32Array(0);
+let startsBuf = new Int32Array(1024);
 function scratchInside(n: number): Uint8Array {
+  // Cleared so that the virtual border reads as outside (markInside writes every real cell).
   if (insideBuf.length < n) insideBuf = new Uint8Array(Math.ceil(n * 1.25));
   const view = insideBuf.subarray(0, n);
   view.fill(0);
