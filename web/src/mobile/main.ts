@@ -5,7 +5,6 @@ import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { boardGroups, type BoardGroup } from '../common/boardRows.ts';
-import { calendarLink, deskText, visitBlock, visitList } from '../common/deskVisits.ts';
 import { boardMinutes } from '../common/format.ts';
 import { hhmm, openNow } from '../common/hours.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
@@ -122,10 +121,12 @@ function renderList(groups: BoardGroup[], site: [number, number], siteName: stri
  * The next mobile service desk visits at the site or within its 15-minute walk for the chosen profile,
  * cancelled ones included (struck through, with the reason), and the site's calendar feed. Nothing at
  * all when there is no visit or the desks cannot be asked: the list of services below is what matters.
+ * The list's code loads only when there are visits, so it never delays the list of services.
  */
 function renderDesks(container: HTMLElement, profile: string): void {
-  api.upcomingDesks(siteId, profile, DESK_VISITS_ASKED, DESK_DAYS_AHEAD).then((answer) => {
+  api.upcomingDesks(siteId, profile, DESK_VISITS_ASKED, DESK_DAYS_AHEAD).then(async (answer) => {
     if (!answer.visits.length) return;
+    const { calendarLink, deskText, visitBlock, visitList } = await import('../common/deskVisits.ts');
     append(container, el('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
       el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
       el('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
