@@ -76,11 +76,24 @@ describe('bounds on the work of one request', () => {
 describe('under pressure', () => {
   it('answers 503 with Retry-After and a reason while the event loop is stalled, and recovers by itself', async () => {
     expect((await settled(() => t.app.inject('/api/health'))).statusCode).toBe(200);
-    // Stall the loop as a runaway computation would (the app runs in this process).
-    const until = Date.now() + 1500;
-    while (Date.now() < until) { /* busy */ }
-    await sleep(50);
-    const res = await t.app.inject('/api/points?limit=1');
+    // Keep the loop lagging as a runaway computation would: blocks of 300 ms with a moment between them,
+    // for 3 s. The guard averages the loop's delay over 1 s windows, so a single stall among quiet
+    // samples can average out below the limit (200 ms here); a sustained lag cannot.
+    let burning = true;
+    const burn = () => {
+      if (!burning) return;
+      const until = Date.now() + 300;
+      while (Date.now() < until) { /* busy */ }
+      setTimeout(burn, 0);
+    };
+    burn();
+    let res: Awaited<ReturnType<typeof t.app.inject>>;
+    try {
+      await sleep(3000);
+      res = await t.app.inject('/api/points?limit=1');
+    } finally {
+      burning = false;
+    }
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.json()).toMatchObject({ message: expect.stringContaining('busy'), message_zh: expect.stringContaining('繁忙') });
