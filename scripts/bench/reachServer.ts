@@ -12,17 +12,10 @@ import { buildApp } from '../../server/app.ts';
 import { prepareDatabase } from '../../server/seed/index.ts';
 import { loadCatalog } from '../../server/catalog.ts';
 import { ROOT } from './context.ts';
+import { copyPreparedEmbedded } from '../preparedDatabase.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-bench-db-'));
-const prepared = path.join(ROOT, '.cache', 'test-db');
-const template = fs.existsSync(prepared)
-  ? fs.readdirSync(prepared).map((d) => path.join(prepared, d)).filter((d) => fs.existsSync(path.join(d, 'READY')))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
-  : undefined;
-if (template) {
-  fs.cpSync(template, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
-}
+const template = copyPreparedEmbedded(dir);
 const database = await openDatabase({ dataDir: dir });
 await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
 const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });

@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/engine.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { percentile, residentMix, type MixKind, type Targets } from './mix.ts';
+import { copyPreparedEmbedded } from '../preparedDatabase.ts';
 
 // autocannon ships no types; the part used here.
 interface CannonRequest { method?: string; path?: string; headers?: Record<string, string> }
@@ -77,17 +78,8 @@ async function prepareData(): Promise<LoadData> {
     };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-load-db-'));
-  const prepared = path.join(PROJECT_ROOT, '.cache', 'test-db');
-  const template = fs.existsSync(prepared)
-    ? fs.readdirSync(prepared).map((d) => path.join(prepared, d)).filter((d) => fs.existsSync(path.join(d, 'READY')))
-      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
-    : undefined;
-  if (template) {
-    fs.cpSync(template, dir, { recursive: true });
-    fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
-  } else {
-    fs.rmSync(dir, { recursive: true });
-  }
+  const template = copyPreparedEmbedded(dir);
+  if (!template) fs.rmSync(dir, { recursive: true });
   log(`embedded database in ${dir}${template ? ' (copied from the prepared test database)' : ' (prepared by the service at its first start)'}`);
   return {
     env: { DATA_DIR: dir, DATABASE_URL: '' },
