@@ -18,7 +18,8 @@ declare module 'fastify' {
     /** preHandler: sets request.staff when a valid session cookie is present; never fails. */
     identifyStaff: preHandlerAsyncHookHandler;
     /** Throws 403 unless the staff member may write to this street (admin: any; editor: own street). */
-    assertStreetAccess(request: FastifyRequest, streetCode: string | null | undefined): void;
+    /** 403 unless the staff member may write in that street; `field` names the input that placed the record there. */
+    assertStreetAccess(request: FastifyRequest, streetCode: string | null | undefined, field?: string): void;
   }
   interface FastifyRequest {
     staff: StaffIdentity | null;
@@ -38,7 +39,7 @@ const sha256 = (value: string) => crypto.createHash('sha256').update(value).dige
 const tokensEqual = (a: string, b: string) => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export const unauthorized = () => new HttpError(401, 'Sign in required', undefined, '请先登录');
-export const forbidden = (why: string, whyZh: string) => new HttpError(403, why, undefined, whyZh);
+export const forbidden = (why: string, whyZh: string, field?: string) => new HttpError(403, why, field, whyZh);
 
 async function authPlugin(app: FastifyInstance): Promise<void> {
   await app.register(cookie);
@@ -82,12 +83,16 @@ async function authPlugin(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.decorate('assertStreetAccess', (request: FastifyRequest, streetCode: string | null | undefined) => {
+  app.decorate('assertStreetAccess', (request: FastifyRequest, streetCode: string | null | undefined, field?: string) => {
     const staff = request.staff;
     if (!staff) throw unauthorized();
     if (staff.role === 'admin') return;
     if (staff.role === 'editor' && streetCode && staff.street_code === streetCode) return;
     if (staff.role === 'viewer') throw forbidden('Viewers have read-only access', '查看员只有只读权限');
+    if (field) {
+      throw forbidden(`${field}: belongs to street ${streetCode ?? '(none)'}; you edit street ${staff.street_code}`,
+        `${field}：属于其他街道（${streetCode ?? '无'}），只能编辑本街道的数据`, field);
+    }
     throw forbidden(`This record belongs to street ${streetCode ?? '(none)'}; you edit street ${staff.street_code}`, '只能编辑本街道的数据');
   });
 }

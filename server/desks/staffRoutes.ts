@@ -468,7 +468,16 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const drafts: VisitDraft[] = [];
       for (const [i, input] of request.body.visits.entries()) {
         const draft = await visitDraft(trx, { ...input, street_code: input.street_code ?? request.body.street_code }, ctx.services, ctx.district, issues, `visits.${i}.`);
-        if (draft) drafts.push(draft);
+        if (!draft) continue;
+        // Each visit is checked like a single write: its street comes from its place (a site or gate
+        // of another street carries that street), so the body's street_code alone proves nothing.
+        const field = `visits.${i}.${input.street_code ? 'street_code' : 'place'}`;
+        app.assertStreetAccess(request, draft.street_code, field);
+        if (draft.street_code !== request.body.street_code) {
+          issues.push({ field, message: `${field}: is in street ${draft.street_code}, not in ${request.body.street_code} (one street per rotation)`, message_zh: `${field}：不在本次轮换的街道 ${request.body.street_code} 内` });
+          continue;
+        }
+        drafts.push(draft);
       }
       if (issues.length) throw invalidInput(issues);
       const created: VisitRow[] = [];

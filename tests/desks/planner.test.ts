@@ -4,7 +4,7 @@
 // published (staff-edited) month shapes the next month's proposal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
-import { monthAfter, TAOYUAN } from './fixtures.ts';
+import { DAYINGMEN, monthAfter, TAOYUAN } from './fixtures.ts';
 
 // 津港路社区 (elder care missing west of 友谊北路) and 庆荣里社区 (kindergarten missing in the north-east)
 const COMMUNITIES = ['120103003013', '120103003004'];
@@ -113,5 +113,46 @@ describe('rotation planner', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('visits.1.end_time');
     expect(await t.app.db.selectFrom('desk_visits').select('id').execute()).toHaveLength(before.length);
+  });
+});
+
+describe('rotation publish: every visit in the list is checked against the editor\'s street', () => {
+  it('refuses (403, the visit\'s field named) a foreign street inside the list, by code or by place, and stores nothing', async () => {
+    const admin = await loginAs(t.app, 'admin');
+    const month = monthAfter(1);
+    const own = { date: `${month}-12`, start_time: '09:00', end_time: '11:00', services: ['policy'] };
+    const p = await propose(month, 1);
+    const ownPlace = p.visits[0]?.place ?? p.skipped[0] && { kind: 'site', site_id: (await t.app.db.selectFrom('board_sites').select('id').where('street_code', '=', TAOYUAN).executeTakeFirstOrThrow()).id };
+    expect(ownPlace).toBeTruthy();
+    // A board site of another street, made by the district admin (the sample has sites only in 桃园街道).
+    const foreignSite = await admin.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '大营门测试服务中心', street_code: DAYINGMEN, lon: 117.2046, lat: 39.1118 } });
+    expect(foreignSite.statusCode, foreignSite.body).toBe(201);
+    expect(foreignSite.json().properties.street_code).toBe(DAYINGMEN);
+    const count = async () => (await t.app.db.selectFrom('desk_visits').select(t.app.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const before = Number(await count());
+
+    const byCode = await editor.inject({ method: 'POST', url: '/api/desks/rotation/publish', payload: { street_code: TAOYUAN, visits: [
+      { ...own, place: ownPlace },
+      { ...own, date: `${month}-13`, street_code: DAYINGMEN, place: { kind: 'point', lon: 117.2046, lat: 39.1118, name: '大营门' } },
+    ] } });
+    expect(byCode.statusCode, byCode.body).toBe(403);
+    expect(byCode.json()).toMatchObject({ field: 'visits.1.street_code', message: expect.stringContaining(DAYINGMEN), message_zh: expect.stringContaining('其他街道') });
+
+    const bySite = await editor.inject({ method: 'POST', url: '/api/desks/rotation/publish', payload: { street_code: TAOYUAN, visits: [
+      { ...own, place: { kind: 'site', site_id: foreignSite.json().id } },
+    ] } });
+    expect(bySite.statusCode, bySite.body).toBe(403);
+    expect(bySite.json().field).toBe('visits.0.place');
+    expect(Number(await count())).toBe(before);
+    const audit = await t.app.db.selectFrom('audit_log').select('id').where('street_code', '=', DAYINGMEN).where('entity', '=', 'desk_visit').execute();
+    expect(audit).toHaveLength(0);
+
+    // The district admin may publish in any street, but one rotation is one street: a mixed list is a 400.
+    const mixed = await admin.inject({ method: 'POST', url: '/api/desks/rotation/publish', payload: { street_code: TAOYUAN, visits: [
+      { ...own, place: { kind: 'site', site_id: foreignSite.json().id } },
+    ] } });
+    expect(mixed.statusCode, mixed.body).toBe(400);
+    expect(mixed.json().field).toBe('visits.0.place');
+    expect(Number(await count())).toBe(before);
   });
 });
