@@ -467,7 +467,9 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const issues: FieldIssue[] = [];
       const drafts: VisitDraft[] = [];
       for (const [i, input] of request.body.visits.entries()) {
-        const draft = await visitDraft(trx, { ...input, street_code: input.street_code ?? request.body.street_code }, ctx.services, ctx.district, issues, `visits.${i}.`);
+        // A site or gate carries its own street; only a bare map point takes the rotation's.
+        const street_code = input.street_code ?? (input.place.kind === 'point' ? request.body.street_code : undefined);
+        const draft = await visitDraft(trx, { ...input, street_code }, ctx.services, ctx.district, issues, `visits.${i}.`);
         if (!draft) continue;
         // Each visit is checked like a single write: its street comes from its place (a site or gate
         // of another street carries that street), so the body's street_code alone proves nothing.

@@ -121,11 +121,10 @@ describe('rotation publish: every visit in the list is checked against the edito
     const admin = await loginAs(t.app, 'admin');
     const month = monthAfter(1);
     const own = { date: `${month}-12`, start_time: '09:00', end_time: '11:00', services: ['policy'] };
-    const p = await propose(month, 1);
-    const ownPlace = p.visits[0]?.place ?? p.skipped[0] && { kind: 'site', site_id: (await t.app.db.selectFrom('board_sites').select('id').where('street_code', '=', TAOYUAN).executeTakeFirstOrThrow()).id };
-    expect(ownPlace).toBeTruthy();
+    const ownSite = await t.app.db.selectFrom('board_sites').select('id').where('street_code', '=', TAOYUAN).where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+    const ownPlace = { kind: 'site', site_id: ownSite.id };
     // A board site of another street, made by the district admin (the sample has sites only in 桃园街道).
-    const foreignSite = await admin.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '大营门测试服务中心', street_code: DAYINGMEN, lon: 117.2046, lat: 39.1118 } });
+    const foreignSite = await admin.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '大营门测试服务中心', street_code: DAYINGMEN, lon: 117.2101, lat: 39.1108 } });
     expect(foreignSite.statusCode, foreignSite.body).toBe(201);
     expect(foreignSite.json().properties.street_code).toBe(DAYINGMEN);
     const count = async () => (await t.app.db.selectFrom('desk_visits').select(t.app.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
@@ -133,7 +132,7 @@ describe('rotation publish: every visit in the list is checked against the edito
 
     const byCode = await editor.inject({ method: 'POST', url: '/api/desks/rotation/publish', payload: { street_code: TAOYUAN, visits: [
       { ...own, place: ownPlace },
-      { ...own, date: `${month}-13`, street_code: DAYINGMEN, place: { kind: 'point', lon: 117.2046, lat: 39.1118, name: '大营门' } },
+      { ...own, date: `${month}-13`, street_code: DAYINGMEN, place: { kind: 'point', lon: 117.2101, lat: 39.1108, name: '大营门' } },
     ] } });
     expect(byCode.statusCode, byCode.body).toBe(403);
     expect(byCode.json()).toMatchObject({ field: 'visits.1.street_code', message: expect.stringContaining(DAYINGMEN), message_zh: expect.stringContaining('其他街道') });
