@@ -213,15 +213,16 @@ describe('the commands', () => {
     expect([nothing, everything], 'all of the killed restore or nothing of it').toContainEqual(countsAfterKill);
     console.log(`restore killed after its first table: ${countsAfterKill.points ? 'it had committed' : 'nothing of it in the database'}`);
 
-    // Run again (if the kill came before the commit): it completes, and prints a new password for every account once.
-    if (countsAfterKill.points !== 0) return;
-    const restore = await run('scripts/restore.ts', [file, '--new-passwords'], { DATA_DIR: target });
+    // Run again: it completes, and prints a new password for every account once. If the kill came after
+    // the commit, the rerun goes to a fresh directory, so that the --new-passwords path is always tested.
+    const rerunTarget = countsAfterKill.points === 0 ? target : path.join(work, 'cli-target-2');
+    const restore = await run('scripts/restore.ts', [file, '--new-passwords'], { DATA_DIR: rerunTarget });
     expect(restore.code, restore.out).toBe(0);
     expect(restore.out).toMatch(/new passwords \(shown once\)/);
     const line = restore.out.split('\n').find((l) => /^\s+t_editor_\S+ \(editor\)\s+\S{20}$/.test(l));
     expect(line, restore.out).toBeDefined();
     const [, username, password] = line!.trim().match(/^(\S+) \(editor\)\s+(\S+)$/)!;
-    const done = await openDatabase({ dataDir: target });
+    const done = await openDatabase({ dataDir: rerunTarget });
     const row = await done.db.selectFrom('staff_users').select('password_hash').where('username', '=', username).executeTakeFirstOrThrow();
     await done.close();
     expect(await verifyPassword(row.password_hash, password)).toBe(true);
