@@ -109,6 +109,9 @@ describe('what the board lists', () => {
       expect([...expected].filter((id) => !listed.has(id)), `site ${site} ${profile}: missing from the legend`).toEqual([]);
       expect([...listed].filter((id) => !expected.has(id)), `site ${site} ${profile}: listed but not within 15 minutes`).toEqual([]);
       expect(board.layout.legendOverflow).toBe(0);
+      // Every sample site has services within 15 minutes: an empty legend would prove nothing.
+      expect(expected.size, `site ${site} ${profile}: points within 15 minutes`).toBeGreaterThanOrEqual(3);
+      expect(board.content.rows.length).toBeGreaterThanOrEqual(expected.size);
       // The walking minutes printed are /api/reach's, rounded up.
       for (const row of board.content.rows) {
         const item = (reach.nearest[row.category_id] as { id: number; walk_s: number }[]).find((p) => p.id === row.point_id)!;

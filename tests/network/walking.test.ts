@@ -32,12 +32,14 @@ describe('walking distances', () => {
 
   it('routes between off-street points: walk ≥ straight, geometry as long as walk_m, same both ways', () => {
     const rnd = seededRandom(7);
+    let checked = 0;
     for (let k = 0; k < 300; k++) {
       const a = randomPlaceNearNetwork(rnd), b = randomPlaceNearNetwork(rnd);
       const ab = engine.route(a, b, 'standard');
       const ba = engine.route(b, a, 'standard');
       expect(ab === null).toBe(ba === null);
       if (!ab || !ba) continue;
+      checked += 1;
       const pair = `${a} → ${b}`;
       expect(ab.properties.walk_m, pair).toBeGreaterThanOrEqual(ab.properties.straight_m - 1);
       expect(Math.abs(lineLengthM(ab.geometry.coordinates) - ab.properties.walk_m), pair).toBeLessThanOrEqual(1);
@@ -46,15 +48,20 @@ describe('walking distances', () => {
       expect(ab.geometry.coordinates.at(-1)).toEqual(b);
       expect(Math.abs(ab.properties.walk_min - ab.properties.walk_s / 60)).toBeLessThanOrEqual(0.051);
     }
+    expect(checked, 'routes checked (most random places pair up on one component)').toBeGreaterThanOrEqual(200);
   });
 
   it('the standard profile walks at the speed in data/profiles.json', () => {
     const rnd = seededRandom(3);
     const speed = engine.profile('standard').speed_mps;
+    let checked = 0;
     for (let k = 0; k < 50; k++) {
       const r = engine.route(randomPlaceNearNetwork(rnd), randomPlaceNearNetwork(rnd), 'standard');
-      if (r) expect(Math.abs(r.properties.walk_s - r.properties.walk_m / speed)).toBeLessThan(1);
+      if (!r) continue;
+      checked += 1;
+      expect(Math.abs(r.properties.walk_s - r.properties.walk_m / speed)).toBeLessThan(1);
     }
+    expect(checked).toBeGreaterThanOrEqual(30);
   });
 });
 
@@ -64,6 +71,7 @@ describe('nearest points and the batch', () => {
 
   it('lists the nearest points of each category in walking order, within the route they would take', () => {
     const rnd = seededRandom(99);
+    let listed = 0;
     for (let k = 0; k < 20; k++) {
       const o = randomPlaceNearNetwork(rnd);
       const nearest = engine.nearest(o, { profile: 'standard', perCategory: 3, withRoutes: true });
@@ -71,6 +79,7 @@ describe('nearest points and the batch', () => {
       for (const list of Object.values(nearest)) {
         for (let i = 1; i < list.length; i++) expect(list[i].walk_s).toBeGreaterThanOrEqual(list[i - 1].walk_s);
         for (const n of list) {
+          listed += 1;
           const direct = engine.route(o, [n.point.lon, n.point.lat], 'standard')!;
           expect(Math.abs(direct.properties.walk_s - n.walk_s)).toBeLessThanOrEqual(0.2);
           expect(n.walk_m).toBeGreaterThanOrEqual(n.straight_m - 1);
@@ -78,6 +87,8 @@ describe('nearest points and the batch', () => {
         }
       }
     }
+    // 20 origins × 10 categories × up to 3: most lists are full.
+    expect(listed).toBeGreaterThanOrEqual(300);
   });
 
   it('one multi-source pass per category gives the same answer as asking from each origin', () => {
@@ -88,6 +99,7 @@ describe('nearest points and the batch', () => {
     });
     for (const profile of ['standard', 'elderly', 'step_free']) {
       const batch = engine.batchNearest(origins, { profile });
+      expect(batch.filter((a) => a.nearest).length, `${profile}: origins answered`).toBeGreaterThanOrEqual(50);
       for (const answer of batch) {
         if (!answer.nearest) continue;
         const o = origins[answer.id as number];
