@@ -1,19 +1,29 @@
-// Shared fixtures for the walking-engine tests: the real Hexi OSM network (built once per worker),
-// the real profiles, and a deterministic random source. Test points are placed at seeded random
-// positions near the real network; they are synthetic, the network is not.
+// Shared fixtures for the walking-engine tests: the real Hexi network as the service serves it (read from
+// the ways table of the database engine under test, exactly as server/network/service.ts reads it), the
+// real profiles, and a deterministic random source. Test points are placed at seeded random positions
+// near the real network; they are synthetic, the network is not.
 
 import { fileURLToPath } from 'node:url';
 import { buildWalkingGraph, type WalkingGraph } from '../../server/network/walkingGraph.ts';
-import { loadRoadsGeoJson } from '../../server/network/osmWays.ts';
+import { loadWalkingWays } from '../../server/network/repository.ts';
 import { loadWalkingProfiles } from '../../server/network/profiles.ts';
 import { WalkingEngine } from '../../server/network/walkingEngine.ts';
 import type { CategorisedPoint } from '../../server/network/servicePoints.ts';
+import type { WalkingWayInput } from '../../server/network/walkingGraph.ts';
+import { openTestDatabase } from '../helper.ts';
 
+/** The file the seed loads the ways from (graph.test.ts checks the import against it). */
 export const ROADS_PATH = fileURLToPath(new URL('../../data/osm/hexi_osm_roads.geojson', import.meta.url));
+
+/** The ways as the service reads them from this leg's database (embedded or server), once per test file. */
+export const servedWays: WalkingWayInput[] = await (async () => {
+  const database = await openTestDatabase();
+  try { return await loadWalkingWays(database.handle.db); } finally { await database.drop(); }
+})();
 
 let graph: WalkingGraph | null = null;
 export function hexiGraph(): WalkingGraph {
-  graph ??= buildWalkingGraph(loadRoadsGeoJson(ROADS_PATH));
+  graph ??= buildWalkingGraph(servedWays);
   return graph;
 }
 
