@@ -31,12 +31,8 @@ export function hexiEngine<P extends CategorisedPoint = CategorisedPoint>(): Wal
   return new WalkingEngine<P>(hexiGraph(), loadWalkingProfiles());
 }
 
-/** Park–Miller generator: the same sequence on every run, so a failure names a reproducible case. */
-export function seededRandom(seed: number): () => number {
-  let s = seed % 2147483647;
-  if (s <= 0) s += 2147483646;
-  return () => (s = (s * 16807) % 2147483647) / 2147483647;
-}
+export { seededRandom } from '../random.ts';
+import { seededRandom } from '../random.ts';
 
 /** A random node of the largest component. */
 export function randomMainNode(rnd: () => number): number {
