@@ -105,6 +105,11 @@ describe('boards tab: warning, selection, posting', () => {
     await page.getByText(`${today} 由 王师傅 张贴`).waitFor({ timeout: 30_000 });
     expect(await page.locator('.unposted-row').count()).toBe(1);
     await saveScreenshot(page, 'boards-posting', true);
+    // The same lists on a phone: the confirm form wraps instead of widening the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('.unposted-row').first().scrollIntoViewIfNeeded();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await saveScreenshot(page, 'boards-posting-phone');
     expect(s.foreignRequests()).toEqual([]);
   }, 300_000);
 });
