@@ -9,6 +9,7 @@ import type { Catalog, WalkingProfile } from '../catalog.ts';
 import type { RingCollection } from '../network/rings.ts';
 import type { ServicePointRow } from '../points/repository.ts';
 import type { BoardSiteRow } from '../sites/repository.ts';
+import { toLocal } from '../desks/localTime.ts';
 
 /** The rings every board shows (minutes). */
 export const BOARD_MINUTES = [5, 10, 15] as const;
@@ -73,7 +74,7 @@ export interface BoardContent {
   omitted: Record<string, number>;
   perCategoryLimit: number;
   containsSample: boolean;
-  /** YYYY-MM-DD of the latest change to anything the board shows. */
+  /** YYYY-MM-DD (district local date) of the latest change to anything the board shows. */
   dataDate: string;
   mobileUrl: string;
   snapshot: BoardSnapshot;
@@ -210,7 +211,8 @@ export function buildBoardContent(input: ContentInput): BoardContent {
     omitted,
     perCategoryLimit: limit,
     containsSample,
-    dataDate: new Date(latest).toISOString().slice(0, 10),
+    // The district's calendar day, not UTC's: a change at 01:30 Beijing time is dated that day.
+    dataDate: toLocal(new Date(latest)).date,
     mobileUrl: `${input.publicBaseUrl}/m/site/${site.id}`,
     snapshot,
     version: contentVersion(snapshot),

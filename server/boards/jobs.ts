@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
+import { clockToday, systemClock, type BoardClock } from './clock.ts';
 import type { BoardContent } from './content.ts';
 import type { BoardLang } from './messages.ts';
 import type { Orientation, PaperSize } from './paper.ts';
@@ -39,6 +40,8 @@ export class BoardJobRunner {
     private readonly db: Kysely<Database>,
     private readonly printer: BoardPrinter,
     private readonly log: FastifyBaseLogger,
+    /** The date in the file name is the district's local date on this clock. */
+    private readonly clock: BoardClock = systemClock(),
   ) {}
 
   /** Marks jobs a stopped server left behind as failed. */
@@ -126,7 +129,7 @@ export class BoardJobRunner {
       }
       data = zipSync(files);
     }
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = clockToday(this.clock);
     const name = `${safeFileName(jobTitle(job))}-${options.size}-${stamp}.${o.format}`;
     await this.db.transaction().execute(async (trx) => {
       for (const p of printed) {

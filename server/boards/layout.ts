@@ -11,6 +11,7 @@ import { CollisionIndex, rectBox, rotatedBox, boxesOverlap, type Box, type Pt, t
 import { fitText, printable, textWidth, wrapText, type Weight } from './fonts.ts';
 import { BOARD_MESSAGES, formatOpeningHours, type BoardLang, type BoardMessages } from './messages.ts';
 import { LENGTHS_AT_A1, TYPE_AT_A1, type Page } from './paper.ts';
+import { qrProblems, qrWarningLine } from './publicUrl.ts';
 import { qrSymbol } from './qr.ts';
 import {
   ACCENT, ALERT, HEADER_SHADE, INK, INK_SOFT, MAP_BACKGROUND, PAPER, RING_STROKE, ringStyle, ROW_SHADE, RULE,
@@ -80,6 +81,8 @@ export interface BoardPlan {
   legendFontSize: number;
   legendColumns: number;
   qr: { url: string; rect: Rect; modules: number };
+  /** The line printed under the QR code when its address cannot reach residents' phones (empty when it can). */
+  qrWarning: string[];
 }
 
 export interface BoardLayout extends BoardPlan {
@@ -347,10 +350,16 @@ export function planBoard(content: BoardContent, page: Page, lang: BoardLang, ca
   // the full height of the page on the right.
   const landscapeMapW = Math.round(contentW * 0.44);
   const legendW = portrait ? contentW : contentW - landscapeMapW - gap;
-  const stripH = (LENGTHS_AT_A1.qr + 70) * s;
+  // An unreachable QR address is said in red under the code, in place of its second caption line;
+  // the panel grows by the lines that need.
+  const qrCodes = qrProblems(content.mobileUrl);
+  const qrWarning = qrCodes.length
+    ? wrapText(qrWarningLine(qrCodes, lang), footSize, portrait ? sidePanelW : LENGTHS_AT_A1.qr * s + gap, 3, 'bold') : [];
+  const warningExtra = Math.max(0, qrWarning.length - 1) * footSize * 1.45;
+  const stripH = (LENGTHS_AT_A1.qr + 70) * s + warningExtra;
   const headingSize = TYPE_AT_A1.heading * s;
   const headingH = headingSize * 1.7;
-  const minMapH = portrait ? sidePanelHeight(s) : 0;
+  const minMapH = portrait ? sidePanelHeight(s) + warningExtra : 0;
   // Portrait: the category key runs across the page under the map, in one row (two when the names are long).
   const keyLines = portrait ? categoryKeyLines(catalog, lang, t, s, contentW) : 0;
   const keyRowH = portrait ? keyLines * TYPE_AT_A1.body * s * 1.6 + gap * 0.6 : 0;
@@ -425,7 +434,7 @@ export function planBoard(content: BoardContent, page: Page, lang: BoardLang, ca
   }
 
   // Side panel: QR code, ring key (naming the profile), category colour key.
-  const side = sidePanelItems(content, catalog, lang, t, s, sideX, sideY, sideW, sideLayout);
+  const side = sidePanelItems(content, catalog, lang, t, s, sideX, sideY, sideW, sideLayout, qrWarning);
   items.push(...side.items);
   if (portrait) {
     items.push(...categoryKeyItems(catalog, lang, t, s, margin, mapFrame.y + mapFrame.h + gap * 0.6, contentW, 'row'));
@@ -484,6 +493,7 @@ export function planBoard(content: BoardContent, page: Page, lang: BoardLang, ca
     legendFontSize: legend.g.size,
     legendColumns: legend.cols,
     qr: side.qr,
+    qrWarning,
   };
 }
 
@@ -497,7 +507,7 @@ function sidePanelHeight(s: number): number {
 
 /** The QR code with its caption, and the ring key naming the walking profile. */
 function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang, t: BoardMessages, s: number,
-  x: number, y: number, w: number, arrangement: 'column' | 'row') {
+  x: number, y: number, w: number, arrangement: 'column' | 'row', qrWarning: string[]) {
   const items: DrawItem[] = [];
   const body = TYPE_AT_A1.body * s, head = TYPE_AT_A1.heading * s, gap = LENGTHS_AT_A1.gap * s, foot = TYPE_AT_A1.footer * s;
   const qrSize = LENGTHS_AT_A1.qr * s;
@@ -510,10 +520,15 @@ function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang
   items.push({ kind: 'path', d: sym.path, fill: '#000000' });
   const capCx = qrX + qrSize / 2;
   items.push(text(t.qrCaption, capCx, qrY + qrSize + body * 1.05, body, { weight: 'bold', anchor: 'middle' }));
-  items.push(text(t.qrCaption2, capCx, qrY + qrSize + body * 1.05 + foot * 1.45, foot, { fill: INK_SOFT, anchor: 'middle' }));
+  if (qrWarning.length) {
+    qrWarning.forEach((line, i) => items.push(text(line, capCx, qrY + qrSize + body * 1.05 + foot * 1.45 * (i + 1), foot, { fill: ALERT, anchor: 'middle', weight: 'bold' })));
+  } else {
+    items.push(text(t.qrCaption2, capCx, qrY + qrSize + body * 1.05 + foot * 1.45, foot, { fill: INK_SOFT, anchor: 'middle' }));
+  }
+  const warningExtra = Math.max(0, qrWarning.length - 1) * foot * 1.45;
 
   let bx: number, by: number, bw: number;
-  if (arrangement === 'column') { bx = x; by = qrY + qrSize + body * 1.4 + foot * 1.5 + gap; bw = w; } else { bx = x + qrSize + gap * 1.5; by = y; bw = (w - qrSize - gap * 3) * 0.42; }
+  if (arrangement === 'column') { bx = x; by = qrY + qrSize + body * 1.4 + foot * 1.5 + warningExtra + gap; bw = w; } else { bx = x + qrSize + gap * 1.5; by = y; bw = (w - qrSize - gap * 3) * 0.42; }
 
   // Ring key: the three fills, and the profile they assume.
   items.push(text(t.ringKeyTitle, bx, by + head * 1.0, head, { weight: 'bold' }));

@@ -48,6 +48,7 @@ export async function recordPrint(db: Kysely<Database>, p: PrintRecordInput): Pr
 }
 
 export interface LastPrint {
+  print_id: number;
   site_id: number;
   profile: string;
   content_version: string;
@@ -61,11 +62,11 @@ export interface LastPrint {
 /** The latest print of each (site, profile) of a street's active sites. */
 export async function lastPrints(db: Kysely<Database>, streetCode: string): Promise<LastPrint[]> {
   const rows = await sql<{
-    site_id: number; profile: string; content_version: string; snapshot: unknown; printed_at: Date;
+    print_id: string | number; site_id: number; profile: string; content_version: string; snapshot: unknown; printed_at: Date;
     printed_by_name: string | null; size: string; prints: string | number;
   }>`
     select distinct on (p.site_id, p.profile)
-      p.site_id, p.profile, p.content_version, p.snapshot, p.printed_at, p.printed_by_name, p.size,
+      p.id as print_id, p.site_id, p.profile, p.content_version, p.snapshot, p.printed_at, p.printed_by_name, p.size,
       count(*) over (partition by p.site_id, p.profile) as prints
     from board_prints p
     join board_sites s on s.id = p.site_id
@@ -74,6 +75,7 @@ export async function lastPrints(db: Kysely<Database>, streetCode: string): Prom
   return rows.rows.map((r) => ({
     ...r,
     snapshot: (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as BoardSnapshot,
+    print_id: Number(r.print_id),
     prints: Number(r.prints),
   }));
 }

@@ -1,13 +1,16 @@
-// "Needs reprint": for each board of a street, the last print (per walking profile) is compared with
-// what the board would show now. A board whose content version changed is listed with what changed:
-// points added, removed, moved or renamed, other printed details, the rings, the title.
+// "Needs reprint": for each board of a street, what is on the wall (the posted print, 张贴确认; or, before
+// anyone confirmed a posting, the last print) is compared with what the board would show now, per
+// walking profile. A board whose content changed is listed with what changed: points added, removed,
+// moved or renamed, other printed details, the rings, the title. Prints not yet confirmed as posted are
+// listed apart from posted ones, so that staff can tell "printed" from "on the wall".
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
 import { listSites } from '../sites/repository.ts';
 import { diffSnapshots, hasChanges, type BoardChanges } from './content.ts';
 import type { BoardPrinter } from './printer.ts';
-import { lastPrints } from './repository.ts';
+import { streetPostings, type StreetPosting } from './postingRepository.ts';
+import { lastPrints, type LastPrint } from './repository.ts';
 
 export interface ReprintEntry {
   site_id: number;
@@ -20,15 +23,53 @@ export interface ReprintEntry {
   prints: number;
   printed_version: string;
   current_version: string;
+  /** What the changes are measured against: the posted print, or the last print when none is posted. */
+  basis: 'posted' | 'printed';
+  posted_on: string | null;
+  posted_by: string | null;
   changes: BoardChanges;
   summary_zh: string;
   summary_en: string;
+}
+
+/** The latest print of a (site, profile) that nobody has confirmed as put up. */
+export interface UnpostedEntry {
+  site_id: number;
+  site_name: string;
+  profile: string;
+  print_id: number;
+  printed_at: string;
+  printed_by: string | null;
+  printed_size: string;
+  /** The print still shows what the board would show now. */
+  up_to_date: boolean;
+  /** An earlier posting at the site (an older board still on the wall), if any. */
+  posted_on: string | null;
+  /** The version of the site's posting record (0 when nothing was ever posted); sent back to confirm. */
+  posting_version: number;
+}
+
+/** A (site, profile) whose print on the wall is confirmed. */
+export interface PostedEntry {
+  site_id: number;
+  site_name: string;
+  profile: string;
+  print_id: number;
+  posted_on: string;
+  posted_by: string;
+  confirmed_by: string | null;
+  up_to_date: boolean;
+  posting_version: number;
 }
 
 export interface ReprintReport {
   street: string;
   checked: number;
   needs_reprint: ReprintEntry[];
+  /** Printed, not posted (张贴确认 pending). */
+  printed_not_posted: UnpostedEntry[];
+  /** Posted (the print on the wall is confirmed). */
+  posted: PostedEntry[];
   /** Active sites of the street with no print yet (any profile). */
   never_printed: { site_id: number; site_name: string }[];
   /** Printed boards that cannot be drawn now (e.g. the site moved off the network). */
@@ -55,15 +96,23 @@ export function summarise(c: BoardChanges, lang: 'zh' | 'en'): string {
   return parts.join(zh ? '；' : '; ');
 }
 
+/** The posted print counts for a later print of the very same content (a spare copy printed again). */
+function isPosted(print: LastPrint, posting: StreetPosting | undefined): boolean {
+  return !!posting && (posting.print_id === print.print_id || posting.content_version === print.content_version);
+}
+
 export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter, street: string): Promise<ReprintReport> {
   const sites = await listSites(db, { street });
   const byId = new Map(sites.map((s) => [s.id, s]));
   const prints = await lastPrints(db, street);
+  const postings = new Map((await streetPostings(db, street)).map((p) => [`${p.site_id}|${p.profile}`, p]));
   const printedSites = new Set(prints.map((p) => p.site_id));
   const report: ReprintReport = {
     street,
     checked: prints.length,
     needs_reprint: [],
+    printed_not_posted: [],
+    posted: [],
     never_printed: sites.filter((s) => !printedSites.has(s.id)).map((s) => ({ site_id: s.id, site_name: s.name })),
     unavailable: [],
   };
@@ -80,14 +129,34 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
       }
       throw error;
     }
-    if (current.version === p.content_version) continue;
-    const changes = diffSnapshots(p.snapshot, current.snapshot);
+    const posting = postings.get(`${p.site_id}|${p.profile}`);
+    const printCurrent = p.content_version === current.version;
+    if (posting) {
+      report.posted.push({
+        site_id: site.id, site_name: site.name, profile: p.profile, print_id: posting.print_id, posted_on: posting.posted_on,
+        posted_by: posting.posted_by_name, confirmed_by: posting.confirmed_by_name,
+        up_to_date: posting.content_version === current.version, posting_version: posting.version,
+      });
+    }
+    if (!isPosted(p, posting)) {
+      report.printed_not_posted.push({
+        site_id: site.id, site_name: site.name, profile: p.profile, print_id: p.print_id,
+        printed_at: new Date(p.printed_at).toISOString(), printed_by: p.printed_by_name, printed_size: p.size,
+        up_to_date: printCurrent, posted_on: posting?.posted_on ?? null, posting_version: posting?.version ?? 0,
+      });
+    }
+    // Measured against the wall. A stale posted board whose up-to-date replacement is printed and
+    // waiting needs posting, not printing.
+    const basis = posting ? { version: posting.content_version, snapshot: posting.snapshot } : { version: p.content_version, snapshot: p.snapshot };
+    if (basis.version === current.version || (posting && printCurrent)) continue;
+    const changes = diffSnapshots(basis.snapshot, current.snapshot);
     if (!hasChanges(changes)) continue; // e.g. a snapshot format change with the same visible content
     report.needs_reprint.push({
       site_id: site.id, site_name: site.name, title: current.site.title_name, profile: p.profile,
       printed_at: new Date(p.printed_at).toISOString(), printed_by: p.printed_by_name, printed_size: p.size, prints: p.prints,
-      printed_version: p.content_version, current_version: current.version, changes,
-      summary_zh: summarise(changes, 'zh'), summary_en: summarise(changes, 'en'),
+      printed_version: p.content_version, current_version: current.version,
+      basis: posting ? 'posted' : 'printed', posted_on: posting?.posted_on ?? null, posted_by: posting?.posted_by_name ?? null,
+      changes, summary_zh: summarise(changes, 'zh'), summary_en: summarise(changes, 'en'),
     });
   }
   return report;

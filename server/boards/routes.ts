@@ -8,12 +8,15 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { StreetCode } from '../points/schemas.ts';
 import { listSites } from '../sites/repository.ts';
+import { clockToday, type BoardClock } from './clock.ts';
 import type { BoardJobRunner } from './jobs.ts';
 import { ORIENTATIONS, PAPER_SIZES } from './paper.ts';
 import type { BoardPrinter, PrintOptions } from './printer.ts';
+import { qrWarning } from './publicUrl.ts';
 import { reprintReport } from './reprint.ts';
 import { createJob, getJob, jobFile, listJobs, type JobRow } from './repository.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { DESK_TIME_ZONE } from '../desks/localTime.ts';
 
 const literals = <T extends readonly string[]>(values: T, description: string, dflt: T[number]) =>
   Type.Union(values.map((v) => Type.Literal(v)), { description, default: dflt });
@@ -21,10 +24,20 @@ const literals = <T extends readonly string[]>(values: T, description: string, d
 /** Most boards one job may print (a street has about 60; the district about 800). */
 export const MAX_JOB_BOARDS = 300;
 
-export interface BoardRouteDeps { printer: BoardPrinter; jobs: BoardJobRunner }
+export interface BoardRouteDeps { printer: BoardPrinter; jobs: BoardJobRunner; clock: BoardClock }
+
+/** Why the QR codes of this installation lead nowhere (null when residents can open them). */
+export const QrWarningSchema = Type.Union([Type.Object({
+  codes: Type.Array(Type.Union([Type.Literal('invalid'), Type.Literal('loopback'), Type.Literal('private'), Type.Literal('link_local'), Type.Literal('plain_http')]),
+    { description: 'what is wrong with the address, most serious first' }),
+  url: Type.String({ description: 'PUBLIC_BASE_URL as configured' }),
+  message: Type.String(),
+  message_zh: Type.String(),
+}), Type.Null()], { description: 'Set when PUBLIC_BASE_URL is loopback, private, link-local or plain HTTP: boards printed now carry a dead QR code (and say so under it)' });
 
 export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => async (app) => {
-  const { printer, jobs } = deps;
+  const { printer, jobs, clock } = deps;
+  const warning = qrWarning(app.config.publicBaseUrl);
   const profileIds = app.catalog.profiles.map((p) => p.id);
   const PrintQuery = Type.Object({
     size: Type.Optional(literals(PAPER_SIZES, 'ISO paper size (A1 is the usual board)', 'A1')),
@@ -115,6 +128,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     result_bytes: Type.Union([Type.Integer(), Type.Null()]),
     status_url: Type.String(),
     download_url: Type.Union([Type.String(), Type.Null()]),
+    qr_warning: QrWarningSchema,
   });
   const presentJob = (j: JobRow) => ({
     id: j.id, street_code: j.street_code, street_name: j.street_name, site_ids: j.site_ids, options: j.options, status: j.status,
@@ -124,6 +138,31 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     result_name: j.result_name, result_bytes: j.result_bytes,
     status_url: `/api/boards/jobs/${j.id}`,
     download_url: j.status === 'done' ? `/api/boards/jobs/${j.id}/download` : null,
+    qr_warning: warning,
+  });
+
+  app.get('/api/boards/status', {
+    preHandler: app.requireStaff(),
+    schema: {
+      tags: ['boards'],
+      summary: 'Before printing: where the QR codes lead, whether residents can open it, and today\'s local date',
+      response: {
+        200: Type.Object({
+          public_base_url: Type.String(),
+          qr_ok: Type.Boolean(),
+          qr_warning: QrWarningSchema,
+          time_zone: Type.String(),
+          local_date: Type.String({ description: 'today in the district (YYYY-MM-DD): file names, footers and posted dates use it' }),
+        }),
+        401: ErrorResponse,
+      },
+    },
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return {
+      public_base_url: app.config.publicBaseUrl, qr_ok: warning === null, qr_warning: warning,
+      time_zone: DESK_TIME_ZONE, local_date: clockToday(clock),
+    };
   });
 
   app.post('/api/boards/jobs', {
@@ -264,7 +303,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     preHandler: app.requireStaff(),
     schema: {
       tags: ['boards'],
-      summary: 'Boards whose content changed since they were last printed, with what changed',
+      summary: 'Boards whose content changed since the print on the wall (or the last print), with what changed; prints not yet posted; posted boards',
       querystring: Type.Object({ street: StreetCode }, { additionalProperties: false }),
       response: {
         200: Type.Object({
@@ -273,9 +312,22 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
           needs_reprint: Type.Array(Type.Object({
             site_id: Type.Integer(), site_name: Type.String(), title: Type.String(), profile: Type.String(),
             printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(), prints: Type.Integer(),
-            printed_version: Type.String(), current_version: Type.String(), changes: Changes,
-            summary_zh: Type.String(), summary_en: Type.String(),
+            printed_version: Type.String(), current_version: Type.String(),
+            basis: Type.Union([Type.Literal('posted'), Type.Literal('printed')], { description: 'compared with the posted print, or with the last print when none is confirmed as posted' }),
+            posted_on: Type.Union([Type.String(), Type.Null()]), posted_by: Type.Union([Type.String(), Type.Null()]),
+            changes: Changes, summary_zh: Type.String(), summary_en: Type.String(),
           })),
+          printed_not_posted: Type.Array(Type.Object({
+            site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
+            printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(),
+            up_to_date: Type.Boolean(), posted_on: Type.Union([Type.String(), Type.Null()]),
+            posting_version: Type.Integer({ description: 'send back as version when confirming (0: nothing posted yet)' }),
+          }), { description: 'printed, not yet confirmed as put up (张贴确认)' }),
+          posted: Type.Array(Type.Object({
+            site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
+            posted_on: Type.String(), posted_by: Type.String(), confirmed_by: Type.Union([Type.String(), Type.Null()]),
+            up_to_date: Type.Boolean(), posting_version: Type.Integer(),
+          }), { description: 'confirmed as put up' }),
           never_printed: Type.Array(Type.Object({ site_id: Type.Integer(), site_name: Type.String() })),
           unavailable: Type.Array(Type.Object({ site_id: Type.Integer(), profile: Type.String(), reason: Type.String() })),
         }),

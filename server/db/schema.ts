@@ -153,6 +153,7 @@ export interface Database {
   board_prints: BoardPrintsTable;
   board_jobs: BoardJobsTable;
   board_job_files: BoardJobFilesTable;
+  board_postings: BoardPostingsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -282,4 +283,19 @@ export interface BoardJobsTable {
 export interface BoardJobFilesTable {
   job_id: number;
   data: Uint8Array;
+}
+// Posted-confirmation (migrations/0010_board_posting.ts). posted_on is a date: read it as text.
+export interface BoardPostingsTable {
+  id: Generated<number>;
+  site_id: number;
+  profile: string;
+  street_code: string;
+  print_id: number;
+  content_version: string;
+  posted_on: string;
+  posted_by_name: string;
+  confirmed_by: number | null;
+  confirmed_by_name: string | null;
+  confirmed_at: Timestamp;
+  version: Generated<number>;
 }

@@ -27,7 +27,7 @@ describe('boards tab', () => {
     await page.getByLabel('用户名').fill('taoyuan_printer');
     await page.getByLabel('密码').fill(password);
     await page.getByRole('button', { name: '登录' }).click();
-    const rows = page.locator('.record-list input[type="checkbox"]');
+    const rows = page.locator('.record-list input.site-pick');
     await rows.first().waitFor({ timeout: 60_000 });
     expect(await rows.count()).toBe(61);
     await page.getByText('从未打印：61 块').waitFor();
@@ -46,7 +46,7 @@ describe('boards tab', () => {
     await page.getByText('从未打印：59 块').waitFor();
 
     // Rename a point that board #5 lists, through the API as this editor would in the points tab.
-    const siteId = Number((await page.locator('.record-list span').nth(4).innerText()).match(/#(\d+)/)![1]);
+    const siteId = Number(await rows.nth(4).getAttribute('value'));
     const content = await s.app.boards.printer.content(await s.app.boards.printer.site(siteId), 'standard');
     const target = content.rows[0];
     const point = await page.request.get(`/api/points/${target.point_id}`);

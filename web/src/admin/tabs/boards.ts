@@ -1,6 +1,8 @@
 // The boards tab of /admin (展板打印): the street's board sites with a preview link each, print jobs
 // (all boards of the street or a chosen few, as a ZIP of PDFs or one multi-page PDF) with their
-// progress, and the "needs reprint" list saying what changed on each board since it was printed.
+// progress, the posted-confirmation step (张贴确认), and the reprint lists: printed-not-posted, posted, and
+// "needs reprint" (what changed since the board on the wall). A warning stands above the print buttons
+// when the QR codes would lead nowhere (PUBLIC_BASE_URL loopback, private or plain HTTP).
 // Everything comes from /api/boards/*; the server checks roles, this page only mirrors them.
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
@@ -16,9 +18,21 @@ interface Job {
 }
 interface ReprintEntry {
   site_id: number; site_name: string; profile: string; printed_at: string; printed_by: string | null; printed_size: string;
-  summary_zh: string; summary_en: string;
+  basis: 'posted' | 'printed'; posted_on: string | null; summary_zh: string; summary_en: string;
 }
-interface ReprintReport { needs_reprint: ReprintEntry[]; never_printed: { site_id: number; site_name: string }[]; unavailable: unknown[] }
+interface UnpostedEntry {
+  site_id: number; site_name: string; profile: string; print_id: number; printed_at: string; printed_by: string | null; printed_size: string;
+  up_to_date: boolean; posted_on: string | null; posting_version: number;
+}
+interface PostedEntry {
+  site_id: number; site_name: string; profile: string; posted_on: string; posted_by: string; up_to_date: boolean;
+}
+interface ReprintReport {
+  needs_reprint: ReprintEntry[]; printed_not_posted: UnpostedEntry[]; posted: PostedEntry[];
+  never_printed: { site_id: number; site_name: string }[]; unavailable: unknown[];
+}
+interface QrWarning { codes: string[]; message: string; message_zh: string }
+interface BoardsStatus { qr_warning: QrWarning | null; local_date: string }
 
 const SIZES = ['A0', 'A1', 'A2', 'A3', 'A4'];
 
@@ -38,6 +52,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const formatSelect = h('select', { 'aria-label': t('format') }, h('option', { value: 'zip' }, t('zip')), h('option', { value: 'pdf' }, t('pdf')));
   const langSelect = h('select', { 'aria-label': t('lang') }, h('option', { value: 'zh' }, '中文'), h('option', { value: 'en' }, 'English'));
   const canPrint = () => ctx.canEdit(streetSelect.value);
+  const profileLabel = (id: string) => [...profileSelect.options].find((o) => o.value === id)?.textContent ?? id;
 
   const printAll = h('button', { type: 'button', class: 'primary' }, t('printAll'));
   const printSelected = h('button', { type: 'button' }, t('printSelected', 0));
@@ -46,9 +61,22 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const reprintBox = h('div', { class: 'report-table' });
   const readOnly = h('p', { class: 'footnote', hidden: true }, t('readOnly'));
   const selected = new Set<number>();
+  const status = await ctx.api.get<BoardsStatus>('/api/boards/status');
+  const warningText = (w: QrWarning) => (ctx.lang === 'zh' ? w.message_zh : w.message);
+  // Above the print buttons, so nobody starts a batch without seeing it.
+  const qrBanner = status.qr_warning
+    ? h('div', { class: 'qr-warning', role: 'alert' }, h('strong', null, t('qrWarningTitle')), h('div', null, warningText(status.qr_warning)))
+    : '';
+  const selectedCount = h('span', { class: 'pick-count', 'aria-live': 'polite' });
+  const clearSelection = h('button', { type: 'button', class: 'link' }, t('clearSelection'));
+  const unpostedBox = h('div', { class: 'report-table' });
+  const postedBox = h('div', { class: 'report-table' });
+  let siteBoxes: { id: number; box: HTMLInputElement }[] = [];
+  let groupSync: (() => void)[] = [];
 
   container.append(
     h('p', { class: 'map-hint' }, t('intro')),
+    qrBanner,
     h('div', { class: 'filters' },
       h('label', null, t('street'), ' ', streetSelect), h('label', null, t('size'), ' ', sizeSelect),
       h('label', null, t('orientation'), ' ', orientationSelect), h('label', null, t('profile'), ' ', profileSelect),
@@ -56,8 +84,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       printAll, printSelected),
     readOnly,
     h('div', { class: 'editor-layout' },
-      h('section', null, h('h3', null, t('sites')), siteList),
-      h('section', null, h('h3', null, t('jobs')), jobsBox, h('h3', null, t('reprint')), reprintBox)),
+      h('section', null, h('h3', null, t('sites')), h('div', { class: 'pick-bar' }, selectedCount, clearSelection), siteList),
+      h('section', null, h('h3', null, t('jobs')), jobsBox, h('h3', null, t('reprint')), reprintBox,
+        h('h3', null, t('unposted')), unpostedBox, h('h3', null, t('posted')), postedBox)),
   );
 
   const options = () => ({ size: sizeSelect.value, orientation: orientationSelect.value, profile: profileSelect.value, format: formatSelect.value, lang: langSelect.value });
@@ -69,22 +98,57 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     printAll.disabled = !allowed;
     printSelected.disabled = !allowed || selected.size === 0;
     printSelected.textContent = t('printSelected', selected.size);
+    selectedCount.textContent = t('selectedCount', selected.size, siteBoxes.length);
+    clearSelection.hidden = selected.size === 0;
     readOnly.hidden = allowed;
+    for (const sync of groupSync) sync();
   }
 
+  /** The street's sites by community: the whole row label ticks a site, a community's box ticks them all. */
   async function loadSites(): Promise<void> {
     clear(siteList);
     selected.clear();
+    siteBoxes = [];
+    groupSync = [];
     const fc = await ctx.api.get<{ features: SiteFeature[] }>(`/api/sites?street=${streetSelect.value}`);
+    const groups = new Map<string, SiteFeature[]>();
     for (const f of fc.features) {
-      const box = h('input', { type: 'checkbox', 'aria-label': f.properties.name });
-      box.addEventListener('change', () => { if (box.checked) selected.add(f.id); else selected.delete(f.id); refreshButtons(); });
-      siteList.append(h('div', { class: 'record-row', style: 'display:flex; gap:8px; align-items:center; padding:3px 8px' },
-        box, h('span', { style: 'flex:1' }, `#${f.id} ${f.properties.name}`),
-        h('a', { href: previewUrl(f.id), target: '_blank', rel: 'noopener' }, t('preview'))));
+      const key = f.properties.community_name ?? '';
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    const ordered = [...groups.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b, 'zh-CN')));
+    for (const [community, features] of ordered) {
+      const rows = features.map((f) => {
+        const box = h('input', { type: 'checkbox', class: 'site-pick', value: String(f.id) });
+        box.addEventListener('change', () => { if (box.checked) selected.add(f.id); else selected.delete(f.id); refreshButtons(); });
+        siteBoxes.push({ id: f.id, box });
+        return h('div', { class: 'pick-row' },
+          h('label', null, box, h('span', { class: 'site-name' }, `#${f.id} ${f.properties.name}`)),
+          h('a', { href: previewUrl(f.id), target: '_blank', rel: 'noopener' }, t('preview')));
+      });
+      const groupBox = h('input', { type: 'checkbox', class: 'group-pick' });
+      const mine = new Set(features.map((f) => f.id));
+      groupBox.addEventListener('change', () => {
+        for (const s of siteBoxes) if (mine.has(s.id)) { s.box.checked = groupBox.checked; if (groupBox.checked) selected.add(s.id); else selected.delete(s.id); }
+        refreshButtons();
+      });
+      groupSync.push(() => {
+        const n = features.filter((f) => selected.has(f.id)).length;
+        groupBox.checked = n === features.length;
+        groupBox.indeterminate = n > 0 && n < features.length;
+      });
+      siteList.append(h('div', { class: 'pick-group', role: 'group', 'aria-label': community || t('noCommunity') },
+        h('label', { class: 'pick-head' }, groupBox, h('span', null, t('selectCommunity', community || t('noCommunity'), features.length))),
+        ...rows));
     }
     refreshButtons();
   }
+
+  clearSelection.addEventListener('click', () => {
+    for (const s of siteBoxes) s.box.checked = false;
+    selected.clear();
+    refreshButtons();
+  });
 
   let poll: ReturnType<typeof setTimeout> | null = null;
   const seenDone = new Set<number>();
@@ -117,12 +181,13 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   async function loadReprint(): Promise<void> {
     const r = await ctx.api.get<ReprintReport>(`/api/boards/reprint?street=${streetSelect.value}`);
     clear(reprintBox);
+    renderPostings(r);
     if (!r.needs_reprint.length) reprintBox.append(h('p', { class: 'footnote' }, t('reprintNone')));
     else {
       reprintBox.append(h('table', null, h('tbody', null, ...r.needs_reprint.map((e) => h('tr', null,
         h('td', null, `#${e.site_id} ${e.site_name}`),
         h('td', null, ctx.lang === 'zh' ? e.summary_zh : e.summary_en),
-        h('td', { class: 'footnote' }, `${e.printed_size} · ${e.profile} · ${t('printedAt', formatTime(e.printed_at, ctx.lang), e.printed_by)}`))))));
+        h('td', { class: 'footnote' }, `${e.printed_size} · ${profileLabel(e.profile)} · ${e.basis === 'posted' && e.posted_on ? t('basisPosted', e.posted_on) : t('basisPrinted')} · ${t('printedAt', formatTime(e.printed_at, ctx.lang), e.printed_by)}`))))));
       const again = h('button', { type: 'button', disabled: !canPrint() }, t('reprintThese'));
       again.addEventListener('click', () => startJob({ site_ids: [...new Set(r.needs_reprint.map((e) => e.site_id))] }));
       reprintBox.append(again);
@@ -131,10 +196,48 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       r.unavailable.length ? ` · ${t('unavailable', r.unavailable.length)}` : ''));
   }
 
+  /** Printed-not-posted with a confirm form each; posted with date, who and whether it is current. */
+  function renderPostings(r: ReprintReport): void {
+    clear(unpostedBox);
+    clear(postedBox);
+    if (!r.printed_not_posted.length) unpostedBox.append(h('p', { class: 'footnote' }, t('unpostedNone')));
+    else {
+      unpostedBox.append(h('table', null, h('tbody', null, ...r.printed_not_posted.map((e) => {
+        const date = h('input', { type: 'date', value: status.local_date, max: status.local_date, 'aria-label': t('postedOn'), required: true });
+        const who = h('input', { type: 'text', value: ctx.staff.display_name ?? ctx.staff.username, maxlength: '40', size: 8, 'aria-label': t('postedBy') });
+        const go = h('button', { type: 'button' }, t('confirmPosted'));
+        go.addEventListener('click', async () => {
+          go.disabled = true;
+          try {
+            await ctx.api.post('/api/boards/postings', {
+              site_id: e.site_id, profile: e.profile, print_id: e.print_id, posted_on: date.value, posted_by: who.value.trim(), version: e.posting_version,
+            });
+            ctx.notify(t('confirmed'), 'success');
+            await loadReprint();
+          } catch (err) { showError(err); go.disabled = false; }
+        });
+        const notes = [`${e.printed_size} · ${profileLabel(e.profile)} · ${t('printedAt', formatTime(e.printed_at, ctx.lang), e.printed_by)}`];
+        if (!e.up_to_date) notes.push(t('unpostedStale'));
+        if (e.posted_on) notes.push(t('olderPosted', e.posted_on));
+        return h('tr', { class: 'unposted-row', dataset: { site: String(e.site_id) } },
+          h('td', null, `#${e.site_id} ${e.site_name}`, h('div', { class: e.up_to_date ? 'footnote' : 'footnote stale' }, notes.join(' · '))),
+          h('td', null, canPrint() ? h('div', { class: 'post-form' }, date, who, go) : ''));
+      }))));
+    }
+    if (!r.posted.length) postedBox.append(h('p', { class: 'footnote' }, t('postedNone')));
+    else {
+      postedBox.append(h('table', null, h('tbody', null, ...r.posted.map((e) => h('tr', null,
+        h('td', null, `#${e.site_id} ${e.site_name}`),
+        h('td', null, t('postedLine', e.posted_on, e.posted_by)),
+        h('td', { class: e.up_to_date ? 'ok' : 'stale' }, `${profileLabel(e.profile)} · ${e.up_to_date ? t('upToDate') : t('outdated')}`))))));
+    }
+  }
+
   async function startJob(target: { street?: string; site_ids?: number[] }): Promise<void> {
     try {
-      await ctx.api.post('/api/boards/jobs', { ...target, ...options() });
-      ctx.notify(t('started'), 'info');
+      const job = await ctx.api.post<{ qr_warning: QrWarning | null }>('/api/boards/jobs', { ...target, ...options() });
+      if (job.qr_warning) ctx.notify(t('startedWithWarning'), 'error');
+      else ctx.notify(t('started'), 'info');
       await loadJobs();
     } catch (err) { showError(err); }
   }
