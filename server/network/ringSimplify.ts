@@ -13,29 +13,36 @@ export interface RingPrecision {
   simplifyM: number;
 }
 
+/** lon = lon0 + lonPerUnit · x, lat = lat0 + latPerUnit · y: how a contour's lattice units map to degrees. */
+export interface LatticeToLonLat { lon0: number; lonPerUnit: number; lat0: number; latPerUnit: number }
+
 /**
- * A closed ring (first point repeated at the end, region on the left) given as lon/lat pairs, rounded
- * and simplified outward. Returns null when rounding leaves fewer than three distinct vertices.
+ * A closed contour ring (first point repeated at the end, region on the left) in lattice units,
+ * written as lon/lat rounded and simplified outward. Returns null when rounding leaves fewer than
+ * three distinct vertices.
  */
-export function drawRing(lonLat: readonly (readonly number[])[], precision: RingPrecision): Position[] | null {
+export function drawRing(ring: readonly (readonly number[])[], to: LatticeToLonLat, precision: RingPrecision): Position[] | null {
   const scale = 10 ** precision.decimals;
   // Integer grid units: exact cross products (|coordinate| < 2^25 at 5 decimals, products < 2^53).
-  const n0 = lonLat.length;
-  const xs = new Float64Array(n0), ys = new Float64Array(n0);
+  const n0 = ring.length;
+  if (xsBuf.length < n0 + 1) { xsBuf = new Float64Array(2 * n0 + 1); ysBuf = new Float64Array(2 * n0 + 1); keepBuf = new Uint8Array(2 * n0 + 1); }
+  const xs = xsBuf, ys = ysBuf;
   let n = 0;
   for (let k = 0; k < n0; k++) {
-    const x = Math.round(lonLat[k][0] * scale), y = Math.round(lonLat[k][1] * scale);
+    const x = Math.round((to.lon0 + to.lonPerUnit * ring[k][0]) * scale), y = Math.round((to.lat0 + to.latPerUnit * ring[k][1]) * scale);
     if (n > 0 && x === xs[n - 1] && y === ys[n - 1]) continue;
     xs[n] = x; ys[n] = y; n++;
   }
-  if (n > 1 && xs[n - 1] === xs[0] && ys[n - 1] === ys[0]) n--; // drop the closing copy for now
+  if (n > 1 && xs[n - 1] === xs[0] && ys[n - 1] === ys[0]) n--; // the closing copy, put back below
   if (n < 3) return null;
+  xs[n] = xs[0]; ys[n] = ys[0];
 
-  const keep = new Uint8Array(n + 1);
+  const keep = keepBuf;
+  keep.fill(0, 0, n + 1);
+  let kept = n;
   if (precision.simplifyM > 0) {
     // Metres per grid unit at this latitude, for the tolerance only (the side test is exact).
     const mPerUnitY = 111_320 / scale, mPerUnitX = mPerUnitY * Math.cos((ys[0] / scale) * Math.PI / 180);
-    const px = (k: number) => xs[k % n], py = (k: number) => ys[k % n];
     // Anchors: vertex 0 and the vertex farthest from it; the ring is closed at index n (= vertex 0).
     let far = 1, farD = -1;
     for (let k = 1; k < n; k++) {
@@ -43,40 +50,49 @@ export function drawRing(lonLat: readonly (readonly number[])[], precision: Ring
       if (d > farD) { farD = d; far = k; }
     }
     keep[0] = keep[far] = keep[n] = 1;
-    const stack = [0, far, far, n];
+    let top = 0;
+    const stack = stackOf(4 * n);
+    stack[top++] = 0; stack[top++] = far; stack[top++] = far; stack[top++] = n;
     const eps2 = precision.simplifyM * precision.simplifyM;
-    while (stack.length) {
-      const j = stack.pop()!, i = stack.pop()!;
+    while (top > 0) {
+      const j = stack[--top], i = stack[--top];
       if (j - i < 2) continue;
-      const ax = px(i), ay = py(i), bx = px(j), by = py(j);
-      const cx = (bx - ax) * mPerUnitX, cy = (by - ay) * mPerUnitY, len2 = cx * cx + cy * cy;
+      const ax = xs[i], ay = ys[i], ux = xs[j] - ax, uy = ys[j] - ay;
+      const cx = ux * mPerUnitX, cy = uy * mPerUnitY, len2 = cx * cx + cy * cy;
       // A vertex right of the chord (outside the region) must stay, or the ring would shrink there;
       // otherwise the one farthest left stays if it is beyond the tolerance.
       let split = -1, worstRight = 0, worstLeft2 = eps2;
       for (let k = i + 1; k < j; k++) {
-        const cross = (bx - ax) * (py(k) - ay) - (by - ay) * (px(k) - ax); // exact, in grid units
+        const vx = xs[k] - ax, vy = ys[k] - ay;
+        const cross = ux * vy - uy * vx; // exact, in grid units
         if (cross < 0) {
-          const m = -cross;
-          if (m > worstRight) { worstRight = m; split = k; }
+          if (-cross > worstRight) { worstRight = -cross; split = k; }
         } else if (worstRight === 0 && cross > 0) {
-          const dx = (px(k) - ax) * mPerUnitX, dy = (py(k) - ay) * mPerUnitY;
-          const along = len2 > 0 ? (dx * cx + dy * cy) / len2 : 0;
-          const ex = dx - along * cx, ey = dy - along * cy, d2 = ex * ex + ey * ey;
+          // distance² from the chord's line, in metres: (cross in metres)² / |chord|²
+          const cm = cross * mPerUnitX * mPerUnitY, d2 = len2 > 0 ? (cm * cm) / len2 : Infinity;
           if (d2 > worstLeft2) { worstLeft2 = d2; split = k; }
         }
       }
       if (split < 0) continue;
       keep[split] = 1;
-      stack.push(i, split, split, j);
+      stack[top++] = i; stack[top++] = split; stack[top++] = split; stack[top++] = j;
     }
-    let kept = 0;
+    kept = 0;
     for (let k = 0; k < n; k++) kept += keep[k];
-    if (kept < 3) keep.fill(1);
+    if (kept < 3) { keep.fill(1, 0, n); kept = n; }
   } else {
-    keep.fill(1);
+    keep.fill(1, 0, n);
   }
-  const out: Position[] = [];
-  for (let k = 0; k < n; k++) if (keep[k]) out.push([xs[k] / scale, ys[k] / scale]);
-  out.push(out[0]);
+  const out: Position[] = new Array(kept + 1);
+  let m = 0;
+  for (let k = 0; k < n; k++) if (keep[k]) out[m++] = [xs[k] / scale, ys[k] / scale];
+  out[m] = out[0];
   return out;
+}
+
+// Scratch buffers kept between calls (the engine is single-threaded and never re-entered).
+let xsBuf = new Float64Array(0), ysBuf = new Float64Array(0), keepBuf = new Uint8Array(0), stackBuf = new Int32Array(0);
+function stackOf(n: number): Int32Array {
+  if (stackBuf.length < n) stackBuf = new Int32Array(n);
+  return stackBuf;
 }

@@ -77,9 +77,12 @@ export function ringsFromSearch(
     if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
     if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
   }
-  for (const e of edges) for (const v of [edgeFrom[e], edgeTo[e]]) {
-    if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
-    if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+  for (const e of edges) {
+    for (let end = 0; end < 2; end++) {
+      const v = end === 0 ? edgeFrom[e] : edgeTo[e];
+      if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
+      if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+    }
   }
 
   // Grid on a global lattice (multiples of the cell size from the plane's centre), so fields of
@@ -154,12 +157,15 @@ export function ringsFromSearch(
     const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
     const polygons = contourPolygons(field, wx, wy, level, j0 * nx + i0, nx);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
-    const toLonLat = (p: number[]): Position => [plane.lon((ox0 + p[0]) * cell), plane.lat((oy0 + p[1]) * cell)];
+    const to = {
+      lon0: plane.lon(ox0 * cell), lonPerUnit: plane.lon(cell) - plane.lon(0),
+      lat0: plane.lat(oy0 * cell), latPerUnit: plane.lat(cell) - plane.lat(0),
+    };
     const coordinates: Position[][][] = [];
     for (const poly of polygons) {
-      const exterior = drawRing(poly[0].map(toLonLat), opts);
+      const exterior = drawRing(poly[0], to, opts);
       if (!exterior) continue;
-      const holes = poly.slice(1).map((ring) => drawRing(ring.map(toLonLat), opts)).filter((r) => r !== null);
+      const holes = poly.slice(1).map((ring) => drawRing(ring, to, opts)).filter((r) => r !== null);
       coordinates.push([exterior, ...holes]);
     }
     return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates } };
