@@ -28,6 +28,7 @@ import { auth } from './auth/plugin.ts';
 import { resiliencePlugin } from './http/resilience.ts';
 import { sameOrigin } from './http/sameOrigin.ts';
 import { inputHygiene } from './http/inputHygiene.ts';
+import { compressionPlugin } from './http/compression.ts';
 import { authRoutes } from './auth/routes.ts';
 
 declare module 'fastify' {
@@ -74,6 +75,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(inputHygiene); // NUL characters and absurdly deep JSON: 400 naming the field
   await app.register(resiliencePlugin);
   await app.register(sameOrigin); // CORS: only our own origin; foreign preflights and writes get 403
+  await app.register(compressionPlugin); // br/gzip for JSON and text; before the routes, whose answers it sees
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -6,6 +6,7 @@ declare module 'autocannon' {
       url: string;
       connections?: number;
       duration?: number;
+      headers?: Record<string, string>;
       amount?: number;
       requests?: (Request & { setupRequest?: (req: Request, context: unknown) => Request })[];
     }

@@ -13,6 +13,8 @@ import { ROOT, seededRandom } from './context.ts';
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS || 10);
+/** What a current browser sends: the loads pay for compression as a real client makes the server do. */
+const BROWSER_ENCODINGS = 'gzip, deflate, br';
 
 async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/reachServer.ts')], {
@@ -71,7 +73,7 @@ registerBenchSection({
     };
     if (server.siteId !== null) {
       measure();
-      const same = await run({ url: `${base}/api/reach?site=${server.siteId}&profile=standard&minutes=5,10,15`, connections: CONNECTIONS, duration: DURATION_S });
+      const same = await run({ url: `${base}/api/reach?site=${server.siteId}&profile=standard&minutes=5,10,15`, connections: CONNECTIONS, duration: DURATION_S, headers: { 'accept-encoding': BROWSER_ENCODINGS } });
       report('same board site (?site=ID): cached answer', same);
       ctx.results.set('http.cached.rps', same.requests.average);
     }
@@ -82,10 +84,25 @@ registerBenchSection({
       const lon = (o[0] + (rnd() - 0.5) * 0.0004).toFixed(6), lat = (o[1] + (rnd() - 0.5) * 0.0004).toFixed(6);
       return `/api/reach?lon=${lon}&lat=${lat}&profile=standard&minutes=5,10,15`;
     });
+    // Bytes per fresh answer, as a browser asks (gzip/br accepted) and as a bare client asks.
+    const wire: number[] = [], raw: number[] = [];
+    for (const p of paths.slice(-40)) {
+      const zipped = await fetch(base + p, { headers: { 'accept-encoding': BROWSER_ENCODINGS } });
+      const encoding = zipped.headers.get('content-encoding') ?? 'identity';
+      wire.push(Number(zipped.headers.get('content-length') ?? NaN));
+      await zipped.arrayBuffer();
+      const plain = await fetch(base + p, { headers: { 'accept-encoding': 'identity' } });
+      raw.push((await plain.arrayBuffer()).byteLength);
+      if (p === paths.at(-1)) ctx.note(`answers sent as ${encoding} to "accept-encoding: ${BROWSER_ENCODINGS}"`);
+    }
+    const kb = (xs: number[]) => `${(xs.reduce((a, b) => a + b, 0) / xs.length / 1024).toFixed(1)} KB mean, ${(Math.max(...xs) / 1024).toFixed(1)} KB max`;
+    ctx.figure('fresh answer bytes, raw JSON (40 origins)', kb(raw));
+    ctx.figure('fresh answer bytes on the wire, browser accept-encoding', kb(wire));
+    ctx.results.set('http.fresh.wireBytes', wire.reduce((a, b) => a + b, 0) / wire.length);
     let next = 0;
     measure();
     const fresh = await run({
-      url: base, connections: CONNECTIONS, duration: DURATION_S,
+      url: base, connections: CONNECTIONS, duration: DURATION_S, headers: { 'accept-encoding': BROWSER_ENCODINGS },
       requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length] }) }],
     });
     report('a new random origin per request: computed every time', fresh);

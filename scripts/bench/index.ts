@@ -37,7 +37,8 @@ try {
     } catch (e) {
       ctx.figure('section failed', (e as Error).stack?.split('\n').slice(0, 3).join(' | ') ?? String(e));
     }
-    console.log(`  (section took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    // Other work on the machine moves every figure: the load average after each section says how much.
+    console.log(`  (section took ${((performance.now() - t0) / 1000).toFixed(1)} s; load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   }
 } finally {
   await ctx.cleanup();

@@ -4,12 +4,13 @@
 // construction.
 
 import { contourPolygons } from './contour.ts';
+import { drawRing, type RingPrecision } from './ringSimplify.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
 import type { WalkingGraph } from './walkingGraph.ts';
 import type { SnappedLocation } from './snapping.ts';
 import type { TravelTimeSearch } from './travelTimes.ts';
 
-export interface RingOptions {
+export interface RingOptions extends RingPrecision {
   /** Grid cell size in metres (10–20 m is sensible). */
   cellM: number;
   /**
@@ -20,7 +21,9 @@ export interface RingOptions {
   offStreetM: number;
 }
 
-export const DEFAULT_RING_OPTIONS: RingOptions = { cellM: 15, offStreetM: 25 };
+// 5 decimals (≈ 1 m) and outlines within 3 m outside the contour: well inside the allowance and the
+// cell, and a third of the vertices (the answer's bytes are mostly ring coordinates).
+export const DEFAULT_RING_OPTIONS: RingOptions = { cellM: 15, offStreetM: 25, decimals: 5, simplifyM: 3 };
 
 export type RingFeature = Feature<MultiPolygon, { minutes: number }>;
 export type RingCollection = FeatureCollection<MultiPolygon, { minutes: number }>;
@@ -74,9 +77,12 @@ export function ringsFromSearch(
     if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
     if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
   }
-  for (const e of edges) for (const v of [edgeFrom[e], edgeTo[e]]) {
-    if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
-    if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+  for (const e of edges) {
+    for (let end = 0; end < 2; end++) {
+      const v = end === 0 ? edgeFrom[e] : edgeTo[e];
+      if (nodeX[v] < minX) minX = nodeX[v]; if (nodeX[v] > maxX) maxX = nodeX[v];
+      if (nodeY[v] < minY) minY = nodeY[v]; if (nodeY[v] > maxY) maxY = nodeY[v];
+    }
   }
 
   // Grid on a global lattice (multiples of the cell size from the plane's centre), so fields of
@@ -151,16 +157,18 @@ export function ringsFromSearch(
     const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
     const polygons = contourPolygons(field, wx, wy, level, j0 * nx + i0, nx);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
-    const toLonLat = (p: number[]): Position => [
-      // 1e-6° ≈ 0.1 m: far below the cell size, and a fifth less JSON than full precision.
-      Math.round(plane.lon((ox0 + p[0]) * cell) * 1e6) / 1e6,
-      Math.round(plane.lat((oy0 + p[1]) * cell) * 1e6) / 1e6,
-    ];
-    return {
-      type: 'Feature',
-      properties: { minutes: m },
-      geometry: { type: 'MultiPolygon', coordinates: polygons.map((poly) => poly.map((ring) => ring.map(toLonLat))) },
+    const to = {
+      lon0: plane.lon(ox0 * cell), lonPerUnit: plane.lon(cell) - plane.lon(0),
+      lat0: plane.lat(oy0 * cell), latPerUnit: plane.lat(cell) - plane.lat(0),
     };
+    const coordinates: Position[][][] = [];
+    for (const poly of polygons) {
+      const exterior = drawRing(poly[0], to, opts);
+      if (!exterior) continue;
+      const holes = poly.slice(1).map((ring) => drawRing(ring, to, opts)).filter((r) => r !== null);
+      coordinates.push([exterior, ...holes]);
+    }
+    return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates } };
   });
   return { type: 'FeatureCollection', features };
 }

@@ -2,6 +2,7 @@
 // /api/route (the walk between two places). Thin: parse, ask app.walking, present. Answers for the
 // same question are cached until any data changes (a board's QR code asks the same thing all day).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponse, ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { getSite } from '../sites/repository.ts';
@@ -12,6 +13,16 @@ import type { Static } from 'typebox';
 import type { LonLat } from './geo.ts';
 
 const MAX_RINGS = 6;
+
+interface CachedAnswer {
+  stamp: string;
+  bytes: Buffer;
+  compressed?: { accept: string; encoding: string; bytes: Buffer };
+}
+
+/** What decides the compressor's choice for a request: its accept-encoding and x-no-compression. */
+const acceptKey = (request: FastifyRequest) =>
+  `${request.headers['accept-encoding'] ?? ''}|${request.headers['x-no-compression'] !== undefined}`;
 const CACHE_SIZE = 2000;
 
 /** 422 for a place off the network (the message says how far the nearest street is), 400 for a non-place. */
@@ -40,8 +51,33 @@ function parseLonLat(value: string, field: string): LonLat {
 }
 
 export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Cached as the serialized bytes: a repeated question costs neither the engine nor the serializer.
-  const cache = new Map<string, { stamp: string; bytes: Buffer }>();
+  // Cached as the serialized bytes, plus the compressed bytes @fastify/compress made of them for the
+  // last accept-encoding seen: a repeated question costs neither the engine, the serializer nor the
+  // compressor.
+  const cache = new Map<string, CachedAnswer>();
+  // Runs after the compressor's onSend (see the onRoute hook below): keeps what it produced.
+  const keepCompressed = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    const entry = cachedFor.get(request);
+    const encoding = reply.getHeader('content-encoding');
+    if (entry && reply.statusCode === 200 && typeof encoding === 'string' && encoding !== 'identity' && Buffer.isBuffer(payload)) {
+      entry.compressed = { accept: acceptKey(request), encoding, bytes: payload };
+    }
+    done(null, payload);
+  };
+  const cachedFor = new WeakMap<FastifyRequest, CachedAnswer>();
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/api/reach') return;
+    route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), keepCompressed as never];
+  });
+  const sendCached = (request: FastifyRequest, reply: FastifyReply, entry: CachedAnswer) => {
+    reply.type('application/json; charset=utf-8');
+    const z = entry.compressed;
+    if (z && z.accept === acceptKey(request)) {
+      return reply.header('vary', 'accept-encoding').header('content-encoding', z.encoding).send(z.bytes as never);
+    }
+    cachedFor.set(request, entry);
+    return reply.send(entry.bytes as never);
+  };
 
   const checkProfile = (id: string) => {
     if (!app.catalog.profileById.has(id)) {
@@ -80,7 +116,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (hit && hit.stamp === stamp) {
       cache.delete(key);
       cache.set(key, hit);
-      return reply.type('application/json; charset=utf-8').send(hit.bytes as never); // the bytes serialized when it was computed
+      return sendCached(request, reply, hit); // the bytes serialized (and compressed) when it was computed
     }
 
     let place: LonLat;
@@ -135,10 +171,10 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The body is built field by field to the response schema above (the type checks it); V8's own
     // JSON.stringify writes its thousands of ring coordinates several times faster than the schema
     // serializer, which checks every number.
-    const bytes = Buffer.from(JSON.stringify(body));
-    cache.set(key, { stamp, bytes });
+    const entry: CachedAnswer = { stamp, bytes: Buffer.from(JSON.stringify(body)) };
+    cache.set(key, entry);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return reply.type('application/json; charset=utf-8').send(bytes as never);
+    return sendCached(request, reply, entry);
   });
 
   app.get('/api/route', {

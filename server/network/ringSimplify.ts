@@ -1,0 +1,98 @@
+// Drawing a contour ring at the precision its promise needs: vertices rounded to a lon/lat grid
+// (5 decimals ≈ 1 m), then simplified within a few metres, only ever outward. A ring that only grows
+// never drops a place it reached, and since every kept vertex is a rounded contour vertex, a smaller
+// ring (or a slower profile's ring) still lies inside a larger one: rounding keeps the order of the
+// crossings along each lattice edge, and the larger ring's simplified outline encloses its rounded one.
+
+import type { Position } from 'geojson';
+
+export interface RingPrecision {
+  /** Decimals of the lon/lat written out (5 ≈ 1 m). */
+  decimals: number;
+  /** How far (metres) a simplified outline may run outside the contour. 0 keeps every vertex. */
+  simplifyM: number;
+}
+
+/** lon = lon0 + lonPerUnit · x, lat = lat0 + latPerUnit · y: how a contour's lattice units map to degrees. */
+export interface LatticeToLonLat { lon0: number; lonPerUnit: number; lat0: number; latPerUnit: number }
+
+/**
+ * A closed contour ring (first point repeated at the end, region on the left) in lattice units,
+ * written as lon/lat rounded and simplified outward. Returns null when rounding leaves fewer than
+ * three distinct vertices.
+ */
+export function drawRing(ring: readonly (readonly number[])[], to: LatticeToLonLat, precision: RingPrecision): Position[] | null {
+  const scale = 10 ** precision.decimals;
+  // Integer grid units: exact cross products (|coordinate| < 2^25 at 5 decimals, products < 2^53).
+  const n0 = ring.length;
+  if (xsBuf.length < n0 + 1) { xsBuf = new Float64Array(2 * n0 + 1); ysBuf = new Float64Array(2 * n0 + 1); keepBuf = new Uint8Array(2 * n0 + 1); }
+  const xs = xsBuf, ys = ysBuf;
+  let n = 0;
+  for (let k = 0; k < n0; k++) {
+    const x = Math.round((to.lon0 + to.lonPerUnit * ring[k][0]) * scale), y = Math.round((to.lat0 + to.latPerUnit * ring[k][1]) * scale);
+    if (n > 0 && x === xs[n - 1] && y === ys[n - 1]) continue;
+    xs[n] = x; ys[n] = y; n++;
+  }
+  if (n > 1 && xs[n - 1] === xs[0] && ys[n - 1] === ys[0]) n--; // the closing copy, put back below
+  if (n < 3) return null;
+  xs[n] = xs[0]; ys[n] = ys[0];
+
+  const keep = keepBuf;
+  keep.fill(0, 0, n + 1);
+  let kept = n;
+  if (precision.simplifyM > 0) {
+    // Metres per grid unit at this latitude, for the tolerance only (the side test is exact).
+    const mPerUnitY = 111_320 / scale, mPerUnitX = mPerUnitY * Math.cos((ys[0] / scale) * Math.PI / 180);
+    // Anchors: vertex 0 and the vertex farthest from it; the ring is closed at index n (= vertex 0).
+    let far = 1, farD = -1;
+    for (let k = 1; k < n; k++) {
+      const dx = (xs[k] - xs[0]) * mPerUnitX, dy = (ys[k] - ys[0]) * mPerUnitY, d = dx * dx + dy * dy;
+      if (d > farD) { farD = d; far = k; }
+    }
+    keep[0] = keep[far] = keep[n] = 1;
+    let top = 0;
+    const stack = stackOf(4 * n);
+    stack[top++] = 0; stack[top++] = far; stack[top++] = far; stack[top++] = n;
+    const eps2 = precision.simplifyM * precision.simplifyM;
+    while (top > 0) {
+      const j = stack[--top], i = stack[--top];
+      if (j - i < 2) continue;
+      const ax = xs[i], ay = ys[i], ux = xs[j] - ax, uy = ys[j] - ay;
+      const cx = ux * mPerUnitX, cy = uy * mPerUnitY, len2 = cx * cx + cy * cy;
+      // A vertex right of the chord (outside the region) must stay, or the ring would shrink there;
+      // otherwise the one farthest left stays if it is beyond the tolerance.
+      let split = -1, worstRight = 0, worstLeft2 = eps2;
+      for (let k = i + 1; k < j; k++) {
+        const vx = xs[k] - ax, vy = ys[k] - ay;
+        const cross = ux * vy - uy * vx; // exact, in grid units
+        if (cross < 0) {
+          if (-cross > worstRight) { worstRight = -cross; split = k; }
+        } else if (worstRight === 0 && cross > 0) {
+          // distance² from the chord's line, in metres: (cross in metres)² / |chord|²
+          const cm = cross * mPerUnitX * mPerUnitY, d2 = len2 > 0 ? (cm * cm) / len2 : Infinity;
+          if (d2 > worstLeft2) { worstLeft2 = d2; split = k; }
+        }
+      }
+      if (split < 0) continue;
+      keep[split] = 1;
+      stack[top++] = i; stack[top++] = split; stack[top++] = split; stack[top++] = j;
+    }
+    kept = 0;
+    for (let k = 0; k < n; k++) kept += keep[k];
+    if (kept < 3) { keep.fill(1, 0, n); kept = n; }
+  } else {
+    keep.fill(1, 0, n);
+  }
+  const out: Position[] = new Array(kept + 1);
+  let m = 0;
+  for (let k = 0; k < n; k++) if (keep[k]) out[m++] = [xs[k] / scale, ys[k] / scale];
+  out[m] = out[0];
+  return out;
+}
+
+// Scratch buffers kept between calls (the engine is single-threaded and never re-entered).
+let xsBuf = new Float64Array(0), ysBuf = new Float64Array(0), keepBuf = new Uint8Array(0), stackBuf = new Int32Array(0);
+function stackOf(n: number): Int32Array {
+  if (stackBuf.length < n) stackBuf = new Int32Array(n);
+  return stackBuf;
+}
