@@ -7,7 +7,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { dummyPasswordHash, generatePassword, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
-import { clearSigninFailures, recordSigninFailure, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
+import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
 import { createStaffUser } from './users.ts';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
@@ -48,14 +48,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { username, password } = request.body;
     const address = throttleAddress(request.ip);
-    // Every step below up to the password check is the same whether or not the username exists:
-    // the throttle is keyed by the name as typed, and an unknown name is verified against a dummy hash.
+    // Until sign-in succeeds, every step is the same whether or not the username exists: the throttle is
+    // keyed by the name as typed, an unknown name is verified against a dummy hash, and a refusal writes
+    // the same two rows (throttle, audit). The owner's notice is read from those audit rows later.
     const user = await app.db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
     // The audit names the account when the username is one (entity_id '' when it is not).
     const account = { staff: null, username, entity: 'staff_user', entity_id: user ? String(user.id) : '', street_code: user?.street_code ?? null };
     const wait = await signinWaitSeconds(app.db, username, address);
     if (wait) {
-      await countRefusedAttempt(username);
       await recordAudit(app.db, { ...account, action: 'login_throttled', after: { username, address, retry_after_s: wait } });
       reply.header('retry-after', String(wait));
       throw new HttpError(429, `Too many failed sign-ins for this username from your address; try again in ${waitText(wait, 'en')}`, undefined,
@@ -65,33 +65,25 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!user || !ok || !user.active) {
       const reason = !user ? 'unknown_username' : !ok ? 'wrong_password' : 'inactive_account';
       const { failures, delaySeconds } = await recordSigninFailure(app.db, username, address);
-      await countRefusedAttempt(username);
       await recordAudit(app.db, {
         ...account, action: 'login_failed', after: { username, address, reason, failures, ...(delaySeconds ? { delay_s: delaySeconds } : {}) },
       });
       throw new HttpError(401, 'Wrong username or password', undefined, '用户名或密码错误');
     }
     await clearSigninFailures(app.db, username, address);
-    await app.db.updateTable('staff_users').set({ failed_logins: 0, last_failed_login_at: null, last_login_at: sql`now()` }).where('id', '=', user.id).execute();
-    const csrf = await startSession(app, request, reply, user.id, user);
+    // The owner is told of attempts refused with their username since their previous sign-in.
+    const refused = await refusedSignInsSince(app.db, user.username, user.last_login_at);
+    const history = { failed_logins: refused.count, last_failed_login_at: refused.last, last_login_at: user.last_login_at };
+    await app.db.updateTable('staff_users').set({ last_login_at: sql`now()` }).where('id', '=', user.id).execute();
+    const csrf = await startSession(app, request, reply, user.id, history);
     await recordAudit(app.db, { staff: user, action: 'login', entity: 'staff_user', entity_id: user.id, street_code: user.street_code, after: { address } });
     return {
       user: { id: user.id, username: user.username, role: user.role, street_code: user.street_code, display_name: user.display_name },
       csrf_token: csrf,
-      sign_in: signInNotice(user),
+      sign_in: signInNotice(history),
     };
   });
 
-  /**
-   * Tells the owner: a refused attempt with a real username is counted on the account and shown at the
-   * next sign-in. The same statement runs for an unknown username (it updates nothing), so both take
-   * the same work.
-   */
-  async function countRefusedAttempt(username: string): Promise<void> {
-    await app.db.updateTable('staff_users')
-      .set({ failed_logins: sql`failed_logins + 1`, last_failed_login_at: sql`now()` })
-      .where('username', '=', username).execute();
-  }
 
   app.post('/api/auth/logout', {
     preHandler: app.requireStaff(),

@@ -80,3 +80,19 @@ export async function recordSigninFailure(db: Kysely<Database>, usernameKey: str
 export async function clearSigninFailures(db: Kysely<Database>, usernameKey: string, address: string): Promise<void> {
   await db.deleteFrom('signin_throttle').where('username_key', '=', usernameKey).where('address', '=', address).execute();
 }
+
+/**
+ * Sign-ins refused with this username (wrong password or throttled) after `since` (all, if null): read
+ * from the audit log at the owner's next sign-in, so a refusal writes nothing that depends on whether
+ * the username exists.
+ */
+export async function refusedSignInsSince(db: Kysely<Database>, username: string, since: Date | null): Promise<{ count: number; last: Date | null }> {
+  const row = await db.selectFrom('audit_log')
+    .select([sql<number>`count(*)::int`.as('count'), sql<Date | null>`max(at)`.as('last')])
+    .where('username', '=', username)
+    .where('action', 'in', ['login_failed', 'login_throttled'])
+    .where('user_id', 'is', null)
+    .$if(since !== null, (q) => q.where('at', '>', new Date(since!)))
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), last: row.last ? new Date(row.last) : null };
+}

@@ -86,12 +86,10 @@ export interface StaffUsersTable {
   phone: string | null;
   active: Generated<boolean>;
   created_at: Timestamp;
-  /** refused sign-in attempts with this username since the last successful sign-in (0006) */
+  /** unused since 0006, like locked_until: accounts are no longer locked (see server/auth/throttle.ts) */
   failed_logins: Generated<number>;
-  /** unused since 0006: accounts are no longer locked (see server/auth/throttle.ts) */
   locked_until: Date | null;
   last_login_at: Date | null;
-  last_failed_login_at: Date | null;
 }
 export interface StaffSessionsTable {
   id_hash: string;
