@@ -6,6 +6,8 @@ import type { StaffIdentity } from '../auth/users.ts';
 
 export interface AuditEntry {
   staff: Pick<StaffIdentity, 'id' | 'username'> | null;
+  /** The name typed when nobody is signed in (a failed sign-in); ignored when staff is given. */
+  username?: string;
   action: string; // create | update | close | reopen | restore | import | login | ...
   entity: string; // point | site | compound | gate | desk_visit | staff_user | ...
   entity_id: string | number;
@@ -17,7 +19,7 @@ export interface AuditEntry {
 export async function recordAudit(trx: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
   await trx.insertInto('audit_log').values({
     user_id: entry.staff?.id ?? null,
-    username: entry.staff?.username ?? null,
+    username: entry.staff?.username ?? entry.username ?? null,
     action: entry.action,
     entity: entry.entity,
     entity_id: String(entry.entity_id),

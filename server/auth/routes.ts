@@ -6,7 +6,8 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { dummyPasswordHash, generatePassword, verifyPassword } from './passwords.ts';
-import { endSession, LOCKOUT, startSession } from './plugin.ts';
+import { endSession, signInNotice, startSession } from './plugin.ts';
+import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
 import { createStaffUser } from './users.ts';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
@@ -14,7 +15,19 @@ const StaffUser = Type.Object({
   id: Type.Integer(), username: Type.String(), role: Role,
   street_code: Type.Union([Type.String(), Type.Null()]), display_name: Type.Union([Type.String(), Type.Null()]),
 });
-const SessionInfo = Type.Object({ user: StaffUser, csrf_token: Type.String() });
+const SignInNotice = Type.Object({
+  failed_attempts: Type.Integer({ description: 'refused sign-in attempts with this username since the previous sign-in' }),
+  last_failed_at: Type.Union([Type.String(), Type.Null()]),
+  previous_sign_in_at: Type.Union([Type.String(), Type.Null()]),
+}, { description: 'told to the owner for the whole session' });
+const SessionInfo = Type.Object({ user: StaffUser, csrf_token: Type.String(), sign_in: SignInNotice });
+
+/** "45 seconds" / "45秒", "3 minutes" / "3分钟": how long a throttled sign-in must wait. */
+function waitText(seconds: number, lang: 'zh' | 'en'): string {
+  if (seconds < 120) return lang === 'zh' ? `${seconds}秒` : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return lang === 'zh' ? `${minutes}分钟` : `${minutes} minutes`;
+}
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/auth/login', {
@@ -22,6 +35,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['auth'],
       summary: 'Staff sign-in; sets the session cookie and returns the CSRF token',
+      description: `After ${SIGNIN_THROTTLE.freeFailures} failed attempts for one username from one address, further attempts for that `
+        + `username from that address wait a delay (${SIGNIN_THROTTLE.baseDelaySeconds} s, doubling with each failure, at most `
+        + `${SIGNIN_THROTTLE.maxDelaySeconds / 60} min): 429 with Retry-After. Other addresses are not affected, and unknown usernames `
+        + 'get exactly the same answers as real ones. The answer tells the owner how many attempts failed since the last sign-in.',
       body: Type.Object({
         username: Type.String({ minLength: 1, maxLength: 40 }),
         password: Type.String({ minLength: 1, maxLength: 200 }),
@@ -30,30 +47,43 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const { username, password } = request.body;
+    const address = throttleAddress(request.ip);
+    // Until sign-in succeeds, every step is the same whether or not the username exists: the throttle is
+    // keyed by the name as typed, an unknown name is verified against a dummy hash, and a refusal writes
+    // the same two rows (throttle, audit). The owner's notice is read from those audit rows later.
     const user = await app.db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
-    const locked = user?.locked_until && new Date(user.locked_until).getTime() > Date.now();
-    if (locked) {
-      throw new HttpError(429, 'Too many failed sign-ins for this account; try again in 15 minutes', undefined, '登录失败次数过多，请15分钟后再试');
+    // The audit names the account when the username is one (entity_id '' when it is not).
+    const account = { staff: null, username, entity: 'staff_user', entity_id: user ? String(user.id) : '', street_code: user?.street_code ?? null };
+    const wait = await signinWaitSeconds(app.db, username, address);
+    if (wait) {
+      await recordAudit(app.db, { ...account, action: 'login_throttled', after: { username, address, retry_after_s: wait } });
+      reply.header('retry-after', String(wait));
+      throw new HttpError(429, `Too many failed sign-ins for this username from your address; try again in ${waitText(wait, 'en')}`, undefined,
+        `此用户名从您的网络登录失败次数过多，请${waitText(wait, 'zh')}后再试`, { retry_after_s: wait });
     }
     const ok = await verifyPassword(user?.password_hash ?? await dummyPasswordHash(), password);
     if (!user || !ok || !user.active) {
-      if (user) {
-        const failures = user.failed_logins + 1;
-        await app.db.updateTable('staff_users').set({
-          failed_logins: failures >= LOCKOUT.afterFailures ? 0 : failures,
-          locked_until: failures >= LOCKOUT.afterFailures ? new Date(Date.now() + LOCKOUT.lockMs) : null,
-        }).where('id', '=', user.id).execute();
-      }
+      const reason = !user ? 'unknown_username' : !ok ? 'wrong_password' : 'inactive_account';
+      const { failures, delaySeconds } = await recordSigninFailure(app.db, username, address);
+      await recordAudit(app.db, {
+        ...account, action: 'login_failed', after: { username, address, reason, failures, ...(delaySeconds ? { delay_s: delaySeconds } : {}) },
+      });
       throw new HttpError(401, 'Wrong username or password', undefined, '用户名或密码错误');
     }
-    await app.db.updateTable('staff_users').set({ failed_logins: 0, locked_until: null, last_login_at: sql`now()` }).where('id', '=', user.id).execute();
-    const csrf = await startSession(app, request, reply, user.id);
-    await recordAudit(app.db, { staff: user, action: 'login', entity: 'staff_user', entity_id: user.id, street_code: user.street_code });
+    await clearSigninFailures(app.db, username, address);
+    // The owner is told of attempts refused with their username since their previous sign-in.
+    const refused = await refusedSignInsSince(app.db, user.username, user.last_login_at);
+    const history = { failed_logins: refused.count, last_failed_login_at: refused.last, last_login_at: user.last_login_at };
+    await app.db.updateTable('staff_users').set({ last_login_at: sql`now()` }).where('id', '=', user.id).execute();
+    const csrf = await startSession(app, request, reply, user.id, history);
+    await recordAudit(app.db, { staff: user, action: 'login', entity: 'staff_user', entity_id: user.id, street_code: user.street_code, after: { address } });
     return {
       user: { id: user.id, username: user.username, role: user.role, street_code: user.street_code, display_name: user.display_name },
       csrf_token: csrf,
+      sign_in: signInNotice(history),
     };
   });
+
 
   app.post('/api/auth/logout', {
     preHandler: app.requireStaff(),
@@ -66,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/auth/me', {
     preHandler: app.requireStaff(),
     schema: { tags: ['auth'], summary: 'The signed-in staff member and the CSRF token', response: { 200: SessionInfo, 401: ErrorResponse } },
-  }, async (request) => ({ user: request.staff!, csrf_token: request.sessionCsrf! }));
+  }, async (request) => ({ user: request.staff!, csrf_token: request.sessionCsrf!, sign_in: request.signInNotice! }));
 
   app.get('/api/users', {
     preHandler: app.requireStaff(['admin']),

@@ -17,8 +17,13 @@ import {
   failJob, failStaleJobs, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
 } from './repository.ts';
 
-/** Files of this many finished jobs are kept for download; older job rows stay, without their file. */
-export const KEEP_JOB_FILES = 20;
+/**
+ * Finished files kept for download: the newest `keepPerOwner` jobs of each staff member in each street,
+ * for at most `maxAgeDays`. Older job rows stay, without their file.
+ */
+export const JOB_FILE_RETENTION = { keepPerOwner: 10, maxAgeDays: 30 };
+/** Print jobs one staff member may start in a window (a whole street is one job, so this is generous). */
+export const JOB_RATE_LIMIT = { max: 12, windowSeconds: 600 };
 /** A job without progress for this long was left behind by a stopped server. */
 export const STALE_JOB_SECONDS = 300;
 
@@ -141,7 +146,7 @@ export class BoardJobRunner {
       }
       await finishJob(trx, id, { name, type: o.format === 'pdf' ? 'application/pdf' : 'application/zip', data });
     });
-    await pruneJobFiles(this.db, KEEP_JOB_FILES);
+    await pruneJobFiles(this.db, JOB_FILE_RETENTION);
     this.log.info({ job: id, boards: printed.length, bytes: data.byteLength }, 'boards: print job done');
   }
 }

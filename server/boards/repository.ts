@@ -189,9 +189,37 @@ export async function failStaleJobs(db: Kysely<Database>, staleSeconds: number):
   return rows.length;
 }
 
-/** Keep the files of the newest `keep` finished jobs; older files are deleted (the job rows stay). */
-export async function pruneJobFiles(db: Kysely<Database>, keep: number): Promise<void> {
+/**
+ * Job files are kept per owner within a street: the newest `keepPerOwner` finished jobs of each
+ * (street, staff member), and none older than `maxAgeDays`. One person's jobs never push out anyone
+ * else's files, least of all another street's. The job rows stay, without their file.
+ */
+export async function pruneJobFiles(db: Kysely<Database>, policy: { keepPerOwner: number; maxAgeDays: number }): Promise<void> {
   await sql`
     delete from board_job_files f
-    where f.job_id not in (select id from board_jobs where status = 'done' order by id desc limit ${keep})`.execute(db);
+    using (
+      select id, finished_at,
+             row_number() over (partition by street_code, created_by order by id desc) as newest
+      from board_jobs where status = 'done'
+    ) j
+    where f.job_id = j.id
+      and (j.newest > ${policy.keepPerOwner} or j.finished_at < now() - make_interval(days => ${policy.maxAgeDays}))`.execute(db);
+}
+
+/**
+ * Print jobs this staff member started in the last `windowSeconds`, and when the oldest of them leaves
+ * the window. Takes a row lock on the staff member first, so that two instances counting at once
+ * cannot both let one more job through: call inside the transaction that creates the job.
+ */
+export async function recentJobsBy(trx: Kysely<Database>, staffId: number, windowSeconds: number): Promise<{ count: number; freeInSeconds: number }> {
+  await trx.selectFrom('staff_users').select('id').where('id', '=', staffId).forUpdate().execute();
+  const row = await trx.selectFrom('board_jobs')
+    .select([
+      sql<number>`count(*)::int`.as('count'),
+      sql<number | null>`ceil(extract(epoch from (min(created_at) + make_interval(secs => ${windowSeconds}) - now())))::int`.as('free_in'),
+    ])
+    .where('created_by', '=', staffId)
+    .where('created_at', '>', sql<Date>`now() - make_interval(secs => ${windowSeconds})`)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), freeInSeconds: Math.max(1, Number(row.free_in ?? 1)) };
 }

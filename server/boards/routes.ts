@@ -9,12 +9,12 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { StreetCode } from '../points/schemas.ts';
 import { listSites } from '../sites/repository.ts';
 import { clockToday, type BoardClock } from './clock.ts';
-import type { BoardJobRunner } from './jobs.ts';
+import { JOB_RATE_LIMIT, type BoardJobRunner } from './jobs.ts';
 import { ORIENTATIONS, PAPER_SIZES } from './paper.ts';
 import type { BoardPrinter, PrintOptions } from './printer.ts';
 import { qrWarning } from './publicUrl.ts';
 import { reprintReport } from './reprint.ts';
-import { createJob, getJob, jobFile, listJobs, type JobRow } from './repository.ts';
+import { createJob, getJob, jobFile, listJobs, recentJobsBy, type JobRow } from './repository.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { DESK_TIME_ZONE } from '../desks/localTime.ts';
 
@@ -170,7 +170,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     schema: {
       tags: ['boards'],
       summary: 'Print many boards as one ZIP of PDFs or one multi-page PDF (a job with progress)',
-      description: 'Give a street (all its active boards) or a list of site ids (all in one street for an editor). Each board printed is recorded with its content version, for the "needs reprint" list.',
+      description: 'Give a street (all its active boards) or a list of site ids (all in one street for an editor; a site of another street is a 403 naming site_ids.N). Each board printed is recorded with its content version, for the "needs reprint" list. A staff member may start a limited number of jobs in a window (429 with Retry-After); finished files are kept per person and street, and by age.',
       body: Type.Object({
         street: Type.Optional(StreetCode),
         site_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: MAX_JOB_BOARDS, uniqueItems: true })),
@@ -180,7 +180,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
         lang: Type.Optional(literals(['zh', 'en'] as const, 'Language', 'zh')),
         format: Type.Optional(literals(['zip', 'pdf'] as const, 'One ZIP of PDFs, or one multi-page PDF', 'zip')),
       }, { additionalProperties: false }),
-      response: { 202: JobResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      response: { 202: JobResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse },
     },
   }, async (request, reply) => {
     const b = request.body;
@@ -202,16 +202,24 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       if (missing.length) {
         throw new HttpError(404, `site_ids: no active board site ${missing.slice(0, 10).join(', ')}`, 'site_ids', `site_ids：站点 ${missing.slice(0, 10).join('、')} 不存在或已停用`);
       }
+      // Each site in the list gets the check of a single write, and a refusal names it (site_ids.3).
+      for (const [i, id] of siteIds.entries()) app.assertStreetAccess(request, found.get(id)!.street_code, `site_ids.${i}`);
       const streets = [...new Set(rows.map((r) => r.street_code))];
       street = streets.length === 1 ? streets[0] : null;
-      for (const s of streets) app.assertStreetAccess(request, s);
     }
-    app.assertStreetAccess(request, street);
+    app.assertStreetAccess(request, street, b.street !== undefined ? 'street' : undefined);
     const staff = request.staff!;
     const options = {
       profile: b.profile ?? 'standard', size: b.size ?? 'A1', orientation: b.orientation ?? 'portrait', format: b.format ?? 'zip', lang: b.lang ?? 'zh',
     } as const;
     const job = await app.db.transaction().execute(async (trx) => {
+      const recent = await recentJobsBy(trx, staff.id, JOB_RATE_LIMIT.windowSeconds);
+      if (recent.count >= JOB_RATE_LIMIT.max) {
+        reply.header('retry-after', String(recent.freeInSeconds));
+        const minutes = Math.ceil(recent.freeInSeconds / 60);
+        throw new HttpError(429, `You started ${recent.count} print jobs in the last ${JOB_RATE_LIMIT.windowSeconds / 60} minutes; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+          undefined, `您在${JOB_RATE_LIMIT.windowSeconds / 60}分钟内已提交${recent.count}个打印任务，请${minutes}分钟后再试`, { retry_after_s: recent.freeInSeconds });
+      }
       const created = await createJob(trx, { street_code: street, site_ids: siteIds, options, created_by: staff.id, created_by_name: staff.display_name ?? staff.username });
       await recordAudit(trx, { staff, action: 'print', entity: 'board_job', entity_id: created.id, street_code: street, after: { site_ids: siteIds, options } });
       return created;
@@ -278,7 +286,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
         job.status === 'failed' ? '打印任务失败' : '打印任务尚未完成');
     }
     const file = await jobFile(app.db, job.id);
-    if (!file) throw new HttpError(410, `the file of print job ${job.id} was removed (only the newest jobs keep theirs); start the job again`, undefined, '文件已清理，请重新打印');
+    if (!file) throw new HttpError(410, `the file of print job ${job.id} was removed (each person keeps the files of their newest jobs in a street, for a limited time); start the job again`, undefined, '文件已清理，请重新打印');
     const ascii = `boards-${job.id}.${job.options.format}`;
     return reply
       .type(job.result_type ?? 'application/octet-stream')

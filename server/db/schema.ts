@@ -86,6 +86,7 @@ export interface StaffUsersTable {
   phone: string | null;
   active: Generated<boolean>;
   created_at: Timestamp;
+  /** unused since 0006, like locked_until: accounts are no longer locked (see server/auth/throttle.ts) */
   failed_logins: Generated<number>;
   locked_until: Date | null;
   last_login_at: Date | null;
@@ -99,6 +100,18 @@ export interface StaffSessionsTable {
   expires_at: Date | string;
   ip: string | null;
   user_agent: string | null;
+  /** what the owner is told for this session: refused attempts before this sign-in (0006) */
+  failed_logins_before: Generated<number>;
+  last_failed_login_at: Date | null;
+  previous_login_at: Date | null;
+}
+export interface SigninThrottleTable {
+  username_key: string;
+  address: string;
+  failures: Generated<number>;
+  first_failure_at: Generated<Date>;
+  last_failure_at: Generated<Date>;
+  blocked_until: Date | null;
 }
 export interface AuditLogTable {
   id: Generated<number>;
@@ -142,6 +155,7 @@ export interface Database {
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
+  signin_throttle: SigninThrottleTable;
   coverage_target_overrides: CoverageTargetOverridesTable;
   coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
   desk_services: DeskServicesTable;

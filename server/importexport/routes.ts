@@ -104,7 +104,7 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const staff = staffOf(request);
     const q = request.query;
-    if (q.street) app.assertStreetAccess(request, q.street);
+    if (q.street) app.assertStreetAccess(request, q.street, 'street');
     const defaultStreet = q.street ?? (staff.role === 'editor' ? staff.street_code : null);
     if (!request.isMultipart()) throw new HttpError(415, 'Send the file as multipart/form-data in a field named "file"', 'file', '请以 multipart/form-data 上传文件（字段名 file）');
     const part = await request.file();

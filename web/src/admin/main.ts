@@ -9,7 +9,9 @@ import { shellMessages } from './messages.ts';
 import { ADMIN_TABS } from './tabs.ts';
 import './admin.css';
 
-interface SessionInfo { user: StaffUser; csrf_token: string }
+/** What the server tells the owner about failed sign-ins with their username before this session. */
+interface SignInNotice { failed_attempts: number; last_failed_at: string | null; previous_sign_in_at: string | null }
+interface SessionInfo { user: StaffUser; csrf_token: string; sign_in?: SignInNotice }
 
 const root = document.getElementById('admin-root')!;
 const api = new ApiClient();
@@ -89,6 +91,23 @@ function languageButton(): HTMLButtonElement {
   }, t('language'));
 }
 
+/** Told once per session (until dismissed): attempts with this username that failed since the last sign-in. */
+function signInNoticeBanner(notice: SignInNotice | undefined): HTMLElement[] {
+  if (!notice || notice.failed_attempts <= 0) return [];
+  const key = `hexi.admin.noticeSeen.${notice.last_failed_at}`;
+  try { if (sessionStorage.getItem(key)) return []; } catch { /* storage blocked: show it */ }
+  const when = notice.last_failed_at
+    ? new Date(notice.last_failed_at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
+    : '—';
+  const banner = h('div', { class: 'admin-notice', role: 'alert' },
+    h('span', null, t('signInNotice', notice.failed_attempts, when)),
+    h('button', {
+      type: 'button',
+      onclick: () => { try { sessionStorage.setItem(key, '1'); } catch { /* ignore */ } banner.remove(); },
+    }, t('noticeDismiss')));
+  return [banner];
+}
+
 function roleName(user: StaffUser): string {
   return user.role === 'admin' ? t('roleAdmin') : user.role === 'editor' ? t('roleEditor') : t('roleViewer');
 }
@@ -137,6 +156,7 @@ async function showShell(session: SessionInfo): Promise<void> {
       languageButton(),
       signOut,
     ),
+    ...signInNoticeBanner(session.sign_in),
     tabBar, status, panel,
   );
   if (!tabs.length) { panel.append(h('p', null, t('noTabs'))); return; }

@@ -19,6 +19,8 @@ const zh = {
   residentMap: '居民地图',
   sampleNote: '标有“示例”的数据为演示用示例数据，并非真实信息。',
   attribution: '路网 © OpenStreetMap contributors, ODbL 1.0',
+  signInNotice: (n: number, when: string) => `自您上次登录以来，有 ${n} 次使用您的用户名登录失败（最近一次：${when}）。如果不是您本人，请告知区管理员并修改密码。`,
+  noticeDismiss: '知道了',
 };
 
 const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
@@ -41,6 +43,8 @@ const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   residentMap: 'Resident map',
   sampleNote: 'Rows marked “示例 / sample” are invented demonstration data, not real places.',
   attribution: 'Street network © OpenStreetMap contributors, ODbL 1.0',
+  signInNotice: (n: number, when: string) => `Since your last sign-in, ${n} sign-in attempt${n === 1 ? '' : 's'} with your username failed (latest: ${when}). If that was not you, tell the district admin and change your password.`,
+  noticeDismiss: 'Got it',
 };
 
 export const shellMessages = { zh, en };
