@@ -202,7 +202,59 @@ export const SuggestResponse = Type.Object({
   source: Type.Union([Type.Literal('supplied'), Type.Literal('network')]),
   spacing_m: Nullable(Type.Number()),
   computed_ms: Type.Number(),
-  suggestions: Type.Array(Type.Object({ rank: Type.Integer(), label: Nullable(Type.String()), ...WhatIfFields })),
+  suggestions: Type.Array(Type.Object({
+    rank: Type.Integer({ description: 'greedy order: each site adds the most residents the earlier ones leave uncovered' }),
+    label: Nullable(Type.String()),
+    place_name: Type.String({ description: 'nearest named street and cross street, e.g. 友谊北路与津港路交口附近' }),
+    adds_compound_ids: Type.Array(Type.Integer(), { description: 'gap compounds this site covers that no earlier suggestion covers' }),
+    adds_compounds: Type.Integer(),
+    adds_residents: Type.Integer(),
+    ...WhatIfFields,
+  })),
+  saved: Type.Literal(false),
+});
+
+export const FewestSitesBody = Type.Object({
+  category: CategoryId,
+  profile: Type.Optional(ProfileId),
+  street: Type.Optional(StreetCode),
+  budget: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'also find the k places covering the most residents' })),
+  spacing_m: Type.Optional(Type.Integer({ minimum: 20, maximum: 500 })),
+}, { additionalProperties: false });
+export type FewestSitesBody = Static<typeof FewestSitesBody>;
+
+const PlannedSite = Type.Object({
+  lon: Type.Number(), lat: Type.Number(), road: Nullable(Type.String()), place_name: Type.String(),
+  compound_ids: Type.Array(Type.Integer(), { description: 'gap compounds of the scope this place brings within target' }),
+  compounds: Type.Integer(), residents: Type.Integer(),
+});
+
+const ExactFields = {
+  status: Type.Union([Type.Literal('optimal'), Type.Literal('time_limit'), Type.Literal('infeasible'), Type.Literal('error')]),
+  proven_optimal: Type.Boolean({ description: 'HiGHS proved no better answer exists over these candidate places' }),
+  solver_status: Type.String(),
+  solve_ms: Type.Number(),
+  variables: Type.Integer(),
+  constraints: Type.Integer(),
+  sites: Type.Array(PlannedSite),
+  greedy_sites: Type.Array(PlannedSite),
+};
+
+export const FewestSitesResponse = Type.Object({
+  category: Type.String(),
+  profile: Type.String(),
+  street: Nullable(Type.String()),
+  gap_compounds: Type.Integer(),
+  gap_residents: Type.Integer(),
+  uncoverable: Type.Array(Type.Object({ compound_id: Type.Integer(), compound_name: Type.String(), residents: Nullable(Type.Integer()) })),
+  candidates_evaluated: Type.Integer(),
+  spacing_m: Nullable(Type.Number()),
+  cover: Type.Object({ ...ExactFields, count: Nullable(Type.Integer()), greedy_count: Type.Integer() }),
+  budget: Nullable(Type.Object({
+    ...ExactFields, k: Type.Integer(), residents_covered: Type.Integer(), compounds_covered: Type.Integer(),
+    greedy_residents: Type.Integer(), greedy_compounds: Type.Integer(),
+  })),
+  computed_ms: Type.Number(),
   saved: Type.Literal(false),
 });
 
