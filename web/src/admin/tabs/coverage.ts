@@ -53,6 +53,12 @@ const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 const GAP_COLORS: [number, string][] = [[0, '#1a9850'], [1, '#fee08b'], [2, '#fc8d59'], [4, '#d73027']];
 const STATUS_COLORS: Record<Status, string> = { covered: '#1a9850', gap: '#d73027', unknown: '#9e9e9e' };
 
+/** Bands of the district overview by the number of gap compounds of a street and category. */
+const GAP_BANDS = [
+  { id: 'none', max: 0 }, { id: 'few', max: 2 }, { id: 'some', max: 9 }, { id: 'many', max: Infinity },
+] as const;
+const gapBand = (gaps: number) => GAP_BANDS.find((b) => gaps <= b.max)!.id;
+
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
 
 export async function mount(container: HTMLElement, ctx: AdminContext): Promise<() => void> {
@@ -474,20 +480,32 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   function renderOverview(streets: StreetSummary[]): void {
     clear(overview);
-    overview.append(h('h3', null, t('overview')), h('table', { class: 'coverage-overview-table' },
-      h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
-        h('th', null, t('gapItems')), h('th', null, t('shareCompounds')), h('th', null, t('sharePeople')),
-        ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), c.icon)))),
-      h('tbody', null, ...streets.map((s) => h('tr', { class: s.status === 'no_data' ? 'no-data' : '', 'data-street': s.street_code, onclick: () => { street = s.street_code; streetSelect.value = street; selected = null; void refresh(true); } },
-        h('td', null, s.street_name),
-        ...(s.status === 'no_data'
-          ? [h('td', { colspan: String(6 + ctx.categories.length) }, t('noData'))]
-          : [h('td', null, s.compounds), h('td', null, s.residents), h('td', null, `${s.compounds_without_gaps}/${s.compounds}`), h('td', null, s.gap_rows),
-            h('td', null, pct(s.overall.share_covered)), h('td', null, pct(s.overall.share_residents_covered)),
-            ...ctx.categories.map((c) => {
-              const tally = s.by_category[c.id];
-              return h('td', { class: tally?.gaps ? 'has-gaps' : '', title: tally?.unknown ? `${t('unknown')}: ${tally.unknown}` : '' }, pct(tally?.share_covered));
-            })]))))));
+    const n = ctx.categories.length;
+    // A cell's colour follows the number of gap compounds, not the share: 97 % of 200 compounds still
+    // leaves 6 compounds without the service, and 50 % of 2 leaves one. The text always carries the count.
+    const cell = (tally: Tally | undefined) => {
+      if (!tally || tally.covered + tally.gaps === 0) return h('td', { class: 'band-none' }, '—');
+      const band = gapBand(tally.gaps);
+      return h('td', { class: `band-${band}`, title: `${t('gapCompounds')} ${tally.gaps}${tally.unknown ? ` · ${t('unknown')} ${tally.unknown}` : ''}` },
+        h('span', { class: 'gapcount' }, tally.gaps === 0 ? '✓' : t('gapsShort', tally.gaps)), h('span', { class: 'share' }, pct(tally.share_covered)));
+    };
+    overview.append(h('h3', null, t('overview')),
+      h('div', { class: 'overview-legend' },
+        h('span', { class: 'legend-title' }, `${t('bandTitle')}${colon}`),
+        ...GAP_BANDS.map((b) => h('span', { class: `legend-item band-${b.id}` }, t(`band_${b.id}` as 'band_none'))),
+        h('span', { class: 'legend-item band-nodata' }, t('noData'))),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'coverage-overview-table' },
+        h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
+          h('th', { title: t('gapItemsNote', n) }, t('gapItems')), h('th', { title: t('pooledNote', n) }, t('sharePooled', n)), h('th', { title: t('pooledNote', n) }, t('sharePeoplePooled', n)),
+          ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), nameOf(c))))),
+        h('tbody', null, ...streets.map((s) => h('tr', { class: s.status === 'no_data' ? 'no-data' : '', 'data-street': s.street_code, onclick: () => { street = s.street_code; streetSelect.value = street; selected = null; void refresh(true); } },
+          h('td', null, s.street_name),
+          ...(s.status === 'no_data'
+            ? [h('td', { colspan: String(6 + n), class: 'band-nodata' }, t('noDataLong'))]
+            : [h('td', null, s.compounds), h('td', null, s.residents), h('td', null, `${s.compounds_without_gaps}/${s.compounds}`), h('td', null, s.gap_rows),
+              h('td', null, pct(s.overall.share_covered)), h('td', null, pct(s.overall.share_residents_covered)),
+              ...ctx.categories.map((c) => cell(s.by_category[c.id]))])))))),
+      h('p', { class: 'meta' }, t('overviewNote', n)));
   }
 
   updateHint();
@@ -517,7 +535,17 @@ a.button-link { display: inline-block; border: 1px solid var(--line); background
 tr.status-gap td { color: #a11a12; }
 tr.status-unknown td { color: var(--muted); }
 td.has-gaps { color: #a11a12; font-weight: 600; }
-tr.no-data td { color: var(--muted); }
+tr.no-data td { color: #555; background: #e6e6e6; }
+td.band-nodata, .legend-item.band-nodata { background: #e6e6e6; color: #555; }
+td.band-none, .legend-item.band-none { background: #e3f2e1; color: #1b5e20; }
+td.band-few, .legend-item.band-few { background: #fff4c2; color: #5d4500; }
+td.band-some, .legend-item.band-some { background: #fdd9b5; color: #7a3300; }
+td.band-many, .legend-item.band-many { background: #f6c1bd; color: #8a1111; font-weight: 600; }
+.coverage-overview-table td .gapcount { display: block; font-weight: 600; }
+.coverage-overview-table td .share { display: block; font-size: 11px; opacity: .85; }
+.overview-legend { display: flex; flex-wrap: wrap; gap: 6px; font-size: 12px; margin-bottom: 6px; align-items: center; }
+.overview-legend .legend-item { padding: 2px 8px; border-radius: 3px; }
+.table-scroll { overflow-x: auto; }
 .coverage-categories, .coverage-worst, .coverage-overview { margin-top: 16px; }
 .coverage-worst tbody tr, .coverage-overview tbody tr { cursor: pointer; }
 .coverage-worst tbody tr:hover td, .coverage-overview tbody tr:hover td { background: #f3f8ff; }
