@@ -72,7 +72,7 @@ export interface WhatIfAnswer {
 export interface WhatIfRequest { category: string; lon: number; lat: number }
 
 /** From new points to each compound's best usable gate, within `limitMinutes` (undefined = farther). */
-function walksFromNewPoints(
+export function walksFromNewPoints(
   planner: WalkingEngine<CategorisedPoint>, model: CoverageModel, points: readonly CategorisedPoint[], category: string, limitMinutes: number,
 ): ({ minutes: number; origin: number } | undefined)[] {
   planner.points.setAll(points);

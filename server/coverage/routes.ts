@@ -1,5 +1,5 @@
-// Coverage routes (staff only): the gap analysis, the compound map layer, what-if and suggestions
-// (nothing saved), per-street settings (targets, incomplete marks; audited), CSV/XLSX exports.
+// Coverage routes (staff only): the gap analysis, the compound map layer, what-if, suggestions and the
+// fewest new sites (nothing saved), saved planning scenarios (scenarioRoutes.ts), per-street settings (targets, incomplete marks; audited), CSV/XLSX exports.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +14,7 @@ import { planFewestSites, ringsAround, suggest, whatIf, type WhatIfAnswer } from
 import { saveStreetCategorySetting } from './repository.ts';
 import { CoverageService, type CoverageSnapshot } from './service.ts';
 import { coverageCsv, coverageXlsx, type ExportLang } from './export.ts';
+import { scenarioRoutes } from './scenarioRoutes.ts';
 import {
   CompoundMapQuery, CompoundMapResponse, CoverageQuery, CoverageResponse, ExportQuery, FewestSitesBody, FewestSitesResponse, SettingBody, SettingParams,
   SettingResponse, SettingsQuery, SettingsResponse, SuggestBody, SuggestResponse, WhatIfBody, WhatIfResponse,
@@ -300,6 +301,8 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   });
   exportRoute('csv');
   exportRoute('xlsx');
+
+  await app.register(scenarioRoutes);
 
   function settingEntry(snap: CoverageSnapshot, street: string, category: string, profiles: string[]) {
     const defaults: Record<string, number> = {}, overrides: Record<string, number> = {}, effective: Record<string, number> = {};

@@ -296,3 +296,91 @@ export const ExportQuery = Type.Object({
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
 }, { additionalProperties: false });
 export type ExportQuery = Static<typeof ExportQuery>;
+
+// ---- planning scenarios ---------------------------------------------------------------------------
+
+const ScenarioPointInput = Type.Object({
+  category: CategoryId,
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  label: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+}, { additionalProperties: false });
+
+export const ScenarioCreateBody = Type.Object({
+  street_code: Type.Optional(StreetCode),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  profile: Type.Optional(ProfileId),
+  points: Type.Array(ScenarioPointInput, { minItems: 1, maxItems: 20 }),
+}, { additionalProperties: false });
+export type ScenarioCreateBody = Static<typeof ScenarioCreateBody>;
+
+export const ScenarioPatchBody = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'the version the edit was based on; a newer stored version gets 409' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  profile: Type.Optional(ProfileId),
+  points: Type.Optional(Type.Array(ScenarioPointInput, { minItems: 1, maxItems: 20 })),
+}, { additionalProperties: false });
+export type ScenarioPatchBody = Static<typeof ScenarioPatchBody>;
+
+export const ScenarioIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const ScenarioPointParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  index: Type.Integer({ minimum: 0, maximum: 19, description: 'position of the point in the scenario (from 0)' }),
+});
+export const ScenarioVersionBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ScenarioVersionQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ScenarioListQuery = Type.Object({ street: Type.Optional(StreetCode) }, { additionalProperties: false });
+export const ScenarioCompareQuery = Type.Object({
+  a: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  b: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+}, { additionalProperties: false });
+
+const ScenarioItemSchema = Type.Object({
+  compound_id: Type.Integer(), compound_name: Type.String(), street_code: Type.String(), category: Type.String(),
+  residents: Nullable(Type.Integer()), walk_min_before: Nullable(Type.Number()), walk_min_after: Type.Number(), target_min: Type.Number(),
+});
+
+export const ScenarioSchema = Type.Object({
+  id: Type.Integer(),
+  street_code: Type.String(),
+  street_name: Type.String(),
+  name: Type.String(),
+  note: Nullable(Type.String()),
+  profile: Type.String(),
+  version: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  points: Type.Array(Type.Object({
+    category: Type.String(), lon: Type.Number(), lat: Type.Number(), label: Nullable(Type.String()),
+    place_name: Type.String(), draft_point_id: Nullable(Type.Integer()),
+  })),
+  effect: Type.Object({
+    compounds: Type.Integer({ description: 'distinct compounds with at least one gap closed' }),
+    residents: Type.Integer({ description: 'residents of those compounds' }),
+    items: Type.Array(ScenarioItemSchema, { description: 'compound × category gaps closed' }),
+    by_category: Type.Array(Type.Object({ category: Type.String(), points: Type.Integer(), compounds: Type.Integer(), residents: Type.Integer() })),
+  }),
+  saved: Type.Literal(true),
+});
+
+export const ScenarioListResponse = Type.Object({ scenarios: Type.Array(ScenarioSchema) });
+
+const CompareSide = Type.Object({ items: Type.Integer(), residents: Type.Integer(), list: Type.Array(ScenarioItemSchema) });
+export const ScenarioCompareResponse = Type.Object({
+  a: ScenarioSchema,
+  b: ScenarioSchema,
+  both: CompareSide,
+  only_a: CompareSide,
+  only_b: CompareSide,
+});
+
+export const ScenarioDraftResponse = Type.Object({
+  point_id: Type.Integer(),
+  point_name: Type.String(),
+  point_status: Type.Literal('closed'),
+  explanation: Type.String(),
+  explanation_zh: Type.String(),
+  scenario: ScenarioSchema,
+});

@@ -9,12 +9,13 @@ import { undominated } from '../../server/coverage/siteSelection.ts';
 const TAOYUAN = '120103003000';
 
 let t: TestApp;
-let viewer: LoggedIn;
+let viewer: LoggedIn, editor: LoggedIn, otherEditor: LoggedIn;
+const OTHER_STREET = '120103001000';
 
 beforeAll(async () => {
   process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
   t = await buildTestApp();
-  viewer = await loginAs(t.app, 'viewer');
+  [viewer, editor, otherEditor] = await Promise.all([loginAs(t.app, 'viewer'), loginAs(t.app, 'editor', TAOYUAN), loginAs(t.app, 'editor', OTHER_STREET)]);
 });
 afterAll(async () => { await t?.close(); });
 
@@ -123,5 +124,81 @@ describe('the fewest new sites, solved exactly', () => {
     expect(street.statusCode).toBe(400);
     expect(street.json().field).toBe('street');
     expect((await t.app.inject({ method: 'POST', url: '/api/coverage/fewest-sites', payload: { category: 'elder_care' } })).statusCode).toBe(401);
+  });
+});
+
+describe('saved scenarios', () => {
+  it('a scenario with two points compared with another, one point turned into a draft service point', async () => {
+    // the second point: a place the exact answer picks, away from 津港路
+    const fewest = (await viewer.inject({ method: 'POST', url: '/api/coverage/fewest-sites', payload: { category: 'elder_care', street: TAOYUAN } })).json();
+    const jingang = { category: 'elder_care', lon: 117.1955, lat: 39.1032, label: '津港路北侧' };
+    const other = fewest.cover.sites.find((x: { compound_ids: number[]; lon: number; lat: number }) => x.compound_ids.length > 0 && Math.hypot(x.lon - jingang.lon, x.lat - jingang.lat) > 0.004);
+    expect(other).toBeDefined();
+
+    const a = await editor.inject({ method: 'POST', url: '/api/coverage/scenarios', payload: {
+      name: '两处老人家食堂', points: [jingang, { category: 'elder_care', lon: other.lon, lat: other.lat }] } });
+    expect(a.statusCode, a.body).toBe(201);
+    const A = a.json();
+    expect(A.street_code).toBe(TAOYUAN); // the editor's own street by default
+    expect(A.points).toHaveLength(2);
+    expect(A.version).toBe(1);
+    const b = await editor.inject({ method: 'POST', url: '/api/coverage/scenarios', payload: { street_code: TAOYUAN, name: '只在津港路', points: [jingang] } });
+    expect(b.statusCode, b.body).toBe(201);
+    const B = b.json();
+    expect(B.effect.compounds).toBeGreaterThan(0);
+    expect(A.effect.compounds).toBeGreaterThan(B.effect.compounds);
+
+    const cmp = await viewer.inject({ url: `/api/coverage/scenarios/compare?a=${A.id}&b=${B.id}` });
+    expect(cmp.statusCode, cmp.body).toBe(200);
+    const c = cmp.json();
+    expect(c.both.items).toBe(B.effect.items.length); // B's point is also in A
+    expect(c.only_b.items).toBe(0);
+    expect(c.only_a.items).toBe(A.effect.items.length - B.effect.items.length);
+    expect(c.only_a.items).toBeGreaterThan(0);
+    expect(c.only_a.list.map((x: { compound_id: number }) => x.compound_id).every((id: number) => other.compound_ids.includes(id))).toBe(true);
+
+    // roles: another street's editor cannot save in or change this street; a viewer cannot write
+    const foreign = await otherEditor.inject({ method: 'POST', url: '/api/coverage/scenarios', payload: { street_code: TAOYUAN, name: 'x', points: [jingang] } });
+    expect(foreign.statusCode).toBe(403);
+    expect((await otherEditor.inject({ method: 'PATCH', url: `/api/coverage/scenarios/${A.id}`, payload: { version: 1, name: 'y' } })).statusCode).toBe(403);
+    expect((await viewer.inject({ method: 'POST', url: '/api/coverage/scenarios', payload: { street_code: TAOYUAN, name: 'x', points: [jingang] } })).statusCode).toBe(403);
+    const badCat = await editor.inject({ method: 'POST', url: '/api/coverage/scenarios', payload: { name: 'x', points: [{ ...jingang, category: 'nonsense' }] } });
+    expect(badCat.statusCode).toBe(400);
+    expect(badCat.json().field).toBe('points.0.category');
+
+    // versions: a rename moves to version 2; an edit based on version 1 is refused
+    const renamed = await editor.inject({ method: 'PATCH', url: `/api/coverage/scenarios/${A.id}`, payload: { version: 1, name: '两处老人家食堂（方案甲）' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json().version).toBe(2);
+    expect((await editor.inject({ method: 'PATCH', url: `/api/coverage/scenarios/${A.id}`, payload: { version: 1, name: 'stale' } })).statusCode).toBe(409);
+
+    // one point becomes a draft service point: created closed, marked 规划草稿, so coverage does not change
+    const gapsBefore = (await viewer.inject({ url: `/api/coverage?street=${TAOYUAN}&category=elder_care&status=gap` })).json().rows_total;
+    const draft = await editor.inject({ method: 'POST', url: `/api/coverage/scenarios/${A.id}/points/0/draft`, payload: { version: 2 } });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const d = draft.json();
+    expect(d.point_status).toBe('closed');
+    expect(d.point_name).toBe('【规划草稿】津港路北侧');
+    expect(d.scenario.points[0].draft_point_id).toBe(d.point_id);
+    expect(d.scenario.version).toBe(3);
+    const stored = await t.app.db.selectFrom('service_points').select(['status', 'source', 'category_id', 'street_code']).where('id', '=', d.point_id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'closed', source: 'planning', category_id: 'elder_care', street_code: TAOYUAN });
+    expect((await viewer.inject({ url: `/api/coverage?street=${TAOYUAN}&category=elder_care&status=gap` })).json().rows_total).toBe(gapsBefore);
+    const again = await editor.inject({ method: 'POST', url: `/api/coverage/scenarios/${A.id}/points/0/draft`, payload: { version: 3 } });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().field).toBe('index');
+    expect((await editor.inject({ method: 'POST', url: `/api/coverage/scenarios/${A.id}/points/5/draft`, payload: { version: 3 } })).json().field).toBe('index');
+
+    // listed for the street, and every step is in the audit log
+    const list = (await viewer.inject({ url: `/api/coverage/scenarios?street=${TAOYUAN}` })).json();
+    expect(list.scenarios.map((x: { id: number }) => x.id)).toEqual(expect.arrayContaining([A.id, B.id]));
+    const audit = await t.app.db.selectFrom('audit_log').select(['action', 'entity', 'entity_id'])
+      .where((eb) => eb.or([eb('entity', '=', 'coverage_scenario'), eb.and([eb('entity', '=', 'point'), eb('entity_id', '=', String(d.point_id))])])).orderBy('id').execute();
+    expect(audit.filter((x) => x.entity_id === String(A.id)).map((x) => x.action)).toEqual(['create', 'update', 'draft_point']);
+    expect(audit.some((x) => x.entity === 'point' && x.action === 'create')).toBe(true);
+
+    // delete with the current version
+    expect((await editor.inject({ method: 'DELETE', url: `/api/coverage/scenarios/${B.id}?version=1` })).statusCode).toBe(204);
+    expect((await viewer.inject({ url: `/api/coverage/scenarios/${B.id}` })).statusCode).toBe(404);
   });
 });
