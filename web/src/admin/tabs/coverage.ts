@@ -457,12 +457,12 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     map.fitBounds([[minLon - 0.002, minLat - 0.0015], [maxLon + 0.002, maxLat + 0.0015]], { padding: 40, maxZoom: 16, duration: 0 });
   }
 
-  function showSites(sites: { lon: number; lat: number }[], compoundIds: number[]): void {
+  function showSites(sites: { lon: number; lat: number }[], compoundIds: number[], labels?: string[]): void {
     source('cov-rings')?.setData(EMPTY);
     const wanted = new Set(compoundIds);
     const newly = compounds.filter((f) => wanted.has(f.properties.id));
     source('cov-newly')?.setData({ type: 'FeatureCollection', features: newly.map((f) => ({ type: 'Feature', properties: { id: f.properties.id }, geometry: f.geometry })) });
-    source('cov-points')?.setData({ type: 'FeatureCollection', features: sites.map((x, i) => ({ type: 'Feature', properties: { label: String(i + 1) }, geometry: { type: 'Point', coordinates: [x.lon, x.lat] } })) });
+    source('cov-points')?.setData({ type: 'FeatureCollection', features: sites.map((x, i) => ({ type: 'Feature', properties: { label: labels?.[i] ?? String(i + 1) }, geometry: { type: 'Point', coordinates: [x.lon, x.lat] } })) });
     fitTo([...sites.map((x) => [x.lon, x.lat] as [number, number]), ...newly.map((f) => f.geometry.coordinates)]);
   }
 
@@ -591,7 +591,10 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
           h('tr', null, h('th', null, t('peopleCovered')), h('td', null, c.a.effect.residents), h('td', null, c.b.effect.residents)),
           h('tr', null, h('th', null, t('onlyThis')), h('td', null, t('itemsPeople', c.only_a.items, c.only_a.residents)), h('td', null, t('itemsPeople', c.only_b.items, c.only_b.residents))),
           h('tr', null, h('th', null, t('overlap')), h('td', { colspan: '2' }, t('itemsPeople', c.both.items, c.both.residents)))));
-      showSites([...c.a.points, ...c.b.points], [...c.a.effect.items, ...c.b.effect.items].map((x) => x.compound_id));
+      // 甲1, 乙1…: the two scenarios' points stay apart on the map even where they share a place
+      const [ma, mb] = ctx.lang === 'zh' ? ['甲', '乙'] : ['A', 'B'];
+      showSites([...c.a.points, ...c.b.points], [...c.a.effect.items, ...c.b.effect.items].map((x) => x.compound_id),
+        [...c.a.points.map((_, i) => `${ma}${i + 1}`), ...c.b.points.map((_, i) => `${mb}${i + 1}`)]);
       planningView = null;
       await loadScenarios();
     } catch (err) {
