@@ -261,7 +261,7 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
     return { ...base, candidates_evaluated: 0, candidates_off_network: 0, source: 'network', spacing_m: request.spacingM ?? 50, suggestions: [], computed_ms: performance.now() - started };
   }
   const { candidates, spacing } = places;
-  const { sets, offNetwork } = coverageSets(engine, model, gapCompounds, candidates);
+  const { sets, walks, offNetwork } = coverageSets(engine, model, gapCompounds, candidates);
 
   // Greedy max-coverage: each next site is the one adding the most residents (then compounds) not yet
   // covered by the sites before it, so every suggestion brings compounds the earlier ones do not.
@@ -270,13 +270,20 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
   const picked: { i: number; answer: WhatIfAnswer; adds: number[] }[] = [];
   const skipped = new Set<number>();
   while (picked.length < top) {
-    let best = -1, bestResidents = -1, bestCount = 0;
+    // ties go to the shorter walks for the compounds added (residents-weighted minutes)
+    let best = -1, bestResidents = -1, bestCount = 0, bestMinutes = Infinity;
     sets.forEach((set, i) => {
       if (skipped.has(i)) return;
-      let count = 0, people = 0;
-      for (const k of set) if (!covered.has(k)) { count++; people += gapCompounds[k].c.residents ?? 0; }
+      let count = 0, people = 0, minutes = 0;
+      set.forEach((k, n) => {
+        if (covered.has(k)) return;
+        const r = gapCompounds[k].c.residents ?? 0;
+        count++; people += r; minutes += (r || 1) * walks[i][n];
+      });
       if (count === 0) return;
-      if (people > bestResidents || (people === bestResidents && count > bestCount)) { best = i; bestResidents = people; bestCount = count; }
+      if (people > bestResidents || (people === bestResidents && (count > bestCount || (count === bestCount && minutes < bestMinutes)))) {
+        best = i; bestResidents = people; bestCount = count; bestMinutes = minutes;
+      }
     });
     if (best < 0) break;
     const c = candidates[best];
@@ -336,6 +343,8 @@ export function coverageSets(
   });
   const seenBy = new Int32Array(candidates.length).fill(-1);
   const sets: number[][] = candidates.map(() => []);
+  /** walks[i][n]: minutes from candidate i to compound sets[i][n] */
+  const walks: number[][] = candidates.map(() => []);
   const { edgeFrom, edgeTo, adjOffsets, adjEdge } = graph;
 
   gapCompounds.forEach(({ ci, row }, k) => {
@@ -358,6 +367,7 @@ export function coverageSets(
       const walk = Math.round((best / 60) * 10) / 10;
       if (!(walk <= row.target_min)) return;
       sets[i].push(k);
+      walks[i].push(walk);
     };
     for (const g of gates) for (const i of onEdge.get(g.edge) ?? []) consider(i);
     for (let n = 0; n < search.settledCount; n++) {
@@ -366,7 +376,7 @@ export function coverageSets(
     }
   });
 
-  return { sets, offNetwork: located.filter((l) => l === null).length };
+  return { sets, walks, offNetwork: located.filter((l) => l === null).length };
 }
 
 // ---- the fewest new sites (exact) ------------------------------------------------------------------
