@@ -1,14 +1,9 @@
 // Choosing new sites from candidate places whose coverage sets are known (which gap compounds each
 // place would bring within target): the quick greedy answers and the exact ones, solved as integer
-// programs by HiGHS (WebAssembly, the `highs` package). Pure apart from the solver: sets in, choices out.
-import highsImport, { type Highs } from 'highs';
-
-// The package is CommonJS with ESM beside it: under Node's ESM loader (tsx, the server) and Vite's
-// (vitest) the default import is the loader; the types describe the CommonJS view. Accept both.
-type HighsLoader = () => Promise<Highs>;
-const highsLoader: HighsLoader = typeof highsImport === 'function'
-  ? highsImport as unknown as HighsLoader
-  : (highsImport as unknown as { default: HighsLoader }).default;
+// programs by HiGHS (WebAssembly, the `highs` package, in a worker thread). Sets in, choices out.
+// The solver runs in a worker thread (highsWorker.mjs), so a long solve never stalls other requests.
+import { Worker } from 'node:worker_threads';
+import type { HighsSolution } from 'highs';
 
 /** Candidate i covers the compounds sets[i] (indices into the instance's compound list). */
 export interface SiteInstance {
@@ -34,11 +29,38 @@ export interface ExactChoice {
   solver_status: string;
 }
 
-let solver: Promise<Highs> | undefined;
-/** HiGHS is compiled once per process (the wasm file sits next to the loader in node_modules/highs/build). */
-export function loadSolver(): Promise<Highs> {
-  solver ??= highsLoader();
-  return solver;
+let worker: Worker | undefined;
+let nextId = 1;
+const waiting = new Map<number, (answer: { result?: HighsSolution; error?: string; ms?: number }) => void>();
+
+function solverThread(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./highsWorker.mjs', import.meta.url));
+  w.unref(); // an idle solver never keeps the process alive
+  w.on('message', (m: { id: number; result?: HighsSolution; error?: string; ms?: number }) => {
+    waiting.get(m.id)?.(m);
+    waiting.delete(m.id);
+  });
+  const fail = (e: unknown) => {
+    for (const done of waiting.values()) done({ error: String((e as Error)?.message ?? e) });
+    waiting.clear();
+    if (worker === w) worker = undefined;
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => fail(`solver thread exited (${code})`));
+  worker = w;
+  return w;
+}
+
+/** Solves a CPLEX LP-format model with HiGHS in the solver thread. */
+export function solveWithHighs(lp: string, options: Record<string, unknown>): Promise<{ result?: HighsSolution; error?: string; ms?: number }> {
+  const w = solverThread();
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    w.ref();
+    w.postMessage({ id, lp, options });
+  }).finally(() => { if (waiting.size === 0) w.unref(); }) as Promise<{ result?: HighsSolution; error?: string; ms?: number }>;
 }
 
 const SOLVE_OPTIONS = { mip_rel_gap: 0, mip_abs_gap: 1e-6, time_limit: 30, output_flag: false } as const;
@@ -129,15 +151,14 @@ function sumLines(terms: readonly string[]): string {
 }
 
 async function solveLp(lp: string, candidates: readonly number[], vars: number, rows: number, objectiveNames: (name: string) => number | undefined): Promise<ExactChoice> {
-  const highs = await loadSolver();
   const started = performance.now();
-  let result;
-  try {
-    result = highs.solve(lp, SOLVE_OPTIONS);
-  } catch (e) {
-    return { status: 'error', proven_optimal: false, chosen: [], objective: null, solve_ms: performance.now() - started, variables: vars, constraints: rows, solver_status: String((e as Error).message ?? e) };
+  const answer = await solveWithHighs(lp, SOLVE_OPTIONS);
+  const result = answer.result;
+  if (!result) {
+    return { status: 'error', proven_optimal: false, chosen: [], objective: null, solve_ms: performance.now() - started, variables: vars, constraints: rows, solver_status: answer.error ?? 'no answer' };
   }
-  const solveMs = performance.now() - started;
+  // the solver's own time, not the queue before it
+  const solveMs = answer.ms ?? performance.now() - started;
   const status: SolveStatus = result.Status === 'Optimal' ? 'optimal'
     : result.Status === 'Time limit reached' ? 'time_limit'
       : result.Status === 'Infeasible' ? 'infeasible' : 'error';
