@@ -11,6 +11,8 @@ import { TravelTimeSearch, seedsOf } from '../network/travelTimes.ts';
 import type { CoverageSettings } from './targets.ts';
 import { tally, type CoverageCompound, type CoverageModel, type CoverageRow } from './analysis.ts';
 import { areaOf, growArea, sampleNetworkCandidates, type NetworkCandidate } from './candidates.ts';
+import { placeName } from './placeNames.ts';
+import { bestWithBudget, coveredBy, fewestSites, greedyBudget, greedyCover, type ExactChoice, type SiteInstance } from './siteSelection.ts';
 
 const planners = new WeakMap<WalkingGraph, WalkingEngine<CategorisedPoint>>();
 
@@ -70,7 +72,7 @@ export interface WhatIfAnswer {
 export interface WhatIfRequest { category: string; lon: number; lat: number }
 
 /** From new points to each compound's best usable gate, within `limitMinutes` (undefined = farther). */
-function walksFromNewPoints(
+export function walksFromNewPoints(
   planner: WalkingEngine<CategorisedPoint>, model: CoverageModel, points: readonly CategorisedPoint[], category: string, limitMinutes: number,
 ): ({ minutes: number; origin: number } | undefined)[] {
   planner.points.setAll(points);
@@ -155,11 +157,6 @@ function meanWalk(items: readonly { residents: number | null; minutes: number }[
   return Math.round(mean * 10) / 10;
 }
 
-/** The ranking order: residents newly covered, then compounds, then shorter walks for them. */
-function better(a: { residents: number; compounds: number; mean: number | null }, b: { residents: number; compounds: number; mean: number | null }): number {
-  return b.residents - a.residents || b.compounds - a.compounds || (a.mean ?? Infinity) - (b.mean ?? Infinity);
-}
-
 /** The rings (isochrones) of a place under a profile, for the map. */
 export function ringsAround(engine: WalkingEngine<any>, lon: number, lat: number, profile: string, minutes: readonly number[]): RingCollection {
   return plannerFor(engine).rings([lon, lat], profile, minutes);
@@ -177,13 +174,17 @@ export interface SuggestRequest {
   top?: number;
   /** Sampling spacing along the network in metres (default 50). */
   spacingM?: number;
-  /** Suggestions at least this far apart, so the list is not five doors on one block (default 150 m). */
-  minSeparationM?: number;
 }
 
 export interface Suggestion extends WhatIfAnswer {
   rank: number;
   label: string | null;
+  /** "友谊北路与津港路交口附近": the nearest named street and its nearest named cross street. */
+  place_name: string;
+  /** Gap compounds this site covers that no earlier suggestion covers (its marginal gain). */
+  adds_compound_ids: number[];
+  adds_compounds: number;
+  adds_residents: number;
 }
 
 export interface SuggestAnswer {
@@ -203,92 +204,125 @@ export interface SuggestAnswer {
 
 export const MAX_SAMPLED_CANDIDATES = 6000;
 
+type GapCompound = { c: CoverageCompound; ci: number; row: CoverageRow };
+
+/** Gap compounds of a category that a new site could close (a compound lacking a step-free gate cannot). */
+export function gapCompoundsOf(model: CoverageModel, category: string): GapCompound[] {
+  return model.compounds
+    .map((c, ci) => ({ c, ci, row: model.row(ci, category) }))
+    .filter(({ ci, row }) => row.status === 'gap' && row.note !== 'no_step_free_gate' && model.originsByCompound[ci].length > 0);
+}
+
 /**
- * Rank candidate places for a new point of `category` by residents newly covered (then compounds,
- * then shorter walks). Reverse search: one bounded multi-source search per gap compound, started from
- * its usable gates, read at every candidate (walking times are symmetric), then the best few are
- * checked with a full what-if each.
+ * The candidate places: those supplied, else positions along the network around `around` (grown by how
+ * far the target lets one walk), the spacing widened until at most MAX_SAMPLED_CANDIDATES remain.
+ * Undefined when there is nothing to sample around.
+ */
+export function candidatePlaces(
+  engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, category: string,
+  around: readonly GapCompound[], request: { candidates?: { lon: number; lat: number; label?: string }[]; spacingM?: number },
+): { candidates: (NetworkCandidate & { label: string | null })[]; spacing: number | null } | undefined {
+  if (request.candidates?.length) {
+    return { candidates: request.candidates.map((c) => ({ lon: c.lon, lat: c.lat, road: null, label: c.label ?? null })), spacing: null };
+  }
+  const area = areaOf(around.flatMap(({ ci }) => model.originsByCompound[ci].map((oi) => model.origins[oi])));
+  if (!area) return undefined;
+  const limit = settings.maxMinutes(category, model.profile, model.streetCodes());
+  const reachM = Math.min(limit * 60 * engine.profile(model.profile).speed_mps, 1500);
+  let spacing = request.spacingM ?? 50;
+  const costs = engine.costs(model.profile);
+  let sampled = sampleNetworkCandidates(engine.graph, costs, growArea(area, reachM, engine.graph), spacing);
+  while (sampled.length > MAX_SAMPLED_CANDIDATES) {
+    spacing *= 1.5;
+    sampled = sampleNetworkCandidates(engine.graph, costs, growArea(area, reachM, engine.graph), spacing);
+  }
+  return { candidates: sampled.map((c) => ({ ...c, label: null })), spacing };
+}
+
+/**
+ * Suggest places for a new point of `category`, greedily: each next place adds the most residents (then
+ * compounds) that the places before it leave uncovered, so the list never repeats one neighbourhood.
+ * Reverse search: one bounded multi-source search per gap compound, started from its usable gates, read
+ * at every candidate (walking times are symmetric); each pick is then checked with a full what-if.
  */
 export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, request: SuggestRequest): SuggestAnswer {
   const started = performance.now();
   const category = request.category;
   const top = request.top ?? 5;
-  const gapCompounds = model.compounds
-    .map((c, ci) => ({ c, ci, row: model.row(ci, category) }))
-    .filter(({ ci, row }) => row.status === 'gap' && row.note !== 'no_step_free_gate' && model.originsByCompound[ci].length > 0);
+  const gapCompounds = gapCompoundsOf(model, category);
   const inStreet = request.street ? gapCompounds.filter((g) => g.c.street_code === request.street) : gapCompounds;
-  const limit = settings.maxMinutes(category, model.profile, model.streetCodes());
   const base = {
     category, profile: model.profile, street: request.street ?? null,
     gap_compounds: inStreet.length, gap_residents: inStreet.reduce((n, g) => n + (g.c.residents ?? 0), 0),
   };
 
-  let candidates: (NetworkCandidate & { label: string | null })[];
-  let spacing: number | null = null;
-  if (request.candidates?.length) {
-    candidates = request.candidates.map((c) => ({ lon: c.lon, lat: c.lat, road: null, label: c.label ?? null }));
-  } else {
-    const area = areaOf(inStreet.flatMap(({ ci }) => model.originsByCompound[ci].map((oi) => model.origins[oi])));
-    if (!area) {
-      return { ...base, candidates_evaluated: 0, candidates_off_network: 0, source: 'network', spacing_m: request.spacingM ?? 50, suggestions: [], computed_ms: performance.now() - started };
-    }
-    const profile = engine.profile(model.profile);
-    const reachM = Math.min(limit * 60 * profile.speed_mps, 1500);
-    spacing = request.spacingM ?? 50;
-    const costs = engine.costs(model.profile);
-    let sampled = sampleNetworkCandidates(engine.graph, costs, growArea(area, reachM, engine.graph), spacing);
-    while (sampled.length > MAX_SAMPLED_CANDIDATES) {
-      spacing *= 1.5;
-      sampled = sampleNetworkCandidates(engine.graph, costs, growArea(area, reachM, engine.graph), spacing);
-    }
-    candidates = sampled.map((c) => ({ ...c, label: null }));
+  const places = candidatePlaces(engine, model, settings, category, inStreet, request);
+  if (!places) {
+    return { ...base, candidates_evaluated: 0, candidates_off_network: 0, source: 'network', spacing_m: request.spacingM ?? 50, suggestions: [], computed_ms: performance.now() - started };
   }
+  const { candidates, spacing } = places;
+  const { sets, walks, offNetwork } = coverageSets(engine, model, gapCompounds, candidates);
 
-  const { scores, offNetwork } = scoreCandidates(engine, model, gapCompounds, candidates);
-  const ranked = scores.sort((a, b) => better(a, b) || a.i - b.i);
-
-  // Greedy pick of well-separated candidates, each then checked with the full what-if.
-  const separation = request.minSeparationM ?? 150;
-  const picked: { i: number; answer: WhatIfAnswer }[] = [];
-  const { plane } = engine.graph;
-  for (const s of ranked) {
-    if (picked.length >= top) break;
-    const c = candidates[s.i];
-    const close = picked.some((p) => {
-      const q = candidates[p.i];
-      return Math.hypot(plane.x(c.lon) - plane.x(q.lon), plane.y(c.lat) - plane.y(q.lat)) < separation;
+  // Greedy max-coverage: each next site is the one adding the most residents (then compounds) not yet
+  // covered by the sites before it, so every suggestion brings compounds the earlier ones do not.
+  // Each pick is then checked with the full what-if, whose own arithmetic gives the figures shown.
+  const covered = new Set<number>();
+  const picked: { i: number; answer: WhatIfAnswer; adds: number[] }[] = [];
+  const skipped = new Set<number>();
+  while (picked.length < top) {
+    // ties go to the shorter walks for the compounds added (residents-weighted minutes)
+    let best = -1, bestResidents = -1, bestCount = 0, bestMinutes = Infinity;
+    sets.forEach((set, i) => {
+      if (skipped.has(i)) return;
+      let count = 0, people = 0, minutes = 0;
+      set.forEach((k, n) => {
+        if (covered.has(k)) return;
+        const r = gapCompounds[k].c.residents ?? 0;
+        count++; people += r; minutes += (r || 1) * walks[i][n];
+      });
+      if (count === 0) return;
+      if (people > bestResidents || (people === bestResidents && (count > bestCount || (count === bestCount && minutes < bestMinutes)))) {
+        best = i; bestResidents = people; bestCount = count; bestMinutes = minutes;
+      }
     });
-    if (close) continue;
+    if (best < 0) break;
+    const c = candidates[best];
     let answer: WhatIfAnswer;
     try { answer = whatIf(engine, model, settings, { category, lon: c.lon, lat: c.lat }); } catch (e) {
-      if (e instanceof OutsideNetworkError) continue;
+      if (e instanceof OutsideNetworkError) { skipped.add(best); continue; }
       throw e;
     }
     if (!answer.location.road && c.road) answer.location.road = c.road;
-    picked.push({ i: s.i, answer });
+    const adds = sets[best].filter((k) => !covered.has(k));
+    for (const k of adds) covered.add(k);
+    picked.push({ i: best, answer, adds });
   }
-  const key = (w: WhatIfAnswer) => ({ residents: w.newly_covered_residents, compounds: w.newly_covered_compounds, mean: w.newly_covered_mean_walk_min });
-  picked.sort((a, b) => better(key(a.answer), key(b.answer)) || a.i - b.i);
   return {
     ...base,
     candidates_evaluated: candidates.length,
     candidates_off_network: offNetwork,
     source: request.candidates?.length ? 'supplied' : 'network',
     spacing_m: spacing,
-    suggestions: picked.map((p, k) => ({ rank: k + 1, label: candidates[p.i].label, ...p.answer })),
+    suggestions: picked.map((p, k) => ({
+      rank: k + 1, label: candidates[p.i].label, ...p.answer,
+      place_name: placeName(engine.graph, p.answer.location.lon, p.answer.location.lat),
+      adds_compound_ids: p.adds.map((g) => gapCompounds[g].c.id),
+      adds_compounds: p.adds.length,
+      adds_residents: p.adds.reduce((n, g) => n + (gapCompounds[g].c.residents ?? 0), 0),
+    })),
     computed_ms: performance.now() - started,
   };
 }
 
 /**
- * Residents and compounds each candidate would newly cover. Reverse search: one search per gap
+ * The gap compounds (indices into `gapCompounds`) each candidate would bring within target. Reverse search: one search per gap
  * compound, from its usable gates, bounded by its target; the candidates on the edges it settles are
  * read off (walking times are symmetric, so gate → candidate equals candidate → gate). Each compound
  * costs what its own target-sized neighbourhood costs, whatever the number of candidates. The
  * arithmetic is the engine's batchNearest with the roles swapped: access legs at both ends, partial
  * edges, and the same-edge case; minutes are rounded to one decimal before comparing with the target.
  */
-function scoreCandidates(
+export function coverageSets(
   engine: WalkingEngine<any>, model: CoverageModel,
   gapCompounds: readonly { c: CoverageCompound; ci: number; row: CoverageRow }[],
   candidates: readonly { lon: number; lat: number }[],
@@ -307,14 +341,13 @@ function scoreCandidates(
     if (!onEdge.has(loc.edge)) onEdge.set(loc.edge, []);
     onEdge.get(loc.edge)!.push(i);
   });
-  const residents = new Float64Array(candidates.length);
-  const weightedMinutes = new Float64Array(candidates.length);
-  const minutes = new Float64Array(candidates.length);
-  const compounds = new Int32Array(candidates.length);
   const seenBy = new Int32Array(candidates.length).fill(-1);
+  const sets: number[][] = candidates.map(() => []);
+  /** walks[i][n]: minutes from candidate i to compound sets[i][n] */
+  const walks: number[][] = candidates.map(() => []);
   const { edgeFrom, edgeTo, adjOffsets, adjEdge } = graph;
 
-  gapCompounds.forEach(({ c, ci, row }, k) => {
+  gapCompounds.forEach(({ ci, row }, k) => {
     const gates = model.originsByCompound[ci].map((oi) => snapOf(model.origins[oi].lon, model.origins[oi].lat))
       .filter((g): g is SnappedLocation => g.ok);
     if (gates.length === 0) return;
@@ -333,10 +366,8 @@ function scoreCandidates(
       }
       const walk = Math.round((best / 60) * 10) / 10;
       if (!(walk <= row.target_min)) return;
-      compounds[i]++;
-      minutes[i] += walk;
-      residents[i] += c.residents ?? 0;
-      weightedMinutes[i] += (c.residents ?? 0) * walk;
+      sets[i].push(k);
+      walks[i].push(walk);
     };
     for (const g of gates) for (const i of onEdge.get(g.edge) ?? []) consider(i);
     for (let n = 0; n < search.settledCount; n++) {
@@ -345,13 +376,105 @@ function scoreCandidates(
     }
   });
 
-  const scores: { i: number; residents: number; compounds: number; mean: number | null }[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    if (compounds[i] === 0) continue;
-    const mean = residents[i] > 0 ? weightedMinutes[i] / residents[i] : minutes[i] / compounds[i];
-    scores.push({ i, residents: residents[i], compounds: compounds[i], mean: Math.round(mean * 10) / 10 });
+  return { sets, walks, offNetwork: located.filter((l) => l === null).length };
+}
+
+// ---- the fewest new sites (exact) ------------------------------------------------------------------
+
+export interface SiteRequest { category: string; street?: string; spacingM?: number; budget?: number }
+
+/** The instance the exact answers solve: the gap compounds of the scope and each candidate's coverage set. */
+export function siteInstanceFor(engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, request: SiteRequest) {
+  const all = gapCompoundsOf(model, request.category);
+  const gaps = request.street ? all.filter((g) => g.c.street_code === request.street) : all;
+  const places = candidatePlaces(engine, model, settings, request.category, gaps, { spacingM: request.spacingM });
+  const candidates = places?.candidates ?? [];
+  const { sets, offNetwork } = coverageSets(engine, model, gaps, candidates);
+  const instance: SiteInstance = { weights: gaps.map((g) => g.c.residents ?? 0), sets };
+  return { gaps, candidates, spacing: places?.spacing ?? null, offNetwork, instance };
+}
+
+export interface PlannedSite {
+  lon: number;
+  lat: number;
+  road: string | null;
+  place_name: string;
+  compound_ids: number[];
+  compounds: number;
+  residents: number;
+}
+
+export interface ExactAnswer {
+  status: ExactChoice['status'];
+  proven_optimal: boolean;
+  solver_status: string;
+  solve_ms: number;
+  variables: number;
+  constraints: number;
+  sites: PlannedSite[];
+  greedy_sites: PlannedSite[];
+}
+
+export interface FewestSitesAnswer {
+  category: string;
+  profile: string;
+  street: string | null;
+  gap_compounds: number;
+  gap_residents: number;
+  /** Gap compounds no candidate place can bring within target: no new site here closes them. */
+  uncoverable: { compound_id: number; compound_name: string; residents: number | null }[];
+  candidates_evaluated: number;
+  spacing_m: number | null;
+  /** The smallest set of places that brings every coverable gap compound within target. */
+  cover: ExactAnswer & { count: number | null; greedy_count: number };
+  /** The `budget` places covering the most residents (when a budget was asked). */
+  budget: (ExactAnswer & { k: number; residents_covered: number; compounds_covered: number; greedy_residents: number; greedy_compounds: number }) | null;
+  /** Reverse search and both solves. */
+  computed_ms: number;
+}
+
+/** The fewest new sites that close the gaps of a category (street or district), solved exactly, beside greedy. */
+export async function planFewestSites(engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, request: SiteRequest): Promise<FewestSitesAnswer> {
+  const started = performance.now();
+  const { gaps, candidates, spacing, instance } = siteInstanceFor(engine, model, settings, request);
+  const every = new Set(gaps.map((_, k) => k));
+  const reachable = new Set(instance.sets.flat());
+  const site = (i: number): PlannedSite => {
+    const c = candidates[i];
+    const set = instance.sets[i];
+    return {
+      lon: c.lon, lat: c.lat, road: c.road, place_name: placeName(engine.graph, c.lon, c.lat),
+      compound_ids: set.map((k) => gaps[k].c.id), compounds: set.length,
+      residents: set.reduce((n, k) => n + (gaps[k].c.residents ?? 0), 0),
+    };
+  };
+  const exact = (choice: ExactChoice, greedy: number[]): ExactAnswer => ({
+    status: choice.status, proven_optimal: choice.proven_optimal, solver_status: choice.solver_status,
+    solve_ms: Math.round(choice.solve_ms * 10) / 10, variables: choice.variables, constraints: choice.constraints,
+    sites: choice.chosen.map(site), greedy_sites: greedy.map(site),
+  });
+  const coverChoice = await fewestSites(instance, every);
+  const coverGreedy = greedyCover(instance, every);
+  let budget: FewestSitesAnswer['budget'] = null;
+  if (request.budget) {
+    const choice = await bestWithBudget(instance, every, request.budget);
+    const greedy = greedyBudget(instance, request.budget);
+    const got = coveredBy(instance, choice.chosen), greedyGot = coveredBy(instance, greedy);
+    budget = {
+      ...exact(choice, greedy), k: request.budget,
+      residents_covered: got.weight, compounds_covered: got.compounds.size,
+      greedy_residents: greedyGot.weight, greedy_compounds: greedyGot.compounds.size,
+    };
   }
-  return { scores, offNetwork: located.filter((l) => l === null).length };
+  return {
+    category: request.category, profile: model.profile, street: request.street ?? null,
+    gap_compounds: gaps.length, gap_residents: gaps.reduce((n, g) => n + (g.c.residents ?? 0), 0),
+    uncoverable: gaps.filter((_, k) => !reachable.has(k)).map((g) => ({ compound_id: g.c.id, compound_name: g.c.name, residents: g.c.residents })),
+    candidates_evaluated: candidates.length, spacing_m: spacing,
+    cover: { ...exact(coverChoice, coverGreedy), count: coverChoice.status === 'optimal' || coverChoice.chosen.length ? coverChoice.chosen.length : null, greedy_count: coverGreedy.length },
+    budget,
+    computed_ms: performance.now() - started,
+  };
 }
 
 const searches = new WeakMap<WalkingGraph, TravelTimeSearch>();

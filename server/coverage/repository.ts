@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { CoverageCompound } from './analysis.ts';
 import type { IncompleteMark, TargetOverride } from './targets.ts';
+import type { ScenarioPoint } from './scenarios.ts';
 
 export interface CoverageCompoundRow extends CoverageCompound { is_sample: boolean }
 
@@ -112,4 +113,58 @@ export async function saveStreetCategorySetting(
     });
     return after;
   });
+}
+
+// ---- planning scenarios ---------------------------------------------------------------------------
+
+export interface ScenarioRow {
+  id: number;
+  street_code: string;
+  name: string;
+  note: string | null;
+  profile_id: string;
+  points: ScenarioPoint[];
+  status: 'active' | 'deleted';
+  version: number;
+  created_by: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const scenarioColumns = ['id', 'street_code', 'name', 'note', 'profile_id', 'points', 'status', 'version', 'created_by', 'created_at', 'updated_at'] as const;
+const asScenario = (row: Record<string, unknown>): ScenarioRow => ({
+  ...(row as unknown as ScenarioRow),
+  points: (typeof row.points === 'string' ? JSON.parse(row.points) : row.points) as ScenarioPoint[],
+});
+
+export async function listScenarios(db: Kysely<Database>, street?: string): Promise<ScenarioRow[]> {
+  let q = db.selectFrom('coverage_scenarios').select(scenarioColumns).where('status', '=', 'active').orderBy('id');
+  if (street) q = q.where('street_code', '=', street);
+  return (await q.execute()).map(asScenario);
+}
+
+export async function findScenario(db: Kysely<Database> | Transaction<Database>, id: number, lock = false): Promise<ScenarioRow | undefined> {
+  let q = db.selectFrom('coverage_scenarios').select(scenarioColumns).where('id', '=', id).where('status', '=', 'active');
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? asScenario(row) : undefined;
+}
+
+export async function insertScenario(
+  trx: Transaction<Database>, staffId: number, s: { street_code: string; name: string; note: string | null; profile_id: string; points: ScenarioPoint[] },
+): Promise<ScenarioRow> {
+  const { id } = await trx.insertInto('coverage_scenarios')
+    .values({ ...s, points: JSON.stringify(s.points), created_by: staffId }).returning('id').executeTakeFirstOrThrow();
+  return (await findScenario(trx, id))!;
+}
+
+export async function updateScenario(
+  trx: Transaction<Database>, id: number, s: { name: string; note: string | null; profile_id: string; points: ScenarioPoint[]; status?: 'deleted' },
+): Promise<ScenarioRow | undefined> {
+  await trx.updateTable('coverage_scenarios').set({
+    name: s.name, note: s.note, profile_id: s.profile_id, points: JSON.stringify(s.points),
+    ...(s.status ? { status: s.status } : {}), version: sql`version + 1`, updated_at: sql`now()`,
+  }).where('id', '=', id).execute();
+  const row = await trx.selectFrom('coverage_scenarios').select(scenarioColumns).where('id', '=', id).executeTakeFirst();
+  return row ? asScenario(row) : undefined;
 }

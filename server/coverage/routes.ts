@@ -1,5 +1,5 @@
-// Coverage routes (staff only): the gap analysis, the compound map layer, what-if and suggestions
-// (nothing saved), per-street settings (targets, incomplete marks; audited), CSV/XLSX exports.
+// Coverage routes (staff only): the gap analysis, the compound map layer, what-if, suggestions and the
+// fewest new sites (nothing saved), saved planning scenarios (scenarioRoutes.ts), per-street settings (targets, incomplete marks; audited), CSV/XLSX exports.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
@@ -10,12 +10,13 @@ import { OutsideNetworkError, type WalkingEngine } from '../network/walkingEngin
 import { outsideNetwork } from '../network/routes.ts';
 import type {} from '../network/plugin.ts';
 import { summariseStreet, tally, worstFirst, type CoveragePoint, type CoverageRow } from './analysis.ts';
-import { ringsAround, suggest, whatIf, type WhatIfAnswer } from './planning.ts';
+import { planFewestSites, ringsAround, suggest, whatIf, type WhatIfAnswer } from './planning.ts';
 import { saveStreetCategorySetting } from './repository.ts';
 import { CoverageService, type CoverageSnapshot } from './service.ts';
 import { coverageCsv, coverageXlsx, type ExportLang } from './export.ts';
+import { scenarioRoutes } from './scenarioRoutes.ts';
 import {
-  CompoundMapQuery, CompoundMapResponse, CoverageQuery, CoverageResponse, ExportQuery, SettingBody, SettingParams,
+  CompoundMapQuery, CompoundMapResponse, CoverageQuery, CoverageResponse, ExportQuery, FewestSitesBody, FewestSitesResponse, SettingBody, SettingParams,
   SettingResponse, SettingsQuery, SettingsResponse, SuggestBody, SuggestResponse, WhatIfBody, WhatIfResponse,
 } from './schemas.ts';
 
@@ -209,6 +210,25 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     };
   });
 
+  app.post('/api/coverage/fewest-sites', {
+    preHandler: staff,
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['coverage'],
+      summary: 'The fewest new places of a category that bring every coverable gap compound within target (and, with a budget, the k places covering the most residents), solved exactly with HiGHS beside the greedy answer (nothing is saved)',
+      body: FewestSitesBody,
+      response: { 200: FewestSitesResponse, ...errors, 429: ErrorResponse },
+    },
+  }, async (request) => {
+    const b = request.body;
+    const profile = checkProfile(b.profile);
+    const category = checkCategory(b.category);
+    const snap = await service.snapshot(profile);
+    const street = checkStreet(snap, b.street);
+    const answer = await planFewestSites(snap.engine, snap.model, snap.settings, { category, street, budget: b.budget, spacingM: b.spacing_m });
+    return { ...answer, computed_ms: Math.round(answer.computed_ms * 10) / 10, saved: false as const };
+  });
+
   app.get('/api/coverage/settings', {
     preHandler: staff,
     schema: {
@@ -281,6 +301,8 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   });
   exportRoute('csv');
   exportRoute('xlsx');
+
+  await app.register(scenarioRoutes);
 
   function settingEntry(snap: CoverageSnapshot, street: string, category: string, profiles: string[]) {
     const defaults: Record<string, number> = {}, overrides: Record<string, number> = {}, effective: Record<string, number> = {};

@@ -202,7 +202,59 @@ export const SuggestResponse = Type.Object({
   source: Type.Union([Type.Literal('supplied'), Type.Literal('network')]),
   spacing_m: Nullable(Type.Number()),
   computed_ms: Type.Number(),
-  suggestions: Type.Array(Type.Object({ rank: Type.Integer(), label: Nullable(Type.String()), ...WhatIfFields })),
+  suggestions: Type.Array(Type.Object({
+    rank: Type.Integer({ description: 'greedy order: each site adds the most residents the earlier ones leave uncovered' }),
+    label: Nullable(Type.String()),
+    place_name: Type.String({ description: 'nearest named street and cross street, e.g. 友谊北路与津港路交口附近' }),
+    adds_compound_ids: Type.Array(Type.Integer(), { description: 'gap compounds this site covers that no earlier suggestion covers' }),
+    adds_compounds: Type.Integer(),
+    adds_residents: Type.Integer(),
+    ...WhatIfFields,
+  })),
+  saved: Type.Literal(false),
+});
+
+export const FewestSitesBody = Type.Object({
+  category: CategoryId,
+  profile: Type.Optional(ProfileId),
+  street: Type.Optional(StreetCode),
+  budget: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'also find the k places covering the most residents' })),
+  spacing_m: Type.Optional(Type.Integer({ minimum: 20, maximum: 500 })),
+}, { additionalProperties: false });
+export type FewestSitesBody = Static<typeof FewestSitesBody>;
+
+const PlannedSite = Type.Object({
+  lon: Type.Number(), lat: Type.Number(), road: Nullable(Type.String()), place_name: Type.String(),
+  compound_ids: Type.Array(Type.Integer(), { description: 'gap compounds of the scope this place brings within target' }),
+  compounds: Type.Integer(), residents: Type.Integer(),
+});
+
+const ExactFields = {
+  status: Type.Union([Type.Literal('optimal'), Type.Literal('time_limit'), Type.Literal('infeasible'), Type.Literal('error')]),
+  proven_optimal: Type.Boolean({ description: 'HiGHS proved no better answer exists over these candidate places' }),
+  solver_status: Type.String(),
+  solve_ms: Type.Number(),
+  variables: Type.Integer(),
+  constraints: Type.Integer(),
+  sites: Type.Array(PlannedSite),
+  greedy_sites: Type.Array(PlannedSite),
+};
+
+export const FewestSitesResponse = Type.Object({
+  category: Type.String(),
+  profile: Type.String(),
+  street: Nullable(Type.String()),
+  gap_compounds: Type.Integer(),
+  gap_residents: Type.Integer(),
+  uncoverable: Type.Array(Type.Object({ compound_id: Type.Integer(), compound_name: Type.String(), residents: Nullable(Type.Integer()) })),
+  candidates_evaluated: Type.Integer(),
+  spacing_m: Nullable(Type.Number()),
+  cover: Type.Object({ ...ExactFields, count: Nullable(Type.Integer()), greedy_count: Type.Integer() }),
+  budget: Nullable(Type.Object({
+    ...ExactFields, k: Type.Integer(), residents_covered: Type.Integer(), compounds_covered: Type.Integer(),
+    greedy_residents: Type.Integer(), greedy_compounds: Type.Integer(),
+  })),
+  computed_ms: Type.Number(),
   saved: Type.Literal(false),
 });
 
@@ -244,3 +296,91 @@ export const ExportQuery = Type.Object({
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
 }, { additionalProperties: false });
 export type ExportQuery = Static<typeof ExportQuery>;
+
+// ---- planning scenarios ---------------------------------------------------------------------------
+
+const ScenarioPointInput = Type.Object({
+  category: CategoryId,
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  label: Type.Optional(Nullable(Type.String({ maxLength: 60 }))),
+}, { additionalProperties: false });
+
+export const ScenarioCreateBody = Type.Object({
+  street_code: Type.Optional(StreetCode),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  profile: Type.Optional(ProfileId),
+  points: Type.Array(ScenarioPointInput, { minItems: 1, maxItems: 20 }),
+}, { additionalProperties: false });
+export type ScenarioCreateBody = Static<typeof ScenarioCreateBody>;
+
+export const ScenarioPatchBody = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'the version the edit was based on; a newer stored version gets 409' }),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  profile: Type.Optional(ProfileId),
+  points: Type.Optional(Type.Array(ScenarioPointInput, { minItems: 1, maxItems: 20 })),
+}, { additionalProperties: false });
+export type ScenarioPatchBody = Static<typeof ScenarioPatchBody>;
+
+export const ScenarioIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const ScenarioPointParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  index: Type.Integer({ minimum: 0, maximum: 19, description: 'position of the point in the scenario (from 0)' }),
+});
+export const ScenarioVersionBody = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ScenarioVersionQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ScenarioListQuery = Type.Object({ street: Type.Optional(StreetCode) }, { additionalProperties: false });
+export const ScenarioCompareQuery = Type.Object({
+  a: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  b: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+}, { additionalProperties: false });
+
+const ScenarioItemSchema = Type.Object({
+  compound_id: Type.Integer(), compound_name: Type.String(), street_code: Type.String(), category: Type.String(),
+  residents: Nullable(Type.Integer()), walk_min_before: Nullable(Type.Number()), walk_min_after: Type.Number(), target_min: Type.Number(),
+});
+
+export const ScenarioSchema = Type.Object({
+  id: Type.Integer(),
+  street_code: Type.String(),
+  street_name: Type.String(),
+  name: Type.String(),
+  note: Nullable(Type.String()),
+  profile: Type.String(),
+  version: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  points: Type.Array(Type.Object({
+    category: Type.String(), lon: Type.Number(), lat: Type.Number(), label: Nullable(Type.String()),
+    place_name: Type.String(), draft_point_id: Nullable(Type.Integer()),
+  })),
+  effect: Type.Object({
+    compounds: Type.Integer({ description: 'distinct compounds with at least one gap closed' }),
+    residents: Type.Integer({ description: 'residents of those compounds' }),
+    items: Type.Array(ScenarioItemSchema, { description: 'compound × category gaps closed' }),
+    by_category: Type.Array(Type.Object({ category: Type.String(), points: Type.Integer(), compounds: Type.Integer(), residents: Type.Integer() })),
+  }),
+  saved: Type.Literal(true),
+});
+
+export const ScenarioListResponse = Type.Object({ scenarios: Type.Array(ScenarioSchema) });
+
+const CompareSide = Type.Object({ items: Type.Integer(), residents: Type.Integer(), list: Type.Array(ScenarioItemSchema) });
+export const ScenarioCompareResponse = Type.Object({
+  a: ScenarioSchema,
+  b: ScenarioSchema,
+  both: CompareSide,
+  only_a: CompareSide,
+  only_b: CompareSide,
+});
+
+export const ScenarioDraftResponse = Type.Object({
+  point_id: Type.Integer(),
+  point_name: Type.String(),
+  point_status: Type.Literal('closed'),
+  explanation: Type.String(),
+  explanation_zh: Type.String(),
+  scenario: ScenarioSchema,
+});

@@ -141,6 +141,21 @@ export interface CoverageIncompleteCategoriesTable {
   marked_at: Timestamp;
 }
 
+export interface CoverageScenariosTable {
+  id: Generated<number>;
+  street_code: string;
+  name: string;
+  note: string | null;
+  profile_id: Generated<string>;
+  /** ScenarioPoint[] (server/coverage/scenarios.ts) */
+  points: Json;
+  status: Generated<'active' | 'deleted'>;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   app_settings: AppSettingsTable;
   streets: StreetsTable;
@@ -158,6 +173,7 @@ export interface Database {
   signin_throttle: SigninThrottleTable;
   coverage_target_overrides: CoverageTargetOverridesTable;
   coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
+  coverage_scenarios: CoverageScenariosTable;
   desk_services: DeskServicesTable;
   desk_request_topics: DeskRequestTopicsTable;
   desk_plans: DeskPlansTable;

@@ -82,8 +82,8 @@ describe('coverage tab', () => {
     await page.getByRole('button', { name: '生成建议' }).click();
     const rows = page.locator('table.coverage-suggestions tbody tr');
     await rows.first().waitFor({ timeout: 30_000 });
-    expect(await rows.count()).toBeGreaterThanOrEqual(3);
-    expect(await rows.first().innerText()).toContain('津港路');
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.first().innerText()).toMatch(/交口附近|旁/);
     await waitForMapIdle(page);
     expect((await sourceFeatures('cov-points')).map((p) => p.label)).toContain('1');
     await saveScreenshot(page, 'coverage-admin-suggest', true);

@@ -45,13 +45,35 @@ interface WhatIf {
   streets: { street_code: string; street_name: string; covered_before: number; covered_after: number; compounds: number; share_before: number | null; share_after: number | null; share_residents_before: number | null; share_residents_after: number | null }[];
   rings: Rings;
 }
-interface Suggest { gap_compounds: number; candidates_evaluated: number; suggestions: (WhatIf & { rank: number })[] }
+interface Suggest { gap_compounds: number; candidates_evaluated: number; suggestions: (WhatIf & { rank: number; place_name: string; adds_compounds: number; adds_residents: number })[] }
+interface PlannedSite { lon: number; lat: number; place_name: string; compound_ids: number[]; compounds: number; residents: number }
+interface Exact { status: string; proven_optimal: boolean; solve_ms: number; variables: number; constraints: number; sites: PlannedSite[]; greedy_sites: PlannedSite[] }
+interface Fewest {
+  category: string; street: string | null; gap_compounds: number; gap_residents: number; candidates_evaluated: number; computed_ms: number;
+  uncoverable: { compound_id: number; compound_name: string; residents: number | null }[];
+  cover: Exact & { count: number | null; greedy_count: number };
+  budget: (Exact & { k: number; residents_covered: number; compounds_covered: number; greedy_residents: number; greedy_compounds: number }) | null;
+}
+interface ScenarioItem { compound_id: number; compound_name: string; category: string; residents: number | null }
+interface Scenario {
+  id: number; street_code: string; street_name: string; name: string; profile: string; version: number;
+  points: { category: string; lon: number; lat: number; label: string | null; place_name: string; draft_point_id: number | null }[];
+  effect: { compounds: number; residents: number; items: ScenarioItem[]; by_category: { category: string; points: number; compounds: number; residents: number }[] };
+}
+interface Compare { a: Scenario; b: Scenario; both: { items: number; residents: number }; only_a: { items: number; residents: number; list: ScenarioItem[] }; only_b: { items: number; residents: number; list: ScenarioItem[] } }
+type PlanPoint = { category: string; lon: number; lat: number; label?: string | null };
 
 const TAOYUAN = '120103003000';
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Gap counts → colour (0 green … 4+ red); the count is also printed on the marker, so colour is never the only cue. */
 const GAP_COLORS: [number, string][] = [[0, '#1a9850'], [1, '#fee08b'], [2, '#fc8d59'], [4, '#d73027']];
 const STATUS_COLORS: Record<Status, string> = { covered: '#1a9850', gap: '#d73027', unknown: '#9e9e9e' };
+
+/** Bands of the district overview by the number of gap compounds of a street and category. */
+const GAP_BANDS = [
+  { id: 'none', max: 0 }, { id: 'few', max: 2 }, { id: 'some', max: 9 }, { id: 'many', max: Infinity },
+] as const;
+const gapBand = (gaps: number) => GAP_BANDS.find((b) => gaps <= b.max)!.id;
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 1000) / 10}%`);
 
@@ -73,7 +95,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   let street = ctx.staff.street_code ?? (ctx.streets.some((s) => s.code === TAOYUAN) ? TAOYUAN : '');
   let profile = 'standard';
   let category = '';
-  let mode: 'gaps' | 'whatif' | 'suggest' = 'gaps';
+  let mode: 'gaps' | 'whatif' | 'suggest' | 'fewest' | 'scenarios' = 'gaps';
+  /** Points gathered for a scenario (what-if clicks, suggestions, the exact answer) until saved. */
+  let pending: PlanPoint[] = [];
   let data: CoverageAnswer | null = null;
   let compounds: CompoundFeature[] = [];
   let map: MapLibreMap | null = null;
@@ -87,10 +111,10 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const categorySelect = h('select', { 'aria-label': t('category'), name: 'category' },
     h('option', { value: '' }, t('allCategories')),
     ...ctx.categories.map((c) => h('option', { value: c.id }, nameOf(c))));
-  const modeButtons = (['gaps', 'whatif', 'suggest'] as const).map((id) => h('button', {
+  const modeButtons = (['gaps', 'whatif', 'suggest', 'fewest', 'scenarios'] as const).map((id) => h('button', {
     type: 'button', 'data-mode': id, 'aria-pressed': String(id === mode),
     onclick: () => { setMode(id); },
-  }, t(id === 'gaps' ? 'modeGaps' : id === 'whatif' ? 'modeWhatIf' : 'modeSuggest')));
+  }, t(id === 'gaps' ? 'modeGaps' : id === 'whatif' ? 'modeWhatIf' : id === 'suggest' ? 'modeSuggest' : id === 'fewest' ? 'modeFewest' : 'modeScenarios')));
   const csvLink = h('a', { class: 'button-link', download: '' }, t('exportCsv'));
   const xlsxLink = h('a', { class: 'button-link', download: '' }, t('exportXlsx'));
   const hint = h('p', { class: 'map-hint' });
@@ -221,7 +245,12 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
           return h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${c}` }), text);
         }));
     }
+    legend.append(h('span', { class: 'legend-note' }, category ? t('markerMinutes') : t('markerGaps')));
     if (mode !== 'gaps') {
+      legend.append(h('span', { class: 'legend-item' }, h('span', { class: 'swatch dark' }, '1'), t('markerSites')),
+        h('span', { class: 'legend-item' }, h('span', { class: 'swatch ring' }), t('markerNewly')));
+    }
+    if (mode === 'whatif' || mode === 'suggest') {
       legend.append(h('span', { class: 'legend-title' }, `${t('ringsLegend')}${colon}`),
         ...[5, 10, 15].map((mm) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${ringColor(mm).fill}` }), t('minutesValue', mm))));
     }
@@ -246,6 +275,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   function setMode(next: typeof mode): void {
     mode = next;
     planningView = null;
+    compareView = null;
     for (const b of modeButtons) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     clearPlanning();
     if (map) map.getCanvas().style.cursor = mode === 'whatif' ? 'crosshair' : '';
@@ -256,7 +286,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   }
 
   function updateHint(): void {
-    hint.textContent = mode === 'gaps' ? t('hintGaps') : mode === 'whatif' ? t('hintWhatIf', categoryName(category || 'elder_care')) : t('hintSuggest');
+    hint.textContent = mode === 'gaps' ? t('hintGaps') : mode === 'whatif' ? t('hintWhatIf', categoryName(category || 'elder_care')) : mode === 'suggest' ? t('hintSuggest') : mode === 'fewest' ? t('hintFewest') : t('hintScenarios');
   }
 
   // ---- data ----------------------------------------------------------------------------------------
@@ -322,7 +352,12 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     if (mode === 'suggest') {
       side.append(h('button', { type: 'button', class: 'primary', onclick: () => { void runSuggest(); } }, t('suggestRun')));
     }
+    if (mode === 'fewest') {
+      side.append(h('button', { type: 'button', class: 'primary', onclick: () => { void runFewest(); } }, t('fewestRun')));
+    }
+    if (mode === 'scenarios' && !planningView) { void loadScenarios(); return; }
     if (planningView) side.append(planningView);
+    if (mode !== 'scenarios' && pending.length) side.append(pendingView());
   }
 
   async function runWhatIf(lon: number, lat: number): Promise<void> {
@@ -354,7 +389,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     const changed = w.streets.filter((s) => s.covered_after !== s.covered_before);
     return h('div', { class: 'coverage-whatif' },
       h('h3', null, `${t('whatIfTitle')} · ${categoryName(w.category)}`),
-      h('p', null, t('whatIfAt', w.location.road ?? t('unnamedRoad')), ` (${w.location.lon.toFixed(5)}, ${w.location.lat.toFixed(5)})`),
+      h('p', null, t('whatIfAt', (w as { place_name?: string }).place_name ?? w.location.road ?? t('unnamedRoad')), ` (${w.location.lon.toFixed(5)}, ${w.location.lat.toFixed(5)})`),
       h('p', { class: 'headline' }, w.newly_covered_compounds ? t('newlyCovered', w.newly_covered_compounds, w.newly_covered_residents) : t('nothingNew')),
       w.newly_covered.length ? h('table', { class: 'coverage-newly' },
         h('thead', null, h('tr', null, h('th', null, t('compound')), h('th', null, t('residents')), h('th', null, t('before')), h('th', null, t('after')), h('th', null, t('target')))),
@@ -366,6 +401,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         h('tbody', null, ...changed.map((s) => h('tr', null, h('td', null, s.street_name),
           h('td', null, `${pct(s.share_before)} → ${pct(s.share_after)}`),
           h('td', null, `${pct(s.share_residents_before)} → ${pct(s.share_residents_after)}`))))) : null,
+      mode === 'whatif' ? h('button', { type: 'button', class: 'add-to-scenario', onclick: () => { addPending([{ category: w.category, lon: w.location.lon, lat: w.location.lat }]); } }, t('addToScenario')) : null,
       h('p', { class: 'meta' }, t('notSaved')),
     );
   }
@@ -378,16 +414,21 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       info.textContent = `${t('suggestMeta', s.gap_compounds, s.candidates_evaluated)} · ${t('notSaved')}`;
       const detail = h('div');
       const list = h('table', { class: 'coverage-suggestions' },
-        h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', null, t('peopleCovered')), h('th', null, t('compoundsCovered')), h('th', null, t('meanWalk')), h('th', null, ''))),
+        h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', { title: t('addsNote') }, t('addsPeople')), h('th', { title: t('addsNote') }, t('addsCompounds')), h('th', null, t('peopleCovered')), h('th', null, t('meanWalk')), h('th', null, ''))),
         h('tbody', null, ...s.suggestions.map((x) => h('tr', null,
-          h('td', null, x.rank), h('td', null, x.location.road ?? t('unnamedRoad')), h('td', null, x.newly_covered_residents), h('td', null, x.newly_covered_compounds), h('td', null, x.newly_covered_mean_walk_min ?? '—'),
+          h('td', null, x.rank), h('td', null, x.place_name), h('td', null, `+${x.adds_residents}`), h('td', null, `+${x.adds_compounds}`), h('td', null, x.newly_covered_residents), h('td', null, x.newly_covered_mean_walk_min ?? '—'),
           h('td', null, h('button', { type: 'button', class: 'link', onclick: () => { showPlanning(x, x.rank); showSuggestionPoints(s, x.rank); clear(detail); detail.append(whatIfView(x)); } }, t('show')))))));
+      const cat = category;
       planningView = h('div', null, h('h3', null, `${t('suggestTitle')} · ${categoryName(category)}`),
-        s.suggestions.length ? list : h('p', null, t('suggestNone')), detail);
+        h('p', { class: 'meta' }, t('suggestGreedyNote')),
+        s.suggestions.length ? list : h('p', null, t('suggestNone')),
+        s.suggestions.length ? h('button', { type: 'button', onclick: () => { addPending(s.suggestions.map((x) => ({ category: cat, lon: x.location.lon, lat: x.location.lat, label: x.place_name }))); } }, t('addAllToScenario')) : null,
+        detail);
       renderSide();
       if (s.suggestions.length) {
         showPlanning(s.suggestions[0], 1);
         showSuggestionPoints(s, 1);
+        fitTo(s.suggestions.map((x) => [x.location.lon, x.location.lat]));
         detail.append(whatIfView(s.suggestions[0]));
       } else clearPlanning();
     } catch (err) {
@@ -401,6 +442,175 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       type: 'FeatureCollection',
       features: s.suggestions.map((x) => ({ type: 'Feature', properties: { label: String(x.rank) }, geometry: { type: 'Point', coordinates: [x.location.lon, x.location.lat] } })),
     });
+  }
+
+
+  // ---- the fewest new sites (exact, beside greedy) -----------------------------------------------
+
+  /** Fits the map to some positions (the planning result), keeping a little context around them. */
+  function fitTo(positions: [number, number][]): void {
+    if (!map || positions.length === 0) return;
+    let minLon = Infinity, minLat = Infinity, maxLon = -Infinity, maxLat = -Infinity;
+    for (const [lon, lat] of positions) {
+      minLon = Math.min(minLon, lon); maxLon = Math.max(maxLon, lon); minLat = Math.min(minLat, lat); maxLat = Math.max(maxLat, lat);
+    }
+    map.fitBounds([[minLon - 0.002, minLat - 0.0015], [maxLon + 0.002, maxLat + 0.0015]], { padding: 40, maxZoom: 16, duration: 0 });
+  }
+
+  function showSites(sites: { lon: number; lat: number }[], compoundIds: number[], labels?: string[]): void {
+    source('cov-rings')?.setData(EMPTY);
+    const wanted = new Set(compoundIds);
+    const newly = compounds.filter((f) => wanted.has(f.properties.id));
+    source('cov-newly')?.setData({ type: 'FeatureCollection', features: newly.map((f) => ({ type: 'Feature', properties: { id: f.properties.id }, geometry: f.geometry })) });
+    source('cov-points')?.setData({ type: 'FeatureCollection', features: sites.map((x, i) => ({ type: 'Feature', properties: { label: labels?.[i] ?? String(i + 1) }, geometry: { type: 'Point', coordinates: [x.lon, x.lat] } })) });
+    fitTo([...sites.map((x) => [x.lon, x.lat] as [number, number]), ...newly.map((f) => f.geometry.coordinates)]);
+  }
+
+  async function runFewest(): Promise<void> {
+    if (!category) { ctx.notify(t('chooseCategory'), 'error'); return; }
+    info.textContent = t('loadingExact');
+    try {
+      const a = await ctx.api.post<Fewest>('/api/coverage/fewest-sites', { category, profile, budget: 3, ...(street ? { street } : {}) });
+      info.textContent = `${t('suggestMeta', a.gap_compounds, a.candidates_evaluated)} · ${t('notSaved')}`;
+      planningView = fewestView(a);
+      renderSide();
+      showSites(a.cover.sites, a.cover.sites.flatMap((x) => x.compound_ids));
+    } catch (err) {
+      info.textContent = errorText(err);
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function siteTable(sites: PlannedSite[], cls: string): HTMLElement {
+    return h('table', { class: cls },
+      h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', null, t('compoundsCovered')), h('th', null, t('peopleCovered')))),
+      h('tbody', null, ...sites.map((x, i) => h('tr', null, h('td', null, i + 1), h('td', null, x.place_name), h('td', null, x.compounds), h('td', null, x.residents)))));
+  }
+
+  function fewestView(a: Fewest): HTMLElement {
+    const c = a.cover;
+    const verdict = c.proven_optimal ? t('provenOptimal') : t('notProven', c.status);
+    const cat = a.category;
+    const compare = c.count === null ? '' : c.count < c.greedy_count ? t('exactBeatsGreedy', c.greedy_count - c.count) : t('exactEqualsGreedy');
+    return h('div', { class: 'coverage-fewest' },
+      h('h3', null, `${t('fewestTitle')} · ${categoryName(a.category)}`),
+      h('div', { class: 'fewest-compare' },
+        h('div', { class: 'exact' }, h('div', { class: 'big' }, c.count ?? '—'), h('div', null, t('exactLabel')), h('div', { class: 'meta' }, verdict)),
+        h('div', { class: 'greedy' }, h('div', { class: 'big' }, c.greedy_count), h('div', null, t('greedyLabel')), h('div', { class: 'meta' }, t('greedyNote')))),
+      h('p', { class: 'headline' }, compare),
+      h('p', { class: 'meta' }, t('exactMeta', a.gap_compounds, a.gap_residents, c.solve_ms, c.variables, c.constraints)),
+      a.uncoverable.length ? h('p', { class: 'uncoverable' }, t('uncoverable', a.uncoverable.length), a.uncoverable.slice(0, 8).map((u) => u.compound_name).join('、')) : null,
+      siteTable(c.sites, 'coverage-exact-sites'),
+      c.sites.length ? h('button', { type: 'button', onclick: () => { addPending(c.sites.map((x) => ({ category: cat, lon: x.lon, lat: x.lat, label: x.place_name }))); } }, t('addAllToScenario')) : null,
+      a.budget ? h('div', { class: 'coverage-budget' },
+        h('h4', null, t('budgetTitle', a.budget.k)),
+        h('p', null, t('budgetLine', a.budget.residents_covered, a.budget.compounds_covered, a.budget.greedy_residents, a.budget.proven_optimal ? t('provenOptimal') : a.budget.status)),
+        h('button', { type: 'button', class: 'link', onclick: () => { showSites(a.budget!.sites, a.budget!.sites.flatMap((x) => x.compound_ids)); } }, t('showBudget'))) : null,
+      h('button', { type: 'button', class: 'link', onclick: () => { showSites(c.sites, c.sites.flatMap((x) => x.compound_ids)); } }, t('showExact')),
+      h('p', { class: 'meta' }, t('notSaved')));
+  }
+
+  // ---- scenarios ---------------------------------------------------------------------------------
+
+  const scenarioStreet = () => street || ctx.staff.street_code || '';
+
+  function addPending(points: PlanPoint[]): void {
+    pending = [...pending, ...points].slice(0, 20);
+    ctx.notify(t('addedToScenario', pending.length), 'success');
+    renderSide();
+  }
+
+  function pendingView(): HTMLElement {
+    const name = h('input', { type: 'text', maxlength: '100', placeholder: t('scenarioNamePlaceholder'), 'aria-label': t('scenarioName'), class: 'scenario-name' });
+    const target = scenarioStreet();
+    const canSave = Boolean(target) && ctx.canEdit(target);
+    return h('div', { class: 'coverage-pending' },
+      h('h4', null, t('pendingTitle', pending.length)),
+      h('ol', null, ...pending.map((p) => h('li', null, `${categoryName(p.category)} · ${p.label ?? `${p.lon.toFixed(5)}, ${p.lat.toFixed(5)}`}`))),
+      canSave ? h('div', { class: 'pending-actions' }, name,
+        h('button', { type: 'button', class: 'primary', onclick: () => { void savePending(name.value.trim()); } }, t('saveScenario')),
+        h('button', { type: 'button', class: 'link', onclick: () => { pending = []; renderSide(); } }, t('discard')))
+        : h('p', { class: 'meta' }, target ? t('cannotSaveStreet') : t('chooseStreet')));
+  }
+
+  async function savePending(name: string): Promise<void> {
+    if (!name) { ctx.notify(t('scenarioNameRequired'), 'error'); return; }
+    try {
+      const saved = await ctx.api.post<Scenario>('/api/coverage/scenarios', { street_code: scenarioStreet(), name, profile, points: pending.map((p) => ({ ...p, label: p.label ?? null })) });
+      pending = [];
+      ctx.notify(t('scenarioSaved', saved.name), 'success');
+      setMode('scenarios');
+    } catch (err) {
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  let compareView: HTMLElement | null = null;
+
+  async function loadScenarios(): Promise<void> {
+    const target = scenarioStreet();
+    try {
+      const { scenarios } = await ctx.api.get<{ scenarios: Scenario[] }>(`/api/coverage/scenarios${target ? `?street=${target}` : ''}`);
+      if (mode !== 'scenarios') return;
+      planningView = scenariosView(scenarios);
+      renderSide();
+    } catch (err) {
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  function scenariosView(list: Scenario[]): HTMLElement {
+    const pickA = h('select', { 'aria-label': t('compareA'), name: 'compare-a' }, ...list.map((x, i) => h('option', { value: String(x.id), selected: i === 0 }, x.name)));
+    const pickB = h('select', { 'aria-label': t('compareB'), name: 'compare-b' }, ...list.map((x, i) => h('option', { value: String(x.id), selected: i === 1 }, x.name)));
+    const out = h('div', { class: 'coverage-compare' });
+    if (compareView) out.append(compareView);
+    return h('div', { class: 'coverage-scenarios' },
+      h('h3', null, t('scenariosTitle')),
+      list.length === 0 ? h('p', null, t('noScenarios')) : null,
+      ...list.map((x) => h('div', { class: 'scenario-card', 'data-scenario': String(x.id) },
+        h('div', { class: 'scenario-head' }, h('strong', null, x.name), h('span', { class: 'meta' }, ` · ${x.street_name} · v${x.version}`)),
+        h('p', null, t('scenarioEffect', x.effect.compounds, x.effect.residents)),
+        h('ol', null, ...x.points.map((p, i) => h('li', null, `${categoryName(p.category)} · ${p.label ?? p.place_name}`,
+          p.draft_point_id ? h('span', { class: 'badge' }, t('draftDone', p.draft_point_id))
+            : ctx.canEdit(x.street_code) ? h('button', { type: 'button', class: 'link draft-button', onclick: () => { void toDraft(x, i); } }, t('toDraft')) : null))),
+        h('button', { type: 'button', class: 'link', onclick: () => { showSites(x.points, x.effect.items.map((it) => it.compound_id)); } }, t('show')))),
+      list.length >= 2 ? h('div', { class: 'compare-pick' }, pickA, pickB,
+        h('button', { type: 'button', class: 'primary', onclick: () => { void runCompare(Number(pickA.value), Number(pickB.value)); } }, t('compare'))) : null,
+      out,
+      h('p', { class: 'meta' }, t('draftExplain')));
+  }
+
+  async function runCompare(a: number, b: number): Promise<void> {
+    try {
+      const c = await ctx.api.get<Compare>(`/api/coverage/scenarios/compare?a=${a}&b=${b}`);
+      compareView = h('table', { class: 'coverage-compare-table' },
+        h('thead', null, h('tr', null, h('th', null, ''), h('th', null, c.a.name), h('th', null, c.b.name))),
+        h('tbody', null,
+          h('tr', null, h('th', null, t('points')), h('td', null, c.a.points.length), h('td', null, c.b.points.length)),
+          h('tr', null, h('th', null, t('compoundsCovered')), h('td', null, c.a.effect.compounds), h('td', null, c.b.effect.compounds)),
+          h('tr', null, h('th', null, t('peopleCovered')), h('td', null, c.a.effect.residents), h('td', null, c.b.effect.residents)),
+          h('tr', null, h('th', null, t('onlyThis')), h('td', null, t('itemsPeople', c.only_a.items, c.only_a.residents)), h('td', null, t('itemsPeople', c.only_b.items, c.only_b.residents))),
+          h('tr', null, h('th', null, t('overlap')), h('td', { colspan: '2' }, t('itemsPeople', c.both.items, c.both.residents)))));
+      // 甲1, 乙1…: the two scenarios' points stay apart on the map even where they share a place
+      const [ma, mb] = ctx.lang === 'zh' ? ['甲', '乙'] : ['A', 'B'];
+      showSites([...c.a.points, ...c.b.points], [...c.a.effect.items, ...c.b.effect.items].map((x) => x.compound_id),
+        [...c.a.points.map((_, i) => `${ma}${i + 1}`), ...c.b.points.map((_, i) => `${mb}${i + 1}`)]);
+      planningView = null;
+      await loadScenarios();
+    } catch (err) {
+      ctx.notify(errorText(err), 'error');
+    }
+  }
+
+  async function toDraft(x: Scenario, index: number): Promise<void> {
+    try {
+      const r = await ctx.api.post<{ point_id: number; point_name: string; explanation_zh: string; explanation: string }>(`/api/coverage/scenarios/${x.id}/points/${index}/draft`, { version: x.version });
+      ctx.notify(`${r.point_name}（#${r.point_id}）${ctx.lang === 'zh' ? r.explanation_zh : r.explanation}`, 'success');
+      planningView = null;
+      await loadScenarios();
+    } catch (err) {
+      ctx.notify(errorText(err), 'error');
+    }
   }
 
   // ---- tables --------------------------------------------------------------------------------------
@@ -474,20 +684,32 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   function renderOverview(streets: StreetSummary[]): void {
     clear(overview);
-    overview.append(h('h3', null, t('overview')), h('table', { class: 'coverage-overview-table' },
-      h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
-        h('th', null, t('gapItems')), h('th', null, t('shareCompounds')), h('th', null, t('sharePeople')),
-        ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), c.icon)))),
-      h('tbody', null, ...streets.map((s) => h('tr', { class: s.status === 'no_data' ? 'no-data' : '', 'data-street': s.street_code, onclick: () => { street = s.street_code; streetSelect.value = street; selected = null; void refresh(true); } },
-        h('td', null, s.street_name),
-        ...(s.status === 'no_data'
-          ? [h('td', { colspan: String(6 + ctx.categories.length) }, t('noData'))]
-          : [h('td', null, s.compounds), h('td', null, s.residents), h('td', null, `${s.compounds_without_gaps}/${s.compounds}`), h('td', null, s.gap_rows),
-            h('td', null, pct(s.overall.share_covered)), h('td', null, pct(s.overall.share_residents_covered)),
-            ...ctx.categories.map((c) => {
-              const tally = s.by_category[c.id];
-              return h('td', { class: tally?.gaps ? 'has-gaps' : '', title: tally?.unknown ? `${t('unknown')}: ${tally.unknown}` : '' }, pct(tally?.share_covered));
-            })]))))));
+    const n = ctx.categories.length;
+    // A cell's colour follows the number of gap compounds, not the share: 97 % of 200 compounds still
+    // leaves 6 compounds without the service, and 50 % of 2 leaves one. The text always carries the count.
+    const cell = (tally: Tally | undefined) => {
+      if (!tally || tally.covered + tally.gaps === 0) return h('td', { class: 'band-none' }, '—');
+      const band = gapBand(tally.gaps);
+      return h('td', { class: `band-${band}`, title: `${t('gapCompounds')} ${tally.gaps}${tally.unknown ? ` · ${t('unknown')} ${tally.unknown}` : ''}` },
+        h('span', { class: 'gapcount' }, tally.gaps === 0 ? '✓' : t('gapsShort', tally.gaps)), h('span', { class: 'share' }, pct(tally.share_covered)));
+    };
+    overview.append(h('h3', null, t('overview')),
+      h('div', { class: 'overview-legend' },
+        h('span', { class: 'legend-title' }, `${t('bandTitle')}${colon}`),
+        ...GAP_BANDS.map((b) => h('span', { class: `legend-item band-${b.id}` }, t(`band_${b.id}` as 'band_none'))),
+        h('span', { class: 'legend-item band-nodata' }, t('noData'))),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'coverage-overview-table' },
+        h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
+          h('th', { title: t('gapItemsNote', n) }, t('gapItems')), h('th', { title: t('pooledNote', n) }, t('sharePooled', n)), h('th', { title: t('pooledNote', n) }, t('sharePeoplePooled', n)),
+          ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), nameOf(c))))),
+        h('tbody', null, ...streets.map((s) => h('tr', { class: s.status === 'no_data' ? 'no-data' : '', 'data-street': s.street_code, onclick: () => { street = s.street_code; streetSelect.value = street; selected = null; void refresh(true); } },
+          h('td', null, s.street_name),
+          ...(s.status === 'no_data'
+            ? [h('td', { colspan: String(6 + n), class: 'band-nodata' }, t('noDataLong'))]
+            : [h('td', null, s.compounds), h('td', null, s.residents), h('td', null, `${s.compounds_without_gaps}/${s.compounds}`), h('td', null, s.gap_rows),
+              h('td', null, pct(s.overall.share_covered)), h('td', null, pct(s.overall.share_residents_covered)),
+              ...ctx.categories.map((c) => cell(s.by_category[c.id]))])))))),
+      h('p', { class: 'meta' }, t('overviewNote', n)));
   }
 
   updateHint();
@@ -517,11 +739,36 @@ a.button-link { display: inline-block; border: 1px solid var(--line); background
 tr.status-gap td { color: #a11a12; }
 tr.status-unknown td { color: var(--muted); }
 td.has-gaps { color: #a11a12; font-weight: 600; }
-tr.no-data td { color: var(--muted); }
+tr.no-data td { color: #555; background: #e6e6e6; }
+td.band-nodata, .legend-item.band-nodata { background: #e6e6e6; color: #555; }
+td.band-none, .legend-item.band-none { background: #e3f2e1; color: #1b5e20; }
+td.band-few, .legend-item.band-few { background: #fff4c2; color: #5d4500; }
+td.band-some, .legend-item.band-some { background: #fdd9b5; color: #7a3300; }
+td.band-many, .legend-item.band-many { background: #f6c1bd; color: #8a1111; font-weight: 600; }
+.coverage-overview-table td .gapcount { display: block; font-weight: 600; }
+.coverage-overview-table td .share { display: block; font-size: 11px; opacity: .85; }
+.overview-legend { display: flex; flex-wrap: wrap; gap: 6px; font-size: 12px; margin-bottom: 6px; align-items: center; }
+.overview-legend .legend-item { padding: 2px 8px; border-radius: 3px; }
+.table-scroll { overflow-x: auto; }
 .coverage-categories, .coverage-worst, .coverage-overview { margin-top: 16px; }
 .coverage-worst tbody tr, .coverage-overview tbody tr { cursor: pointer; }
 .coverage-worst tbody tr:hover td, .coverage-overview tbody tr:hover td { background: #f3f8ff; }
 .target-input { width: 4.5em; }
+.coverage-legend .legend-note { flex-basis: 100%; color: var(--ink); }
+.coverage-legend .swatch.dark { background: #111; color: #fff; font-size: 10px; text-align: center; line-height: 14px; width: 14px; height: 14px; border-radius: 50%; display: inline-block; }
+.coverage-legend .swatch.ring { border: 3px solid #1f5fbf; border-radius: 50%; width: 10px; height: 10px; display: inline-block; background: transparent; }
+.fewest-compare { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin: 6px 0; }
+.fewest-compare > div { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; text-align: center; }
+.fewest-compare .exact { border-color: #1f5fbf; background: #f0f6ff; }
+.fewest-compare .big { font-size: 28px; font-weight: 700; }
+.coverage-side .uncoverable { color: #8a1111; }
+.coverage-pending { border-top: 1px solid var(--line); margin-top: 10px; padding-top: 8px; }
+.coverage-pending ol, .scenario-card ol { margin: 4px 0; padding-left: 20px; }
+.pending-actions, .compare-pick { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.scenario-name { flex: 1 1 10em; min-width: 8em; }
+.scenario-card { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; margin-bottom: 8px; }
+.coverage-compare-table th { font-weight: 600; }
+.coverage-modes { flex-wrap: wrap; }
 .note-input { width: 12em; margin-left: 4px; }
 .target-edit, .incomplete-edit { display: inline-flex; gap: 4px; align-items: center; flex-wrap: wrap; }
 `;
