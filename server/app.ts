@@ -29,6 +29,7 @@ import { resiliencePlugin } from './http/resilience.ts';
 import { sameOrigin } from './http/sameOrigin.ts';
 import { inputHygiene } from './http/inputHygiene.ts';
 import { authRoutes } from './auth/routes.ts';
+import { accountRoutes } from './auth/accountRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -106,6 +107,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
 
   await app.register(auth);
   await app.register(authRoutes);
+  await app.register(accountRoutes);
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);

@@ -124,3 +124,9 @@ export async function endSession(app: FastifyInstance, request: FastifyRequest, 
 }
 
 export const LOCKOUT = { afterFailures: LOCK_AFTER_FAILURES, lockMs: LOCK_MS };
+
+/** The stored hash of this request's session id (to keep the current session when ending the others). */
+export function sessionHashOf(request: FastifyRequest): string | undefined {
+  const sid = request.cookies[SESSION_COOKIE];
+  return sid ? sha256(sid) : undefined;
+}
