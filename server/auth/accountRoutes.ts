@@ -88,10 +88,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const change = request.body;
     // The admin's own role and active state stay: the district must never lose its last admin by a slip.
     if (id === request.staff!.id && change.role !== undefined && change.role !== 'admin') {
-      throw badRequest('role', 'you cannot change your own role', 'role：不能修改自己的角色');
+      throw badRequest('role', 'you cannot change your own role', '角色：不能修改自己的角色');
     }
     if (id === request.staff!.id && change.active === false) {
-      throw badRequest('active', 'you cannot deactivate your own account', 'active：不能停用自己的账号');
+      throw badRequest('active', 'you cannot deactivate your own account', '状态：不能停用自己的账号');
     }
     return app.db.transaction().execute(async (trx) => {
       const before = await lockOrThrow(trx, id);
@@ -115,7 +115,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { id } = request.params;
     if (id === request.staff!.id) {
-      throw badRequest('id', 'change your own password with POST /api/auth/password', 'id：请在“修改密码”中修改自己的密码');
+      throw badRequest('id', 'change your own password with POST /api/auth/password', '账号：自己的密码请在“修改密码”中修改');
     }
     const password = generatePassword();
     const user = await app.db.transaction().execute(async (trx) => {
@@ -146,9 +146,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { current_password: current, new_password: next } = request.body;
     const hash = await staffPasswordHash(app.db, staff.id);
     if (!hash || !(await verifyPassword(hash, current))) {
-      throw badRequest('current_password', 'the current password is wrong', 'current_password：当前密码不正确');
+      throw badRequest('current_password', 'the current password is wrong', '当前密码：不正确');
     }
-    if (next === current) throw badRequest('new_password', 'must differ from the current password', 'new_password：新密码不能与当前密码相同');
+    if (next === current) throw badRequest('new_password', 'must differ from the current password', '新密码：不能与当前密码相同');
     await app.db.transaction().execute(async (trx) => {
       await setStaffPassword(trx, staff.id, next, sessionHashOf(request));
       await recordAudit(trx, {

@@ -85,7 +85,7 @@ export async function updateStaffAccount(trx: Kysely<Database>, before: StaffAcc
 export async function setStaffPassword(trx: Kysely<Database>, id: number, password: string, keepSessionHash?: string): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) {
-    throw new HttpError(400, `new_password: ${problem}`, 'new_password', `new_password：新密码太弱（至少${MIN_PASSWORD_LENGTH}位，不能过于重复）`);
+    throw new HttpError(400, `new_password: ${problem}`, 'new_password', `新密码：太弱（至少${MIN_PASSWORD_LENGTH}位，不能过于重复）`);
   }
   await trx.updateTable('staff_users').set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null })
     .where('id', '=', id).execute();

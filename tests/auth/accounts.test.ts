@@ -142,7 +142,7 @@ describe('staff accounts (district admin)', () => {
     const wrong = await here.inject({ method: 'POST', url: '/api/auth/password', payload: { current_password: 'not-my-password', new_password: 'a-new-long-passphrase' } });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json()).toMatchObject({ field: 'current_password' });
-    expect(wrong.json().message_zh).toContain('当前密码不正确');
+    expect(wrong.json().message_zh).toContain('当前密码：不正确');
     const weak = await here.inject({ method: 'POST', url: '/api/auth/password', payload: { current_password: editorPassword, new_password: 'short' } });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().field).toBe('new_password');

@@ -46,8 +46,9 @@ describe('accounts and the audit trail in /admin', () => {
     const form = admin.locator('dialog[open] form');
     await form.getByLabel('用户名').fill(editorName);
     await form.getByLabel('姓名').fill('王编辑');
-    await form.getByLabel('角色').selectOption('editor');
-    await form.getByLabel('街道').selectOption(TAOYUAN);
+    await form.getByLabel('角色', { exact: false }).first().selectOption('editor');
+    await form.locator('select[name="street_code"]').selectOption(TAOYUAN);
+    expect(await form.locator('label', { has: admin.locator('select[name="street_code"]') }).textContent()).toMatch(/^街道/);
     await saveScreenshot(admin, 'accounts-create-dialog-desktop');
     await form.getByRole('button', { name: '新建' }).click();
     const once = onceDialog(admin);
@@ -81,7 +82,7 @@ describe('accounts and the audit trail in /admin', () => {
     await dialog.getByLabel('再次输入新密码').fill('wang-new-passphrase-2026');
     await dialog.getByRole('button', { name: '保存' }).click();
     await dialog.locator('.admin-error:not([hidden])').waitFor();
-    expect(await dialog.locator('.admin-error').textContent()).toContain('当前密码不正确');
+    expect(await dialog.locator('.admin-error').textContent()).toContain('当前密码：不正确');
     await dialog.getByLabel('当前密码').fill(editorPassword);
     await saveScreenshot(editor, 'accounts-password-dialog-phone');
     await dialog.getByRole('button', { name: '保存' }).click();
@@ -125,7 +126,7 @@ describe('accounts and the audit trail in /admin', () => {
     await saveScreenshot(admin, 'accounts-audit-tab-desktop');
 
     await admin.getByLabel('人员').fill(editorName);
-    await admin.getByRole('button', { name: '筛选' }).click();
+    await admin.getByRole('button', { name: '筛选', exact: true }).click();
     await admin.waitForFunction((who) => [...document.querySelectorAll<HTMLElement>('.history tr[data-audit-id]')].every((tr) => tr.dataset.username === who), editorName);
     const mine = await admin.locator('.history td.sentence').allTextContents();
     expect(mine.length).toBeGreaterThanOrEqual(3);

@@ -11,8 +11,8 @@ import { staffMessages } from './staff.messages.ts';
 type Entry = AuditEntry & { sentence: string };
 const PAGE = 50;
 const TAB_OF: Record<string, string> = { point: 'points', site: 'sites', compound: 'compounds' };
-const ACTIONS = ['create', 'update', 'close', 'reopen', 'restore', 'import', 'print', 'cancel'] as const;
-const ADMIN_ACTIONS = ['login', 'login_failed', 'login_throttled', 'deactivate', 'reactivate', 'reset_password', 'change_password'] as const;
+const ACTIONS = ['create', 'update', 'close', 'reopen', 'restore', 'import'] as const;
+const ADMIN_ACTIONS = ['print', 'cancel', 'login', 'login_failed', 'login_throttled', 'deactivate', 'reactivate', 'reset_password', 'change_password'] as const;
 const ENTITIES = ['point', 'site', 'compound', 'gate'] as const;
 const ADMIN_ENTITIES = ['staff_user', 'board_job', 'desk_visit', 'desk_plan', 'desk_request', 'coverage_setting'] as const;
 

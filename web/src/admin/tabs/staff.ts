@@ -43,12 +43,12 @@ export function mount(container: HTMLElement, ctx: AdminContext): () => void {
           cell(t('street'), streetName(a.street_code)),
           cell(t('active'), h('span', { class: a.active ? 'state on' : 'state off' }, a.active ? t('isActive') : t('isInactive'))),
           cell(t('lastLogin'), a.last_login_at ? formatTime(a.last_login_at, ctx.lang) : t('never')),
-          h('td', { class: 'row-actions' },
+          h('td', null, h('div', { class: 'row-actions' },
             h('button', { type: 'button', 'data-action': 'edit', onclick: () => openEditor(a) }, t('edit')),
             self ? null : h('button', { type: 'button', 'data-action': 'reset', onclick: () => void resetPassword(a) }, t('resetPassword')),
             self ? null : a.active
               ? h('button', { type: 'button', class: 'danger', 'data-action': 'deactivate', onclick: () => void setActive(a, false) }, t('deactivate'))
-              : h('button', { type: 'button', 'data-action': 'reactivate', onclick: () => void setActive(a, true) }, t('reactivate'))));
+              : h('button', { type: 'button', 'data-action': 'reactivate', onclick: () => void setActive(a, true) }, t('reactivate')))));
       }))));
   }
 
