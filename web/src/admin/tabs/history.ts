@@ -93,7 +93,7 @@ export function mount(container: HTMLElement, ctx: AdminContext): void {
   form.addEventListener('reset', () => setTimeout(() => void load(false), 0));
   for (const c of [action.control, entity.control, street.control, from, to]) c.addEventListener('change', () => void load(false));
   more.addEventListener('click', () => void load(true));
-  container.append(h('p', { class: 'intro' }, t('auditIntro')), form, table, footer);
+  container.append(h('p', { class: 'intro' }, isAdmin ? t('auditIntro') : t('auditIntroStreet')), form, table, footer);
   if (isAdmin) {
     ctx.api.get<{ username: string; display_name: string | null }[]>('/api/users')
       .then((list) => people.replaceChildren(...list.map((u) => h('option', { value: u.username }, u.display_name ?? u.username))))

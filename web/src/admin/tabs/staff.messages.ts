@@ -50,6 +50,7 @@ export const zh = {
   passwordChanged: '密码已修改，其他设备上的登录已失效',
   // 操作记录
   auditIntro: '谁在什么时间做了什么：新建、修改、关闭、恢复、打印、账号和登录。',
+  auditIntroStreet: '谁在什么时间新建、修改、关闭或恢复了服务点、展板站点、小区和大门。',
   person: '人员',
   anyone: '所有人',
   record: '记录（名称或编号）',
@@ -124,6 +125,7 @@ export const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   mismatch: 'The two new passwords differ',
   passwordChanged: 'Password changed; your sessions on other devices have ended',
   auditIntro: 'Who did what, and when: creating, editing, closing, restoring, printing, accounts and sign-ins.',
+  auditIntroStreet: 'Who created, edited, closed or restored service points, board sites, compounds and gates, and when.',
   person: 'Person',
   anyone: 'Everyone',
   record: 'Record (name or id)',
