@@ -30,6 +30,7 @@ import { sameOrigin } from './http/sameOrigin.ts';
 import { inputHygiene } from './http/inputHygiene.ts';
 import { compressionPlugin } from './http/compression.ts';
 import { authRoutes } from './auth/routes.ts';
+import { accountRoutes } from './auth/accountRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +109,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
 
   await app.register(auth);
   await app.register(authRoutes);
+  await app.register(accountRoutes);
   await app.register(referenceRoutes);
   await app.register(pointReadRoutes);
   await app.register(siteReadRoutes);

@@ -151,3 +151,9 @@ export async function endSession(app: FastifyInstance, request: FastifyRequest, 
   if (sid) await app.db.deleteFrom('staff_sessions').where('id_hash', '=', sha256(sid)).execute();
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, secure: app.config.cookieSecure, sameSite: 'lax' });
 }
+
+/** The stored hash of this request's session id (to keep the current session when ending the others). */
+export function sessionHashOf(request: FastifyRequest): string | undefined {
+  const sid = request.cookies[SESSION_COOKIE];
+  return sid ? sha256(sid) : undefined;
+}

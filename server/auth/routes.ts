@@ -1,14 +1,13 @@
-// Login, logout, the current staff member, and (district admin only) staff accounts.
+// Login, logout and the current staff member. Staff accounts and passwords: accountRoutes.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { ErrorResponse } from '../http/geojson.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { HttpError } from '../http/errors.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { dummyPasswordHash, generatePassword, verifyPassword } from './passwords.ts';
+import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
 import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
-import { createStaffUser } from './users.ts';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
 const StaffUser = Type.Object({
@@ -97,58 +96,4 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireStaff(),
     schema: { tags: ['auth'], summary: 'The signed-in staff member and the CSRF token', response: { 200: SessionInfo, 401: ErrorResponse } },
   }, async (request) => ({ user: request.staff!, csrf_token: request.sessionCsrf!, sign_in: request.signInNotice! }));
-
-  app.get('/api/users', {
-    preHandler: app.requireStaff(['admin']),
-    schema: {
-      tags: ['auth'], summary: 'Staff accounts (district admin)',
-      response: { 200: Type.Array(Type.Intersect([StaffUser, Type.Object({ active: Type.Boolean(), last_login_at: Type.Union([Type.String(), Type.Null()]) })])), 401: ErrorResponse, 403: ErrorResponse },
-    },
-  }, async () => {
-    const rows = await app.db.selectFrom('staff_users')
-      .select(['id', 'username', 'role', 'street_code', 'display_name', 'active', 'last_login_at']).orderBy('id').execute();
-    return rows.map((r) => ({ ...r, last_login_at: r.last_login_at ? new Date(r.last_login_at).toISOString() : null }));
-  });
-
-  app.post('/api/users', {
-    preHandler: app.requireStaff(['admin']),
-    schema: {
-      tags: ['auth'], summary: 'Create a staff account (district admin); the generated password is returned once',
-      body: Type.Object({
-        username: Type.String({ minLength: 3, maxLength: 40 }),
-        role: Role,
-        street_code: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{12}$' }), Type.Null()])),
-        display_name: Type.Optional(Type.String({ maxLength: 60 })),
-      }, { additionalProperties: false }),
-      response: { 201: Type.Object({ user: StaffUser, password: Type.String() }), 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse },
-    },
-  }, async (request, reply) => {
-    const password = generatePassword();
-    const user = await createStaffUser(app.db, { ...request.body, password });
-    await recordAudit(app.db, { staff: request.staff, action: 'create', entity: 'staff_user', entity_id: user.id, street_code: user.street_code, after: user });
-    return reply.code(201).send({ user, password });
-  });
-
-  app.patch('/api/users/:id', {
-    preHandler: app.requireStaff(['admin']),
-    schema: {
-      tags: ['auth'], summary: 'Deactivate or reactivate a staff account (district admin); ends its sessions when deactivated',
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-      body: Type.Object({ active: Type.Boolean() }, { additionalProperties: false }),
-      response: { 200: StaffUser, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
-    },
-  }, async (request) => {
-    const user = await app.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('staff_users').select(['id', 'username', 'role', 'street_code', 'display_name', 'active'])
-        .where('id', '=', request.params.id).executeTakeFirst();
-      if (!before) throw notFound(`user ${request.params.id}`, '用户不存在');
-      const after = await trx.updateTable('staff_users').set({ active: request.body.active }).where('id', '=', request.params.id)
-        .returning(['id', 'username', 'role', 'street_code', 'display_name', 'active']).executeTakeFirstOrThrow();
-      if (!request.body.active) await trx.deleteFrom('staff_sessions').where('staff_id', '=', request.params.id).execute();
-      await recordAudit(trx, { staff: request.staff, action: request.body.active ? 'reactivate' : 'deactivate', entity: 'staff_user', entity_id: after.id, street_code: after.street_code, before, after });
-      return after;
-    });
-    const { active: _active, ...identity } = user;
-    return identity;
-  });
 };

@@ -6,6 +6,7 @@ import { ApiClient, ApiError } from './api.ts';
 import type { AdminContext, AdminTab, CategoryRef, StaffUser, StreetRef } from './context.ts';
 import { clear, h } from './dom.ts';
 import { shellMessages } from './messages.ts';
+import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
 import './admin.css';
 
@@ -153,6 +154,7 @@ async function showShell(session: SessionInfo): Promise<void> {
       h('span', { class: 'admin-user', 'data-role': user.role },
         `${user.display_name || user.username} · ${roleName(user)} · ${streetName}`),
       h('a', { href: '/', class: 'link' }, t('residentMap')),
+      h('button', { type: 'button', class: 'link', 'data-action': 'password', onclick: () => openPasswordDialog(api, lang, (m) => ctx.notify(m, 'success')) }, t('changePassword')),
       languageButton(),
       signOut,
     ),
