@@ -45,7 +45,7 @@ const CompoundFields = {
   crs: Type.Optional(Type.Union([Type.Literal('WGS84'), Type.Literal('GCJ-02'), Type.Literal('BD-09')], { default: 'WGS84' })),
 };
 const GateFields = {
-  compound_id: Type.Integer({ minimum: 1 }),
+  compound_id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
   name: Type.String({ maxLength: 200, description: 'e.g. 南门, 东门' }),
   step_free: Type.Optional(Type.Boolean({ default: true, description: 'passable without steps (wheelchairs, prams)' })),
   lon: Type.Number(),
@@ -90,7 +90,7 @@ export const compoundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['compounds'], summary: 'Compound gates (where residents step onto the street network)',
       querystring: Type.Object({
-        compound_id: Type.Optional(Type.Integer({ minimum: 1 })),
+        compound_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
         street: Type.Optional(StreetCode),
         status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('closed'), Type.Literal('all')])),
       }, { additionalProperties: false }),

@@ -63,7 +63,7 @@ export const ReopenBody = Type.Object({
 }, { additionalProperties: false });
 
 export const RestoreBody = Type.Object({
-  audit_id: Type.Integer({ minimum: 1, description: 'the audit entry whose "after" state is brought back' }),
+  audit_id: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the audit entry whose "after" state is brought back' }),
   version: Type.Integer({ minimum: 1, description: 'the current version the restore was decided on' }),
 }, { additionalProperties: false });
 

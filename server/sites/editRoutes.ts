@@ -14,7 +14,7 @@ const SiteFields = {
   name: Type.String({ maxLength: 200 }),
   street_code: Type.Optional(Type.String({ maxLength: 20, description: "defaults to the gate's street, or the editor's street" })),
   community_code: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
-  gate_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'required for kind compound_gate' })),
+  gate_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 2147483647 }), Type.Null()], { description: 'required for kind compound_gate' })),
   lon: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: "omit at a gate to use the gate's position" })),
   lat: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   crs: Type.Optional(Type.Union([Type.Literal('WGS84'), Type.Literal('GCJ-02'), Type.Literal('BD-09')], { default: 'WGS84' })),
@@ -44,7 +44,9 @@ export const siteEditRoutes: FastifyPluginAsync = async (app) => {
     toInput: siteAsInput,
     // Moving a site to another gate moves it to that gate unless a new position comes with the edit.
     mergePatch: (current, changes) => {
-      const movedGate = changes.gate_id !== undefined && changes.gate_id !== current.gate_id && changes.lon === undefined && changes.lat === undefined;
+      // (only a compound-gate site stands at a gate: a gate_id on a service center does not move it)
+      const atGate = (changes.kind ?? current.kind) === 'compound_gate';
+      const movedGate = atGate && changes.gate_id !== undefined && changes.gate_id !== current.gate_id && changes.lon === undefined && changes.lat === undefined;
       return { ...current, ...(movedGate ? { lon: undefined, lat: undefined } : {}), ...changes };
     },
     createDefaults: (request, body) => ({ ...body, street_code: body.kind === 'compound_gate' ? body.street_code : defaultStreet(request, body.street_code as string | undefined) }),

@@ -22,6 +22,20 @@ let s: SurfaceApp;
 let admin: LoggedIn;
 let ids: Record<string, string>;
 const failures: string[] = [];
+/** 400s that named a field, but not the one this request broke (the rest of the body being valid on its own). */
+const fieldMismatches: string[] = [];
+/** The same where the rest of the request was not valid by itself (the generator's plausible values miss a domain rule). */
+const looseMismatches: string[] = [];
+let exactFieldChecks = 0;
+
+/** Whether an error names `field` (itself or a path into it, e.g. visits.0.date for visits), in `field` or in `errors`. */
+function namesField(body: { field?: unknown; errors?: unknown }, field: string): boolean {
+  const named = [body.field, ...(Array.isArray(body.errors) ? body.errors.map((e: { field?: unknown }) => e?.field) : [])]
+    .filter((f): f is string => typeof f === 'string');
+  // lon and lat are one place: an answer about the pair may name either.
+  const same = (a: string, b: string) => a === b || (/^(lon|lat)$/.test(a) && /^(lon|lat)$/.test(b));
+  return named.some((f) => same(f, field) || same(f.split(/[.[\]]/)[0], field) || f.endsWith(`.${field}`));
+}
 const perRoute = new Map<string, { sent: number; ms: number; statuses: Record<number, number> }>();
 let sent = 0;
 let busyRetries = 0;
@@ -41,14 +55,14 @@ afterAll(async () => {
     .map(([route, r]) => `${route}\t${r.sent} requests\t${Math.round(r.ms)} ms\t${JSON.stringify(r.statuses)}`);
   fs.mkdirSync(path.join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
   fs.writeFileSync(path.join(PROJECT_ROOT, 'test-artifacts', 'fuzz-report.txt'),
-    `${sent} requests (${busyRetries} retried after 503 busy)\n\nfailures:\n${failures.join('\n')}\n\nper route (slowest first):\n${report.join('\n')}\n`);
+    `${sent} requests (${busyRetries} retried after 503 busy)\n\nfailures:\n${failures.join('\n')}\n\n400s naming another field (${exactFieldChecks} exact checks):\n${fieldMismatches.join('\n')}\n\nthe same where the rest of the request was not valid by itself:\n${looseMismatches.join('\n')}\n\nper route (slowest first):\n${report.join('\n')}\n`);
   await s?.close();
 });
 
 const routes = () => s.routes.filter((r) => !isLibraryRoute(r) && !r.url.includes('*'));
 const writes = () => routes().filter((r) => r.method !== 'GET');
 
-interface Meta { route: RouteEntry; label: string; field?: string; signedIn: boolean }
+interface Meta { route: RouteEntry; label: string; field?: string; signedIn: boolean; /** the rest of the request was accepted on its own, so a 400 must name this field */ exactField?: boolean }
 
 async function send(opts: InjectOptions, meta: Meta): Promise<{ statusCode: number; current?: number } | undefined> {
   sent += 1;
@@ -106,6 +120,8 @@ async function send(opts: InjectOptions, meta: Meta): Promise<{ statusCode: numb
   if (typeof body.message_zh !== 'string' || body.message_zh.length < 2) failures.push(`${where} → ${res.statusCode} without message_zh: ${body.message}`);
   if (res.statusCode === 400 && meta.field && (typeof body.field !== 'string' || body.field === '')) {
     failures.push(`${where} → 400 about field ${meta.field} without naming a field: ${body.message}`);
+  } else if (res.statusCode === 400 && meta.field && !namesField(body, meta.field)) {
+    (meta.exactField ? fieldMismatches : looseMismatches).push(`${where} → 400 names ${String(body.field)}, the broken field was ${meta.field}: ${String(body.message).slice(0, 120)}`);
   }
   return outcome;
 }
@@ -139,6 +155,8 @@ function expectNoFailures(): void {
 }
 
 const signedInFuzzable = (r: RouteEntry) => r.url !== '/api/auth/logout';
+/** Writes open without a session: signing in (and out, which only clears a cookie). */
+const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/logout']);
 
 describe('fuzz: every route, malformed input', () => {
   it('finds the whole API surface', () => {
@@ -179,14 +197,18 @@ describe('fuzz: every route, malformed input', () => {
       // Edits carry the version they were based on; a stale one stops at 409 before the hostile field is
       // looked at. The 409 tells the current version: use it from then on.
       let version: number | undefined;
+      let baseAccepted = false;
       for (const c of cases) {
         const withVersion = (body: unknown) => (version !== undefined && body && typeof body === 'object' && !Array.isArray(body)
           && 'version' in body && c.field !== 'version' ? { ...body, version } : body);
         const url = fillPath(route.url, ids);
-        const status = await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: c.label, field: c.field, signedIn: true });
+        const exactField = baseAccepted && c.field !== undefined;
+        if (exactField) exactFieldChecks += 1;
+        const status = await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: c.label, field: c.field, signedIn: true, exactField });
+        if (c.field === undefined && c.label === 'plausible body') baseAccepted = status !== undefined && (status.statusCode < 400 || status.statusCode === 409);
         if (status?.statusCode === 409 && status.current !== undefined && c.field !== 'version') {
           version = status.current;
-          await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: `${c.label} (current version)`, field: c.field, signedIn: true });
+          await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: `${c.label} (current version)`, field: c.field, signedIn: true, exactField });
         }
       }
       await keepSignedIn();
@@ -219,17 +241,31 @@ describe('fuzz: every route, malformed input', () => {
     expectNoFailures();
   }, 900_000);
 
-  it('without a session: every route answers 401 or its public answer, never 5xx', async () => {
+  it('without a session: every state-changing route but sign-in answers 401, reads 401 or their public answer, never 5xx', async () => {
+    const notRefused: string[] = [];
+    let writesChecked = 0;
     for (const route of routes()) {
       const body = route.schema?.body ? bodyCases(route.schema.body as never, ids)[0].body : undefined;
-      await send({ method: route.method as never, url: fillPath(route.url, ids), ...(body !== undefined && route.method !== 'GET' ? { payload: body as object } : {}) },
+      const res = await send({ method: route.method as never, url: fillPath(route.url, ids), ...(body !== undefined && route.method !== 'GET' ? { payload: body as object } : {}) },
         { route, label: 'no session', signedIn: false });
+      if (route.method === 'GET' || PUBLIC_WRITES.has(`${route.method} ${route.url}`)) continue;
+      writesChecked += 1;
+      if (res?.statusCode !== 401) notRefused.push(`${route.method} ${route.url} → ${res?.statusCode}`);
     }
+    expect(writesChecked).toBeGreaterThan(30);
+    expect(notRefused).toEqual([]);
     expectNoFailures();
   }, 300_000);
 
-  it('sent thousands of requests, and the service is still healthy', async () => {
+  it('sent thousands of requests, every route its share, and the service is still healthy', async () => {
     expect(sent).toBeGreaterThan(3000);
+    // Every route was reached, and each write with at least a handful of hostile bodies.
+    const counts = routes().filter(signedInFuzzable).map((r) => ({ key: `${r.method} ${r.url}`, method: r.method, n: perRoute.get(`${r.method} ${r.url}`)?.sent ?? 0 }));
+    expect(counts.filter((c) => c.n < (c.method === 'GET' ? 5 : 10)).map((c) => `${c.key}: ${c.n}`)).toEqual([]);
+    // A 400 about a broken field names that field (not merely some field).
+    console.log(`fuzz: ${sent} requests; ${exactFieldChecks} hostile fields in otherwise valid bodies, ${fieldMismatches.length} of their 400s named another field; ${looseMismatches.length} such 400s where the rest of the body was not valid by itself (not asserted)`);
+    expect(exactFieldChecks).toBeGreaterThan(500);
+    expect(fieldMismatches.slice(0, 40), `${fieldMismatches.length} 400s named another field than the one broken`).toEqual([]);
     const health = await s.app.inject('/api/health');
     expect(health.statusCode).toBe(200);
     expect((await s.app.inject('/api/points?limit=1')).statusCode).toBe(200);
