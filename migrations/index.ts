@@ -6,6 +6,7 @@ import * as m0002 from './0002_auth.ts';
 import * as m0003 from './0003_boards.ts';
 import * as m0004 from './0004_coverage.ts';
 import * as m0005 from './0005_desks.ts';
+import * as m0007 from './0007_street_areas.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0003_boards': m0003,
   '0004_coverage': m0004,
   '0005_desks': m0005,
+  '0007_street_areas': m0007,
 };
