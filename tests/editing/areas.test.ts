@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { AreaIndex, metresOutside, type AreaShape } from '../../server/areas/placement.ts';
+import { besideBoundary as beside } from './areaPositions.ts';
 
 const TAOYUAN = '120103003000'; // 桃园街道: the sample street
 const FAR_STREET = '120103012000'; // the street holding 117.245, 39.06
@@ -36,33 +37,7 @@ const newPoint = (over: Record<string, unknown> = {}) => ({
   name: '测试便民服务点', category: '养老', subtype: '老人家食堂', lon: GATE_LON + 0.0004, lat: GATE_LAT, ...over,
 });
 const street = (code: string) => approximate.find((a) => a.level === 'street' && a.code === code)!;
-
-/**
- * A position `metres` outside the street's area, next to the middle of one of its outer edges, that lies
- * in another street's area (so inside the district).
- */
-function besideBoundary(area: AreaShape, metres: number): [number, number] {
-  const kx = 111_320 * Math.cos((39.1 * Math.PI) / 180);
-  const others = approximate.filter((a) => a.level === 'street' && a.code !== area.code);
-  const ring = area.polygons[0][0];
-  for (let i = 1; i < ring.length; i += 1) {
-    const [ax, ay] = ring[i - 1];
-    const [bx, by] = ring[i];
-    const len = Math.hypot((bx - ax) * kx, (by - ay) * 111_320);
-    if (len < 200) continue;
-    const [mx, my] = [(ax + bx) / 2, (ay + by) / 2];
-    for (const sign of [1, -1]) {
-      // The unit normal of the edge in metres, turned back into degrees.
-      const nx = (-(by - ay) * 111_320) / len, ny = ((bx - ax) * kx) / len;
-      const p: [number, number] = [mx + (sign * nx * metres) / kx, my + (sign * ny * metres) / 111_320];
-      const d = metresOutside(area, p[0], p[1]);
-      if (Math.abs(d - metres) < 5 && others.some((o) => metresOutside(o, p[0], p[1]) === 0)) {
-        return [Math.round(p[0] * 1e7) / 1e7, Math.round(p[1] * 1e7) / 1e7];
-      }
-    }
-  }
-  throw new Error(`no edge of ${area.code} has room for a point ${metres} m outside`);
-}
+const besideBoundary = (area: AreaShape, metres: number) => beside(approximate, area, metres);
 
 describe('approximate areas', () => {
   it('every street and community has an approximate area, labelled 近似边界', async () => {

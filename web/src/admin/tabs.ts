@@ -11,4 +11,5 @@ export const ADMIN_TABS: AdminTab[] = [
   { id: 'desks', title: { zh: '流动办公桌', en: 'Mobile desks' }, load: () => import('./tabs/desks.ts') },
   { id: 'coverage', title: { zh: '覆盖分析', en: 'Coverage' }, load: () => import('./tabs/coverage.ts') },
   { id: 'boards', title: { zh: '展板打印', en: 'Board printing' }, load: () => import('./tabs/boards.ts') },
+  { id: 'areas', title: { zh: '边界', en: 'Boundaries' }, roles: ['admin'], load: () => import('./tabs/areas.ts') },
 ];
