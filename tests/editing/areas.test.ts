@@ -179,6 +179,27 @@ describe('the community follows the position', () => {
   });
 });
 
+describe('spreadsheet rows', () => {
+  it("a row placed far in another street is rejected naming lon; a row without a community gets the one at its position", async () => {
+    const csv = `name,category,lon,lat\n越界导入点,健康,117.245,39.06\n本街道导入点,健康,${GATE_LON + 0.0004},${GATE_LAT}\n`;
+    const boundary = '----hexiAreaTestBoundary';
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="points.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+      Buffer.from(csv), Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await editor.inject({ method: 'POST', url: '/api/import/points', payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    expect(res.statusCode).toBe(200);
+    const rows = res.json().rows as { line: number; status: string; field?: string; id?: number }[];
+    expect(rows.find((r) => r.line === 2)).toMatchObject({ status: 'rejected', field: 'lon' });
+    const created = rows.find((r) => r.line === 3)!;
+    expect(created.status).toBe('created');
+    const point = (await t.app.inject(`/api/points/${created.id}`)).json();
+    const holding = approximate.filter((a) => a.level === 'community' && metresOutside(a, GATE_LON + 0.0004, GATE_LAT) === 0).map((a) => a.code);
+    expect(holding).toHaveLength(1);
+    expect(point.properties.community_code).toBe(holding[0]);
+  });
+});
+
 describe('official boundaries', () => {
   const officialTaoyuan = () => {
     const area = street(TAOYUAN);

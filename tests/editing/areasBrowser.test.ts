@@ -48,6 +48,7 @@ async function signIn(page: Page, username: string): Promise<void> {
 }
 
 async function clickMapAt(page: Page, lngLat: [number, number]): Promise<void> {
+  await page.locator('.map-box').scrollIntoViewIfNeeded();
   await page.evaluate((c) => (window as any).__map.jumpTo({ center: c, zoom: 16.5 }), lngLat);
   await waitForMapIdle(page);
   const at = await page.evaluate((ll) => {
@@ -74,6 +75,7 @@ describe.each(['desktop', 'phone'] as const)('areas in /admin (%s)', (viewport) 
   it('draws the approximate street outlines with their 近似边界 labels', async () => {
     await page.waitForFunction(() => ((window as any).__map.getSource('areas')?._data?.features?.length ?? 0) > 0
       || ((window as any).__map.querySourceFeatures('areas').length > 0));
+    await page.locator('.map-box').scrollIntoViewIfNeeded();
     await page.evaluate((c) => (window as any).__map.jumpTo({ center: c, zoom: 13.5 }), INSIDE);
     await waitForMapIdle(page);
     const labels = await page.evaluate(() => (window as any).__map.queryRenderedFeatures({ layers: ['areas-street-label'] })
@@ -86,7 +88,7 @@ describe.each(['desktop', 'phone'] as const)('areas in /admin (%s)', (viewport) 
 
   it('warns before saving a point just outside the approximate line, and saves it after the confirmation', async () => {
     const outside = besideBoundary(approximate, approximate.find((a) => a.code === TAOYUAN && a.level === 'street')!, 150);
-    await page.getByRole('button', { name: '新建' }).click();
+    await page.locator('[data-action="new"]').click();
     await clickMapAt(page, outside);
     await field(page, 'name').fill(`边界外测试点${viewport}`);
     await field(page, 'category').selectOption('elder_care');
@@ -111,7 +113,7 @@ describe.each(['desktop', 'phone'] as const)('areas in /admin (%s)', (viewport) 
   });
 
   it('sets the community from the position of a new point', async () => {
-    await page.getByRole('button', { name: '新建' }).click();
+    await page.locator('[data-action="new"]').click();
     await clickMapAt(page, INSIDE);
     const community = await field(page, 'community_code').inputValue();
     expect(community).toMatch(/^1201030030\d\d$/);
@@ -128,6 +130,7 @@ describe.each(['desktop', 'phone'] as const)('areas in /admin (%s)', (viewport) 
     const street = field(page, 'street_code');
     expect(await street.isDisabled()).toBe(true);
     expect(await street.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent)).toBe('大营门街道');
+    await street.scrollIntoViewIfNeeded();
     await saveScreenshot(page, `areas-readonly-other-street-${viewport}`);
   });
 });

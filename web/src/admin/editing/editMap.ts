@@ -130,17 +130,17 @@ function addAreaLayers(map: MapLibreMap, font: string[]): void {
   const street: ExpressionSpecification = ['==', ['get', 'level'], 'street'];
   const community: ExpressionSpecification = ['==', ['get', 'level'], 'community'];
   map.addLayer({ id: 'areas-community-line', type: 'line', source: 'areas', minzoom: 14, filter: ['all', community],
-    paint: { 'line-color': '#8c6bb1', 'line-width': 0.8, 'line-opacity': 0.7, 'line-dasharray': [2, 2] } });
+    paint: { 'line-color': '#c51b7d', 'line-width': 0.8, 'line-opacity': 0.5, 'line-dasharray': [2, 2] } });
   map.addLayer({ id: 'areas-street-official', type: 'line', source: 'areas', filter: ['all', street, official],
-    paint: { 'line-color': '#1f78b4', 'line-width': 2.5 } });
+    paint: { 'line-color': '#c51b7d', 'line-width': 2.5 } });
   map.addLayer({ id: 'areas-street-approximate', type: 'line', source: 'areas', filter: ['all', street, approximate],
-    paint: { 'line-color': '#1f78b4', 'line-width': 2, 'line-dasharray': [3, 2] } });
+    paint: { 'line-color': '#c51b7d', 'line-width': 2, 'line-dasharray': [3, 2] } });
   map.addLayer({ id: 'areas-community-label', type: 'symbol', source: 'areas', minzoom: 15, filter: ['all', community],
     layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 11, 'text-optional': true },
-    paint: { 'text-color': '#54278f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } });
+    paint: { 'text-color': '#8e0152', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } });
   map.addLayer({ id: 'areas-street-label', type: 'symbol', source: 'areas', maxzoom: 15, filter: ['all', street],
     layout: { 'text-field': ['get', 'label'], 'text-font': font, 'text-size': 13, 'text-optional': true },
-    paint: { 'text-color': '#08519c', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
+    paint: { 'text-color': '#8e0152', 'text-halo-color': '#ffffff', 'text-halo-width': 2 } });
   void fetch('/api/areas', { headers: { accept: 'application/json' } })
     .then((r) => (r.ok ? r.json() : EMPTY))
     .then((fc) => (map.getSource('areas') as GeoJSONSource | undefined)?.setData(fc))
