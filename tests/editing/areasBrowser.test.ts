@@ -89,7 +89,13 @@ describe.each(['desktop', 'phone'] as const)('areas in /admin (%s)', (viewport) 
   it('warns before saving a point just outside the approximate line, and saves it after the confirmation', async () => {
     const outside = besideBoundary(approximate, approximate.find((a) => a.code === TAOYUAN && a.level === 'street')!, 150);
     await page.locator('[data-action="new"]').click();
-    await clickMapAt(page, outside);
+    if (viewport === 'desktop') await clickMapAt(page, outside);
+    else {
+      // On the phone the coordinates are typed (as from a GPS reading), the other way to place a point.
+      await field(page, 'lon').fill(String(outside[0]));
+      await field(page, 'lat').fill(String(outside[1]));
+    }
+    expect(Number(await field(page, 'lon').inputValue())).toBeCloseTo(outside[0], 4);
     await field(page, 'name').fill(`边界外测试点${viewport}`);
     await field(page, 'category').selectOption('elder_care');
     const box = page.locator('.record-form .area-confirm');

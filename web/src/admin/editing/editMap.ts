@@ -133,8 +133,9 @@ function addAreaLayers(map: MapLibreMap, font: string[]): void {
     paint: { 'line-color': '#c51b7d', 'line-width': 0.8, 'line-opacity': 0.5, 'line-dasharray': [2, 2] } });
   map.addLayer({ id: 'areas-street-official', type: 'line', source: 'areas', filter: ['all', street, official],
     paint: { 'line-color': '#c51b7d', 'line-width': 2.5 } });
+  // A boundary two streets share is drawn twice, out of phase: gaps twice the dash keep it dashed.
   map.addLayer({ id: 'areas-street-approximate', type: 'line', source: 'areas', filter: ['all', street, approximate],
-    paint: { 'line-color': '#c51b7d', 'line-width': 2, 'line-dasharray': [3, 2] } });
+    paint: { 'line-color': '#c51b7d', 'line-width': 2, 'line-dasharray': [1.5, 3] } });
   map.addLayer({ id: 'areas-community-label', type: 'symbol', source: 'areas', minzoom: 15, filter: ['all', community],
     layout: { 'text-field': ['get', 'name'], 'text-font': font, 'text-size': 11, 'text-optional': true },
     paint: { 'text-color': '#8e0152', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } });
