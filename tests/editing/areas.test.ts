@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { AreaIndex, metresOutside, type AreaShape } from '../../server/areas/placement.ts';
 import { besideBoundary as beside } from './areaPositions.ts';
+import { plusDays, shanghaiToday } from '../desks/fixtures.ts';
 
 const TAOYUAN = '120103003000'; // 桃园街道: the sample street
 const FAR_STREET = '120103012000'; // the street holding 117.245, 39.06
@@ -176,6 +177,20 @@ describe('the community follows the position', () => {
     const confirmed = await editor.inject({ method: 'POST', url: '/api/points', payload: newPoint({ community_code: away.code, confirm_outside_area: true }) });
     expect(confirmed.statusCode).toBe(201);
     expect(confirmed.json().properties.community_code).toBe(away.code);
+  });
+});
+
+describe('desk visits at a map point', () => {
+  it("an editor's desk visit at a point far in another street is refused with 403 naming place.lon", async () => {
+    const visit = (lon: number, lat: number) => ({
+      date: plusDays(shanghaiToday(), 5), start_time: '09:00', end_time: '11:00', services: ['policy'],
+      place: { kind: 'point', lon, lat, name: '测试路口' },
+    });
+    const far = await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visit(117.245, 39.06) });
+    expect(far.statusCode).toBe(403);
+    expect(far.json().field).toBe('place.lon');
+    const own = await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visit(GATE_LON + 0.0004, GATE_LAT) });
+    expect(own.statusCode, own.body).toBe(201);
   });
 });
 
