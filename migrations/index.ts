@@ -7,6 +7,7 @@ import * as m0003 from './0003_boards.ts';
 import * as m0004 from './0004_coverage.ts';
 import * as m0005 from './0005_desks.ts';
 import * as m0006 from './0006_signin_throttle.ts';
+import * as m0007 from './0007_street_areas.ts';
 import * as m0009 from './0009_scenarios.ts';
 import * as m0010 from './0010_board_posting.ts';
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004_coverage': m0004,
   '0005_desks': m0005,
   '0006_signin_throttle': m0006,
+  '0007_street_areas': m0007,
   '0009_scenarios': m0009,
   '0010_board_posting': m0010,
 };

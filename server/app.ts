@@ -18,6 +18,7 @@ import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
 import { importExportRoutes } from './importexport/routes.ts';
 import { district } from './points/district.ts';
+import { areas } from './areas/plugin.ts';
 import { pointEditRoutes } from './points/editRoutes.ts';
 import { siteEditRoutes } from './sites/editRoutes.ts';
 import { compoundRoutes } from './compounds/routes.ts';
@@ -115,6 +116,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(siteReadRoutes);
   await app.register(importExportRoutes);
   await app.register(district);
+  await app.register(areas); // street and community areas: /api/areas, official import, the position check
   await app.register(pointEditRoutes);
   await app.register(siteEditRoutes);
   await app.register(compoundRoutes);

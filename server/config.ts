@@ -16,6 +16,10 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** Maximum distance (m) a point may be moved to reach the walking network. */
   maxSnapM: number;
+  /** How far (m) a record may lie outside its street's or community's area before the check objects. */
+  areaToleranceM: number;
+  /** Beyond this distance (m) outside an approximate area, the check refuses as it would for an official one. */
+  areaApproximateMarginM: number;
   /** Whether session cookies are marked Secure (browsers accept Secure cookies on http://localhost). */
   cookieSecure: boolean;
   logLevel: string;
@@ -52,6 +56,8 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     dataDir: path.resolve(PROJECT_ROOT, process.env.DATA_DIR || '.data/pglite'),
     publicBaseUrl: (process.env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
     maxSnapM: intSetting('MAX_SNAP_M', 150, 1, 2000),
+    areaToleranceM: intSetting('AREA_TOLERANCE_M', 50, 0, 1000),
+    areaApproximateMarginM: intSetting('AREA_APPROXIMATE_MARGIN_M', 500, 0, 5000),
     cookieSecure: boolSetting('COOKIE_SECURE', true),
     logLevel: process.env.LOG_LEVEL || 'info',
     loadSample: boolSetting('LOAD_SAMPLE', true),

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 
-export type DataKind = 'points' | 'sites' | 'compounds' | 'network' | 'desks' | 'settings' | 'resync';
+export type DataKind = 'points' | 'sites' | 'compounds' | 'network' | 'desks' | 'settings' | 'areas' | 'resync';
 
 export interface DataChange {
   kind: DataKind;

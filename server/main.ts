@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     await prepareDatabase(database.db, {
-      dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample,
+      dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample, maxSnapM: config.maxSnapM,
       log: (msg) => console.log(`[setup] ${msg}`),
     });
     await postgisVersion(database.db);

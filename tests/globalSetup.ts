@@ -18,6 +18,8 @@ function inputsHash(): string {
     ...fs.readdirSync(path.join(PROJECT_ROOT, 'server', 'seed')).map((f) => path.join('server', 'seed', f)),
     'data/sample/taoyuan-sample.json', 'data/osm/hexi_osm_roads.geojson', 'data/categories.json',
     'data/divisions/hexi_divisions.csv', 'server/network/walkingRules.ts',
+    // Approximate street and community areas are derived when the template is seeded.
+    'server/areas/derive.ts', 'server/areas/repository.ts', 'server/points/district.ts',
     // The sample desk plans are stored by the desks code itself (server/seed/sampleDesks.ts).
     ...['writes.ts', 'recurrence.ts', 'validation.ts', 'repository.ts', 'localTime.ts'].map((f) => path.join('server', 'desks', f)),
   ].sort();

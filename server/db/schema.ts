@@ -140,6 +140,16 @@ export interface CoverageIncompleteCategoriesTable {
   marked_by: number | null;
   marked_at: Timestamp;
 }
+export interface DivisionAreasTable {
+  code: string;
+  level: 'street' | 'community';
+  street_code: string;
+  source: 'approximate' | 'official';
+  geom: unknown;
+  imported_at: Timestamp;
+  imported_by: number | null;
+  source_note: string | null;
+}
 
 export interface CoverageScenariosTable {
   id: Generated<number>;
@@ -160,6 +170,7 @@ export interface Database {
   app_settings: AppSettingsTable;
   streets: StreetsTable;
   communities: CommunitiesTable;
+  division_areas: DivisionAreasTable;
   dimensions: DimensionsTable;
   categories: CategoriesTable;
   ways: WaysTable;

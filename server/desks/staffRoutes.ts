@@ -13,6 +13,10 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../points/editing.ts';
 import type { DistrictOutline, FieldIssue } from '../points/validation.ts';
+import { placeRecord } from '../areas/check.ts';
+
+/** Where a desk place may be: inside the district, and a map point inside its street's area. */
+interface PlaceRules { district: DistrictOutline; checkPoint(lon: number, lat: number, streetCode: string, prefix: string): void }
 import { addDays, datesOfMonth, fromLocal, isCalendarDate, localToday, nextMonth, toLocal, WEEKDAY_ZH } from './localTime.ts';
 import { describeRule, expandPlan, parseRule, RuleError } from './recurrence.ts';
 import {
@@ -61,14 +65,14 @@ function placeAsInput(row: Pick<VisitRow, 'place_kind' | 'site_id' | 'gate_id' |
 }
 
 async function visitDraft(
-  trx: Trx, input: VisitCreateBody, services: ServiceRef[], district: DistrictOutline, issues: FieldIssue[], prefix = '',
+  trx: Trx, input: VisitCreateBody, services: ServiceRef[], where: PlaceRules, issues: FieldIssue[], prefix = '',
 ): Promise<VisitDraft | null> {
   const own: FieldIssue[] = [];
   const dateOk = checkDate(input.date, 'date', own);
   checkWindow(input.start_time, input.end_time, own);
   const serviceIds = checkServices(input.services, services, own);
   const contact_phone = cleanPhone(input.contact_phone, own);
-  const place = await resolvePlace(trx, input.place, input.street_code, district, own);
+  const place = await resolvePlace(trx, input.place, input.street_code, where.district, own, (lon, lat, street) => where.checkPoint(lon, lat, street, prefix));
   issues.push(...own.map((i) => (prefix ? { ...i, field: `${prefix}${i.field}`, message: `${prefix}${i.message}` } : i)));
   if (own.length || !place || !dateOk) return null;
   return {
@@ -85,7 +89,7 @@ function planAsInput(row: PlanRow): PlanCreateBody {
   };
 }
 
-async function planDraft(trx: Trx, input: PlanCreateBody, services: ServiceRef[], district: DistrictOutline, editingExisting: boolean): Promise<PlanDraft> {
+async function planDraft(trx: Trx, input: PlanCreateBody, services: ServiceRef[], where: PlaceRules, editingExisting: boolean): Promise<PlanDraft> {
   const issues: FieldIssue[] = [];
   const title = cleanNote(input.title);
   if (!title) issues.push(deskIssue('title', 'is required', '必填'));
@@ -104,7 +108,7 @@ async function planDraft(trx: Trx, input: PlanCreateBody, services: ServiceRef[]
   checkWindow(input.start_time, input.end_time, issues);
   const serviceIds = checkServices(input.services, services, issues);
   const contact_phone = cleanPhone(input.contact_phone, issues);
-  const place = await resolvePlace(trx, input.place, input.street_code, district, issues);
+  const place = await resolvePlace(trx, input.place, input.street_code, where.district, issues, (lon, lat, street) => where.checkPoint(lon, lat, street, ''));
   if (rule && startOk && !issues.some((i) => i.field === 'until_date')) {
     const horizon = addDays(input.start_date, 366);
     if (!expandPlan({ rule, startDate: input.start_date, untilDate: until, startTime: '00:00', endTime: '00:01' }, input.start_date, until && until < horizon ? until : horizon).length) {
@@ -128,7 +132,17 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const next = await listVisits(app.db, { planId: row.id, from: new Date(), status: 'all', limit: 6 });
     return presentPlan(row, await serviceNames(app), next.map((v) => ({ visit_id: v.id, date: toLocal(v.starts_at).date, status: v.status })));
   };
-  const writeContext = async () => ({ services: await loadServices(app.db), district: await app.districtOutline() });
+  // A visit at a bare map point must lie in its street (server/areas/placement.ts). Desk bodies carry no
+  // confirmation flag, so only what is certain is refused: an official boundary, or far outside an
+  // approximate one.
+  const writeContext = async (request: FastifyRequest): Promise<{ services: ServiceRef[] } & PlaceRules> => {
+    const [services, district, areas] = await Promise.all([loadServices(app.db), app.districtOutline(), app.areaIndex()]);
+    const checkPoint = (lon: number, lat: number, street_code: string, prefix: string) => {
+      placeRecord(areas, request, { lon, lat, street_code, community_code: undefined, community_picked: false }, true,
+        { lon: `${prefix}place.lon`, street_code: `${prefix}street_code`, community_code: `${prefix}place.compound_id` });
+    };
+    return { services, district, checkPoint };
+  };
 
   async function lockVisit(trx: Trx, id: number, request: FastifyRequest): Promise<VisitRow> {
     const row = await getVisit(trx, id, true);
@@ -183,11 +197,11 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const staff = staffOf(request);
-    const ctx = await writeContext();
+    const ctx = await writeContext(request);
     const input = { ...request.body, street_code: request.body.place.kind === 'point' ? defaultStreet(request, request.body.street_code) ?? undefined : request.body.street_code };
     const row = await commitEdit(app, async (trx) => {
       const issues: FieldIssue[] = [];
-      const draft = await visitDraft(trx, input, ctx.services, ctx.district, issues);
+      const draft = await visitDraft(trx, input, ctx.services, ctx, issues);
       if (!draft) throw invalidInput(issues);
       app.assertStreetAccess(request, draft.street_code);
       const created = await insertVisit(trx, draft, 'manual', staff.id);
@@ -205,7 +219,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const staff = staffOf(request);
-    const ctx = await writeContext();
+    const ctx = await writeContext(request);
     const { version, ...changes } = request.body;
     const row = await commitEdit(app, async (trx) => {
       const before = await lockVisit(trx, request.params.id, request);
@@ -213,7 +227,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const issues: FieldIssue[] = [];
       const merged = { ...visitAsInput(before), ...changes };
       if (changes.place && !changes.street_code) merged.street_code = changes.place.kind === 'point' ? before.street_code : undefined;
-      const draft = await visitDraft(trx, merged, ctx.services, ctx.district, issues);
+      const draft = await visitDraft(trx, merged, ctx.services, ctx, issues);
       if (!draft) throw invalidInput(issues);
       if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
       const after = await updateVisit(trx, before.id, draft);
@@ -319,10 +333,10 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const staff = staffOf(request);
-    const ctx = await writeContext();
+    const ctx = await writeContext(request);
     const input = { ...request.body, street_code: request.body.place.kind === 'point' ? defaultStreet(request, request.body.street_code) ?? undefined : request.body.street_code };
     const row = await commitEdit(app, async (trx) => {
-      const draft = await planDraft(trx, input, ctx.services, ctx.district, false);
+      const draft = await planDraft(trx, input, ctx.services, ctx, false);
       app.assertStreetAccess(request, draft.street_code);
       const created = await insertPlan(trx, draft, staff.id);
       const occurrences = await materializePlan(trx, created);
@@ -341,7 +355,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const staff = staffOf(request);
-    const ctx = await writeContext();
+    const ctx = await writeContext(request);
     const { version, ...changes } = request.body;
     const row = await commitEdit(app, async (trx) => {
       const before = await lockPlan(trx, request.params.id, request);
@@ -349,7 +363,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (before.status === 'closed') throw new HttpError(400, 'status: the plan has ended; create a new one', 'status', '该计划已结束，请新建计划');
       const merged = { ...planAsInput(before), ...changes };
       if (changes.place && !changes.street_code) merged.street_code = changes.place.kind === 'point' ? before.street_code : undefined;
-      const draft = await planDraft(trx, merged, ctx.services, ctx.district, true);
+      const draft = await planDraft(trx, merged, ctx.services, ctx, true);
       if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
       const updated = await updatePlan(trx, before.id, draft);
       const occurrences = await materializePlan(trx, updated);
@@ -462,14 +476,14 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const staff = staffOf(request);
     app.assertStreetAccess(request, request.body.street_code);
-    const ctx = await writeContext();
+    const ctx = await writeContext(request);
     const rows = await commitEdit(app, async (trx) => {
       const issues: FieldIssue[] = [];
       const drafts: VisitDraft[] = [];
       for (const [i, input] of request.body.visits.entries()) {
         // A site or gate carries its own street; only a bare map point takes the rotation's.
         const street_code = input.street_code ?? (input.place.kind === 'point' ? request.body.street_code : undefined);
-        const draft = await visitDraft(trx, { ...input, street_code }, ctx.services, ctx.district, issues, `visits.${i}.`);
+        const draft = await visitDraft(trx, { ...input, street_code }, ctx.services, ctx, issues, `visits.${i}.`);
         if (!draft) continue;
         // Each visit is checked like a single write: its street comes from its place (a site or gate
         // of another street carries that street), so the body's street_code alone proves nothing.

@@ -82,6 +82,8 @@ export interface ResolvedPlace {
 export async function resolvePlace(
   db: Kysely<Database> | Transaction<Database>, place: PlaceInput, streetCode: string | null | undefined,
   district: DistrictOutline, issues: FieldIssue[],
+  /** Checks a map point against its street's area (throws); sites and gates were checked when placed. */
+  checkPoint?: (lon: number, lat: number, streetCode: string) => void,
 ): Promise<ResolvedPlace | null> {
   const compoundOf = async (id: number) => db.selectFrom('compounds').select(['id', 'name', 'street_code', 'status'])
     .where('id', '=', id).executeTakeFirst();
@@ -115,6 +117,7 @@ export async function resolvePlace(
     if (!name) issues.push(deskIssue('place.name', 'is required for a point on the map', '地图选点须填写地点名称'));
     if (!streetCode) issues.push(deskIssue('street_code', 'is required for a point on the map', '地图选点须选择街道'));
     if (!position || !name || !streetCode) return null;
+    checkPoint?.(position.lon, position.lat, streetCode);
     resolved = { place_kind: 'point', site_id: null, gate_id: null, compound_id: null, place_name: name, lon: position.lon, lat: position.lat, street_code: streetCode };
   }
   if (streetCode && resolved.street_code !== streetCode) {

@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DataChange } from '../events.ts';
 import type { StaffIdentity } from '../auth/users.ts';
+import { judgePlacement, type AreaIndex } from '../areas/placement.ts';
 import { issue, validatePoint, type FieldIssue, type PointDraft, type PointInput, type ValidationContext } from '../points/validation.ts';
 import { draftSnapshot, type PointSnapshot } from '../points/writes.ts';
 import { IMPORT_COLUMNS, mapHeader, REQUIRED_COLUMNS, type HeaderMap } from './columns.ts';
@@ -48,6 +49,12 @@ export interface ImportOptions {
   defaultStreet: string | null;
   /** Called as the work advances (for the progress bar of a large import). */
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
+  /**
+   * Street and community areas: each row's position is checked as a single write's is. A spreadsheet
+   * cannot confirm, so only what is certain rejects a row (an official boundary, or far outside an
+   * approximate one); a row without a community gets the one at its position.
+   */
+  areas?: AreaIndex;
 }
 export type ImportPhase = 'reading' | 'validating' | 'matching' | 'writing' | 'done';
 
@@ -130,6 +137,17 @@ function planImport(sheet: Sheet, header: HeaderMap, ctx: ValidationContext, exi
     if (!mayWrite(draft.street_code)) {
       plan.report.push(rejected(sheetRow.line, name, [issue('street_code', `you may import only into street ${staff.street_code}`, '只能导入本街道的数据')]));
       return;
+    }
+    if (options.areas) {
+      const verdict = judgePlacement(options.areas, staff, {
+        lon: draft.lon, lat: draft.lat, street_code: draft.street_code, community_code: draft.community_code, community_picked: Boolean(draft.community_code),
+      }, true);
+      if (!verdict.ok) {
+        const { field, message, message_zh } = verdict.problem;
+        plan.report.push(rejected(sheetRow.line, name, [{ field, message, message_zh }]));
+        return;
+      }
+      draft.community_code = verdict.community_code;
     }
     // One point per row: a second row for the same point is reported, not applied twice.
     const naKey = nameAddressKey(draft.name, draft.address);

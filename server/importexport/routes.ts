@@ -111,14 +111,14 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!part) throw badRequest('file', 'no file was sent', '文件：未收到文件');
     const started = performance.now();
     const buffer = await part.toBuffer();
-    const ctx = await app.validationContext();
+    const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
 
     const run = async (onProgress?: Parameters<typeof importPoints>[3]['onProgress']): Promise<ImportReport> => {
       onProgress?.('reading', 0, 0);
       const t0 = performance.now();
       const sheet = await readSpreadsheet(buffer);
       const readMs = performance.now() - t0 + (t0 - started);
-      const { report, changes } = await importPoints(app.db, sheet, ctx, { dryRun: q.dry_run ?? false, staff, defaultStreet, onProgress });
+      const { report, changes } = await importPoints(app.db, sheet, ctx, { dryRun: q.dry_run ?? false, staff, defaultStreet, onProgress, areas });
       for (const change of changes) await app.dataEvents.publish(app.db, change);
       report.timings_ms.read = Math.round(readMs);
       request.log.info({ rows: report.rows_read, summary: report.summary, dry_run: report.dry_run, ms: report.timings_ms }, 'point import');

@@ -11,6 +11,9 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { StaffIdentity, StaffRole } from '../auth/users.ts';
 import type { FieldIssue, ValidationContext } from './validation.ts';
+import { CONFIRM_FIELD } from '../areas/placement.ts';
+import type { AreaIndex } from '../areas/placement.ts';
+import { placeRecord } from '../areas/check.ts';
 
 /** Runs the edit in one transaction, then tells caches and the walking engine what changed. */
 export async function commitEdit<T>(
@@ -62,10 +65,44 @@ export const ReopenBody = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1 })),
 }, { additionalProperties: false });
 
+const ConfirmOutsideArea = Type.Optional(Type.Boolean({
+  description: 'accept a position outside the approximate area of its street or community (official areas cannot be overridden)',
+}));
+
 export const RestoreBody = Type.Object({
   audit_id: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the audit entry whose "after" state is brought back' }),
   version: Type.Integer({ minimum: 1, description: 'the current version the restore was decided on' }),
+  [CONFIRM_FIELD]: ConfirmOutsideArea,
 }, { additionalProperties: false });
+
+/** A write body that also accepts confirm_outside_area. */
+function withConfirm(schema: TSchema): TSchema {
+  const object = schema as TSchema & { properties: Record<string, TSchema> };
+  return Type.Object({ ...object.properties, [CONFIRM_FIELD]: ConfirmOutsideArea }, { additionalProperties: false });
+}
+
+/** The parts of a draft the area check reads: a position, a street, maybe a community. */
+type Placed = { street_code: string; lon?: number | null; lat?: number | null; community_code?: string | null };
+
+/**
+ * Checks the draft's position against the areas and stores the community that follows from it (unless
+ * picked). Skipped when the write changes none of position, street and community, so that fixing a
+ * phone number never trips over a boundary drawn after the record was placed.
+ */
+function placeDraft(
+  index: AreaIndex, request: FastifyRequest, draft: Placed, confirmed: boolean,
+  before: { lon?: unknown; lat?: unknown; street_code?: unknown; community_code?: unknown } | null, communityPicked: boolean,
+): void {
+  if (typeof draft.lon !== 'number' || typeof draft.lat !== 'number') return;
+  const hasCommunity = 'community_code' in draft;
+  if (before && before.lon === draft.lon && before.lat === draft.lat && before.street_code === draft.street_code
+    && (!hasCommunity || (before.community_code ?? null) === (draft.community_code ?? null))) return;
+  const { community_code } = placeRecord(index, request, {
+    lon: draft.lon, lat: draft.lat, street_code: draft.street_code,
+    community_code: hasCommunity ? draft.community_code ?? null : undefined, community_picked: communityPicked,
+  }, confirmed);
+  if (hasCommunity) draft.community_code = community_code;
+}
 
 export const ValidationErrorResponse = Type.Object({
   statusCode: Type.Integer(),
@@ -110,7 +147,7 @@ export async function auditSnapshot(
 type RecordRow = { id: number; version: number; status: 'active' | 'closed'; street_code: string | null };
 type Input = Record<string, unknown>;
 
-export interface VersionedRecordSpec<Row extends RecordRow, Draft extends { street_code: string }> {
+export interface VersionedRecordSpec<Row extends RecordRow, Draft extends Placed> {
   /** Audit entity name: point, site, compound, gate. */
   entity: string;
   /** The data-change kind published after a write. */
@@ -142,12 +179,13 @@ const EDITOR_ROLES: StaffRole[] = ['admin', 'editor'];
 const isStreetCode = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{12}$/.test(v);
 const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
-export function versionedRecordRoutes<Row extends RecordRow, Draft extends { street_code: string }>(
+export function versionedRecordRoutes<Row extends RecordRow, Draft extends Placed>(
   spec: VersionedRecordSpec<Row, Draft>,
 ): FastifyPluginAsync {
   return async (app) => {
     const writeResponses = {
       400: ValidationErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ConflictResponse(spec.schemas.record),
+      422: ErrorResponse,
     };
     const changesFor = (before: Row | null, after: Row): DataChange[] =>
       [...new Set([before?.street_code ?? after.street_code, after.street_code])]
@@ -166,16 +204,17 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
 
     app.post(spec.path, {
       preHandler: app.requireStaff(EDITOR_ROLES),
-      schema: { tags: [spec.tag], summary: `Create a ${spec.entity} (street editor: own street)`, body: spec.schemas.create, response: { 201: spec.schemas.record, ...writeResponses } },
+      schema: { tags: [spec.tag], summary: `Create a ${spec.entity} (street editor: own street)`, body: withConfirm(spec.schemas.create), response: { 201: spec.schemas.record, ...writeResponses } },
     }, async (request, reply) => {
-      const body = request.body as Input;
+      const { [CONFIRM_FIELD]: confirmed, ...body } = request.body as Input;
       const input = spec.createDefaults ? spec.createDefaults(request, body) : body;
       // Access before validation: a street the editor may not write gets 403, whatever else is wrong.
       if (isStreetCode(input.street_code)) app.assertStreetAccess(request, input.street_code);
-      const ctx = await app.validationContext();
+      const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
       const row = await commitEdit(app, async (trx) => {
         const draft = await spec.prepare(trx, input, ctx);
         app.assertStreetAccess(request, draft.street_code);
+        placeDraft(areas, request, draft, confirmed === true, null, Boolean(input.community_code));
         const created = await spec.insert(trx, draft);
         await audit(trx, request, 'create', null, created);
         return { result: created, changes: changesFor(null, created) };
@@ -187,12 +226,12 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
         tags: [spec.tag], summary: `Edit a ${spec.entity}; the body carries the version it was based on (stale: 409 with the current record)`,
-        params: IdParam, body: spec.schemas.patch, response: { 200: spec.schemas.record, ...writeResponses },
+        params: IdParam, body: withConfirm(spec.schemas.patch), response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => {
       const { id } = request.params as { id: number };
-      const { version, ...changes } = request.body as Input & { version: number };
-      const ctx = await app.validationContext();
+      const { version, [CONFIRM_FIELD]: confirmed, ...changes } = request.body as Input & { version: number };
+      const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
       return spec.present(await commitEdit(app, async (trx) => {
         const before = await lockOrThrow(trx, id, request);
         checkVersion(spec.what, before, version, () => spec.present(before));
@@ -201,6 +240,10 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
         const merged = spec.mergePatch ? spec.mergePatch(current, changes) : { ...current, ...changes };
         const draft = await spec.prepare(trx, merged, ctx, before);
         if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
+        // A community named in this edit is the editor's pick; a moved record gets the one at its new place.
+        const moved = draft.lon !== current.lon || draft.lat !== current.lat;
+        const picked = 'community_code' in changes ? Boolean(changes.community_code) : !moved && Boolean(current.community_code);
+        placeDraft(areas, request, draft, confirmed === true, current, picked);
         const after = await spec.update(trx, before.id, draft);
         await audit(trx, request, 'update', before, after);
         return { result: after, changes: changesFor(before, after) };
@@ -238,14 +281,16 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends { str
       },
     }, async (request) => {
       const { id } = request.params as { id: number };
-      const body = request.body as { audit_id: number; version: number };
-      const ctx = await app.validationContext();
+      const body = request.body as { audit_id: number; version: number; [CONFIRM_FIELD]?: boolean };
+      const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
       return spec.present(await commitEdit(app, async (trx) => {
         const before = await lockOrThrow(trx, id, request);
         checkVersion(spec.what, before, body.version, () => spec.present(before));
         const old = await auditSnapshot(trx, spec.entity, before.id, body.audit_id);
-        const draft = await spec.prepare(trx, spec.snapshotAsInput(old), ctx, before);
+        const restored = spec.snapshotAsInput(old);
+        const draft = await spec.prepare(trx, restored, ctx, before);
         if (draft.street_code !== before.street_code) app.assertStreetAccess(request, draft.street_code);
+        placeDraft(areas, request, draft, body[CONFIRM_FIELD] === true, spec.toInput(before), Boolean(restored.community_code));
         const after = await spec.update(trx, before.id, draft, old.status === 'closed' ? 'closed' : 'active');
         await audit(trx, request, 'restore', before, after, { restored_from: body.audit_id });
         return { result: after, changes: changesFor(before, after) };

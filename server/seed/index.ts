@@ -7,13 +7,17 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { loadNetwork, readOsmRoads, defaultRoadsFile } from './network.ts';
 import { loadDivisions, syncCategories } from './divisions.ts';
 import { loadSample } from './sample.ts';
+import { deriveApproximateAreas } from '../areas/repository.ts';
+import { loadDistrictOutline } from '../points/district.ts';
 
 export interface SeedReport { migrations: string[]; loadedNetwork: boolean; loadedSample: boolean }
 
-type PrepareOptions = { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void };
+type PrepareOptions = { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void; maxSnapM?: number };
 
 /** Any constant: the key of the advisory lock under which instances prepare a database one at a time. */
 const PREPARE_LOCK = 150_103_015;
+/** MAX_SNAP_M's default (server/config.ts): the district outline the approximate areas are clipped to. */
+const DEFAULT_MAX_SNAP_M = 150;
 
 export async function prepareDatabase(db: Kysely<Database>, options: PrepareOptions): Promise<SeedReport> {
   // Several instances starting together on one new database take turns (a session-level advisory lock
@@ -59,6 +63,15 @@ async function prepareInTurn(db: Kysely<Database>, options: PrepareOptions): Pro
     await db.insertInto('app_settings').values({ key: 'sample_loaded', value: JSON.stringify({ at: new Date().toISOString() }) }).execute();
     loadedSample = true;
     log('loaded the SAMPLE data set for 桃园街道 (data/sample/taoyuan-sample.json)');
+  }
+
+  // Until official boundaries are imported, street and community areas are derived from the community
+  // locations known now (after the sample, whose compounds and points say which community they are in).
+  const { count: areaCount } = await db.selectFrom('division_areas').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  if (Number(areaCount) === 0) {
+    const district = await loadDistrictOutline(db, options.maxSnapM ?? DEFAULT_MAX_SNAP_M);
+    const n = await deriveApproximateAreas(db, district);
+    log(`derived ${n} approximate street and community areas from community locations`);
   }
   return { migrations, loadedNetwork, loadedSample };
 }

@@ -257,9 +257,14 @@ describe('what residents near a site see', () => {
     const today = shanghaiToday();
     atSite = (await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visitBody({ date: plusDays(today, 40), place: { kind: 'site', site_id: gateSite.id }, services: ['haircut'] }) })).json();
     nearby = (await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visitBody({ date: plusDays(today, 41), place: { kind: 'site', site_id: neighbour.id }, services: ['doctor'] }) })).json();
+    // A map point must lie in its street's area (server/areas/placement.ts): the visit belongs to the street there.
+    const farStreet = await sql<{ street_code: string }>`
+      select street_code from division_areas where level = 'street'
+      order by ST_Distance(geom, ST_SetSRID(ST_MakePoint(${farPlace.rows[0].lon}, ${farPlace.rows[0].lat}), 4326)) limit 1`.execute(t.app.db);
+    expect(farStreet.rows[0].street_code).not.toBe(TAOYUAN);
     const farRes = await admin.inject({
       method: 'POST', url: '/api/desks/visits',
-      payload: visitBody({ date: plusDays(today, 40), street_code: DAYINGMEN, place: { kind: 'point', lon: Number(farPlace.rows[0].lon), lat: Number(farPlace.rows[0].lat), name: '远处路口' } }),
+      payload: visitBody({ date: plusDays(today, 40), street_code: farStreet.rows[0].street_code, place: { kind: 'point', lon: Number(farPlace.rows[0].lon), lat: Number(farPlace.rows[0].lat), name: '远处路口' } }),
     });
     expect(farRes.statusCode, farRes.body).toBe(201);
     far = farRes.json();

@@ -91,7 +91,7 @@ describe('who may write', () => {
   });
 
   it('an admin can create, edit, close, reopen and restore in any street', async () => {
-    const created = await admin.inject({ method: 'POST', url: '/api/points', payload: newPoint({ name: '区管理员新建', street_code: DAYINGMEN }) });
+    const created = await admin.inject({ method: 'POST', url: '/api/points', payload: newPoint({ name: '区管理员新建', street_code: DAYINGMEN, lon: 117.209, lat: 39.113 }) });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
     const edited = await admin.inject({ method: 'PATCH', url: `/api/points/${id}`, payload: { version: 1, name: '区管理员改名', phone: '13812345678' } });
@@ -249,9 +249,9 @@ describe('board sites, compounds and gates', () => {
     const outside = await editor.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '区外站点', lon: 117.15, lat: 39.2 } });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().field).toBe('lon');
-    const created = await editor.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '测试社区服务中心', community_code: '120103003004', lon: GATE_LON, lat: GATE_LAT } });
+    const created = await editor.inject({ method: 'POST', url: '/api/sites', payload: { kind: 'service_center', name: '测试社区服务中心', community_code: '120103003001', lon: GATE_LON, lat: GATE_LAT } });
     expect(created.statusCode).toBe(201);
-    expect(created.json().properties).toMatchObject({ street_code: TAOYUAN, community_code: '120103003004', mobile_url: `http://test.local/m/site/${created.json().id}` });
+    expect(created.json().properties).toMatchObject({ street_code: TAOYUAN, community_code: '120103003001', mobile_url: `http://test.local/m/site/${created.json().id}` });
   });
 });
 

@@ -12,4 +12,5 @@ export const ADMIN_TABS: AdminTab[] = [
   { id: 'coverage', title: { zh: '覆盖分析', en: 'Coverage' }, load: () => import('./tabs/coverage.ts') },
   { id: 'boards', title: { zh: '展板打印', en: 'Board printing' }, load: () => import('./tabs/boards.ts') },
   { id: 'staff', title: { zh: '人员', en: 'Staff' }, roles: ['admin'], load: () => import('./tabs/staff.ts') },
+  { id: 'areas', title: { zh: '边界', en: 'Boundaries' }, roles: ['admin'], load: () => import('./tabs/areas.ts') },
 ];

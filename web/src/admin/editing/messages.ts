@@ -57,6 +57,11 @@ const zh = {
   exportCsv: '导出 CSV', exportCsvGbk: '导出 CSV（GBK，旧版 Excel）', exportXlsx: '导出 Excel', exportGeojson: '导出 GeoJSON',
   exportCrs: '经纬度坐标系',
   readOnlyRole: '您的账号为只读，只能查看和导出。',
+  // street and community areas
+  areaConfirmLabel: '我已核实：该位置确属所填街道/社区（近似边界仅供参考）',
+  areaConfirmNeeded: '位置超出近似边界，请先核实并勾选确认',
+  areaCommunityAuto: (name: string) => `社区已按位置设为“${name}”（可改选）`,
+  approximateLabel: '近似边界',
 };
 
 const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
@@ -111,6 +116,10 @@ const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   exportCsv: 'CSV', exportCsvGbk: 'CSV (GBK, older Excel)', exportXlsx: 'Excel', exportGeojson: 'GeoJSON',
   exportCrs: 'Coordinate system',
   readOnlyRole: 'Your account is read-only: you can view and export.',
+  areaConfirmLabel: 'I have checked: this place really belongs to the street/community given (the boundary is approximate)',
+  areaConfirmNeeded: 'The position is outside the approximate boundary: check it and tick the confirmation first',
+  areaCommunityAuto: (name: string) => `Community set from the position: "${name}" (you may pick another)`,
+  approximateLabel: 'approximate',
 };
 
 export const editingMessages = { zh, en };

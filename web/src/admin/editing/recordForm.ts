@@ -7,8 +7,10 @@ import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { clear, formatTime, h } from '../dom.ts';
 import { FIELD_NAMES_ZH, type FieldIssue } from '../../../../server/points/validation.ts';
+import { CONFIRM_FIELD, judgePlacement, type AreaIndex, type PlacementProblem } from '../../../../server/areas/placement.ts';
 import type { EditMap } from './editMap.ts';
 import { editingMessages } from './messages.ts';
+import { loadAreas } from './shared.ts';
 
 export type FormValues = Record<string, string | boolean>;
 
@@ -66,6 +68,13 @@ export class RecordForm<R> {
   private readonly errors = new Map<string, HTMLElement>();
   private readonly root: HTMLElement;
   private historyOpen = false;
+  /** Street and community areas, for the same position check as the server (null: not loaded). */
+  private areas: AreaIndex | null = null;
+  /** The editor chose the community in this form; otherwise it follows the position. */
+  private communityPicked = false;
+  /** What only an approximate boundary objects to, shown with a confirmation box. */
+  private pendingConfirmation: PlacementProblem | null = null;
+  private confirmed = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -78,6 +87,7 @@ export class RecordForm<R> {
     this.root = h('section', { class: 'record-form', 'aria-live': 'polite' });
     container.append(this.root);
     this.showEmpty();
+    void loadAreas(ctx).then((index) => { this.areas = index; if (!this.root.hidden) this.check(); });
   }
 
   private editable(): boolean {
@@ -104,7 +114,57 @@ export class RecordForm<R> {
     this.values = record ? { ...this.current!.values } : { ...this.spec.defaults() };
     if (!record && at) { this.values.lon = String(at[0]); this.values.lat = String(at[1]); this.values.crs = 'WGS84'; }
     this.historyOpen = false;
+    this.communityPicked = Boolean(record && this.values.community_code);
+    this.confirmed = false;
     this.render();
+  }
+
+  private hasField(key: string): boolean { return this.spec.fields.some((f) => f.key === key); }
+
+  /** A community the editor did not pick follows the position (as the server will set it). */
+  private communityFromPosition(): void {
+    if (!this.areas || this.communityPicked || !this.hasField('community_code')) return;
+    const at = this.position();
+    const street = this.spec.streetOf(this.values);
+    if (!at || !street || this.values.crs !== 'WGS84') return;
+    const community = this.areas.communityAt(at[0], at[1], street);
+    this.setValue('community_code', community?.code ?? '');
+  }
+
+  /**
+   * The server's placement rule, run before saving: refusals become field errors; what only an
+   * approximate boundary questions shows the confirmation box.
+   */
+  private placementIssues(): FieldIssue[] {
+    this.pendingConfirmation = null;
+    const at = this.position();
+    const street = this.spec.streetOf(this.values);
+    if (!this.areas || !at || !street || this.values.crs !== 'WGS84' || !this.editable()) return [];
+    const stored = this.current?.values;
+    if (stored && stored.lon === this.values.lon && stored.lat === this.values.lat && stored.street_code === this.values.street_code
+      && (stored.community_code ?? '') === (this.values.community_code ?? '')) return [];
+    const community = this.hasField('community_code') ? String(this.values.community_code || '') || null : undefined;
+    const verdict = judgePlacement(this.areas, this.ctx.staff, {
+      lon: at[0], lat: at[1], street_code: street, community_code: community, community_picked: this.communityPicked && Boolean(community),
+    }, false);
+    if (verdict.ok) return [];
+    if (verdict.problem.needs_confirmation) { this.pendingConfirmation = verdict.problem; return []; }
+    return [{ field: verdict.problem.field === 'street_code' && !this.hasField('street_code') ? 'lon' : verdict.problem.field, message: verdict.problem.message, message_zh: verdict.problem.message_zh }];
+  }
+
+  private renderConfirmation(): void {
+    const box = this.root.querySelector<HTMLElement>('.area-confirm');
+    if (!box) return;
+    const problem = this.pendingConfirmation;
+    box.hidden = !problem;
+    clear(box);
+    if (!problem) { this.confirmed = false; return; }
+    const checkbox = h('input', { type: 'checkbox', name: CONFIRM_FIELD, 'data-action': 'confirm-area' });
+    checkbox.checked = this.confirmed;
+    checkbox.addEventListener('change', () => { this.confirmed = checkbox.checked; });
+    box.append(
+      h('p', null, this.ctx.lang === 'zh' ? problem.message_zh : problem.message),
+      h('label', { class: 'confirm-line' }, checkbox, this.t('areaConfirmLabel')));
   }
 
   private setValue(key: string, value: string | boolean): void {
@@ -123,6 +183,7 @@ export class RecordForm<R> {
       this.setValue('lon', String(lon));
       this.setValue('lat', String(lat));
       this.setValue('crs', 'WGS84');
+      this.communityFromPosition();
       this.check();
     });
     const editable = this.editable();
@@ -146,6 +207,7 @@ export class RecordForm<R> {
     const summary = h('p', { class: 'field-error', role: 'alert' });
     this.errors.set('_summary', summary);
     this.root.append(summary);
+    this.root.append(h('div', { class: 'area-confirm', role: 'alert', hidden: true }));
 
     const actions = h('div', { class: 'actions' });
     if (editable) {
@@ -197,7 +259,11 @@ export class RecordForm<R> {
     input.setAttribute('aria-describedby', `${id}-error`);
     const onChange = () => {
       this.values[field.key] = input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
-      if (field.key === 'lon' || field.key === 'lat' || field.key === 'crs') this.map?.setPosition(this.position(), this.editable());
+      if (field.key === 'lon' || field.key === 'lat' || field.key === 'crs') {
+        this.map?.setPosition(this.position(), this.editable());
+        this.communityFromPosition();
+      }
+      if (field.key === 'community_code') this.communityPicked = Boolean(this.values.community_code);
       // Fields whose choices depend on this one (a street's communities, a category's sub-types) are redrawn.
       if (this.spec.fields.some((f) => f !== field && (f.options || f.suggestions || f.locked))) this.refreshDependants(field.key);
       this.check();
@@ -235,7 +301,9 @@ export class RecordForm<R> {
 
   /** Shows every problem next to its field; returns how many there are. */
   private check(extra: FieldIssue[] = []): number {
-    const issues = [...this.spec.validate(this.values), ...extra];
+    const own = this.spec.validate(this.values);
+    const issues = [...own, ...(own.length ? [] : this.placementIssues()), ...extra];
+    this.renderConfirmation();
     for (const [key, el] of this.errors) {
       if (key === '_summary') continue;
       const mine = issues.filter((i) => i.field === key);
@@ -251,10 +319,15 @@ export class RecordForm<R> {
     const t = this.t;
     const problems = this.check();
     if (problems) { this.ctx.notify(t('fixErrors', problems), 'error'); return; }
+    if (this.pendingConfirmation && !this.confirmed) {
+      this.ctx.notify(t('areaConfirmNeeded'), 'error');
+      this.root.querySelector<HTMLInputElement>('[data-action="confirm-area"]')?.focus();
+      return;
+    }
     button.disabled = true;
     button.textContent = t('saving');
     try {
-      const body = this.spec.body(this.values);
+      const body = { ...this.spec.body(this.values), ...(this.pendingConfirmation && this.confirmed ? { [CONFIRM_FIELD]: true } : {}) };
       const record = this.current
         ? await this.ctx.api.patch<R>(`${this.spec.path}/${this.current.id}`, { ...body, version: overwriteVersion ?? this.current.version })
         : await this.ctx.api.post<R>(this.spec.path, body);
@@ -269,6 +342,7 @@ export class RecordForm<R> {
   }
 
   private failed(err: unknown, button?: HTMLButtonElement): void {
+    const t = this.t;
     if (!(err instanceof ApiError)) { this.ctx.notify(String(err), 'error'); return; }
     if (err.status === 400 && Array.isArray(err.body.errors)) {
       this.check(err.body.errors as FieldIssue[]);
@@ -276,6 +350,17 @@ export class RecordForm<R> {
       return;
     }
     if (err.status === 409 && err.body.current) { this.showConflict(err.body.current as R, button); return; }
+    if (err.status === 422 && err.body.needs_confirmation) {
+      // The server's areas were newer than this page's: ask now, as the check before saving would have.
+      this.pendingConfirmation = err.body as unknown as PlacementProblem;
+      this.confirmed = false;
+      this.renderConfirmation();
+      this.ctx.notify(t('areaConfirmNeeded'), 'error');
+      return;
+    }
+    if ((err.status === 403 || err.status === 400) && typeof err.body.field === 'string') {
+      this.check([{ field: err.body.field, message: err.body.message, message_zh: err.body.message_zh ?? err.body.message }]);
+    }
     this.ctx.notify(err.text(this.ctx.lang), 'error');
   }
 

@@ -3,6 +3,7 @@
 import type { AdminContext } from '../context.ts';
 import { h } from '../dom.ts';
 import type { DistrictOutline, ValidationContext } from '../../../../server/points/validation.ts';
+import { AreaIndex, type AreaShape } from '../../../../server/areas/placement.ts';
 
 let district: Promise<DistrictOutline> | null = null;
 
@@ -32,11 +33,29 @@ export function streetOptions(ctx: AdminContext, allLabel: string) {
   return [{ value: '', label: allLabel }, ...ctx.streets.map((s) => ({ value: s.code, label: s.name }))];
 }
 
-/** Streets a record may be written to: an editor's own, or any for the district admin. */
-export function writableStreets(ctx: AdminContext) {
-  const streets = ctx.staff.role === 'editor' ? ctx.streets.filter((s) => s.code === ctx.staff.street_code) : ctx.streets;
+/**
+ * Streets a record may be written to: an editor's own, or any for the district admin. `shown` adds the
+ * street a record already has, so that another street's record (read-only) still names its street.
+ */
+export function writableStreets(ctx: AdminContext, shown?: unknown) {
+  const streets = ctx.staff.role === 'editor'
+    ? ctx.streets.filter((s) => s.code === ctx.staff.street_code || (typeof shown === 'string' && shown !== '' && s.code === shown))
+    : ctx.streets;
   return streets.map((s) => ({ value: s.code, label: s.name }));
 }
+
+let areas: Promise<AreaIndex | null> | null = null;
+
+/** The street and community areas (GET /api/areas), for the same position check as the server. */
+export function loadAreas(ctx: AdminContext): Promise<AreaIndex | null> {
+  areas ??= ctx.api.get<{ tolerance_m: number; approximate_margin_m: number; features: { geometry: { coordinates: [number, number][][][] }; properties: Omit<AreaShape, 'polygons'> }[] }>('/api/areas')
+    .then((fc) => new AreaIndex(fc.features.map((f) => ({ ...f.properties, polygons: f.geometry.coordinates })), fc.tolerance_m, fc.approximate_margin_m))
+    .catch(() => { areas = null; return null; });
+  return areas;
+}
+
+/** After an import of official boundaries the next check reads them afresh. */
+export function forgetAreas(): void { areas = null; }
 
 export function communityOptions(ctx: AdminContext, street: string, noneLabel: string) {
   const s = ctx.streets.find((x) => x.code === street);

@@ -63,7 +63,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     entity: 'compound', path: '/api/compounds', what: ctx.lang === 'zh' ? '小区' : 'compound', position: 'optional',
     fields: [
       { key: 'name', label: t('fieldName'), kind: 'text', wide: true, maxlength: 100 },
-      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: () => writableStreets(ctx), locked: () => ctx.staff.role === 'editor' },
+      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: (v) => writableStreets(ctx, v.street_code), locked: () => ctx.staff.role === 'editor' },
       { key: 'community_code', label: t('fieldCommunity'), kind: 'select', options: (v) => communityOptions(ctx, String(v.street_code), t('noCommunity')) },
       { key: 'address', label: t('fieldAddress'), kind: 'text', wide: true, maxlength: 200 },
       { key: 'households', label: t('fieldHouseholds'), kind: 'number' },

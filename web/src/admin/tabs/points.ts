@@ -95,7 +95,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       { key: 'lon', label: t('fieldLon'), kind: 'number' },
       { key: 'lat', label: t('fieldLat'), kind: 'number' },
       { key: 'crs', label: t('fieldCrs'), kind: 'select', options: () => crsOptions(t) },
-      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: () => writableStreets(ctx), locked: () => ctx.staff.role === 'editor' },
+      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: (v) => writableStreets(ctx, v.street_code), locked: () => ctx.staff.role === 'editor' },
       { key: 'community_code', label: t('fieldCommunity'), kind: 'select', options: (v) => communityOptions(ctx, String(v.street_code), t('noCommunity')) },
     ],
     view: (f) => ({

@@ -62,7 +62,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         options: (v) => [{ value: '', label: v.kind === 'compound_gate' ? t('chooseGate') : '—' },
           ...gates.filter((g) => g.street_code === v.street_code).map((g) => ({ value: String(g.id), label: `${g.compound_name} · ${g.name}` }))],
         locked: (v) => v.kind !== 'compound_gate' },
-      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: () => writableStreets(ctx), locked: () => ctx.staff.role === 'editor' },
+      { key: 'street_code', label: t('fieldStreet'), kind: 'select', options: (v) => writableStreets(ctx, v.street_code), locked: () => ctx.staff.role === 'editor' },
       { key: 'community_code', label: t('fieldCommunity'), kind: 'select', options: (v) => communityOptions(ctx, String(v.street_code), t('noCommunity')) },
       { key: 'lon', label: t('fieldLon'), kind: 'number' },
       { key: 'lat', label: t('fieldLat'), kind: 'number' },
