@@ -152,7 +152,8 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.delete('/api/coverage/scenarios/:id', {
-    preHandler: writers,
+    // Before validation (onRequest): without a session the answer is 401, whatever the query holds.
+    onRequest: writers,
     schema: {
       tags: ['coverage'], summary: 'Delete a scenario (kept in the audit log); ?version= the version it was decided on',
       params: ScenarioIdParams, querystring: ScenarioVersionQuery, response: { 204: { type: 'null' }, ...errors, 409: ConflictResponse(StoredScenario) },
