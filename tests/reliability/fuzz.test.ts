@@ -204,12 +204,13 @@ describe('fuzz: every route, malformed input', () => {
         const url = fillPath(route.url, ids);
         const exactField = baseAccepted && c.field !== undefined;
         if (exactField) exactFieldChecks += 1;
-        const status = await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: c.label, field: c.field, signedIn: true, exactField });
-        if (c.field === undefined && c.label === 'plausible body') baseAccepted = status !== undefined && (status.statusCode < 400 || status.statusCode === 409);
+        let status = await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: c.label, field: c.field, signedIn: true, exactField });
         if (status?.statusCode === 409 && status.current !== undefined && c.field !== 'version') {
           version = status.current;
-          await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: `${c.label} (current version)`, field: c.field, signedIn: true, exactField });
+          status = await send({ method: route.method as never, url, payload: withVersion(c.body) as object }, { route, label: `${c.label} (current version)`, field: c.field, signedIn: true, exactField });
         }
+        // Judged on the answer at the current version: a body that is stale is not yet known to be valid.
+        if (c.field === undefined && c.label === 'plausible body') baseAccepted = status !== undefined && status.statusCode < 400;
       }
       await keepSignedIn();
     }
