@@ -4,6 +4,7 @@
 // position); approximate ones ask for confirmation (422) until the write carries confirm_outside_area,
 // except beyond a wide margin (default 500 m), where even an approximate line leaves no doubt.
 // Pure TypeScript with no Node imports: the /admin form runs the same rule before saving.
+import { ringContains } from '../network/geo.ts';
 
 export type AreaSource = 'approximate' | 'official';
 export interface AreaShape {
@@ -12,16 +13,6 @@ export interface AreaShape {
 }
 
 const M_PER_DEG_LAT = 111_320;
-
-function ringContains(ring: [number, number][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 /** Metres from the point to the area (0 inside), on a local flat projection (good to a few cm here). */
 export function metresOutside(area: AreaShape, lon: number, lat: number): number {

@@ -41,3 +41,14 @@ export function projectOnSegment(
   if (t < 0) t = 0; else if (t > 1) t = 1;
   return { t, dist: Math.hypot(px - (ax + t * dx), py - (ay + t * dy)) };
 }
+
+/** Whether a point lies inside a closed ring (even-odd ray test, in the ring's own coordinates). */
+export function ringContains(ring: [number, number][], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}

@@ -4,6 +4,7 @@
 // Pure TypeScript with no Node imports: the browser bundles this file too.
 import OpeningHours from 'opening_hours';
 import gcoordModule from 'gcoord';
+import { ringContains } from '../network/geo.ts';
 
 // gcoord ships CommonJS for Node (module.exports = the API) and ESM for bundlers (export default);
 // its typings describe only the second. Take whichever this runtime gave us.
@@ -180,16 +181,6 @@ export interface DistrictOutline {
   /** Polygons, each a list of rings (outer first, then holes). */
   polygons: [number, number][][][];
   bbox: [number, number, number, number];
-}
-
-function ringContains(ring: [number, number][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 export function insideDistrict(outline: DistrictOutline, lon: number, lat: number): boolean {
