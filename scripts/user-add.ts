@@ -9,7 +9,7 @@ import { prepareDatabase } from '../server/seed/index.ts';
 import { loadCatalog } from '../server/catalog.ts';
 import { createStaffUser, STAFF_ROLES, type StaffRole } from '../server/auth/users.ts';
 import { generatePassword } from '../server/auth/passwords.ts';
-import { recordAudit } from '../server/audit/audit.ts';
+import { recordAudit } from '../server/records/audit.ts';
 import { HttpError } from '../server/http/errors.ts';
 
 async function readStdin(): Promise<string> {

@@ -10,7 +10,7 @@ import { loadRoadsGeoJson } from '../../server/network/osmWays.ts';
 import { loadWalkingProfiles } from '../../server/network/profiles.ts';
 import { WalkingEngine, type BatchOrigin } from '../../server/network/walkingEngine.ts';
 import type { CategorisedPoint } from '../../server/network/servicePoints.ts';
-import type { LonLat } from '../../server/network/geo.ts';
+import type { LonLat } from '../../server/geo.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

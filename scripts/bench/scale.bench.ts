@@ -7,7 +7,7 @@ import vm from 'node:vm';
 import { registerBenchSection } from './registry.ts';
 import { fmtMs, percentile, seededRandom } from './context.ts';
 import { buildWalkingGraph, type WalkingGraph, type WalkingWayInput } from '../../server/network/walkingGraph.ts';
-import { LocalPlane, type LonLat } from '../../server/network/geo.ts';
+import { LocalPlane, type LonLat } from '../../server/geo.ts';
 import { loadWalkingProfiles } from '../../server/network/profiles.ts';
 import { WalkingEngine } from '../../server/network/walkingEngine.ts';
 

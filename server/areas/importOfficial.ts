@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
-import { toWgs84, type Crs, type DistrictOutline } from '../points/validation.ts';
+import { toWgs84, type Crs, type DistrictOutline } from '../records/validation.ts';
 
 export interface OfficialArea { code: string; level: 'street' | 'community'; street_code: string; polygons: [number, number][][][] }
 

@@ -5,9 +5,9 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { staffOf } from '../points/editing.ts';
-import { AreaIndex } from './placement.ts';
+import { recordAudit } from '../records/audit.ts';
+import { staffOf } from '../records/editing.ts';
+import { AreaIndex } from '../records/placement.ts';
 import { listAreas, type AreaRow } from './repository.ts';
 import { checkOfficialGeometry, readOfficialAreas, storeOfficialAreas } from './importOfficial.ts';
 

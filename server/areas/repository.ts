@@ -2,7 +2,7 @@
 // and replacing them with official boundaries.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { DistrictOutline } from '../points/validation.ts';
+import type { DistrictOutline } from '../records/validation.ts';
 import { communityCells, type CommunitySeed } from './derive.ts';
 
 export type AreaSource = 'approximate' | 'official';

@@ -1,7 +1,7 @@
 // Turns stored audit rows (who, action, entity, before/after JSON) into sentences a person reads:
 // "李编辑 把 庆荣里老人家食堂 的开放时间 从 “08:00-17:00” 改为 “07:30-17:00”". Pure: the names it needs
 // (staff display names, streets, communities, categories, account usernames) come in as lookups.
-import { FIELD_NAMES_ZH } from '../points/validation.ts';
+import { FIELD_NAMES_ZH } from '../records/validation.ts';
 
 export type AuditLang = 'zh' | 'en';
 
@@ -48,7 +48,7 @@ const ENTITY: Record<string, Pair> = {
   backup: { zh: '备份', en: 'backup' },
 };
 
-/** Field names beyond the form's table (server/points/validation.ts), and every field in English. */
+/** Field names beyond the form's table (server/records/validation.ts), and every field in English. */
 const FIELD_ZH: Record<string, string> = {
   ...FIELD_NAMES_ZH, category_id: '类别', status: '状态', is_sample: '示例标记', source: '来源', role: '角色',
   display_name: '姓名', active: '启用', username: '用户名', title: '标题', place_name: '地点', starts_at: '开始时间',

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, notFound } from '../http/errors.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { generatePassword, verifyPassword } from './passwords.ts';
 import { sessionHashOf } from './plugin.ts';
 import {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError } from '../http/errors.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
 import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';

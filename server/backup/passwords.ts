@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { RestoreError } from './restore.ts';
 
 /** Generates, stores and returns (once) a new password; ends the account's sessions and lifts a lockout. */

@@ -12,7 +12,7 @@ import { migrations as knownMigrations } from '../../migrations/index.ts';
 import { loadDivisions, syncCategories } from '../seed/divisions.ts';
 import { defaultRoadsFile, loadNetwork, readOsmRoads } from '../seed/network.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import {
   ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, REPLACED_ON_RESTORE, RESTORED_PASSWORD_MARKER, SECRET_COLUMNS, appliedMigrations,
   describeTables, networkFingerprint, type Manifest, type TableEntry,

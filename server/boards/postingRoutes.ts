@@ -5,9 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError } from '../http/errors.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { isCalendarDate, toLocal } from '../desks/localTime.ts';
-import { commitEdit, ConflictResponse, staffOf, staleVersion } from '../points/editing.ts';
+import { commitEdit, ConflictResponse, staffOf, staleVersion } from '../records/editing.ts';
 import { clockToday, type BoardClock } from './clock.ts';
 import { findPrint, lockPosting, savePosting, type PostingRow } from './postingRepository.ts';
 

@@ -15,7 +15,7 @@ import type { BoardPrinter, PrintOptions } from './printer.ts';
 import { qrWarning } from './publicUrl.ts';
 import { reprintReport } from './reprint.ts';
 import { createJob, getJob, jobFile, listJobs, recentJobsBy, type JobRow } from './repository.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { DESK_TIME_ZONE } from '../desks/localTime.ts';
 
 const literals = <T extends readonly string[]>(values: T, description: string, dflt: T[number]) =>

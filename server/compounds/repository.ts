@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import {
   issue, normalizeText, optionalText, requiredText, resolveCommunity, resolveStreet, validatePosition,
   type FieldIssue, type ValidationContext,
-} from '../points/validation.ts';
+} from '../records/validation.ts';
 
 export interface CompoundRow {
   id: number;

@@ -1,10 +1,10 @@
 // Compounds and gates: public reads (boards and coverage show them) and the staff write routes
-// (create, edit with version, close, reopen, restore; server/points/editing.ts).
+// (create, edit with version, close, reopen, restore; server/records/editing.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { notFound } from '../http/errors.ts';
-import { defaultStreet, invalidInput, versionedRecordRoutes } from '../points/editing.ts';
+import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
 import { IdParams, StreetCode } from '../points/schemas.ts';
 import {
   compoundSnapshot, gateSnapshot, getCompound, insertCompound, insertGate, listCompounds, listGates, lockCompound, lockGate,

@@ -2,7 +2,7 @@
 // (target overrides, incomplete marks) with their audited writes.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import type { CoverageCompound } from './analysis.ts';
 import type { IncompleteMark, TargetOverride } from './targets.ts';
 import type { ScenarioPoint } from './scenarios.ts';

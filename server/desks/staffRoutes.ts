@@ -8,12 +8,12 @@ import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from '../records/audit.ts';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
-import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../points/editing.ts';
-import type { DistrictOutline, FieldIssue } from '../points/validation.ts';
-import { placeRecord } from '../areas/check.ts';
+import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
+import type { DistrictOutline, FieldIssue } from '../records/validation.ts';
+import { placeRecord } from '../records/placementCheck.ts';
 
 /** Where a desk place may be: inside the district, and a map point inside its street's area. */
 interface PlaceRules { district: DistrictOutline; checkPoint(lon: number, lat: number, streetCode: string, prefix: string): void }
@@ -132,7 +132,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const next = await listVisits(app.db, { planId: row.id, from: new Date(), status: 'all', limit: 6 });
     return presentPlan(row, await serviceNames(app), next.map((v) => ({ visit_id: v.id, date: toLocal(v.starts_at).date, status: v.status })));
   };
-  // A visit at a bare map point must lie in its street (server/areas/placement.ts). Desk bodies carry no
+  // A visit at a bare map point must lie in its street (server/records/placement.ts). Desk bodies carry no
   // confirmation flag, so only what is certain is refused: an official boundary, or far outside an
   // approximate one.
   const writeContext = async (request: FastifyRequest): Promise<{ services: ServiceRef[] } & PlaceRules> => {

@@ -3,8 +3,8 @@
 // the office's list, partners, a public contact phone. Every problem names its field, in Chinese and English.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeskPlaceKind } from '../db/schema.ts';
-import type { FieldIssue } from '../points/validation.ts';
-import { normalizeText, validatePhone, validatePosition, type DistrictOutline } from '../points/validation.ts';
+import type { FieldIssue } from '../records/validation.ts';
+import { normalizeText, validatePhone, validatePosition, type DistrictOutline } from '../records/validation.ts';
 import { addDays, isCalendarDate, localToday } from './localTime.ts';
 import type { PlaceInput } from './schemas.ts';
 

@@ -2,7 +2,7 @@
 // are first cut by straight-line distance (a walk is never shorter than the straight line), then each
 // distinct place gets one walking route from the site.
 import type { WalkingEngine } from '../network/walkingEngine.ts';
-import { haversineM } from '../network/geo.ts';
+import { haversineM } from '../geo.ts';
 
 export interface DeskPlace { lon: number; lat: number }
 export interface DeskWalk { walk_min: number; walk_m: number }

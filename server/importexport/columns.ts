@@ -1,6 +1,6 @@
 // The columns of a service-point spreadsheet, with the header names staff use in Chinese and English.
 // Export writes these headers; import recognises them (and the export's read-only columns, which it skips).
-import { FIELD_NAMES_ZH } from '../points/validation.ts';
+import { FIELD_NAMES_ZH } from '../records/validation.ts';
 
 export const IMPORT_COLUMNS = [
   'external_id', 'name', 'category', 'subtype', 'address', 'phone', 'opening_hours', 'lon', 'lat', 'crs', 'street_code', 'community_code',

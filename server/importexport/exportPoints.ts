@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog.ts';
 import { ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
 import { pointFeature } from '../points/present.ts';
 import type { ServicePointRow } from '../points/repository.ts';
-import { fromWgs84, type Crs } from '../points/validation.ts';
+import { fromWgs84, type Crs } from '../records/validation.ts';
 import { exportHeaders } from './columns.ts';
 import { neutraliseCell } from './spreadsheet.ts';
 

@@ -1,13 +1,13 @@
 // Importing service points from a spreadsheet. Every row is validated by the same rules as the form
-// (server/points/validation.ts), matched to an existing point (by external id, else by name + address),
+// (server/records/validation.ts), matched to an existing point (by external id, else by name + address),
 // and reported as created / updated / unchanged / rejected with its line, field and reason. A real run
 // writes all accepted rows in ONE transaction with their audit rows, in batches of set-based SQL.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DataChange } from '../events.ts';
 import type { StaffIdentity } from '../auth/users.ts';
-import { judgePlacement, type AreaIndex } from '../areas/placement.ts';
-import { issue, validatePoint, type FieldIssue, type PointDraft, type PointInput, type ValidationContext } from '../points/validation.ts';
+import { judgePlacement, type AreaIndex } from '../records/placement.ts';
+import { issue, validatePoint, type FieldIssue, type PointDraft, type PointInput, type ValidationContext } from '../records/validation.ts';
 import { draftSnapshot, type PointSnapshot } from '../points/writes.ts';
 import { IMPORT_COLUMNS, mapHeader, REQUIRED_COLUMNS, type HeaderMap } from './columns.ts';
 import { unneutraliseCell, type Sheet } from './spreadsheet.ts';

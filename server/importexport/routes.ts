@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import { ErrorResponse, parseBbox } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
-import { staffOf } from '../points/editing.ts';
+import { staffOf } from '../records/editing.ts';
 import { listPoints, type PointFilters } from '../points/repository.ts';
 import { StreetCode } from '../points/schemas.ts';
 import { importPoints, ImportFileError, type ImportReport } from './importPoints.ts';

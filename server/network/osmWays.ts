@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { WalkingWayInput } from './walkingGraph.ts';
-import type { LonLat } from './geo.ts';
+import type { LonLat } from '../geo.ts';
 
 interface RoadFeature {
   properties: { highway: string; name?: string | null; layer?: number | string | null; bridge?: string; tunnel?: string };

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { WalkingWayInput } from './walkingGraph.ts';
-import type { LonLat } from './geo.ts';
+import type { LonLat } from '../geo.ts';
 
 /** A service point as the engine keeps it: enough to answer "nearest" without another query. */
 export interface WalkingPoint {

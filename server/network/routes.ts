@@ -10,7 +10,7 @@ import { OutsideNetworkError, UnknownProfileError, type ReachAnswer } from './wa
 import type { WalkingPoint } from './repository.ts';
 import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
 import type { Static } from 'typebox';
-import type { LonLat } from './geo.ts';
+import type { LonLat } from '../geo.ts';
 
 const MAX_RINGS = 6;
 

@@ -3,7 +3,7 @@
 // A point that cannot be attached gets a failure report saying how far the network is.
 
 import Flatbush from 'flatbush';
-import { haversineM, projectOnSegment } from './geo.ts';
+import { haversineM, projectOnSegment } from '../geo.ts';
 import type { WalkingGraph } from './walkingGraph.ts';
 
 /** Default maximum snapping distance in metres. */

@@ -3,7 +3,7 @@
 // routes, rings, and many origins at once. Pure: no database, no HTTP; the fastify plugin wraps it.
 
 import type { Feature, LineString, Position } from 'geojson';
-import { haversineM, type LonLat } from './geo.ts';
+import { haversineM, type LonLat } from '../geo.ts';
 import type { WalkingGraph } from './walkingGraph.ts';
 import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
 import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';

@@ -4,7 +4,7 @@
 
 import Flatbush from 'flatbush';
 import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
-import { haversineM, LocalPlane, projectOnSegment, type LonLat } from './geo.ts';
+import { haversineM, LocalPlane, projectOnSegment, type LonLat } from '../geo.ts';
 
 /** One way as the caller supplies it (MultiLineStrings already split into parts). */
 export interface WalkingWayInput {

@@ -10,7 +10,7 @@ import { contours } from 'd3-contour';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
-import type { DistrictOutline, StreetsRef, ValidationContext } from './validation.ts';
+import type { DistrictOutline, StreetsRef, ValidationContext } from '../records/validation.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -5,8 +5,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { pointFeature } from './present.ts';
 import type { ServicePointRow } from './repository.ts';
 import { PointCreateBody, PointFeature, PointPatchBody } from './schemas.ts';
-import { defaultStreet, invalidInput, versionedRecordRoutes } from './editing.ts';
-import { issue, validatePoint, type PointDraft } from './validation.ts';
+import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
+import { issue, validatePoint, type PointDraft } from '../records/validation.ts';
 import { externalIdTaken, insertPoint, lockPoint, pointAsInput, pointSnapshot, setPointStatus, updatePoint } from './writes.ts';
 
 export const pointEditRoutes: FastifyPluginAsync = async (app) => {

@@ -1,9 +1,9 @@
 // SQL for changing service points: create, update (version + 1), close and reopen. Callers run these
-// inside commitEdit (server/points/editing.ts) together with the audit row.
+// inside commitEdit (server/records/editing.ts) together with the audit row.
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { selectPoints, type ServicePointRow } from './repository.ts';
-import type { PointDraft } from './validation.ts';
+import type { PointDraft } from '../records/validation.ts';
 
 const pointGeom = (lon: number, lat: number) => sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
 

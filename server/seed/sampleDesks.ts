@@ -3,7 +3,7 @@
 // database always has visits ahead. Plans and visits go through the same code as staff plans (server/desks/).
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { FieldIssue } from '../points/validation.ts';
+import type { FieldIssue } from '../records/validation.ts';
 import { loadServices, listVisits } from '../desks/repository.ts';
 import { parseRule } from '../desks/recurrence.ts';
 import { checkServices, resolvePlace } from '../desks/validation.ts';

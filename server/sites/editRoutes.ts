@@ -1,10 +1,10 @@
-// Staff routes that change board sites: create, edit, close, reopen, restore (server/points/editing.ts).
+// Staff routes that change board sites: create, edit, close, reopen, restore (server/records/editing.ts).
 // A compound-gate site hangs at a gate: it takes the gate's compound and street, and its position
 // unless the editor places it elsewhere (a board may stand a few metres from the gate).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { Feature } from '../http/geojson.ts';
-import { defaultStreet, invalidInput, versionedRecordRoutes } from '../points/editing.ts';
+import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
 import type { BoardSiteRow } from './repository.ts';
 import { siteFeature, SiteProperties } from './routes.ts';
 import { findGate, insertSite, lockSite, setSiteStatus, siteAsInput, siteSnapshot, updateSite, validateSite, type SiteDraft } from './writes.ts';

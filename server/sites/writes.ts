@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import {
   issue, normalizeText, requiredText, resolveCommunity, resolveStreet, validatePosition,
   type FieldIssue, type ValidationContext,
-} from '../points/validation.ts';
+} from '../records/validation.ts';
 import { selectSites, type BoardSiteRow } from './repository.ts';
 
 export type SiteKind = BoardSiteRow['kind'];

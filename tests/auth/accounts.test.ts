@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { buildTestApp, type LoggedIn, type TestApp } from '../helper.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { generatePassword } from '../../server/auth/passwords.ts';
-import { recordAudit } from '../../server/audit/audit.ts';
+import { recordAudit } from '../../server/records/audit.ts';
 import { toLocal } from '../../server/desks/localTime.ts';
 
 const TAOYUAN = '120103003000';

@@ -257,7 +257,7 @@ describe('what residents near a site see', () => {
     const today = shanghaiToday();
     atSite = (await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visitBody({ date: plusDays(today, 40), place: { kind: 'site', site_id: gateSite.id }, services: ['haircut'] }) })).json();
     nearby = (await editor.inject({ method: 'POST', url: '/api/desks/visits', payload: visitBody({ date: plusDays(today, 41), place: { kind: 'site', site_id: neighbour.id }, services: ['doctor'] }) })).json();
-    // A map point must lie in its street's area (server/areas/placement.ts): the visit belongs to the street there.
+    // A map point must lie in its street's area (server/records/placement.ts): the visit belongs to the street there.
     const farStreet = await sql<{ street_code: string }>`
       select street_code from division_areas where level = 'street'
       order by ST_Distance(geom, ST_SetSRID(ST_MakePoint(${farPlace.rows[0].lon}, ${farPlace.rows[0].lat}), 4326)) limit 1`.execute(t.app.db);

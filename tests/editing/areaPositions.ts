@@ -1,5 +1,5 @@
 // Positions at a chosen distance outside a street's area, for the area tests (API and browser).
-import { metresOutside, type AreaShape } from '../../server/areas/placement.ts';
+import { metresOutside, type AreaShape } from '../../server/records/placement.ts';
 
 /**
  * A position `metres` outside the street's area, next to the middle of one of its outer edges, that lies

@@ -5,7 +5,7 @@
 // only asked for confirmation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
-import { AreaIndex, metresOutside, type AreaShape } from '../../server/areas/placement.ts';
+import { AreaIndex, metresOutside, type AreaShape } from '../../server/records/placement.ts';
 import { besideBoundary as beside } from './areaPositions.ts';
 import { plusDays, shanghaiToday } from '../desks/fixtures.ts';
 

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { generatePassword } from '../../server/auth/passwords.ts';
-import type { AreaShape } from '../../server/areas/placement.ts';
+import type { AreaShape } from '../../server/records/placement.ts';
 import { besideBoundary } from './areaPositions.ts';
 
 const TAOYUAN = '120103003000';

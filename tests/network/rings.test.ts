@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import Flatbush from 'flatbush';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { haversineM } from '../../server/network/geo.ts';
+import { haversineM } from '../../server/geo.ts';
 import { TravelTimeSearch, seedsOf } from '../../server/network/travelTimes.ts';
 import type { RingCollection } from '../../server/network/rings.ts';
 import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork } from './hexiNetwork.ts';

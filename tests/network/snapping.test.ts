@@ -1,7 +1,7 @@
 // Snapping and the point index on the real network: exact positions on edges, refusal far from the
 // network, step-free points never on stairs, and points that change are answered at once.
 import { describe, it, expect } from 'vitest';
-import { haversineM } from '../../server/network/geo.ts';
+import { haversineM } from '../../server/geo.ts';
 import { EDGE_STEPS } from '../../server/network/walkingGraph.ts';
 import { OutsideNetworkError } from '../../server/network/walkingEngine.ts';
 import { hexiGraph, hexiEngine, seededRandom, randomPlaceNearNetwork, syntheticPoints } from './hexiNetwork.ts';

@@ -1,7 +1,7 @@
 // Walking times and routes on the real Hexi network: never shorter than the straight line,
 // symmetric, consistent with their geometry, and the same whether asked one by one or in a batch.
 import { describe, it, expect } from 'vitest';
-import { haversineM } from '../../server/network/geo.ts';
+import { haversineM } from '../../server/geo.ts';
 import { vincentyM } from '../geodesy.ts';
 
 /** The most a spherical length may fall short of the ellipsoidal one at Hexi's latitude (measured: see the test below). */

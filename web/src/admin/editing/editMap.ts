@@ -5,7 +5,7 @@ import { Marker, type ExpressionSpecification, type GeoJSONSource, type Map as M
 import { createMap, hasWebGL2 } from '../../map/createMap.ts';
 import { labelFont } from '../../map/overlay.ts';
 import { addAreaLayers } from '../../map/areaLayers.ts';
-import type { DistrictOutline } from '../../../../server/points/validation.ts';
+import type { DistrictOutline } from '../../../../server/records/validation.ts';
 
 export interface MapRecord { id: number; lon: number; lat: number; color: string; name: string; closed: boolean; sample: boolean }
 

@@ -1,13 +1,13 @@
 // The form of an editing tab, the same for points, sites, compounds and gates: inline validation with
-// the server's own rules (server/points/validation.ts runs here too), save with the version the form was
+// the server's own rules (server/records/validation.ts runs here too), save with the version the form was
 // loaded at (a 409 offers to load the latest or overwrite it), close and reopen, and the record's history
 // with "restore this version".
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { clear, formatTime, h } from '../dom.ts';
-import { FIELD_NAMES_ZH, type FieldIssue } from '../../../../server/points/validation.ts';
-import { CONFIRM_FIELD, judgePlacement, type AreaIndex, type PlacementProblem } from '../../../../server/areas/placement.ts';
+import { FIELD_NAMES_ZH, type FieldIssue } from '../../../../server/records/validation.ts';
+import { CONFIRM_FIELD, judgePlacement, type AreaIndex, type PlacementProblem } from '../../../../server/records/placement.ts';
 import type { EditMap } from './editMap.ts';
 import { editingMessages } from './messages.ts';
 import { loadAreas } from './shared.ts';

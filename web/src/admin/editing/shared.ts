@@ -2,8 +2,8 @@
 // server), the validation context, filter controls and the street/community choices.
 import type { AdminContext } from '../context.ts';
 import { h } from '../dom.ts';
-import type { DistrictOutline, ValidationContext } from '../../../../server/points/validation.ts';
-import { AreaIndex, type AreaShape } from '../../../../server/areas/placement.ts';
+import type { DistrictOutline, ValidationContext } from '../../../../server/records/validation.ts';
+import { AreaIndex, type AreaShape } from '../../../../server/records/placement.ts';
 
 let district: Promise<DistrictOutline> | null = null;
 

@@ -11,7 +11,7 @@ import { RecordForm, type RecordSpec } from '../editing/recordForm.ts';
 import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
-import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/points/validation.ts';
+import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/records/validation.ts';
 
 interface Compound {
   id: number; street_code: string; street_name: string; community_code: string | null; community_name: string | null; name: string;

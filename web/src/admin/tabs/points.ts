@@ -11,7 +11,7 @@ import { RecordForm, type RecordSpec } from '../editing/recordForm.ts';
 import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
-import { validatePoint } from '../../../../server/points/validation.ts';
+import { validatePoint } from '../../../../server/records/validation.ts';
 
 interface PointFeature {
   type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };

@@ -10,7 +10,7 @@ import { RecordForm, type RecordSpec } from '../editing/recordForm.ts';
 import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
-import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/points/validation.ts';
+import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/records/validation.ts';
 
 interface SiteFeature {
   type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };

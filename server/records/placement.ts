@@ -4,7 +4,7 @@
 // position); approximate ones ask for confirmation (422) until the write carries confirm_outside_area,
 // except beyond a wide margin (default 500 m), where even an approximate line leaves no doubt.
 // Pure TypeScript with no Node imports: the /admin form runs the same rule before saving.
-import { ringContains } from '../network/geo.ts';
+import { ringContains } from '../geo.ts';
 
 export type AreaSource = 'approximate' | 'official';
 export interface AreaShape {

@@ -4,7 +4,7 @@
 // Pure TypeScript with no Node imports: the browser bundles this file too.
 import OpeningHours from 'opening_hours';
 import gcoordModule from 'gcoord';
-import { ringContains } from '../network/geo.ts';
+import { ringContains } from '../geo.ts';
 
 // gcoord ships CommonJS for Node (module.exports = the API) and ESM for bundlers (export default);
 // its typings describe only the second. Take whichever this runtime gave us.

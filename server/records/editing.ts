@@ -8,12 +8,12 @@ import type { Database } from '../db/schema.ts';
 import type { DataChange, DataKind } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { ErrorResponse } from '../http/geojson.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { recordAudit } from './audit.ts';
 import type { StaffIdentity, StaffRole } from '../auth/users.ts';
 import type { FieldIssue, ValidationContext } from './validation.ts';
-import { CONFIRM_FIELD } from '../areas/placement.ts';
-import type { AreaIndex } from '../areas/placement.ts';
-import { placeRecord } from '../areas/check.ts';
+import { CONFIRM_FIELD } from './placement.ts';
+import type { AreaIndex } from './placement.ts';
+import { placeRecord } from './placementCheck.ts';
 
 /** Runs the edit in one transaction, then tells caches and the walking engine what changed. */
 export async function commitEdit<T>(

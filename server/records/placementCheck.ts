@@ -1,11 +1,11 @@
-// Turns the placement rule's verdict (server/areas/placement.ts) into the answer a write gives: the
+// Turns the placement rule's verdict (server/records/placement.ts) into the answer a write gives: the
 // community to store, or an HttpError naming the field, with what a form needs to ask for confirmation.
 import type { FastifyRequest } from 'fastify';
 import { HttpError } from '../http/errors.ts';
 import { CONFIRM_FIELD, judgePlacement, type AreaIndex, type PlacementFields, type PlacementInput, type PlacementProblem } from './placement.ts';
 
 /**
- * The position check every record write calls (server/points/editing.ts, desk visits): the community to
+ * The position check every record write calls (server/records/editing.ts, desk visits): the community to
  * store, or a 403/400 (official areas) or 422 (approximate, unless `confirmed`) naming the field. The
  * index is read before the write's transaction (the embedded engine has one connection).
  */
