@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { ErrorResponse } from '../http/geojson.ts';
-import { StreetCode } from '../points/schemas.ts';
+import { StreetCode } from '../records/schemas.ts';
 import { badRequest } from '../http/errors.ts';
 import { neutraliseCell } from '../importexport/spreadsheet.ts';
 import { isCalendarDate, localToday, toLocal } from '../desks/localTime.ts';

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { StreetCode } from '../points/schemas.ts';
+import { StreetCode } from '../records/schemas.ts';
 import { listSites } from '../sites/repository.ts';
 import { clockToday, type BoardClock } from './clock.ts';
 import { JOB_RATE_LIMIT, type BoardJobRunner } from './jobs.ts';

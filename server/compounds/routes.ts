@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { notFound } from '../http/errors.ts';
 import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
-import { IdParams, StreetCode } from '../points/schemas.ts';
+import { IdParams, StreetCode } from '../records/schemas.ts';
 import {
   compoundSnapshot, gateSnapshot, getCompound, insertCompound, insertGate, listCompounds, listGates, lockCompound, lockGate,
   setCompoundStatus, setGateStatus, updateCompound, updateGate, validateCompound, validateGate,

@@ -1,6 +1,6 @@
 // TypeBox schemas of the coverage API: the same schema validates, documents (/docs) and types.
 import { Type, type Static, type TSchema } from 'typebox';
-import { StreetCode } from '../points/schemas.ts';
+import { StreetCode } from '../records/schemas.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -8,7 +8,7 @@ import { ErrorResponse, parseBbox } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { staffOf } from '../records/editing.ts';
 import { listPoints, type PointFilters } from '../points/repository.ts';
-import { StreetCode } from '../points/schemas.ts';
+import { StreetCode } from '../records/schemas.ts';
 import { importPoints, ImportFileError, type ImportReport } from './importPoints.ts';
 import { ImportJobs, type ImportJob } from './jobs.ts';
 import { pointsCsv, pointsGeoJson, pointsXlsx } from './exportPoints.ts';

@@ -4,7 +4,8 @@ import { ErrorResponse, ODBL_ATTRIBUTION, parseBbox } from '../http/geojson.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { countPoints, getPoint, listPoints } from './repository.ts';
 import { pointFeature, sampleNotice } from './present.ts';
-import { IdParams, PointCollection, PointFeature, PointListQuery } from './schemas.ts';
+import { PointCollection, PointFeature, PointListQuery } from './schemas.ts';
+import { IdParams } from '../records/schemas.ts';
 
 export const pointReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/points', {

@@ -1,8 +1,7 @@
 // TypeBox schemas for service points: the same schema validates, documents (/docs) and types.
 import { Type, type Static } from 'typebox';
 import { FeatureCollection, Feature } from '../http/geojson.ts';
-
-export const StreetCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit official street code, e.g. 120103003000 (桃园街道)' });
+import { StreetCode } from '../records/schemas.ts';
 
 export const PointProperties = Type.Object({
   id: Type.Integer(),
@@ -51,8 +50,6 @@ export const PointListQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000 })),
 }, { additionalProperties: false });
 export type PointListQuery = Static<typeof PointListQuery>;
-
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
 const NullableText = (maxLength: number, description?: string) =>
   Type.Optional(Type.Union([Type.String({ maxLength }), Type.Null()], description ? { description } : {}));

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import type { DataChange, DataKind } from '../events.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { ErrorResponse } from '../http/geojson.ts';
+import { IdParams } from './schemas.ts';
 import { recordAudit } from './audit.ts';
 import type { StaffIdentity, StaffRole } from '../auth/users.ts';
 import type { FieldIssue, ValidationContext } from './validation.ts';
@@ -177,7 +178,6 @@ export interface VersionedRecordSpec<Row extends RecordRow, Draft extends Placed
 
 const EDITOR_ROLES: StaffRole[] = ['admin', 'editor'];
 const isStreetCode = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{12}$/.test(v);
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
 export function versionedRecordRoutes<Row extends RecordRow, Draft extends Placed>(
   spec: VersionedRecordSpec<Row, Draft>,
@@ -226,7 +226,7 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends Place
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
         tags: [spec.tag], summary: `Edit a ${spec.entity}; the body carries the version it was based on (stale: 409 with the current record)`,
-        params: IdParam, body: withConfirm(spec.schemas.patch), response: { 200: spec.schemas.record, ...writeResponses },
+        params: IdParams, body: withConfirm(spec.schemas.patch), response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => {
       const { id } = request.params as { id: number };
@@ -264,20 +264,20 @@ export function versionedRecordRoutes<Row extends RecordRow, Draft extends Place
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
         tags: [spec.tag], summary: `Close a ${spec.entity} (a soft delete: it leaves maps and the walking engine, and can be reopened)`,
-        params: IdParam, querystring: VersionQuery, response: { 200: spec.schemas.record, ...writeResponses },
+        params: IdParams, querystring: VersionQuery, response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.query as { version?: number }).version, 'closed'));
 
     app.post(`${spec.path}/:id/reopen`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
-      schema: { tags: [spec.tag], summary: `Reopen a closed ${spec.entity}`, params: IdParam, body: ReopenBody, response: { 200: spec.schemas.record, ...writeResponses } },
+      schema: { tags: [spec.tag], summary: `Reopen a closed ${spec.entity}`, params: IdParams, body: ReopenBody, response: { 200: spec.schemas.record, ...writeResponses } },
     }, async (request) => setStatus(request, (request.params as { id: number }).id, (request.body as { version?: number } | undefined)?.version, 'active'));
 
     app.post(`${spec.path}/:id/restore`, {
       preHandler: app.requireStaff(EDITOR_ROLES),
       schema: {
         tags: [spec.tag], summary: `Bring back the state an earlier audit entry of this ${spec.entity} recorded, as a new version`,
-        params: IdParam, body: RestoreBody, response: { 200: spec.schemas.record, ...writeResponses },
+        params: IdParams, body: RestoreBody, response: { 200: spec.schemas.record, ...writeResponses },
       },
     }, async (request) => {
       const { id } = request.params as { id: number };

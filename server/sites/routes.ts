@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse, Feature, FeatureCollection } from '../http/geojson.ts';
 import { notFound } from '../http/errors.ts';
-import { StreetCode, IdParams } from '../points/schemas.ts';
+import { StreetCode, IdParams } from '../records/schemas.ts';
 import { getSite, listSites, type BoardSiteRow } from './repository.ts';
 
 export const SiteProperties = Type.Object({
