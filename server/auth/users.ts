@@ -4,10 +4,10 @@ import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from './passwords.ts';
 
-export type StaffRole = 'admin' | 'editor' | 'viewer';
-export const STAFF_ROLES: StaffRole[] = ['admin', 'editor', 'viewer'];
+import type { StaffIdentity, StaffRole } from '../records/staff.ts';
 
-export interface StaffIdentity { id: number; username: string; role: StaffRole; street_code: string | null; display_name: string | null }
+export type { StaffIdentity, StaffRole };
+export const STAFF_ROLES: StaffRole[] = ['admin', 'editor', 'viewer'];
 
 export interface NewStaffUser {
   username: string;

@@ -2,7 +2,7 @@
 // with who, when, what, and the record before and after.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { StaffIdentity } from '../auth/users.ts';
+import type { StaffIdentity } from './staff.ts';
 
 export interface AuditEntry {
   staff: Pick<StaffIdentity, 'id' | 'username'> | null;

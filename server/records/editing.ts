@@ -10,7 +10,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { ErrorResponse } from '../http/geojson.ts';
 import { IdParams } from './schemas.ts';
 import { recordAudit } from './audit.ts';
-import type { StaffIdentity, StaffRole } from '../auth/users.ts';
+import type { StaffIdentity, StaffRole } from './staff.ts';
 import type { FieldIssue, ValidationContext } from './validation.ts';
 import { CONFIRM_FIELD } from './placement.ts';
 import type { AreaIndex } from './placement.ts';
