@@ -12,7 +12,8 @@ import { clockToday, systemClock, type BoardClock } from './clock.ts';
 import type { BoardContent } from './content.ts';
 import type { BoardLang } from './messages.ts';
 import type { Orientation, PaperSize } from './paper.ts';
-import type { BoardPrinter, PrintOptions } from './printer.ts';
+import type { BoardPrinter } from './printer.ts';
+import type { PrintOptions } from './paper.ts';
 import {
   failJob, failStaleJobs, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
 } from './repository.ts';

@@ -1,11 +1,15 @@
 // Paper sizes and the type scale of a board. Every size on a board is given for A1 (the usual board
 // at a community service center) and scaled linearly by the paper's short side, so an A4 proof is an
 // exact miniature of the A1 print and the layout (and its label collisions) is the same at every size.
+import type { BoardLang } from './messages.ts';
 
 export const PAPER_SIZES = ['A0', 'A1', 'A2', 'A3', 'A4'] as const;
 export type PaperSize = (typeof PAPER_SIZES)[number];
 export const ORIENTATIONS = ['portrait', 'landscape'] as const;
 export type Orientation = (typeof ORIENTATIONS)[number];
+
+/** What one print asks for: paper, orientation, walking profile and language. */
+export interface PrintOptions { size: PaperSize; orientation: Orientation; profile: string; lang: BoardLang }
 
 /** ISO 216 sizes, short × long side in millimetres. */
 const PAPER_MM: Record<PaperSize, [number, number]> = {

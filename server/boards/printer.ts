@@ -12,14 +12,13 @@ import { getSite, type BoardSiteRow } from '../sites/repository.ts';
 import { buildBoardContent, type BoardContent } from './content.ts';
 import { layoutBoard, planBoard, streetsWithin, type BoardLayout, type StreetWay } from './layout.ts';
 import type { BoardLang } from './messages.ts';
-import { pageFor, type Orientation, type PaperSize } from './paper.ts';
+import { pageFor, type Orientation, type PaperSize, type PrintOptions } from './paper.ts';
 import { PdfBuilder } from './pdf.ts';
 import type { RenderPool } from './renderPool.ts';
 import { allStreets } from './repository.ts';
 import { boardSvg } from './svg.ts';
 import type { BoardWalking } from './walking.ts';
 
-export interface PrintOptions { size: PaperSize; orientation: Orientation; profile: string; lang: BoardLang }
 
 /** `svg` is the file form (millimetres); `pdfSvg` the same drawing sized in points for the PDF. */
 export interface RenderedBoard { content: BoardContent; layout: BoardLayout; svg: string; pdfSvg: string }

@@ -9,7 +9,7 @@ import { layoutBoard, planBoard, streetsWithin, type StreetWay } from './layout.
 import { pageFor } from './paper.ts';
 import { PdfBuilder } from './pdf.ts';
 import { boardSvg } from './svg.ts';
-import type { PrintOptions } from './printer.ts';
+import type { PrintOptions } from './paper.ts';
 
 /** The network's ways, sent once per version and kept by the worker. */
 export interface StreetsMessage { kind: 'streets'; version: number; ways: StreetWay[] }
