@@ -23,6 +23,7 @@ import { pointEditRoutes } from './points/editRoutes.ts';
 import { siteEditRoutes } from './sites/editRoutes.ts';
 import { compoundRoutes } from './compounds/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { scenarioRoutes } from './coverage/scenarioRoutes.ts';
 import { webPages } from './web/plugin.ts';
 import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
@@ -124,6 +125,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(import('./network/plugin.ts')); // app.walking + /api/reach, /api/route (before features that use it)
   await app.register(import('./boards/plugin.ts')); // board maps: /api/boards/:siteId.pdf|.svg, print jobs, needs-reprint
   await app.register(import('./coverage/routes.ts')); // /api/coverage: gaps, what-if, suggestions, settings, exports
+  await app.register(scenarioRoutes); // /api/coverage/scenarios: saved planning scenarios
   await app.register(import('./desks/plugin.ts')); // 流动办公桌: schedules, plans, rotation, 民情日记, calendars
   await app.register(basemapTiles);
   await app.register(webPages);

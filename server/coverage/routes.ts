@@ -7,14 +7,13 @@ import { Type } from 'typebox';
 import { ErrorResponse, SAMPLE_NOTICE } from '../http/geojson.ts';
 import { badRequest } from '../http/errors.ts';
 import { OutsideNetworkError, type WalkingEngine } from '../network/walkingEngine.ts';
-import { outsideNetwork } from '../network/routes.ts';
+import { outsideNetwork } from '../network/httpErrors.ts';
 import type {} from '../network/plugin.ts';
 import { summariseStreet, tally, worstFirst, type CoveragePoint, type CoverageRow } from './analysis.ts';
 import { planFewestSites, ringsAround, suggest, whatIf, type WhatIfAnswer } from './planning.ts';
 import { saveStreetCategorySetting } from './repository.ts';
 import { CoverageService, type CoverageSnapshot } from './service.ts';
 import { coverageCsv, coverageXlsx, type ExportLang } from './export.ts';
-import { scenarioRoutes } from './scenarioRoutes.ts';
 import {
   CompoundMapQuery, CompoundMapResponse, CoverageQuery, CoverageResponse, ExportQuery, FewestSitesBody, FewestSitesResponse, SettingBody, SettingParams,
   SettingResponse, SettingsQuery, SettingsResponse, SuggestBody, SuggestResponse, WhatIfBody, WhatIfResponse,
@@ -301,8 +300,6 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   });
   exportRoute('csv');
   exportRoute('xlsx');
-
-  await app.register(scenarioRoutes);
 
   function settingEntry(snap: CoverageSnapshot, street: string, category: string, profiles: string[]) {
     const defaults: Record<string, number> = {}, overrides: Record<string, number> = {}, effective: Record<string, number> = {};

@@ -2,7 +2,8 @@
 // recurrence in words. Public answers are built field by field, so nothing private can ride along.
 import { describeRule } from './recurrence.ts';
 import { toLocal, WEEKDAY_ZH } from './localTime.ts';
-import type { PlanRow, VisitCounts, VisitRow } from './repository.ts';
+import type { FastifyInstance } from 'fastify';
+import { loadServices, type PlanRow, type VisitCounts, type VisitRow } from './repository.ts';
 import type { ServiceRef } from './validation.ts';
 import type { Plan, PublicVisit, StaffVisit } from './schemas.ts';
 
@@ -113,4 +114,9 @@ export function presentPlan(row: PlanRow, names: ServiceNames, nextDates: Plan['
     materialized_until: row.materialized_until, status: row.status, is_sample: row.is_sample, version: row.version,
     updated_at: new Date(row.updated_at).toISOString(), next_dates: nextDates,
   };
+}
+
+/** The services by id, for presenting visits. */
+export async function serviceNames(app: FastifyInstance): Promise<ServiceNames> {
+  return new Map((await loadServices(app.db)).map((s) => [s.id, s]));
 }

@@ -9,10 +9,10 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { getSite, type BoardSiteRow } from '../sites/repository.ts';
 import { OutsideNetworkError, UnknownProfileError } from '../network/walkingEngine.ts';
-import { outsideNetwork } from '../network/routes.ts';
+import { outsideNetwork } from '../network/httpErrors.ts';
 import { addDays, fromLocal, isCalendarDate, localToday } from './localTime.ts';
 import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
-import { publicVisit, visitReport, type ServiceNames } from './present.ts';
+import { publicVisit, serviceNames, visitReport, type ServiceNames } from './present.ts';
 import { placeKey, reachRadiusM, walksToPlaces, type DeskPlace } from './walking.ts';
 import { visitsCalendar } from './ical.ts';
 import { PLAN_HORIZON_DAYS } from './writes.ts';
@@ -26,10 +26,6 @@ type Upcoming = Static<typeof UpcomingResponse>['visits'][number];
 /** Calendar feeds reach this far back, so a visit cancelled yesterday still updates phones. */
 const CALENDAR_PAST_DAYS = 30;
 const UPCOMING_CACHE_MS = 60_000;
-
-export async function serviceNames(app: FastifyInstance): Promise<ServiceNames> {
-  return new Map((await loadServices(app.db)).map((s) => [s.id, s]));
-}
 
 export interface NearSiteOptions { profile: string; minutes: number; from: Date; to: Date; limit?: number }
 type NearVisit = { row: VisitRow; at_site: boolean; walk_min: number | null; walk_m: number | null };

@@ -23,7 +23,7 @@ import {
   getPlan, getVisit, lastVisitByCompound, listPlans, listVisits, loadServices, visitReports, type PlanRow, type VisitRow,
 } from './repository.ts';
 import { planSnapshot, presentPlan, staffVisit, visitSnapshot } from './present.ts';
-import { serviceNames } from './publicRoutes.ts';
+import { serviceNames } from './present.ts';
 import { proposeRotation, type PlannerCompound } from './planner.ts';
 import { coverageGapsByCompound, GAP_SOURCE } from './coverageGaps.ts';
 import {

@@ -10,6 +10,7 @@ import { OutsideNetworkError, UnknownProfileError, type ReachAnswer } from './wa
 import type { WalkingPoint } from './repository.ts';
 import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
 import type { Static } from 'typebox';
+import { outsideNetwork } from './httpErrors.ts';
 import type { LonLat } from '../geo.ts';
 
 const MAX_RINGS = 6;
@@ -24,14 +25,6 @@ interface CachedAnswer {
 const acceptKey = (request: FastifyRequest) =>
   `${request.headers['accept-encoding'] ?? ''}|${request.headers['x-no-compression'] !== undefined}`;
 const CACHE_SIZE = 2000;
-
-/** 422 for a place off the network (the message says how far the nearest street is), 400 for a non-place. */
-export function outsideNetwork(e: OutsideNetworkError, field: string): HttpError {
-  if (e.failure.reason === 'invalid_coordinates') return badRequest(field, e.message, `${field}：坐标无效`);
-  return new HttpError(422, `${field}: ${e.message}`, field,
-    `${field}：该位置不在步行路网范围内（最近的可步行道路 ${e.failure.nearestM ?? '—'} 米，上限 ${e.failure.maxSnapM} 米）`,
-    { nearest_m: e.failure.nearestM, max_snap_m: e.failure.maxSnapM });
-}
 
 function parseMinutes(value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { Feature } from '../http/geojson.ts';
 import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
 import type { BoardSiteRow } from './repository.ts';
-import { siteFeature, SiteProperties } from './routes.ts';
+import { siteFeature, SiteProperties } from './present.ts';
 import { findGate, insertSite, lockSite, setSiteStatus, siteAsInput, siteSnapshot, updateSite, validateSite, type SiteDraft } from './writes.ts';
 
 const SiteFields = {
