@@ -1,0 +1,101 @@
+// Checks the server's import layers in about a second (a regex over import lines, no compiler run):
+// no file-level import circle, no folder-level circle between domains, no import from the base
+// (records/, http/, db/ and the top-level modules) up into a domain, and no route file importing another.
+// Usage: npx tsx scripts/ci/check-imports.ts   (exits 1 and lists every problem)
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const serverDir = path.join(root, 'server');
+
+/** The layer below the domains: what every domain may import, and what imports no domain. */
+const BASE = new Set(['records', 'http', 'db', 'config.ts', 'events.ts', 'catalog.ts', 'geo.ts']);
+/** The composition roots: they import everything and nothing imports them. */
+const ROOTS = new Set(['app.ts', 'main.ts']);
+
+// import x from '…', import type …, export … from '…', import('…'), a worker's new URL('…', import.meta.url).
+const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+const rel = (file: string) => path.relative(serverDir, file).split(path.sep).join('/');
+/** A file's unit: its folder under server/, or the file itself at the top. */
+const unitOf = (file: string) => rel(file).split('/')[0];
+const isRouteFile = (file: string) => /(^|\/)([a-z]+Routes|routes)\.ts$/.test(rel(file));
+
+export function importGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of listFiles(serverDir)) {
+    const targets = new Set<string>();
+    const text = fs.readFileSync(file, 'utf8');
+    for (const match of text.matchAll(SPECIFIER)) {
+      const target = path.resolve(path.dirname(file), match[1]);
+      if (target.startsWith(serverDir + path.sep) && target.endsWith('.ts')) targets.add(target);
+    }
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one member (or a self-loop): every circle. */
+function circles<T>(nodes: Iterable<T>, next: (n: T) => Iterable<T>): T[][] {
+  let index = 0;
+  const indexOf = new Map<T, number>(), low = new Map<T, number>(), onStack = new Set<T>(), stack: T[] = [];
+  const found: T[][] = [];
+  const visit = (n: T) => {
+    indexOf.set(n, index); low.set(n, index); index++;
+    stack.push(n); onStack.add(n);
+    for (const m of next(n)) {
+      if (!indexOf.has(m)) { visit(m); low.set(n, Math.min(low.get(n)!, low.get(m)!)); }
+      else if (onStack.has(m)) low.set(n, Math.min(low.get(n)!, indexOf.get(m)!));
+    }
+    if (low.get(n) === indexOf.get(n)) {
+      const component: T[] = [];
+      let m: T;
+      do { m = stack.pop()!; onStack.delete(m); component.push(m); } while (m !== n);
+      if (component.length > 1 || [...next(n)].includes(n)) found.push(component);
+    }
+  };
+  for (const n of nodes) if (!indexOf.has(n)) visit(n);
+  return found;
+}
+
+export function importProblems(graph = importGraph()): string[] {
+  const problems: string[] = [];
+  for (const circle of circles(graph.keys(), (f) => graph.get(f) ?? [])) {
+    problems.push(`file circle: ${circle.map(rel).sort().join(' ↔ ')}`);
+  }
+  const units = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = unitOf(file);
+    if (!units.has(from)) units.set(from, new Set());
+    for (const target of targets) {
+      const to = unitOf(target);
+      if (to === from) continue;
+      units.get(from)!.add(to);
+      if (BASE.has(from) && !BASE.has(to)) problems.push(`upward import: ${rel(file)} (base) → ${rel(target)} (domain ${to})`);
+      if (ROOTS.has(to) && !ROOTS.has(from)) problems.push(`import of a composition root: ${rel(file)} → ${rel(target)}`);
+    }
+    for (const target of targets) {
+      if (isRouteFile(file) && isRouteFile(target)) problems.push(`route file imports a route file: ${rel(file)} → ${rel(target)}`);
+    }
+  }
+  for (const circle of circles(units.keys(), (u) => units.get(u) ?? [])) {
+    problems.push(`folder circle: ${circle.sort().join(' ↔ ')}`);
+  }
+  return problems;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const graph = importGraph();
+  const problems = importProblems(graph);
+  for (const p of problems) console.error(p);
+  console.log(`${graph.size} server files, ${[...graph.values()].reduce((n, t) => n + t.size, 0)} imports: ${problems.length ? `${problems.length} problems` : 'no circles, no upward imports'}`);
+  process.exit(problems.length ? 1 : 0);
+}
