@@ -1,52 +1,13 @@
-// Walking profiles are data (data/profiles.json); this module reads them and turns a profile into
-// the per-edge cost array (seconds) that every search uses. The only place a walking speed enters.
+// Walking profiles are data (data/profiles.json, read and checked by server/catalog.ts); this module
+// turns a profile into the per-edge cost array (seconds) that every search uses.
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import type { WalkingProfile } from '../catalog.ts';
 import {
   type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION,
 } from './walkingGraph.ts';
 
-export interface WalkingProfile {
-  id: string;
-  name_zh: string;
-  name_en: string;
-  /** Walking speed on flat ground, metres per second. */
-  speed_mps: number;
-  /** OSM highway classes the profile never uses (their edges cost Infinity). */
-  excluded_highways: string[];
-  /** Multiplies the time on a `steps` edge. */
-  steps_time_factor: number;
-  /** Seconds for crossing a trunk/primary road at grade (see `edgeCostsSec`). */
-  major_crossing_sec: number;
-}
-
-export const DEFAULT_PROFILES_PATH = fileURLToPath(new URL('../../data/profiles.json', import.meta.url));
-
-/** Read and check the profiles file. Throws with the offending profile id on bad data. */
-export function loadWalkingProfiles(path: string = DEFAULT_PROFILES_PATH): WalkingProfile[] {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as { profiles?: unknown };
-  if (!Array.isArray(raw.profiles) || raw.profiles.length === 0) throw new Error(`${path}: no "profiles" list`);
-  return raw.profiles.map((p: Record<string, unknown>) => {
-    const id = String(p.id ?? '');
-    const num = (k: string, dflt?: number): number => {
-      const v = p[k] ?? dflt;
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`profile "${id}": ${k} must be a number ≥ 0`);
-      return v;
-    };
-    const speed = num('speed_mps');
-    if (!id || speed <= 0) throw new Error(`profile "${id}": needs an id and speed_mps > 0`);
-    return {
-      id,
-      name_zh: String(p.name_zh ?? id),
-      name_en: String(p.name_en ?? id),
-      speed_mps: speed,
-      excluded_highways: Array.isArray(p.excluded_highways) ? p.excluded_highways.map(String) : [],
-      steps_time_factor: num('steps_time_factor', 1),
-      major_crossing_sec: num('major_crossing_sec', 0),
-    };
-  });
-}
+// The profile type and its checked reader live in the catalog (one reader of data/profiles.json).
+export { DEFAULT_PROFILES_PATH, loadWalkingProfiles, type WalkingProfile } from '../catalog.ts';
 
 const costCache = new WeakMap<WalkingGraph, Map<string, Float64Array>>();
 
