@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError } from '../http/errors.ts';
 import { recordAudit } from '../records/audit.ts';
+import { DEFAULT_PROFILE, ProfileId } from '../records/schemas.ts';
 import { isCalendarDate, toLocal } from '../desks/localTime.ts';
 import { commitEdit, ConflictResponse, staffOf, staleVersion } from '../records/editing.ts';
 import { clockToday, type BoardClock } from './clock.ts';
@@ -31,7 +32,6 @@ const present = (r: PostingRow) => ({
 });
 
 export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => async (app) => {
-  const profileIds = app.catalog.profiles.map((p) => p.id);
 
   app.post('/api/boards/postings', {
     preHandler: app.requireStaff(['admin', 'editor']),
@@ -41,7 +41,7 @@ export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => a
       description: 'Records which print of a site\'s board (per walking profile) is on the wall. `version` is the posting version the confirmation was decided on (0 when nothing was posted at the site yet; the reprint list gives it); a newer stored version answers 409 with the current posting. The date defaults to today in the district (Asia/Shanghai).',
       body: Type.Object({
         site_id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
-        profile: Type.Optional(Type.Union(profileIds.map((id) => Type.Literal(id)), { default: 'standard', description: 'walking profile of the print' })),
+        profile: Type.Optional(ProfileId),
         print_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'the print put up (default: the latest print of the site and profile)' })),
         posted_on: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, local; default today' })),
         posted_by: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'who put it up (default: the signed-in staff member)' })),
@@ -52,7 +52,7 @@ export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => a
   }, async (request) => {
     const b = request.body;
     const staff = staffOf(request);
-    const profile = b.profile ?? 'standard';
+    const profile = b.profile ?? DEFAULT_PROFILE;
     const today = clockToday(clock);
     const postedOn = b.posted_on ?? today;
     if (!isCalendarDate(postedOn)) throw new HttpError(400, `posted_on: ${postedOn} is not a calendar date`, 'posted_on', 'posted_on：日期不存在');

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { StreetCode } from '../records/schemas.ts';
+import { DEFAULT_PROFILE, ProfileId, StreetCode } from '../records/schemas.ts';
 import { listSites } from '../sites/repository.ts';
 import { clockToday, type BoardClock } from './clock.ts';
 import { JOB_RATE_LIMIT, type BoardJobRunner } from './jobs.ts';
@@ -39,17 +39,16 @@ export const QrWarningSchema = Type.Union([Type.Object({
 export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => async (app) => {
   const { printer, jobs, clock } = deps;
   const warning = qrWarning(app.config.publicBaseUrl);
-  const profileIds = app.catalog.profiles.map((p) => p.id);
   const PrintQuery = Type.Object({
     size: Type.Optional(literals(PAPER_SIZES, 'ISO paper size (A1 is the usual board)', 'A1')),
     orientation: Type.Optional(literals(ORIENTATIONS, 'Page orientation', 'portrait')),
-    profile: Type.Optional(literals(profileIds, 'Walking profile of the rings and walking times', 'standard')),
+    profile: Type.Optional(ProfileId),
     lang: Type.Optional(literals(['zh', 'en'] as const, 'Language of the board', 'zh')),
     download: Type.Optional(Type.Boolean({ description: 'Send as an attachment instead of inline' })),
   }, { additionalProperties: false });
   const SiteParams = Type.Object({ siteId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Board site id' }) });
   const options = (q: Static<typeof PrintQuery>): PrintOptions => ({
-    size: q.size ?? 'A1', orientation: q.orientation ?? 'portrait', profile: q.profile ?? 'standard', lang: q.lang ?? 'zh',
+    size: q.size ?? 'A1', orientation: q.orientation ?? 'portrait', profile: q.profile ?? DEFAULT_PROFILE, lang: q.lang ?? 'zh',
   });
   const fileName = (siteId: number, o: PrintOptions, ext: string) => `board-${siteId}-${o.size}-${o.orientation}-${o.profile}${o.lang === 'en' ? '-en' : ''}.${ext}`;
   const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -177,7 +176,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
         site_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 2147483647 }), { minItems: 1, maxItems: MAX_JOB_BOARDS, uniqueItems: true })),
         size: Type.Optional(literals(PAPER_SIZES, 'ISO paper size', 'A1')),
         orientation: Type.Optional(literals(ORIENTATIONS, 'Page orientation', 'portrait')),
-        profile: Type.Optional(literals(profileIds, 'Walking profile', 'standard')),
+        profile: Type.Optional(ProfileId),
         lang: Type.Optional(literals(['zh', 'en'] as const, 'Language', 'zh')),
         format: Type.Optional(literals(['zip', 'pdf'] as const, 'One ZIP of PDFs, or one multi-page PDF', 'zip')),
       }, { additionalProperties: false }),
@@ -211,7 +210,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     app.assertStreetAccess(request, street, b.street !== undefined ? 'street' : undefined);
     const staff = request.staff!;
     const options = {
-      profile: b.profile ?? 'standard', size: b.size ?? 'A1', orientation: b.orientation ?? 'portrait', format: b.format ?? 'zip', lang: b.lang ?? 'zh',
+      profile: b.profile ?? DEFAULT_PROFILE, size: b.size ?? 'A1', orientation: b.orientation ?? 'portrait', format: b.format ?? 'zip', lang: b.lang ?? 'zh',
     } as const;
     const job = await app.db.transaction().execute(async (trx) => {
       const recent = await recentJobsBy(trx, staff.id, JOB_RATE_LIMIT.windowSeconds);

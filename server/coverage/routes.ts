@@ -11,6 +11,7 @@ import { outsideNetwork } from '../network/httpErrors.ts';
 import type {} from '../network/plugin.ts';
 import { summariseStreet, tally, worstFirst, type CoveragePoint, type CoverageRow } from './analysis.ts';
 import { planFewestSites, ringsAround, suggest, whatIf, type WhatIfAnswer } from './planning.ts';
+import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { saveStreetCategorySetting } from './repository.ts';
 import { CoverageService, type CoverageSnapshot } from './service.ts';
 import { coverageCsv, coverageXlsx, type ExportLang } from './export.ts';
@@ -31,7 +32,6 @@ export interface CoverageRouteOptions {
   engine?: (app: FastifyInstance) => WalkingEngine<CoveragePoint> | Promise<WalkingEngine<CoveragePoint>>;
 }
 
-const DEFAULT_PROFILE = 'standard';
 const DEFAULT_RING_MINUTES = [5, 10, 15];
 
 export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (app, options) => {
@@ -41,13 +41,6 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   const staff = app.requireStaff();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 
-  const checkProfile = (profile: string | undefined): string => {
-    const id = profile ?? DEFAULT_PROFILE;
-    if (!app.catalog.profileById.has(id)) {
-      throw badRequest('profile', `unknown walking profile "${id}"; known: ${app.catalog.profiles.map((p) => p.id).join(', ')}`, `profile：未知步行方式 ${id}`);
-    }
-    return id;
-  };
   const checkCategory = (category: string): string => {
     if (!app.catalog.categoryById.has(category)) {
       throw badRequest('category', `unknown category "${category}"; known: ${app.catalog.categories.map((c) => c.id).join(', ')}`, `category：未知类别 ${category}`);
@@ -92,7 +85,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   }, async (request) => {
     const started = performance.now();
     const q = request.query;
-    const profile = checkProfile(q.profile);
+    const profile = q.profile ?? DEFAULT_PROFILE;
     if (q.category) checkCategory(q.category);
     const snap = await service.snapshot(profile);
     const street = checkStreet(snap, q.street);
@@ -126,7 +119,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
       response: { 200: CompoundMapResponse, ...errors },
     },
   }, async (request) => {
-    const profile = checkProfile(request.query.profile);
+    const profile = request.query.profile ?? DEFAULT_PROFILE;
     const snap = await service.snapshot(profile);
     const street = checkStreet(snap, request.query.street);
     const { model } = snap;
@@ -163,7 +156,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request) => {
     const b = request.body;
-    const profile = checkProfile(b.profile);
+    const profile = b.profile ?? DEFAULT_PROFILE;
     const category = checkCategory(b.category);
     const snap = await service.snapshot(profile);
     let answer: WhatIfAnswer;
@@ -189,7 +182,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request) => {
     const b = request.body;
-    const profile = checkProfile(b.profile);
+    const profile = b.profile ?? DEFAULT_PROFILE;
     const category = checkCategory(b.category);
     const snap = await service.snapshot(profile);
     const street = checkStreet(snap, b.street);
@@ -220,7 +213,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request) => {
     const b = request.body;
-    const profile = checkProfile(b.profile);
+    const profile = b.profile ?? DEFAULT_PROFILE;
     const category = checkCategory(b.category);
     const snap = await service.snapshot(profile);
     const street = checkStreet(snap, b.street);
@@ -282,7 +275,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request, reply) => {
     const q = request.query;
-    const profile = checkProfile(q.profile);
+    const profile = q.profile ?? DEFAULT_PROFILE;
     const snap = await service.snapshot(profile);
     const street = checkStreet(snap, q.street);
     const rows = scope(snap, street);

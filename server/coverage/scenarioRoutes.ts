@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { recordAudit } from '../records/audit.ts';
+import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { checkVersion, commitEdit, invalidInput, staffOf, ConflictResponse, ValidationErrorResponse } from '../records/editing.ts';
 import { validatePoint } from '../records/validation.ts';
 import { insertPoint, pointSnapshot, setPointStatus } from '../points/writes.ts';
@@ -37,10 +38,6 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw badRequest(`points.${i}.category`, `unknown category "${p.category}"`, `points.${i}.category：未知类别 ${p.category}`);
     }
   });
-  const checkProfile = (profile: string) => {
-    if (!app.catalog.profileById.has(profile)) throw badRequest('profile', `unknown walking profile "${profile}"`, `profile：未知步行方式 ${profile}`);
-    return profile;
-  };
   const cleanPoints = (points: { category: string; lon: number; lat: number; label?: string | null }[], old: ScenarioPoint[] = []): ScenarioPoint[] =>
     points.map((p, i) => ({
       category: p.category, lon: p.lon, lat: p.lat, label: p.label?.trim() || null,
@@ -110,7 +107,7 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw badRequest('street_code', `unknown street code ${street}`, `street_code：街道代码 ${street} 不存在`);
     }
     checkPoints(b.points);
-    const profile = checkProfile(b.profile ?? 'standard');
+    const profile = b.profile ?? DEFAULT_PROFILE;
     const row = await commitEdit(app, async (trx) => {
       const created = await insertScenario(trx, staffOf(request).id, {
         street_code: street, name: b.name.trim() || b.name, note: b.note?.trim() || null, profile_id: profile, points: cleanPoints(b.points),
@@ -137,7 +134,6 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const b = request.body;
     if (b.points) checkPoints(b.points);
-    if (b.profile) checkProfile(b.profile);
     const row = await commitEdit(app, async (trx) => {
       const before = await lockWritable(trx, request, request.params.id);
       checkVersion(WHAT, before, b.version, () => snapshot(before));

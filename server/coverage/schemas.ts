@@ -1,10 +1,9 @@
 // TypeBox schemas of the coverage API: the same schema validates, documents (/docs) and types.
 import { Type, type Static, type TSchema } from 'typebox';
-import { StreetCode } from '../records/schemas.ts';
+import { ProfileId, StreetCode } from '../records/schemas.ts';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const ProfileId = Type.String({ pattern: '^[a-z_]{1,40}$', description: 'walking profile id from /api/categories (standard, elderly, step_free)' });
 export const CategoryId = Type.String({ pattern: '^[a-z_]{1,40}$', description: 'category id from /api/categories, e.g. elder_care' });
 
 export const CoverageQuery = Type.Object({

@@ -8,7 +8,8 @@ import { Type, type Static } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, notFound } from '../http/errors.ts';
 import { getSite, type BoardSiteRow } from '../sites/repository.ts';
-import { OutsideNetworkError, UnknownProfileError } from '../network/walkingEngine.ts';
+import { OutsideNetworkError } from '../network/walkingEngine.ts';
+import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { outsideNetwork } from '../network/httpErrors.ts';
 import { addDays, fromLocal, isCalendarDate, localToday } from './localTime.ts';
 import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
@@ -57,13 +58,6 @@ export async function visitsNearPlace(
   return o.limit ? out.slice(0, o.limit) : out;
 }
 
-function checkProfile(app: FastifyInstance, id: string): string {
-  if (!app.catalog.profileById.has(id)) {
-    throw badRequest('profile', `unknown walking profile "${id}"; known: ${app.catalog.profiles.map((p) => p.id).join(', ')}`, `profile：未知步行方式 ${id}`);
-  }
-  return id;
-}
-
 async function activeSite(app: FastifyInstance, id: number): Promise<BoardSiteRow> {
   const site = await getSite(app.db, id);
   if (!site || site.status !== 'active') throw notFound(`site ${id}`, `站点 ${id} 不存在或已停用`);
@@ -107,7 +101,7 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (atPlace && q.lon === undefined) throw badRequest('lon', 'is required with lat', 'lon：须与 lat 一起提供');
     if (atPlace && q.lat === undefined) throw badRequest('lat', 'is required with lon', 'lat：须与 lon 一起提供');
-    const profile = checkProfile(app, q.profile ?? 'standard');
+    const profile = q.profile ?? DEFAULT_PROFILE;
     const minutes = q.minutes ?? 15;
     const days = q.days ?? 60;
     const limit = q.limit ?? 10;
@@ -127,7 +121,6 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
         visits = near.map((n) => ({ ...publicVisit(n.row, names), at_site: n.at_site, walk_min: n.walk_min, walk_m: n.walk_m }));
       } catch (e) {
         if (e instanceof OutsideNetworkError) throw outsideNetwork(e, 'site');
-        if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
         throw e;
       }
     } else if (atPlace) {
@@ -136,7 +129,6 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
         visits = near.map((n) => ({ ...publicVisit(n.row, names), at_site: false, walk_min: n.walk_min, walk_m: n.walk_m }));
       } catch (e) {
         if (e instanceof OutsideNetworkError) throw outsideNetwork(e, 'lon');
-        if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
         throw e;
       }
     } else {

@@ -1,16 +1,15 @@
 // TypeBox schemas of the desk routes: the same schema validates, documents (/docs) and types.
 // Public shapes have no contact fields at all, so the serializer could not send one even by mistake.
 import { Type, type Static } from 'typebox';
+import { IdParams, ProfileId, StreetCode } from '../records/schemas.ts';
 
-export const StreetCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit official street code, e.g. 120103003000 (桃园街道)' });
+export { IdParams, StreetCode };
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'local date (Asia/Shanghai), YYYY-MM-DD' });
 const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local clock time (Asia/Shanghai), HH:MM' });
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
-const ProfileParam = Type.String({ maxLength: 40, description: 'walking profile id (standard, elderly, step_free)' });
 
-export const IdParams = Type.Object({ id: Id });
 export const StreetIcsParams = Type.Object({ code: StreetCode });
 export const SiteIcsParams = Type.Object({ id: Id });
 
@@ -139,7 +138,7 @@ export const UpcomingQuery = Type.Object({
   street: Type.Optional(StreetCode),
   lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180, description: 'a place instead of a site (with lat): longitude, WGS84' })),
   lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90, description: 'latitude, WGS84' })),
-  profile: Type.Optional(ProfileParam),
+  profile: Type.Optional(ProfileId),
   minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, default: 15, description: 'walking minutes around the site or place (default 15)' })),
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 60, description: 'look this many days ahead' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
@@ -242,7 +241,7 @@ export const RotationQuery = Type.Object({
   start_time: Type.Optional(ClockTime),
   end_time: Type.Optional(ClockTime),
   services: Type.Optional(Type.String({ maxLength: 400, description: 'service ids every visit offers, comma separated' })),
-  profile: Type.Optional(ProfileParam),
+  profile: Type.Optional(ProfileId),
 }, { additionalProperties: false });
 export type RotationQuery = Static<typeof RotationQuery>;
 

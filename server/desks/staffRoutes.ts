@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
 import { recordAudit } from '../records/audit.ts';
+import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
@@ -410,8 +411,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const today = localToday();
     const month = q.month ?? nextMonth(today);
     if (month < today.slice(0, 7)) throw badRequest('month', 'must be this month or later', 'month：只能规划本月或以后的月份');
-    const profile = q.profile ?? 'standard';
-    if (!app.catalog.profileById.has(profile)) throw badRequest('profile', `unknown walking profile "${profile}"`, `profile：未知步行方式 ${profile}`);
+    const profile = q.profile ?? DEFAULT_PROFILE;
     const services = await loadServices(app.db);
     const baseIssues: FieldIssue[] = [];
     const baseServices = checkServices(q.services ? q.services.split(',').map((s) => s.trim()) : DEFAULT_ROTATION.services, services, baseIssues);

@@ -86,7 +86,8 @@ function describeValidation(error: FastifyError): { field: string; message: stri
   if (issue.keyword === 'enum' && Array.isArray(issue.params?.allowedValues)) {
     reason = `must be one of ${(issue.params.allowedValues as unknown[]).join(', ')}`;
   }
-  const zh = KEYWORD_ZH[issue.keyword ?? ''] ?? '不正确';
+  let zh = KEYWORD_ZH[issue.keyword ?? ''] ?? '不正确';
+  if (issue.keyword === 'enum' && Array.isArray(issue.params?.allowedValues)) zh += `（应为 ${(issue.params.allowedValues as unknown[]).join('、')} 之一）`;
   return { field, message: `${context}.${field}: ${reason}`, messageZh: `${field}：${zh}` };
 }
 

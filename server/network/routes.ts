@@ -6,7 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponse, ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { getSite } from '../sites/repository.ts';
-import { OutsideNetworkError, UnknownProfileError, type ReachAnswer } from './walkingEngine.ts';
+import { OutsideNetworkError, type ReachAnswer } from './walkingEngine.ts';
+import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import type { WalkingPoint } from './repository.ts';
 import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
 import type { Static } from 'typebox';
@@ -72,13 +73,6 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.send(entry.bytes as never);
   };
 
-  const checkProfile = (id: string) => {
-    if (!app.catalog.profileById.has(id)) {
-      throw badRequest('profile', `unknown walking profile "${id}"; known: ${app.catalog.profiles.map((p) => p.id).join(', ')}`, `profile：未知步行方式 ${id}`);
-    }
-    return id;
-  };
-
   app.get('/api/reach', {
     schema: {
       tags: ['walking'],
@@ -88,7 +82,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const q = request.query;
-    const profile = checkProfile(q.profile ?? 'standard');
+    const profile = q.profile ?? DEFAULT_PROFILE;
     const minutes = parseMinutes(q.minutes ?? '5,10,15');
     const categories = q.categories?.split(',').map((c) => c.trim());
     for (const c of categories ?? []) {
@@ -128,7 +122,6 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       answer = engine.reach(place, { profile, minutes, perCategory: q.per_category ?? 3, categories, withRoutes: q.routes ?? false });
     } catch (e) {
       if (e instanceof OutsideNetworkError) throw outsideNetwork(e, site ? 'site' : 'lon');
-      if (e instanceof UnknownProfileError) throw badRequest('profile', e.message);
       throw e;
     }
 
@@ -178,7 +171,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: RouteResponse, 400: ErrorResponse, 422: ErrorResponse },
     },
   }, async (request) => {
-    const profile = checkProfile(request.query.profile ?? 'standard');
+    const profile = request.query.profile ?? DEFAULT_PROFILE;
     const from = parseLonLat(request.query.from, 'from');
     const to = parseLonLat(request.query.to, 'to');
     const engine = await app.walking.engine();

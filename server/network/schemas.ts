@@ -1,16 +1,16 @@
 // TypeBox schemas of the walking routes: one schema validates the query, documents it (/docs) and
 // types the handler; every response code has one too.
 import { Type, type Static } from 'typebox';
+import { ProfileId } from '../records/schemas.ts';
 
 const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'longitude, WGS84' });
 const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'latitude, WGS84' });
-const ProfileParam = Type.String({ maxLength: 40, default: 'standard', description: 'walking profile id (standard, elderly, step_free; see /api/categories)' });
 
 export const ReachQuery = Type.Object({
   lon: Type.Optional(Lon),
   lat: Type.Optional(Lat),
   site: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647, description: 'a board site id instead of lon/lat' })),
-  profile: Type.Optional(ProfileParam),
+  profile: Type.Optional(ProfileId),
   minutes: Type.Optional(Type.String({ maxLength: 40, default: '5,10,15', description: 'ring minutes, comma separated, each 1–60 (at most 6)' })),
   per_category: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'nearest points listed per category' })),
   categories: Type.Optional(Type.String({ maxLength: 400, description: 'only these category ids, comma separated (default all)' })),
@@ -21,7 +21,7 @@ export type ReachQuery = Static<typeof ReachQuery>;
 export const RouteQuery = Type.Object({
   from: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
   to: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
-  profile: Type.Optional(ProfileParam),
+  profile: Type.Optional(ProfileId),
 }, { additionalProperties: false });
 export type RouteQuery = Static<typeof RouteQuery>;
 
