@@ -7,7 +7,7 @@ import type { WalkingGraph } from '../network/walkingGraph.ts';
 import type { CategorisedPoint } from '../network/servicePoints.ts';
 import type { RingCollection } from '../network/rings.ts';
 import type { SnappedLocation } from '../network/snapping.ts';
-import { TravelTimeSearch, seedsOf } from '../network/travelTimes.ts';
+import { TravelTimeSearch, arrivalAt, seedsOf } from '../network/travelTimes.ts';
 import type { CoverageSettings } from './targets.ts';
 import { tally, type CoverageCompound, type CoverageModel, type CoverageRow } from './analysis.ts';
 import { areaOf, growArea, sampleNetworkCandidates, type NetworkCandidate } from './candidates.ts';
@@ -228,7 +228,7 @@ export function candidatePlaces(
   const area = areaOf(around.flatMap(({ ci }) => model.originsByCompound[ci].map((oi) => model.origins[oi])));
   if (!area) return undefined;
   const limit = settings.maxMinutes(category, model.profile, model.streetCodes());
-  const reachM = Math.min(limit * 60 * engine.profile(model.profile).speed_mps, 1500);
+  const reachM = Math.min(engine.reachRadiusM(model.profile, limit), 1500);
   let spacing = request.spacingM ?? 50;
   const costs = engine.costs(model.profile);
   let sampled = sampleNetworkCandidates(engine.graph, costs, growArea(area, reachM, engine.graph), spacing);
@@ -345,7 +345,7 @@ export function coverageSets(
   const sets: number[][] = candidates.map(() => []);
   /** walks[i][n]: minutes from candidate i to compound sets[i][n] */
   const walks: number[][] = candidates.map(() => []);
-  const { edgeFrom, edgeTo, adjOffsets, adjEdge } = graph;
+  const { adjOffsets, adjEdge } = graph;
 
   gapCompounds.forEach(({ ci, row }, k) => {
     const gates = model.originsByCompound[ci].map((oi) => snapOf(model.origins[oi].lon, model.origins[oi].lat))
@@ -357,13 +357,7 @@ export function coverageSets(
       if (seenBy[i] === k) return;
       seenBy[i] = k;
       const loc = located[i]!;
-      const e = loc.edge, cost = costs[e], access = loc.snapDistM / speed;
-      let best = Infinity;
-      if (search.isSettled(edgeFrom[e])) best = Math.min(best, search.time[edgeFrom[e]] + loc.t * cost + access);
-      if (search.isSettled(edgeTo[e])) best = Math.min(best, search.time[edgeTo[e]] + (1 - loc.t) * cost + access);
-      for (const g of gates) {
-        if (g.edge === e) best = Math.min(best, Math.abs(g.t - loc.t) * cost + access + g.snapDistM / speed);
-      }
+      const best = arrivalAt(search, graph, costs, loc, speed, gates.filter((g) => g.edge === loc.edge)).timeSec;
       const walk = Math.round((best / 60) * 10) / 10;
       if (!(walk <= row.target_min)) return;
       sets[i].push(k);

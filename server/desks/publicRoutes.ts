@@ -14,7 +14,7 @@ import { outsideNetwork } from '../network/httpErrors.ts';
 import { addDays, fromLocal, isCalendarDate, localToday } from './localTime.ts';
 import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
 import { publicVisit, serviceNames, visitReport, type ServiceNames } from './present.ts';
-import { placeKey, reachRadiusM, walksToPlaces, type DeskPlace } from './walking.ts';
+import { placeKey, walksToPlaces, type DeskPlace } from './walking.ts';
 import { visitsCalendar } from './ical.ts';
 import { PLAN_HORIZON_DAYS } from './writes.ts';
 import {
@@ -44,7 +44,7 @@ export async function visitsNearPlace(
   app: FastifyInstance, place: DeskPlace, o: NearSiteOptions, atPlace: (v: VisitRow) => boolean = () => false,
 ): Promise<NearVisit[]> {
   const engine = await app.walking.engine();
-  const radius = reachRadiusM(engine, o.profile, o.minutes);
+  const radius = engine.reachRadiusM(o.profile, o.minutes);
   const dLat = radius / 111_320;
   const dLon = radius / (111_320 * Math.cos((place.lat * Math.PI) / 180));
   const rows = await listVisits(app.db, { from: o.from, to: o.to, status: 'all', bbox: [place.lon - dLon, place.lat - dLat, place.lon + dLon, place.lat + dLat] });

@@ -7,11 +7,6 @@ import { haversineM } from '../geo.ts';
 export interface DeskPlace { lon: number; lat: number }
 export interface DeskWalk { walk_min: number; walk_m: number }
 
-/** The straight-line radius no place within `minutes` of walking can exceed. */
-export function reachRadiusM(engine: WalkingEngine<any>, profile: string, minutes: number): number {
-  return minutes * 60 * engine.profile(profile).speed_mps;
-}
-
 /**
  * Walking minutes from `origin` to each place within `minutes` (key "lon,lat"); places farther, or
  * off the network, are left out. Throws OutsideNetworkError when the origin itself is off the network.
@@ -20,7 +15,7 @@ export function walksToPlaces(
   engine: WalkingEngine<any>, origin: DeskPlace, places: readonly DeskPlace[], profile: string, minutes: number,
 ): Map<string, DeskWalk> {
   const out = new Map<string, DeskWalk>();
-  const radius = reachRadiusM(engine, profile, minutes);
+  const radius = engine.reachRadiusM(profile, minutes);
   const from = engine.locate([origin.lon, origin.lat], profile, 'site');
   for (const place of places) {
     const key = placeKey(place);

@@ -24,6 +24,45 @@ export function seedsOf(graph: WalkingGraph, costs: Float64Array, loc: SnappedLo
   ];
 }
 
+/** Where an arrival came from: an end of the location's edge (`node`), or a start on the same edge. */
+export interface Arrival {
+  timeSec: number;
+  metres: number;
+  via: 'from' | 'to' | 'direct';
+  /** The settled end node passed through (via from/to), else -1. */
+  node: number;
+  /** The index in `sameEdge` walked from directly (via direct), else -1. */
+  start: number;
+}
+
+/**
+ * Arrival at a snapped location in a finished search: through either end of its edge, or straight
+ * along the edge from one of `sameEdge` (starts lying on that edge, which the graph cannot see).
+ * The mirror of seedsOf; every walking time to a place is computed here. Unsettled ends count as unreached.
+ */
+export function arrivalAt(
+  search: TravelTimeSearch, graph: WalkingGraph, costs: Float64Array, loc: SnappedLocation, speedMps: number,
+  sameEdge: readonly Pick<SnappedLocation, 't' | 'snapDistM'>[] = [],
+): Arrival {
+  const c = costs[loc.edge], len = graph.edgeLengthM[loc.edge], access = loc.snapDistM / speedMps;
+  let timeSec = Infinity, metres = Infinity, via: Arrival['via'] = 'direct', node = -1, start = -1;
+  const from = graph.edgeFrom[loc.edge], to = graph.edgeTo[loc.edge];
+  if (search.isSettled(from)) {
+    const t = search.time[from] + loc.t * c + access;
+    if (t < timeSec) { timeSec = t; metres = search.metres[from] + loc.t * len + loc.snapDistM; via = 'from'; node = from; }
+  }
+  if (search.isSettled(to)) {
+    const t = search.time[to] + (1 - loc.t) * c + access;
+    if (t < timeSec) { timeSec = t; metres = search.metres[to] + (1 - loc.t) * len + loc.snapDistM; via = 'to'; node = to; }
+  }
+  for (let i = 0; i < sameEdge.length; i++) {
+    const s = sameEdge[i];
+    const t = Math.abs(s.t - loc.t) * c + access + s.snapDistM / speedMps;
+    if (t <= timeSec) { timeSec = t; metres = Math.abs(s.t - loc.t) * len + loc.snapDistM + s.snapDistM; via = 'direct'; node = -1; start = i; }
+  }
+  return { timeSec, metres, via, node, start };
+}
+
 /**
  * A reusable search workspace. Arrays are allocated once per graph and invalidated by a generation
  * counter, so a search costs only what it touches. A finished search's results stay readable until

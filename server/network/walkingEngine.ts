@@ -7,7 +7,7 @@ import { haversineM, type LonLat } from '../geo.ts';
 import type { WalkingGraph } from './walkingGraph.ts';
 import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
 import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';
-import { TravelTimeSearch, seedsOf, type Seed } from './travelTimes.ts';
+import { TravelTimeSearch, arrivalAt, seedsOf, type Seed } from './travelTimes.ts';
 import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.ts';
 import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.ts';
 
@@ -126,6 +126,11 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     return p;
   }
 
+  /** The straight-line distance no place within `minutes` of walking can exceed (a prefilter radius). */
+  reachRadiusM(profileId: string, minutes: number): number {
+    return minutes * 60 * this.profile(profileId).speed_mps;
+  }
+
   /** Per-edge seconds for a profile (cached). */
   costs(profileId: string): Float64Array { return edgeCostsSec(this.graph, this.profile(profileId)); }
 
@@ -228,7 +233,6 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
       const s = snaps[i];
       return s.ok ? { id: o.id, nearest: {} } : { id: o.id, nearest: null, failure: s };
     });
-    const { edgeFrom, edgeTo, edgeLengthM } = this.graph;
     const speed = p.speed_mps;
     for (const cat of categories) {
       const pts = view.byCategory.get(cat) ?? [];
@@ -238,22 +242,10 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
       const s = this.search.start(costs, seeds).runTo(limitSec);
       snaps.forEach((o, i) => {
         if (!o.ok) return;
-        const c = costs[o.edge], len = edgeLengthM[o.edge], access = o.snapDistM / speed;
-        let best = Infinity, bestM = 0, bestPoint = -1;
-        const a = edgeFrom[o.edge], b = edgeTo[o.edge];
-        if (s.isSettled(a)) {
-          const t = s.time[a] + o.t * c + access;
-          if (t < best) { best = t; bestM = s.metres[a] + o.t * len + o.snapDistM; bestPoint = s.label[a]; }
-        }
-        if (s.isSettled(b)) {
-          const t = s.time[b] + (1 - o.t) * c + access;
-          if (t < best) { best = t; bestM = s.metres[b] + (1 - o.t) * len + o.snapDistM; bestPoint = s.label[b]; }
-        }
-        for (const lp of view.byEdge.get(o.edge) ?? []) {
-          if (lp.point.category_id !== cat) continue;
-          const t = Math.abs(o.t - lp.loc.t) * c + access + lp.loc.snapDistM / speed;
-          if (t < best) { best = t; bestM = Math.abs(o.t - lp.loc.t) * len + o.snapDistM + lp.loc.snapDistM; bestPoint = indexOf.get(lp)!; }
-        }
+        const sameEdge = (view.byEdge.get(o.edge) ?? []).filter((lp) => lp.point.category_id === cat);
+        const arr = arrivalAt(s, this.graph, costs, o, speed, sameEdge.map((lp) => lp.loc));
+        const best = arr.timeSec, bestM = arr.metres;
+        const bestPoint = arr.node >= 0 ? s.label[arr.node] : arr.start >= 0 ? indexOf.get(sameEdge[arr.start])! : -1;
         out[i].nearest![cat] = bestPoint < 0 || best > limitSec ? null : {
           point: pts[bestPoint].point,
           walk_s: round1(best),
@@ -273,28 +265,9 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     return this.search.start(costs, seedsOf(this.graph, costs, loc, p.speed_mps, 0));
   }
 
-  /**
-   * Arrival at `b` in the current single-source search from `a`: through either end of b's edge, or
-   * directly along the edge when both lie on the same one. Unsettled ends count as unreached.
-   */
+  /** Arrival at `b` in the current single-source search from `a` (directly when both lie on one edge). */
   private arrival(a: SnappedLocation, b: SnappedLocation, p: WalkingProfile) {
-    const s = this.search, costs = s.edgeCosts, g = this.graph;
-    const c = costs[b.edge], len = g.edgeLengthM[b.edge], access = b.snapDistM / p.speed_mps;
-    let timeSec = Infinity, metres = Infinity, via: 'from' | 'to' | 'direct' = 'direct';
-    const from = g.edgeFrom[b.edge], to = g.edgeTo[b.edge];
-    if (s.isSettled(from)) {
-      const t = s.time[from] + b.t * c + access;
-      if (t < timeSec) { timeSec = t; metres = s.metres[from] + b.t * len + b.snapDistM; via = 'from'; }
-    }
-    if (s.isSettled(to)) {
-      const t = s.time[to] + (1 - b.t) * c + access;
-      if (t < timeSec) { timeSec = t; metres = s.metres[to] + (1 - b.t) * len + b.snapDistM; via = 'to'; }
-    }
-    if (a.edge === b.edge) {
-      const t = (a.snapDistM + b.snapDistM) / p.speed_mps + Math.abs(a.t - b.t) * c;
-      if (t <= timeSec) { timeSec = t; metres = a.snapDistM + b.snapDistM + Math.abs(a.t - b.t) * len; via = 'direct'; }
-    }
-    return { timeSec, metres, via };
+    return arrivalAt(this.search, this.graph, this.search.edgeCosts, b, p.speed_mps, a.edge === b.edge ? [a] : []);
   }
 
   private answer(a: SnappedLocation, b: SnappedLocation, timeSec: number, metres: number): WalkAnswer {
