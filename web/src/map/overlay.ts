@@ -5,7 +5,7 @@ import type { Map as MapLibreMap, GeoJSONSource, ExpressionSpecification } from 
 import type { Category, NearestItem, RingFeature } from '../common/api.ts';
 import { textColorOn } from '../common/dom.ts';
 
-import { FALLBACK_RING, RING_COLORS } from './ringColors.ts';
+import { FALLBACK_RING, RING_COLORS } from '../../../server/palette.ts';
 import { spreadApart, type Px } from './declutter.ts';
 
 export interface MapPoint {

@@ -2,7 +2,7 @@
 // drawn as a small SVG from the same /api/reach answer (built as DOM nodes, so no text becomes markup).
 import type { RingFeature } from '../common/api.ts';
 import { textColorOn } from '../common/dom.ts';
-import { ringColor } from '../map/ringColors.ts';
+import { ringColor } from '../../../server/palette.ts';
 
 const NS = 'http://www.w3.org/2000/svg';
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {

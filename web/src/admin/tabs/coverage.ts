@@ -10,7 +10,7 @@ import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { clear, h } from '../dom.ts';
 import { hasWebGL2 } from '../../common/webgl.ts';
-import { ringColor, RING_COLORS, FALLBACK_RING } from '../../map/ringColors.ts';
+import { ringColor, RING_COLORS, FALLBACK_RING } from '../../../../server/palette.ts';
 import * as messages from './coverage.messages.ts';
 
 type Status = 'covered' | 'gap' | 'unknown';
