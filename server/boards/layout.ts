@@ -14,9 +14,10 @@ import { LENGTHS_AT_A1, TYPE_AT_A1, type Page } from './paper.ts';
 import { qrProblems, qrWarningLine } from './publicUrl.ts';
 import { qrSymbol } from './qr.ts';
 import {
-  ACCENT, ALERT, HEADER_SHADE, INK, INK_SOFT, MAP_BACKGROUND, PAPER, RING_STROKE, ringStyle, ROW_SHADE, RULE,
+  ACCENT, ALERT, HEADER_SHADE, INK, INK_SOFT, MAP_BACKGROUND, PAPER, ringStyle, ROW_SHADE, RULE,
   streetStyle, textOn,
 } from './style.ts';
+import { ringColor } from '../palette.ts';
 
 // ---- the display list ----------------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ function markerItems(m: MarkerMetrics, x: number, y: number, number: number, cat
   return [
     { kind: 'rect', x: f1(x), y: f1(y), w: f1(w), h: f1(m.h), rx: f1(m.h / 2), fill: category.color, stroke: '#ffffff', strokeWidth: f1(2.4 * s) },
     { kind: 'circle', cx: f1(discCx), cy: f1(cy), r: f1(discR), fill: '#ffffff' },
-    text(category.icon, discCx, baselineFor(cy, m.size * 0.82), m.size * 0.82, { weight: 'bold', fill: fg === INK ? INK : category.color, anchor: 'middle' }),
+    text(category.icon, discCx, baselineFor(cy, m.size * 0.82), m.size * 0.82, { weight: 'bold', fill: fg === '#000000' ? INK : category.color, anchor: 'middle' }),
     text(String(number), x + m.padX + m.iconW + m.gap, baselineFor(cy, m.size), m.size, { weight: 'bold', fill: fg }),
   ];
 }
@@ -535,10 +536,10 @@ function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang
   let ry = by + head * 1.6;
   const minutes = [...content.minutes].sort((a, b) => a - b);
   minutes.forEach((m, i) => {
-    const st = ringStyle(i, minutes.length);
+    const st = ringStyle(m, i, minutes.length);
     const sw = body * 2.2, sh = body * 1.2;
-    items.push({ kind: 'rect', x: f1(bx), y: f1(ry), w: f1(sw), h: f1(sh), fill: st.fill, stroke: RING_STROKE, strokeWidth: f1(st.width * s), ...(st.dash ? { dash: st.dash.map((v) => v * s * 0.6) } : {}) });
-    items.push(text(t.minutes(m), bx + sw + body * 0.4, baselineFor(ry + sh / 2, body), body, { weight: 'bold', fill: RING_STROKE }));
+    items.push({ kind: 'rect', x: f1(bx), y: f1(ry), w: f1(sw), h: f1(sh), fill: st.fill, stroke: st.line, strokeWidth: f1(st.width * s), ...(st.dash ? { dash: st.dash.map((v) => v * s * 0.6) } : {}) });
+    items.push(text(t.minutes(m), bx + sw + body * 0.4, baselineFor(ry + sh / 2, body), body, { weight: 'bold', fill: st.line }));
     ry += body * 1.6;
   });
   const note = t.ringNote(profileName, content.profile.speed_mps);
@@ -709,7 +710,7 @@ export function layoutBoard(plan: BoardPlan, streets: StreetWay[]): BoardLayout 
   const rings = ringFeatures(content);
   rings.forEach((r, i) => {
     const d = path(r);
-    if (d) mapItems.push({ kind: 'path', d, fill: ringStyle(rings.length - 1 - i, rings.length).fill, evenOdd: true });
+    if (d) mapItems.push({ kind: 'path', d, fill: ringStyle(r.properties.minutes, rings.length - 1 - i, rings.length).fill, evenOdd: true });
   });
 
   // Streets: casings, then fills, by rank so major roads sit on top; bridges last.
@@ -743,8 +744,8 @@ export function layoutBoard(plan: BoardPlan, streets: StreetWay[]): BoardLayout 
   // Ring outlines over the streets.
   rings.forEach((r, i) => {
     const d = path(r);
-    const st = ringStyle(rings.length - 1 - i, rings.length);
-    if (d) mapItems.push({ kind: 'path', d, fill: 'none', stroke: RING_STROKE, strokeWidth: f1(st.width * s), join: 'round', ...(st.dash ? { dash: st.dash.map((v) => v * s) } : {}) });
+    const st = ringStyle(r.properties.minutes, rings.length - 1 - i, rings.length);
+    if (d) mapItems.push({ kind: 'path', d, fill: 'none', stroke: st.line, strokeWidth: f1(st.width * s), join: 'round', ...(st.dash ? { dash: st.dash.map((v) => v * s) } : {}) });
   });
 
   const index = new CollisionIndex({ x: fr.x + 2 * s, y: fr.y + 2 * s, w: fr.w - 4 * s, h: fr.h - 4 * s });
@@ -865,7 +866,7 @@ export function layoutBoard(plan: BoardPlan, streets: StreetWay[]): BoardLayout 
     const k = index.placeFirst(cands);
     if (k < 0) continue;
     const b = cands[k];
-    labelItems.push(text(label, (b.minX + b.maxX) / 2, baselineFor((b.minY + b.maxY) / 2, size), size, { weight: 'bold', fill: RING_STROKE, anchor: 'middle', halo: halo(size) }));
+    labelItems.push(text(label, (b.minX + b.maxX) / 2, baselineFor((b.minY + b.maxY) / 2, size), size, { weight: 'bold', fill: ringColor(r.properties.minutes).line, anchor: 'middle', halo: halo(size) }));
     labels.push({ kind: 'ring', text: label, box: b });
   }
 

@@ -1,4 +1,6 @@
-// Colours and line widths of the board map (category colours come from data/categories.json).
+// Line widths of the board map, and the paper's own inks. Ring, street and marker-text colours come from
+// the one table of screen and paper (server/palette.ts); category colours from data/categories.json.
+import { RING_FILL_OPACITY, ringColor, STREET_COLORS, textColorOn, tint } from '../palette.ts';
 
 export const INK = '#1d1d1f';
 export const INK_SOFT = '#55585e';
@@ -10,34 +12,33 @@ export const RULE = '#c9cdd3';
 export const ROW_SHADE = '#f4f6f8';
 export const HEADER_SHADE = '#e6ebf1';
 
-export const RING_STROKE = '#2c64a8';
-
-export interface RingStyle { fill: string; width: number; dash?: number[] }
-/**
- * Rings from the inside out (5, 10, 15 minutes): the nearer, the deeper the fill; the outermost ring
- * is dashed so that the limit of the circle reads at a glance. Widths at A1.
- */
-const RING_STYLES: RingStyle[] = [
-  { fill: '#9fc3ea', width: 2.8 },
-  { fill: '#c4dbf2', width: 2.4 },
-  { fill: '#e2edf9', width: 3.6, dash: [14, 8] },
+export interface RingStyle { fill: string; line: string; width: number; dash?: number[] }
+/** Widths at A1 from the inside out; the outermost ring is dashed so that the limit of the circle reads at a glance. */
+const RING_WIDTHS: { width: number; dash?: number[] }[] = [
+  { width: 2.8 },
+  { width: 2.4 },
+  { width: 3.6, dash: [14, 8] },
 ];
 
-/** The style of the i-th ring counted from the inside of `count` rings (the outermost is always dashed). */
-export function ringStyle(i: number, count: number): RingStyle {
-  if (i === count - 1) return RING_STYLES[RING_STYLES.length - 1];
-  return RING_STYLES[Math.min(i, RING_STYLES.length - 2)];
+/**
+ * The style of the ring of `minutes`, the i-th counted from the inside of `count` rings: the screen's
+ * ring colour (its fill as the tint it shows over the map), the outermost always dashed.
+ */
+export function ringStyle(minutes: number, i: number, count: number): RingStyle {
+  const shape = i === count - 1 ? RING_WIDTHS[RING_WIDTHS.length - 1] : RING_WIDTHS[Math.min(i, RING_WIDTHS.length - 2)];
+  const color = ringColor(minutes);
+  return { ...shape, fill: tint(color.fill, RING_FILL_OPACITY), line: color.line };
 }
 
 export interface StreetStyle { width: number; fill: string; casing: string; casingWidth: number; dash?: number[]; rank: number }
 
-/** Widths in points at A1 (the layout scales them), by OSM highway class. */
-const MAJOR: StreetStyle = { width: 12, fill: '#fde7b0', casing: '#c8a35c', casingWidth: 1.6, rank: 5 };
-const SECONDARY: StreetStyle = { width: 10, fill: '#fff6da', casing: '#c4b48d', casingWidth: 1.4, rank: 4 };
-const TERTIARY: StreetStyle = { width: 8, fill: '#ffffff', casing: '#b9b4aa', casingWidth: 1.3, rank: 3 };
-const MINOR: StreetStyle = { width: 5.5, fill: '#ffffff', casing: '#c2beb6', casingWidth: 1.1, rank: 2 };
-const SERVICE: StreetStyle = { width: 3.2, fill: '#ffffff', casing: '#cdc9c1', casingWidth: 0.9, rank: 1 };
-const FOOT: StreetStyle = { width: 1.6, fill: '#8c8a86', casing: 'none', casingWidth: 0, dash: [5, 3.5], rank: 0 };
+/** Widths in points at A1 (the layout scales them), by OSM highway class; colours as on the basemap. */
+const MAJOR: StreetStyle = { width: 12, fill: STREET_COLORS.primary.fill, casing: STREET_COLORS.primary.casing, casingWidth: 1.6, rank: 5 };
+const SECONDARY: StreetStyle = { width: 10, fill: STREET_COLORS.secondary.fill, casing: STREET_COLORS.secondary.casing, casingWidth: 1.4, rank: 4 };
+const TERTIARY: StreetStyle = { width: 8, fill: STREET_COLORS.tertiary.fill, casing: STREET_COLORS.tertiary.casing, casingWidth: 1.3, rank: 3 };
+const MINOR: StreetStyle = { width: 5.5, fill: STREET_COLORS.minor.fill, casing: STREET_COLORS.minor.casing, casingWidth: 1.1, rank: 2 };
+const SERVICE: StreetStyle = { width: 3.2, fill: STREET_COLORS.service.fill, casing: STREET_COLORS.service.casing, casingWidth: 0.9, rank: 1 };
+const FOOT: StreetStyle = { width: 1.6, fill: STREET_COLORS.footway.fill, casing: 'none', casingWidth: 0, dash: [5, 3.5], rank: 0 };
 
 export function streetStyle(highway: string): StreetStyle {
   switch (highway) {
@@ -50,14 +51,5 @@ export function streetStyle(highway: string): StreetStyle {
   }
 }
 
-/** Relative luminance (WCAG) of a #rrggbb colour. */
-export function luminance(hex: string): number {
-  const v = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
-}
-
-/** Text colour on a filled marker: white on dark colours, ink on light ones (yellow, pink). */
-export function textOn(hex: string): string {
-  return luminance(hex) > 0.3 ? INK : '#ffffff';
-}
+/** Text colour on a filled marker: the same rule as on screen. */
+export const textOn = textColorOn;

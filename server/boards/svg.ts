@@ -3,6 +3,7 @@
 // because svg-to-pdfkit ignores paint-order.
 import { BOARD_FONT_FAMILY, textWidth } from './fonts.ts';
 import type { BoardLayout, DrawItem, TextItem } from './layout.ts';
+import { FONT_STACK_CSS } from '../palette.ts';
 
 export function escapeXml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
@@ -88,7 +89,7 @@ export function boardSvg(layout: BoardLayout, units: 'mm' | 'pt' = 'mm'): string
   const [w, h] = units === 'mm' ? [`${n(page.widthMm)}mm`, `${n(page.heightMm)}mm`] : [n(page.width), n(page.height)];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${n(page.width)} ${n(page.height)}"`,
-    ` font-family="${BOARD_FONT_FAMILY}, 'Noto Sans CJK SC', sans-serif" data-content-version="${content.version}">`,
+    ` font-family="${BOARD_FONT_FAMILY}, ${FONT_STACK_CSS}" data-content-version="${content.version}">`,
     `<title>${escapeXml(title)}</title>`,
     ...layout.items.map(element),
     ...layout.mapItems.map(element),

@@ -3,27 +3,13 @@
 // No `glyphs`: labels are drawn from the phone's or PC's own CJK fonts, so no font request leaves the host.
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
 import { BASEMAP_MAX_ZOOM, BASEMAP_MIN_ZOOM, type StreetKind } from './basemap.ts';
+import { FONT_STACK, RING_COLORS, RING_FILL_OPACITY, STREET_COLORS, textColorOn } from '../palette.ts';
+import { loadCatalog } from '../catalog.ts';
 
-/**
- * Font families for labels, in order of preference: Debian/Android (Noto Sans CJK), iOS/macOS (PingFang),
- * Windows (Microsoft YaHei), older Linux (WenQuanYi). MapLibre turns the stack into a CSS font list.
- */
-export const LABEL_FONT = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Zen Hei', 'sans-serif'];
+/** Font families for labels (server/palette.ts); MapLibre turns the stack into a CSS font list. */
+export const LABEL_FONT = FONT_STACK;
 
 export const ATTRIBUTION_HTML = '© <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">OpenStreetMap</a> contributors, ODbL 1.0';
-
-export const STREET_COLORS: Record<StreetKind, { fill: string; casing: string }> = {
-  trunk: { fill: '#f6b26b', casing: '#b86f22' },
-  primary: { fill: '#fcd59a', casing: '#c08f3e' },
-  secondary: { fill: '#fff1a6', casing: '#bfa84e' },
-  tertiary: { fill: '#ffffff', casing: '#aaa294' },
-  minor: { fill: '#ffffff', casing: '#c4bcad' },
-  service: { fill: '#ffffff', casing: '#cfc8bb' },
-  pedestrian: { fill: '#e6dbf1', casing: '#9d88ba' },
-  footway: { fill: '#8c6a55', casing: '#ffffff' },
-  footbridge: { fill: '#c7a2dc', casing: '#4a2166' },
-  steps: { fill: '#c0392b', casing: '#ffffff' },
-};
 
 type Stops = [number, number][];
 const interpolate = (stops: Stops) => ['interpolate', ['exponential', 1.6], ['zoom'], ...stops.flat()];
@@ -45,6 +31,7 @@ export interface StyleOptions {
 
 /** The style document served at /style.json. Tile URLs are same-origin paths carrying the data version. */
 export function basemapStyle({ version, bounds }: StyleOptions): Record<string, unknown> {
+  const catalog = loadCatalog();
   const center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2];
   const layers: Record<string, unknown>[] = [
     { id: 'background', type: 'background', paint: { 'background-color': '#f4f2ec' } },
@@ -172,7 +159,13 @@ export function basemapStyle({ version, bounds }: StyleOptions): Record<string, 
   return {
     version: 8,
     name: '河西区 15分钟综合服务圈 底图',
-    metadata: { 'hexi:version': version, 'hexi:label-font': LABEL_FONT },
+    metadata: {
+      'hexi:version': version, 'hexi:label-font': LABEL_FONT,
+      // The colour table and walking speeds the overlays draw with (server/palette.ts, data/*.json).
+      'hexi:rings': RING_COLORS, 'hexi:ring-fill-opacity': RING_FILL_OPACITY,
+      'hexi:categories': Object.fromEntries(catalog.categories.map((c) => [c.id, { color: c.color, text: textColorOn(c.color) }])),
+      'hexi:profiles': Object.fromEntries(catalog.profiles.map((p) => [p.id, { speed_mps: p.speed_mps }])),
+    },
     center,
     zoom: 13,
     sources: {

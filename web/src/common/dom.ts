@@ -28,11 +28,5 @@ export function clear(node: Element): void { while (node.firstChild) node.remove
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export function escapeXml(text: string): string { return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]); }
 
-/** Black or white, whichever reads better on a background colour (WCAG relative luminance). */
-export function textColorOn(hex: string): '#000000' | '#ffffff' {
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
-    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  // contrast with black = (L + 0.05) / 0.05, with white = 1.05 / (L + 0.05)
-  return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) ? '#000000' : '#ffffff';
-}
+/** The text colour on a coloured marker: the one rule of screen and paper (server/palette.ts). */
+export { textColorOn } from '../../../server/palette.ts';

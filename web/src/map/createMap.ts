@@ -1,6 +1,7 @@
 // Creates a MapLibre map on our own basemap (/style.json), with the worker served from our origin and
 // every relative URL of the style resolved against the page, so no request can leave the host.
 // The map is exposed as `window.__map` (and `window.__mapReady`) for the browser tests.
+import { FONT_STACK_CSS } from '../../../server/palette.ts';
 import { Map as MapLibreMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -33,7 +34,7 @@ export function createMap(options: CreateMapOptions): Promise<MapLibreMap> {
     attributionControl: false,
     transformRequest: (url) => ({ url: new URL(url, location.href).href }),
     // Chinese labels drawn from local fonts; there is no glyph server.
-    localIdeographFontFamily: "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+    localIdeographFontFamily: FONT_STACK_CSS,
   });
   map.addControl(new AttributionControl({ compact: options.compactAttribution ?? false }), 'bottom-right');
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');

@@ -1,11 +1,12 @@
 // The layers every page draws over the basemap: walking rings, the walking route, service points
 // (coloured by the shared category table, marked with the category's icon character or a number so
 // colour is never the only cue), and the origin. Pure data-to-style; the pages feed it.
+import { FONT_STACK } from '../../../server/palette.ts';
 import type { Map as MapLibreMap, GeoJSONSource, ExpressionSpecification } from 'maplibre-gl';
 import type { Category, NearestItem, RingFeature } from '../common/api.ts';
 import { textColorOn } from '../common/dom.ts';
 
-import { FALLBACK_RING, RING_COLORS } from '../../../server/palette.ts';
+import { FALLBACK_RING, RING_COLORS, RING_FILL_OPACITY } from '../../../server/palette.ts';
 import { spreadApart, type Px } from './declutter.ts';
 
 export interface MapPoint {
@@ -20,7 +21,7 @@ const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** The font stack of the basemap's labels (from the style's metadata), for our own labels. */
 export function labelFont(map: MapLibreMap): string[] {
   const meta = map.getStyle().metadata as Record<string, unknown> | undefined;
-  return (meta?.['hexi:label-font'] as string[] | undefined) ?? ['Noto Sans CJK SC', 'sans-serif'];
+  return (meta?.['hexi:label-font'] as string[] | undefined) ?? FONT_STACK;
 }
 
 export interface OverlayOptions {
@@ -44,7 +45,7 @@ export function addOverlay(map: MapLibreMap, options: OverlayOptions): void {
   const byMinutes = (key: 'fill' | 'line'): ExpressionSpecification =>
     ['match', ['get', 'minutes'], ...Object.entries(RING_COLORS).flatMap(([m, c]) => [Number(m), c[key]]), FALLBACK_RING[key]] as unknown as ExpressionSpecification;
   // Largest ring first: the smaller ones draw on top of it and read as darker bands towards the centre.
-  map.addLayer({ id: 'rings-fill', type: 'fill', source: 'rings', paint: { 'fill-color': byMinutes('fill'), 'fill-opacity': 0.16 } });
+  map.addLayer({ id: 'rings-fill', type: 'fill', source: 'rings', paint: { 'fill-color': byMinutes('fill'), 'fill-opacity': RING_FILL_OPACITY } });
   map.addLayer({ id: 'rings-line', type: 'line', source: 'rings', paint: { 'line-color': byMinutes('line'), 'line-width': 2.5, 'line-dasharray': [3, 1.5] } });
   map.addLayer({
     id: 'rings-label', type: 'symbol', source: 'rings',

@@ -1,6 +1,7 @@
 // The phone page behind a board's QR code (/m/site/:id): the same site, rings and numbered points as
 // the printed board, computed live; large type, high contrast, a one-tap large-text mode. The list is
 // the first thing on screen; the live map (or, without WebGL2, a static picture) follows.
+import { ringColor } from '../../../server/palette.ts';
 import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
@@ -151,6 +152,7 @@ async function render(profile: string): Promise<void> {
   document.title = t('pageTitle', title);
   const at = site.geometry.coordinates;
   const groups = boardGroups(catalog.categories, reach.nearest);
+  const walkingProfile = catalog.profiles.filter((p) => p.id === profile);
   const found = groups.filter((g) => g.rows.length > 0);
   const missing = groups.filter((g) => g.rows.length === 0);
   const anySample = s.is_sample || reach.contains_sample;
@@ -186,7 +188,8 @@ async function render(profile: string): Promise<void> {
     renderList(groups, at, title),
     el('h2', { class: 'sr-only' }, t('mapLabel')),
     mapBox,
-    el('p', { class: 'legend' }, ...reach.minutes.map((m) => el('span', { class: `ring r${m}` }, t('ringLegend', m)))),
+    el('p', { class: 'legend' }, ...reach.minutes.map((m) => el('span', { class: 'ring', 'data-minutes': m, style: `color:${ringColor(m).line}` }, t('ringLegend', m))),
+      ...walkingProfile.map((p) => el('span', { class: 'ring-note', 'data-speed': p.speed_mps }, t('ringNote', nameOf(p), p.speed_mps)))),
     el('p', { class: 'foot' }, t('updated'), ' ', el('a', { href: `/#o=${at[0].toFixed(5)},${at[1].toFixed(5)}${profile !== 'standard' ? `&p=${profile}` : ''}` }, t('fullMap'))),
     el('p', { class: 'foot attribution' }, t('attribution')));
   if (window.__firstUsefulMs === undefined) {

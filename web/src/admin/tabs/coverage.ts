@@ -3,6 +3,7 @@
 // the targets, the street's table per category with its target and incomplete settings, the worst gaps,
 // the 14-street overview, what-if (click the map: rings and newly covered compounds) and suggestions.
 // Everything comes from /api/coverage/*; the server checks roles, this page only mirrors them.
+import { FONT_STACK } from '../../../../server/palette.ts';
 import { addAreaLayers } from '../../map/areaLayers.ts';
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
 import { translator } from '../../lang.ts';
@@ -163,7 +164,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   function setUpLayers(m: MapLibreMap): void {
     const meta = m.getStyle().metadata as Record<string, unknown> | undefined;
-    const font = (meta?.['hexi:label-font'] as string[] | undefined) ?? ['Noto Sans CJK SC', 'sans-serif'];
+    const font = (meta?.['hexi:label-font'] as string[] | undefined) ?? FONT_STACK;
     const byMinutes = (key: 'fill' | 'line'): ExpressionSpecification =>
       ['match', ['get', 'minutes'], ...Object.entries(RING_COLORS).flatMap(([mm, c]) => [Number(mm), c[key]]), FALLBACK_RING[key]] as unknown as ExpressionSpecification;
     addAreaLayers(m, font);
