@@ -17,7 +17,7 @@ if (!values.out) {
 const config = loadConfig();
 let handle;
 try {
-  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
   const out = path.resolve(values.out);
   const started = Date.now();
   const manifest = await writeBackup(handle, out);

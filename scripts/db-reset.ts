@@ -13,7 +13,7 @@ if (!config.databaseUrl) {
   fs.rmSync(config.dataDir, { recursive: true, force: true });
   console.log(`removed ${config.dataDir}`);
 }
-const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
 if (config.databaseUrl) {
   await sql`drop schema public cascade`.execute(handle.db);
   await sql`create schema public`.execute(handle.db);

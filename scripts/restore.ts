@@ -24,7 +24,7 @@ if (!file && !values['reset-password']) {
 const config = loadConfig();
 let handle;
 try {
-  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
   if (values['reset-password']) {
     const password = await resetPassword(handle.db, values['reset-password']);
     console.log(`new password for "${values['reset-password']}" (shown once, hand it over safely): ${password}`);

@@ -32,7 +32,7 @@ const password = values['password-stdin'] ? await readStdin() : generatePassword
 const config = loadConfig();
 let handle;
 try {
-  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
   await prepareDatabase(handle.db, { dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample });
   const user = await createStaffUser(handle.db, {
     username: values.username, password, role: values.role as StaffRole, street_code: values.street ?? null, display_name: values.name ?? null,

@@ -57,7 +57,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
     logger: logger ?? { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     frameworkErrors, // broken URLs and over-long path parameters answer in the API's error shape
     // Building the walking graph at start can outlast Fastify's default 10 s on a busy machine; a slow start is not a failed one.

@@ -26,6 +26,14 @@ export interface AppConfig {
   /** Load the sample data set into an empty database. */
   loadSample: boolean;
   dataRoot: string;
+  /** Event-loop delay (ms) beyond which requests get 503 (0 turns the check off). */
+  maxEventLoopDelayMs: number;
+  /** Heap (MB) beyond which requests get 503. */
+  maxHeapMb: number;
+  /** Trust X-Forwarded-* from a reverse proxy (client address for the sign-in throttle). */
+  trustProxy: boolean;
+  /** Connections in the pool to a PostgreSQL server. */
+  pgPoolMax: number;
 }
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
@@ -62,6 +70,10 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: process.env.LOG_LEVEL || 'info',
     loadSample: boolSetting('LOAD_SAMPLE', true),
     dataRoot: path.join(PROJECT_ROOT, 'data'),
+    maxEventLoopDelayMs: intSetting('MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
+    trustProxy: boolSetting('TRUST_PROXY', false),
+    pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
   };
   return { ...config, ...overrides };
 }

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   let database;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
     await prepareDatabase(database.db, {
       dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample, maxSnapM: config.maxSnapM,
       log: (msg) => console.log(`[setup] ${msg}`),

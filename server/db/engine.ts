@@ -38,13 +38,13 @@ export function describeUrl(url: string): string {
   }
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openEmbedded(options.dataDir);
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolMax?: number }): Promise<DatabaseHandle> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolMax ?? 10) : openEmbedded(options.dataDir);
 }
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandle> {
   const location = describeUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_MAX || 10) });
+  const pool = new pg.Pool({ connectionString: url, max: poolMax });
   pool.on('error', () => { /* a broken idle client is replaced on next use */ });
   try {
     const client = await pool.connect();

@@ -10,8 +10,8 @@ export const RETRY_AFTER_S = 5;
 
 async function resilience(app: FastifyInstance): Promise<void> {
   await app.register(underPressure, {
-    maxEventLoopDelay: Number(process.env.MAX_EVENT_LOOP_DELAY_MS || 1000),
-    maxHeapUsedBytes: Number(process.env.MAX_HEAP_MB || 3072) * 1024 * 1024,
+    maxEventLoopDelay: app.config.maxEventLoopDelayMs,
+    maxHeapUsedBytes: app.config.maxHeapMb * 1024 * 1024,
     retryAfter: RETRY_AFTER_S,
     healthCheckInterval: 2000,
     healthCheck: async () => {
