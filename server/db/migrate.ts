@@ -6,7 +6,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Migrates to the latest version, or up to and including `target` when given. */
 export async function migrateToLatest(db: Kysely<any>, target?: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: false });
   const applied = new Set((await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name));
   if (target && applied.has(target)) return [];
   const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
