@@ -68,36 +68,6 @@ export class WalkingService {
     return this.current;
   }
 
-  /** Rings and nearest points per category from one origin (see WalkingEngine.reach). */
-  async reach(origin: Place, options: ReachOptions): Promise<ReachAnswer<WalkingPoint>> {
-    return (await this.engine()).reach(origin, options);
-  }
-
-  /** The nearest N points of each category by walking time (see WalkingEngine.nearest). */
-  async nearest(origin: Place, options: NearestOptions): Promise<Record<string, NearestPoint<WalkingPoint>[]>> {
-    return (await this.engine()).nearest(origin, options);
-  }
-
-  /** The walking route between two places, or null if they are not connected (see WalkingEngine.route). */
-  async route(from: Place, to: Place, profile: string): Promise<Feature<LineString, WalkAnswer> | null> {
-    return (await this.engine()).route(from, to, profile);
-  }
-
-  /** Rings only (see WalkingEngine.rings). */
-  async rings(origin: Place, profile: string, minutes: readonly number[]): Promise<RingCollection> {
-    return (await this.engine()).rings(origin, profile, minutes);
-  }
-
-  /** Many origins to the nearest point of each category, one pass per category (see WalkingEngine.batchNearest). */
-  async batchNearest(origins: readonly BatchOrigin[], options: { profile: string; categories?: readonly string[]; maxMinutes?: number }): Promise<BatchAnswer<WalkingPoint>[]> {
-    return (await this.engine()).batchNearest(origins, options);
-  }
-
-  /** Attach a lon/lat to the network for a profile, or say why not. */
-  async snap(lon: number, lat: number, profile: string): Promise<SnapResult> {
-    return (await this.engine()).snap(lon, lat, profile);
-  }
-
   /** Increases each time the graph is rebuilt (with pointsVersion, a cache key for answers). */
   get graphVersion(): number { return this.builds; }
 
