@@ -53,6 +53,13 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     }
     return street;
   };
+  /** What a planning request starts from: its profile, category, the coverage snapshot and the street. */
+  const planningInput = async (b: { profile?: string; category: string; street?: string }) => {
+    const profile = b.profile ?? DEFAULT_PROFILE;
+    const category = checkCategory(b.category);
+    const snap = await service.snapshot(profile);
+    return { profile, category, snap, street: checkStreet(snap, b.street) };
+  };
   const offNetwork = (e: unknown, field: string): never => {
     throw e instanceof OutsideNetworkError ? outsideNetwork(e, field) : e;
   };
@@ -182,10 +189,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request) => {
     const b = request.body;
-    const profile = b.profile ?? DEFAULT_PROFILE;
-    const category = checkCategory(b.category);
-    const snap = await service.snapshot(profile);
-    const street = checkStreet(snap, b.street);
+    const { profile, category, snap, street } = await planningInput(b);
     const answer = suggest(snap.engine, snap.model, snap.settings, {
       category, street, candidates: b.candidates, top: b.top, spacingM: b.spacing_m,
     });
@@ -213,10 +217,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
     },
   }, async (request) => {
     const b = request.body;
-    const profile = b.profile ?? DEFAULT_PROFILE;
-    const category = checkCategory(b.category);
-    const snap = await service.snapshot(profile);
-    const street = checkStreet(snap, b.street);
+    const { profile, category, snap, street } = await planningInput(b);
     const answer = await planFewestSites(snap.engine, snap.model, snap.settings, { category, street, budget: b.budget, spacingM: b.spacing_m });
     return { ...answer, computed_ms: Math.round(answer.computed_ms * 10) / 10, saved: false as const };
   });
