@@ -18,6 +18,7 @@ import {
   streetStyle, textOn,
 } from './style.ts';
 import { ringColor } from '../palette.ts';
+import { haversineM } from '../geo.ts';
 
 // ---- the display list ----------------------------------------------------------------------------
 
@@ -769,7 +770,7 @@ export function layoutBoard(plan: BoardPlan, streets: StreetWay[]): BoardLayout 
     // Scale bar: metres per point measured across the map's middle.
     const midY = fr.y + fr.h / 2;
     const a = projection.invert!([fr.x + fr.w * 0.25, midY])!, b = projection.invert!([fr.x + fr.w * 0.75, midY])!;
-    const metresPerPt = haversine(a, b) / (fr.w * 0.5);
+    const metresPerPt = haversineM(a[0], a[1], b[0], b[1]) / (fr.w * 0.5);
     const metres = niceMetres((fr.w * 0.22) * metresPerPt);
     const barW = metres / metresPerPt, barH = 7 * s;
     const sx = fr.x + size * 0.8, sy = fr.y + fr.h - size * 1.0;
@@ -967,13 +968,6 @@ function largestOuterRing(g: MultiPolygon | Polygon): Position[] {
   let best: Position[] = [], bestN = -1;
   for (const p of polys) if (p[0] && p[0].length > bestN) { best = p[0]; bestN = p[0].length; }
   return best;
-}
-
-function haversine(a: [number, number], b: [number, number]): number {
-  const rad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * rad, dLon = (b[0] - a[0]) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
 }
 
 /** Every pair of placed label boxes and every label/marker pair that overlap (for tests and checks). */
