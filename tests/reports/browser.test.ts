@@ -22,13 +22,13 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => { await s?.close(); });
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/admin#reports');
+async function signIn(page: Page, username: string, tab = 'reports'): Promise<void> {
+  await page.goto(`/admin#${tab}`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('.admin-user').waitFor();
-  await page.locator('#reports-list').waitFor();
+  if (tab === 'reports') await page.locator('#reports-list').waitFor();
 }
 
 const box = async (page: Page, selector: string) => (await page.locator(selector).first().boundingBox())!;
@@ -96,6 +96,36 @@ describe('a report from the phone page to the street office and back', () => {
     await page.locator('#reports-status').selectOption('all');
     await page.locator(`#reports-list [data-code="${code}"] .st`, { hasText: '已办结' }).waitFor();
     await saveScreenshot(page, 'reports-admin-resolved');
+  });
+
+  it('shows open 缺少服务 reports on the coverage map as demand, and offers report weighting in suggestions', async () => {
+    // A second, still open report of the same kind (the first one is resolved and leaves the demand layer).
+    const phone = await s.newPage('phone', 'report-phone-2');
+    await phone.goto(`/m/site/${site.id}`);
+    await phone.locator('#report-site').click();
+    await phone.locator('dialog .report-category[data-category="health"]').click();
+    await phone.locator('dialog .report-send').click();
+    await phone.locator('#report-code').waitFor();
+    const page = await s.newPage('desktop', 'reports-coverage');
+    await signIn(page, 'voice_taoyuan', 'coverage');
+    await page.locator('table.coverage-overview-table tbody tr').first().waitFor({ timeout: 60_000 });
+    await waitForMapIdle(page);
+    const demand = await page.evaluate(() => (window as any).__map.querySourceFeatures('cov-demand').map((f: any) => f.properties.category));
+    expect(demand).toContain('health');
+    expect(demand).not.toContain('elder_care');
+    await page.locator('[data-mode="suggest"], button', { hasText: '选址建议' }).first().click().catch(() => {});
+    await saveScreenshot(page, 'reports-coverage-demand');
+  }, 240_000);
+
+  it('offers 反馈 on the resident map for the place and for each service row', async () => {
+    const page = await s.newPage('desktop', 'reports-resident');
+    await page.goto(`/#o=${site.lon.toFixed(5)},${site.lat.toFixed(5)}`);
+    await page.locator('#report-here').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.items .report-open').count()).toBeGreaterThan(3);
+    await page.locator('.items .report-open').first().click();
+    await page.locator('dialog.report-dialog').waitFor();
+    expect(await page.locator('dialog .report-kind[data-kind="info_wrong"]').getAttribute('aria-pressed')).toBe('true');
+    await saveScreenshot(page, 'reports-resident-form');
   });
 
   it('shows the status and the reply on the receipt page, in Chinese and in English', async () => {

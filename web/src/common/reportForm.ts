@@ -3,7 +3,7 @@
 // taps: 反馈, the service, 发送); text and a call-back phone are optional. After sending it shows the
 // receipt code and the link to /r/:code. No sign-in; a signed form token and a hidden honeypot field.
 import { currentLang, translator } from '../lang.ts';
-import { append, clear, el } from './dom.ts';
+import { append, clear, el, textColorOn } from './dom.ts';
 import { zh, en } from './reportMessages.ts';
 
 
@@ -47,7 +47,7 @@ export function openReportForm(context: ReportContext, categories: ReportCategor
   const categoryButtons = categories.map((c) => el('button', {
     type: 'button', class: 'report-category', 'data-category': c.id, 'aria-pressed': String(category === c.id),
     onclick: () => { kind = 'service_missing'; category = c.id; sync(); },
-  }, el('span', { class: 'report-icon', style: `background:${c.color}`, 'aria-hidden': 'true' }, c.icon), nameOf(c)));
+  }, el('span', { class: 'report-icon', style: `background:${c.color};color:${textColorOn(c.color)}`, 'aria-hidden': 'true' }, c.icon), nameOf(c)));
   const text = el('textarea', { id: 'report-text', name: 'text', maxlength: 300, rows: 3 });
   const counter = el('span', { class: 'report-count', 'aria-live': 'polite' }, t('chars', 0));
   text.addEventListener('input', () => { counter.textContent = t('chars', [...text.value].length); });
