@@ -98,7 +98,7 @@ describe('a report from the phone page to the street office and back', () => {
     await saveScreenshot(page, 'reports-admin-resolved');
   });
 
-  it('shows open 缺少服务 reports on the coverage map as demand, and offers report weighting in suggestions', async () => {
+  it('shows open 缺少服务 reports on the coverage map as demand, and the weighting option in suggestions', async () => {
     // A second, still open report of the same kind (the first one is resolved and leaves the demand layer).
     const phone = await s.newPage('phone', 'report-phone-2');
     await phone.goto(`/m/site/${site.id}`);
@@ -113,7 +113,8 @@ describe('a report from the phone page to the street office and back', () => {
     const demand = await page.evaluate(() => (window as any).__map.querySourceFeatures('cov-demand').map((f: any) => f.properties.category));
     expect(demand).toContain('health');
     expect(demand).not.toContain('elder_care');
-    await page.locator('[data-mode="suggest"], button', { hasText: '选址建议' }).first().click().catch(() => {});
+    await page.getByRole('button', { name: '选址建议' }).click();
+    await page.locator('#coverage-weight-reports').waitFor();
     await saveScreenshot(page, 'reports-coverage-demand');
   }, 240_000);
 
