@@ -127,6 +127,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(import('./coverage/routes.ts')); // /api/coverage: gaps, what-if, suggestions, settings, exports
   await app.register(scenarioRoutes); // /api/coverage/scenarios: saved planning scenarios
   await app.register(import('./desks/plugin.ts')); // 流动办公桌: schedules, plans, rotation, 民情日记, calendars
+  await app.register(import('./reports/plugin.ts')); // 居民反馈: public reports and receipts, the street's queue
   await app.register(basemapTiles);
   await app.register(webPages);
 

@@ -46,6 +46,7 @@ const ENTITY: Record<string, Pair> = {
   desk_topic: { zh: '诉求主题', en: 'request topic' },
   coverage_setting: { zh: '覆盖设置', en: 'coverage setting' },
   backup: { zh: '备份', en: 'backup' },
+  resident_report: { zh: '居民反馈', en: 'resident report' },
 };
 
 /** Field names beyond the form's table (server/records/validation.ts), and every field in English. */

@@ -174,6 +174,19 @@ export interface SuggestRequest {
   top?: number;
   /** Sampling spacing along the network in metres (default 50). */
   spacingM?: number;
+  /**
+   * Residents' open 缺少服务 reports of the category: when given, a candidate also scores for the reports
+   * within the category's target walk of it (each counted once, by its repeats), worth `residentsPerReport`.
+   */
+  reports?: { id: number; lon: number; lat: number; weight: number }[];
+  residentsPerReport?: number;
+}
+
+export interface ReportWeighting {
+  residents_per_report: number;
+  reports_considered: number;
+  /** Reports (weighted by repeats) that the suggested sites together answer. */
+  reports_answered: number;
 }
 
 export interface Suggestion extends WhatIfAnswer {
@@ -185,6 +198,9 @@ export interface Suggestion extends WhatIfAnswer {
   adds_compound_ids: number[];
   adds_compounds: number;
   adds_residents: number;
+  /** Reports (ids) this site answers that no earlier suggestion answers; empty without report weighting. */
+  answers_report_ids: number[];
+  answers_reports: number;
 }
 
 export interface SuggestAnswer {
@@ -199,10 +215,14 @@ export interface SuggestAnswer {
   source: 'supplied' | 'network';
   spacing_m: number | null;
   suggestions: Suggestion[];
+  /** Null when the ranking counted residents only. */
+  report_weighting: ReportWeighting | null;
   computed_ms: number;
 }
 
 export const MAX_SAMPLED_CANDIDATES = 6000;
+/** What one resident's report of a missing service weighs in report-weighted suggestions, in residents. */
+export const DEFAULT_RESIDENTS_PER_REPORT = 100;
 
 type GapCompound = { c: CoverageCompound; ci: number; row: CoverageRow };
 
@@ -221,11 +241,12 @@ export function gapCompoundsOf(model: CoverageModel, category: string): GapCompo
 export function candidatePlaces(
   engine: WalkingEngine<any>, model: CoverageModel, settings: CoverageSettings, category: string,
   around: readonly GapCompound[], request: { candidates?: { lon: number; lat: number; label?: string }[]; spacingM?: number },
+  alsoAround: readonly { lon: number; lat: number }[] = [],
 ): { candidates: (NetworkCandidate & { label: string | null })[]; spacing: number | null } | undefined {
   if (request.candidates?.length) {
     return { candidates: request.candidates.map((c) => ({ lon: c.lon, lat: c.lat, road: null, label: c.label ?? null })), spacing: null };
   }
-  const area = areaOf(around.flatMap(({ ci }) => model.originsByCompound[ci].map((oi) => model.origins[oi])));
+  const area = areaOf([...around.flatMap(({ ci }) => model.originsByCompound[ci].map((oi) => model.origins[oi])), ...alsoAround]);
   if (!area) return undefined;
   const limit = settings.maxMinutes(category, model.profile, model.streetCodes());
   const reachM = Math.min(engine.reachRadiusM(model.profile, limit), 1500);
@@ -256,18 +277,28 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
     gap_compounds: inStreet.length, gap_residents: inStreet.reduce((n, g) => n + (g.c.residents ?? 0), 0),
   };
 
-  const places = candidatePlaces(engine, model, settings, category, inStreet, request);
+  const reports = request.reports ?? null;
+  const perReport = request.residentsPerReport ?? DEFAULT_RESIDENTS_PER_REPORT;
+  const places = candidatePlaces(engine, model, settings, category, inStreet, request, reports ?? []);
+  const weighting = (answered: number): ReportWeighting | null => (reports
+    ? { residents_per_report: perReport, reports_considered: reports.reduce((n, r) => n + r.weight, 0), reports_answered: answered } : null);
   if (!places) {
-    return { ...base, candidates_evaluated: 0, candidates_off_network: 0, source: 'network', spacing_m: request.spacingM ?? 50, suggestions: [], computed_ms: performance.now() - started };
+    return { ...base, candidates_evaluated: 0, candidates_off_network: 0, source: 'network', spacing_m: request.spacingM ?? 50, suggestions: [], report_weighting: weighting(0), computed_ms: performance.now() - started };
   }
   const { candidates, spacing } = places;
   const { sets, walks, offNetwork } = coverageSets(engine, model, gapCompounds, candidates);
+  // Which reports each candidate answers: within the category's target walk of the reported place.
+  const target = settings.defaultMinutes(category, model.profile);
+  const reportSets = reports
+    ? reachSets(engine, model.profile, reports.map((r) => ({ places: [r], limitMin: target })), candidates).sets
+    : candidates.map(() => [] as number[]);
+  const answered = new Set<number>();
 
   // Greedy max-coverage: each next site is the one adding the most residents (then compounds) not yet
   // covered by the sites before it, so every suggestion brings compounds the earlier ones do not.
   // Each pick is then checked with the full what-if, whose own arithmetic gives the figures shown.
   const covered = new Set<number>();
-  const picked: { i: number; answer: WhatIfAnswer; adds: number[] }[] = [];
+  const picked: { i: number; answer: WhatIfAnswer; adds: number[]; answers: number[] }[] = [];
   const skipped = new Set<number>();
   while (picked.length < top) {
     // ties go to the shorter walks for the compounds added (residents-weighted minutes)
@@ -280,6 +311,11 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
         const r = gapCompounds[k].c.residents ?? 0;
         count++; people += r; minutes += (r || 1) * walks[i][n];
       });
+      // A report answered counts as perReport residents: what residents asked for weighs beside what the analysis finds.
+      let asked = 0;
+      for (const j of reportSets[i]) if (!answered.has(j)) asked += reports![j].weight;
+      people += asked * perReport;
+      count += asked > 0 ? 1 : 0;
       if (count === 0) return;
       if (people > bestResidents || (people === bestResidents && (count > bestCount || (count === bestCount && minutes < bestMinutes)))) {
         best = i; bestResidents = people; bestCount = count; bestMinutes = minutes;
@@ -295,7 +331,9 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
     if (!answer.location.road && c.road) answer.location.road = c.road;
     const adds = sets[best].filter((k) => !covered.has(k));
     for (const k of adds) covered.add(k);
-    picked.push({ i: best, answer, adds });
+    const answers = reportSets[best].filter((j) => !answered.has(j));
+    for (const j of answers) answered.add(j);
+    picked.push({ i: best, answer, adds, answers });
   }
   return {
     ...base,
@@ -309,7 +347,10 @@ export function suggest(engine: WalkingEngine<any>, model: CoverageModel, settin
       adds_compound_ids: p.adds.map((g) => gapCompounds[g].c.id),
       adds_compounds: p.adds.length,
       adds_residents: p.adds.reduce((n, g) => n + (gapCompounds[g].c.residents ?? 0), 0),
+      answers_report_ids: p.answers.map((j) => reports![j].id),
+      answers_reports: p.answers.reduce((n, j) => n + reports![j].weight, 0),
     })),
+    report_weighting: weighting(picked.reduce((n, p) => n + p.answers.reduce((m, j) => m + reports![j].weight, 0), 0)),
     computed_ms: performance.now() - started,
   };
 }
@@ -327,9 +368,23 @@ export function coverageSets(
   gapCompounds: readonly { c: CoverageCompound; ci: number; row: CoverageRow }[],
   candidates: readonly { lon: number; lat: number }[],
 ) {
+  return reachSets(engine, model.profile,
+    gapCompounds.map(({ ci, row }) => ({ places: model.originsByCompound[ci].map((oi) => model.origins[oi]), limitMin: row.target_min })), candidates);
+}
+
+/**
+ * For each candidate, the sources (indices) within each source's own walking limit of it, and the
+ * minutes. A source is one or more places (a compound's usable gates, or a resident's reported place);
+ * one bounded search per source, read at every candidate on the edges it settles.
+ */
+export function reachSets(
+  engine: WalkingEngine<any>, profileId: string,
+  sources: readonly { places: readonly { lon: number; lat: number }[]; limitMin: number }[],
+  candidates: readonly { lon: number; lat: number }[],
+) {
   const graph = engine.graph;
-  const profile = engine.profile(model.profile);
-  const costs = engine.costs(model.profile);
+  const profile = engine.profile(profileId);
+  const costs = engine.costs(profileId);
   const speed = profile.speed_mps;
   const search = searchFor(graph);
   const snapOf = (lon: number, lat: number) => engine.snapper.snap(lon, lat, costs, engine.maxSnapM);
@@ -343,15 +398,14 @@ export function coverageSets(
   });
   const seenBy = new Int32Array(candidates.length).fill(-1);
   const sets: number[][] = candidates.map(() => []);
-  /** walks[i][n]: minutes from candidate i to compound sets[i][n] */
+  /** walks[i][n]: minutes from candidate i to source sets[i][n] */
   const walks: number[][] = candidates.map(() => []);
   const { adjOffsets, adjEdge } = graph;
 
-  gapCompounds.forEach(({ ci, row }, k) => {
-    const gates = model.originsByCompound[ci].map((oi) => snapOf(model.origins[oi].lon, model.origins[oi].lat))
-      .filter((g): g is SnappedLocation => g.ok);
+  sources.forEach(({ places, limitMin }, k) => {
+    const gates = places.map((p) => snapOf(p.lon, p.lat)).filter((g): g is SnappedLocation => g.ok);
     if (gates.length === 0) return;
-    const limitSec = (row.target_min + 0.05) * 60;
+    const limitSec = (limitMin + 0.05) * 60;
     search.start(costs, gates.flatMap((g) => seedsOf(graph, costs, g, speed, 0))).runTo(limitSec);
     const consider = (i: number) => {
       if (seenBy[i] === k) return;
@@ -359,7 +413,7 @@ export function coverageSets(
       const loc = located[i]!;
       const best = arrivalAt(search, graph, costs, loc, speed, gates.filter((g) => g.edge === loc.edge)).timeSec;
       const walk = Math.round((best / 60) * 10) / 10;
-      if (!(walk <= row.target_min)) return;
+      if (!(walk <= limitMin)) return;
       sets[i].push(k);
       walks[i].push(walk);
     };

@@ -15,6 +15,7 @@ import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { saveStreetCategorySetting } from './repository.ts';
 import { CoverageService, type CoverageSnapshot } from './service.ts';
 import { coverageCsv, coverageXlsx, type ExportLang } from './export.ts';
+import { openServiceDemand } from '../reports/repository.ts';
 import {
   CompoundMapQuery, CompoundMapResponse, CoverageQuery, CoverageResponse, ExportQuery, FewestSitesBody, FewestSitesResponse, SettingBody, SettingParams,
   SettingResponse, SettingsQuery, SettingsResponse, SuggestBody, SuggestResponse, WhatIfBody, WhatIfResponse,
@@ -190,8 +191,12 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
   }, async (request) => {
     const b = request.body;
     const { profile, category, snap, street } = await planningInput(b);
+    // Residents' open 缺少服务 reports of the category (in the street, if one is asked), each weighing its repeats.
+    const reports = b.weight_by_reports
+      ? (await openServiceDemand(app.db, { category, street })).map((r) => ({ id: r.id, lon: r.lon, lat: r.lat, weight: r.repeats }))
+      : undefined;
     const answer = suggest(snap.engine, snap.model, snap.settings, {
-      category, street, candidates: b.candidates, top: b.top, spacingM: b.spacing_m,
+      category, street, candidates: b.candidates, top: b.top, spacingM: b.spacing_m, reports, residentsPerReport: b.residents_per_report,
     });
     const target = snap.settings.defaultMinutes(category, profile);
     return {

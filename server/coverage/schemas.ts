@@ -187,6 +187,8 @@ export const SuggestBody = Type.Object({
   }, { additionalProperties: false }), { minItems: 1, maxItems: 500 })),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
   spacing_m: Type.Optional(Type.Integer({ minimum: 20, maximum: 500 })),
+  weight_by_reports: Type.Optional(Type.Boolean({ description: 'also rank by the residents\' open 缺少服务 reports of the category each site would answer (within its target walk)' })),
+  residents_per_report: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'what one report weighs, in residents (default 100)' })),
 }, { additionalProperties: false });
 export type SuggestBody = Static<typeof SuggestBody>;
 
@@ -208,8 +210,13 @@ export const SuggestResponse = Type.Object({
     adds_compound_ids: Type.Array(Type.Integer(), { description: 'gap compounds this site covers that no earlier suggestion covers' }),
     adds_compounds: Type.Integer(),
     adds_residents: Type.Integer(),
+    answers_report_ids: Type.Array(Type.Integer(), { description: 'open 缺少服务 reports this site answers that no earlier suggestion answers (report weighting only)' }),
+    answers_reports: Type.Integer(),
     ...WhatIfFields,
   })),
+  report_weighting: Type.Union([Type.Object({
+    residents_per_report: Type.Integer(), reports_considered: Type.Integer(), reports_answered: Type.Integer(),
+  }), Type.Null()], { description: 'null: ranked by residents only; otherwise how residents\' reports were weighed' }),
   saved: Type.Literal(false),
 });
 

@@ -195,6 +195,9 @@ export interface Database {
   board_jobs: BoardJobsTable;
   board_job_files: BoardJobFilesTable;
   board_postings: BoardPostingsTable;
+  resident_reports: ResidentReportsTable;
+  report_limits: ReportLimitsTable;
+  report_form_keys: ReportFormKeysTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -340,3 +343,34 @@ export interface BoardPostingsTable {
   confirmed_at: Timestamp;
   version: Generated<number>;
 }
+
+// Residents' reports (migrations/0011_reports.ts). contact_phone is for staff who may see contacts only.
+export type ReportKind = 'info_wrong' | 'blocked' | 'path_missing' | 'service_missing' | 'other';
+export type ReportStatus = 'new' | 'accepted' | 'in_progress' | 'resolved' | 'rejected';
+export interface ResidentReportsTable {
+  id: Generated<number>;
+  code: string;
+  kind: ReportKind;
+  category_id: string | null;
+  site_id: number | null;
+  point_id: number | null;
+  source: 'site' | 'map' | 'point';
+  geom: unknown;
+  street_code: string;
+  community_code: string | null;
+  body: string | null;
+  contact_phone: string | null;
+  device_key: string;
+  address_key: string;
+  repeats: Generated<number>;
+  status: Generated<ReportStatus>;
+  public_reply: string | null;
+  linked: Json | null;
+  received_at: Timestamp;
+  accepted_at: Date | string | null;
+  closed_at: Date | string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+export interface ReportLimitsTable { scope: 'address' | 'device'; key: string; window_start: Date | string; attempts: Generated<number> }
+export interface ReportFormKeysTable { id: number; secret: string; created_at: Timestamp }

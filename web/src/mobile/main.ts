@@ -11,6 +11,8 @@ import { hhmm, openNow } from '../common/hours.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
 import { hasWebGL2 } from '../common/webgl.ts';
 import { circlePicture } from './staticPicture.ts';
+import { reportButton } from '../common/reportButton.ts';
+import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
 import './mobile.css';
 
@@ -22,6 +24,9 @@ const lang = currentLang();
 setLang(lang);
 const t = translator(messages, lang);
 const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
+const rt = translator({ zh: reportZh, en: reportEn }, lang);
+/** The categories the report form offers (set once the catalog is in). */
+let reportCategories: Catalog['categories'] = [];
 const LARGE_KEY = 'hexi.largeText';
 /** Desk visits asked for: the next 8 of the coming 60 days, as on the resident map. */
 const DESK_VISITS_ASKED = 8;
@@ -68,7 +73,9 @@ function pointDetails(item: NearestItem, site: [number, number], siteName: strin
       ...NAV_APPS.map((app) => el('a', {
         class: 'nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
         href: navigationUrl(app, { lon: item.lon, lat: item.lat, name: item.name }, { lon: site[0], lat: site[1], name: siteName }),
-      }, `${t('navigate')} · ${t(app)}`))));
+      }, `${t('navigate')} · ${t(app)}`))),
+    reportButton(() => ({ site_id: siteId, point_id: item.id, label: item.name, kind: 'info_wrong' }), () => reportCategories,
+      { compact: true, label: rt('openPoint', item.name) }));
   return box;
 }
 
@@ -103,7 +110,9 @@ function renderList(groups: BoardGroup[], site: [number, number], siteName: stri
       el('h3', {}, marker(c.color, c.icon), nameOf(c), missing ? el('span', { class: 'missing-tag' }, t('missing')) : null));
     if (missing) {
       const b = g.nearestBeyond;
-      append(group, el('p', { class: 'beyond' }, b ? t('nearestBeyond', b.name, boardMinutes(b.walk_s)) : t('noneAtAll')));
+      append(group, el('p', { class: 'beyond' }, b ? t('nearestBeyond', b.name, boardMinutes(b.walk_s)) : t('noneAtAll')),
+        reportButton(() => ({ site_id: siteId, kind: 'service_missing', category: c.id, label: document.title }), () => reportCategories,
+          { compact: true, text: rt('openMissing', nameOf(c)) }));
     } else {
       const ul = el('ul', { class: 'points' });
       for (const r of g.rows) append(ul, row(r, r.number, c.color, site, siteName));
@@ -153,6 +162,7 @@ async function render(profile: string): Promise<void> {
   const at = site.geometry.coordinates;
   const groups = boardGroups(catalog.categories, reach.nearest);
   const walkingProfile = catalog.profiles.filter((p) => p.id === profile);
+  reportCategories = catalog.categories;
   const found = groups.filter((g) => g.rows.length > 0);
   const missing = groups.filter((g) => g.rows.length === 0);
   const anySample = s.is_sample || reach.contains_sample;
@@ -181,7 +191,8 @@ async function render(profile: string): Promise<void> {
     el('section', { class: 'summary', id: 'summary' },
       el('p', { class: 'big' }, t('summary', found.length, groups.length)),
       missing.length ? el('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join('、'))) : el('p', {}, t('allFound', groups.length)),
-      el('a', { class: 'to-map', href: '#map' }, t('toMap'))),
+      el('a', { class: 'to-map', href: '#map' }, t('toMap')),
+      reportButton(() => ({ site_id: siteId, label: title }), () => reportCategories, { id: 'report-site' })),
     profiles,
     deskSlot,
     el('h2', { id: 'list-title' }, t('listTitle')),

@@ -13,6 +13,7 @@ import { createMap, hasWebGL2 } from '../map/createMap.ts';
 import { addOverlay, filterCategories, selectPoint, setOrigin, setPoints, setRings, setRoute, type MapPoint } from '../map/overlay.ts';
 import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskAt, showDesksNear } from './desks.ts';
 import { messages } from './messages.ts';
+import { reportButton } from '../common/reportButton.ts';
 import './resident.css';
 
 const lang = currentLang();
@@ -198,13 +199,15 @@ function renderResults(): void {
         el('button', { type: 'button', class: 'result-item', 'data-point-id': item.id, onclick: () => void openCard(item.id) },
           marker(c, n),
           el('span', { class: 'name' }, item.name, item.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-          el('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', Math.max(1, Math.ceil(item.walk_s / 60 - 1e-9)))))));
+          el('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', Math.max(1, Math.ceil(item.walk_s / 60 - 1e-9))))),
+        reportButton(() => ({ point_id: item.id, label: item.name, kind: 'info_wrong' }), () => state.catalog.categories, { compact: true })));
     }
     append(group, ul);
     append(list, group);
   }
   append(ui.results,
-    el('h2', {}, t('resultsTitle')),
+    el('h2', {}, t('resultsTitle'), ' ',
+      reportButton(() => (state.origin ? { lon: state.origin[0], lat: state.origin[1] } : null), () => state.catalog.categories, { compact: true, id: 'report-here' })),
     el('p', { class: 'muted' }, t('resultsFor', nameOf(reach.profile)),
       reach.origin.snap_distance_m >= 30 ? ` ${t('snapNote', Math.round(reach.origin.snap_distance_m))}` : ''),
     list);

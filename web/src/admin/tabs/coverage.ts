@@ -47,7 +47,7 @@ interface WhatIf {
   streets: { street_code: string; street_name: string; covered_before: number; covered_after: number; compounds: number; share_before: number | null; share_after: number | null; share_residents_before: number | null; share_residents_after: number | null }[];
   rings: Rings;
 }
-interface Suggest { gap_compounds: number; candidates_evaluated: number; suggestions: (WhatIf & { rank: number; place_name: string; adds_compounds: number; adds_residents: number })[] }
+interface Suggest { gap_compounds: number; candidates_evaluated: number; report_weighting?: { residents_per_report: number; reports_considered: number; reports_answered: number } | null; suggestions: (WhatIf & { rank: number; place_name: string; adds_compounds: number; adds_residents: number })[] }
 interface PlannedSite { lon: number; lat: number; place_name: string; compound_ids: number[]; compounds: number; residents: number }
 interface Exact { status: string; proven_optimal: boolean; solve_ms: number; variables: number; constraints: number; sites: PlannedSite[]; greedy_sites: PlannedSite[] }
 interface Fewest {
@@ -147,6 +147,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   profileSelect.addEventListener('change', () => { profile = profileSelect.value; void refresh(false); });
   categorySelect.addEventListener('change', () => { category = categorySelect.value; paintCompounds(); renderSide(); updateHint(); });
 
+  const weightByReports = h('input', { type: 'checkbox', id: 'coverage-weight-reports' });
+
   // ---- map ---------------------------------------------------------------------------------------
 
   if (hasWebGL2()) {
@@ -172,6 +174,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     m.addSource('cov-compounds', { type: 'geojson', data: EMPTY, promoteId: 'id' });
     m.addSource('cov-newly', { type: 'geojson', data: EMPTY });
     m.addSource('cov-points', { type: 'geojson', data: EMPTY });
+    // Residents' open 缺少服务 reports: demand by category (server/reports), drawn as diamonds in the category's colour.
+    m.addSource('cov-demand', { type: 'geojson', data: '/api/reports/demand' });
     m.addLayer({ id: 'cov-rings-fill', type: 'fill', source: 'cov-rings', paint: { 'fill-color': byMinutes('fill'), 'fill-opacity': 0.14 } });
     m.addLayer({ id: 'cov-rings-line', type: 'line', source: 'cov-rings', paint: { 'line-color': byMinutes('line'), 'line-width': 2, 'line-dasharray': [3, 1.5] } });
     m.addLayer({ id: 'cov-newly', type: 'circle', source: 'cov-newly', paint: { 'circle-radius': 15, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#1f5fbf', 'circle-stroke-width': 3.5 } });
@@ -188,6 +192,11 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       id: 'cov-compounds-label', type: 'symbol', source: 'cov-compounds',
       layout: { 'text-field': ['get', 'label'], 'text-font': font, 'text-size': 11, 'text-allow-overlap': true },
       paint: { 'text-color': ['get', 'ink'] },
+    });
+    m.addLayer({
+      id: 'cov-demand', type: 'symbol', source: 'cov-demand',
+      layout: { 'text-field': '◆', 'text-font': font, 'text-size': 18, 'text-allow-overlap': true },
+      paint: { 'text-color': ['get', 'color'], 'text-halo-color': '#111111', 'text-halo-width': 1 },
     });
     m.addLayer({
       id: 'cov-points', type: 'circle', source: 'cov-points',
@@ -353,7 +362,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       return;
     }
     if (mode === 'suggest') {
-      side.append(h('button', { type: 'button', class: 'primary', onclick: () => { void runSuggest(); } }, t('suggestRun')));
+      side.append(h('label', { class: 'weight-reports' }, weightByReports, ' ', t('weightByReports')), ' ',
+        h('button', { type: 'button', class: 'primary', onclick: () => { void runSuggest(); } }, t('suggestRun')),
+        h('p', { class: 'meta' }, t('demandLegend')));
     }
     if (mode === 'fewest') {
       side.append(h('button', { type: 'button', class: 'primary', onclick: () => { void runFewest(); } }, t('fewestRun')));
@@ -413,8 +424,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     if (!category) { ctx.notify(t('chooseCategory'), 'error'); return; }
     info.textContent = t('loading');
     try {
-      const s = await ctx.api.post<Suggest>('/api/coverage/suggest', { category, profile, ...(street ? { street } : {}) });
-      info.textContent = `${t('suggestMeta', s.gap_compounds, s.candidates_evaluated)} · ${t('notSaved')}`;
+      const s = await ctx.api.post<Suggest>('/api/coverage/suggest', { category, profile, ...(street ? { street } : {}), ...(weightByReports.checked ? { weight_by_reports: true } : {}) });
+      const w = s.report_weighting;
+      info.textContent = `${t('suggestMeta', s.gap_compounds, s.candidates_evaluated)}${w ? ` · ${t('reportWeighting', w.residents_per_report, w.reports_considered, w.reports_answered)}` : ''} · ${t('notSaved')}`;
       const detail = h('div');
       const list = h('table', { class: 'coverage-suggestions' },
         h('thead', null, h('tr', null, h('th', null, t('rank')), h('th', null, t('location')), h('th', { title: t('addsNote') }, t('addsPeople')), h('th', { title: t('addsNote') }, t('addsCompounds')), h('th', null, t('peopleCovered')), h('th', null, t('meanWalk')), h('th', null, ''))),
