@@ -3,11 +3,11 @@
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell } from '../importexport/spreadsheet.ts';
-import type { ReturnTypeOfPresent } from './staffRoutes.ts';
+import type { StaffReportView } from './present.ts';
 
 const HEADER = ['回执号', '收到时间', '类型', '服务类别', '街道', '社区', '站点', '服务点', '经度', '纬度', '补充说明', '重复次数', '状态', '公开答复', '办结时间', '已用天数'];
 
-function rows(reports: ReturnTypeOfPresent[], withPhone: boolean): (string | number | null)[][] {
+function rows(reports: StaffReportView[], withPhone: boolean): (string | number | null)[][] {
   const head = withPhone ? [...HEADER, '联系电话'] : HEADER;
   return [head, ...reports.map((r) => {
     const cells: (string | number | null)[] = [
@@ -19,12 +19,12 @@ function rows(reports: ReturnTypeOfPresent[], withPhone: boolean): (string | num
   })];
 }
 
-export function reportsCsv(reports: ReturnTypeOfPresent[], withPhone: boolean): string {
+export function reportsCsv(reports: StaffReportView[], withPhone: boolean): string {
   // BOM: Excel opens UTF-8 Chinese correctly only with it.
   return `\ufeff${stringify(rows(reports, withPhone))}`;
 }
 
-export async function reportsXlsx(reports: ReturnTypeOfPresent[], withPhone: boolean): Promise<Buffer> {
+export async function reportsXlsx(reports: StaffReportView[], withPhone: boolean): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = '15分钟综合服务圈';
   const sheet = book.addWorksheet('居民反馈');

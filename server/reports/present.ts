@@ -52,3 +52,6 @@ export function reportSnapshot(r: ReportRow) {
     status: r.status, public_reply: r.public_reply, linked: r.linked, repeats: r.repeats, version: r.version,
   };
 }
+
+/** A report as staff see it (the queue, exports). */
+export type StaffReportView = ReturnType<typeof presentStaff>;

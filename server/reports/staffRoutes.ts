@@ -20,7 +20,6 @@ import { reportsCsv, reportsXlsx } from './export.ts';
 import { ConvertBody, CountsResponse, DemandQuery, ExportQuery, IdParams, QueueQuery, StaffReport, StatusBody, StreetQuery } from './schemas.ts';
 import { CLOSED, KIND_NAMES, NEXT_STATUS, REPORT_KINDS, reportIssue, STATUS_NAMES } from './validation.ts';
 
-export type ReturnTypeOfPresent = ReturnType<typeof presentStaff>;
 const REPORT = { en: 'The report', zh: '该反馈' };
 const editors = ['admin', 'editor'] as const;
 
