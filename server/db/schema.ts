@@ -195,6 +195,7 @@ export interface Database {
   board_jobs: BoardJobsTable;
   board_job_files: BoardJobFilesTable;
   board_postings: BoardPostingsTable;
+  checkup_snapshots: CheckupSnapshotsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -339,4 +340,20 @@ export interface BoardPostingsTable {
   confirmed_by_name: string | null;
   confirmed_at: Timestamp;
   version: Generated<number>;
+}
+
+/** Coverage snapshots of the street check-up (migration 0014_checkup). */
+export interface CheckupSnapshotsTable {
+  id: Generated<number>;
+  taken_at: Generated<Date>;
+  kind: 'monthly' | 'on_demand';
+  period: string;
+  data_version: string;
+  data_date: Date | string | null;
+  targets: Json;
+  shares: Json;
+  points: Json;
+  gaps: Json;
+  taken_by: number | null;
+  taken_by_name: string | null;
 }
