@@ -22,6 +22,8 @@ export interface SurfaceState {
   tiles: SurfaceTiles;
   /** Changes whenever the surface is recomputed (part of the tile URLs). */
   version: string;
+  /** lon/lat of an edge's two ends. */
+  edgeEnds(edge: number): [number, number, number, number];
 }
 
 export type Weighting = 'residents' | 'street_length';
@@ -113,7 +115,9 @@ export class CheckupService {
     this.computed++;
     const version = `${profile.slice(0, 2)}${Date.now().toString(36)}${this.computed}`;
     const tiles = new SurfaceTiles(surface, engine.graph);
-    return { surface, streetOf, streets, tiles, version };
+    const g = engine.graph;
+    const edgeEnds = (e: number): [number, number, number, number] => [g.nodeLon[g.edgeFrom[e]], g.nodeLat[g.edgeFrom[e]], g.nodeLon[g.edgeTo[e]], g.nodeLat[g.edgeTo[e]]];
+    return { surface, streetOf, streets, tiles, version, edgeEnds };
   }
 
   /**
