@@ -30,7 +30,7 @@ const T = {
     added: '新增服务点', closed: '关闭服务点', gapsClosed: '消除的缺口', gapsOpened: '新出现的缺口', targetsChanged: '目标调整',
     desks: '流动办公桌与居民诉求', since: '统计自', requestsReceived: '收到诉求', requestsResolved: '办结诉求', visitsHeld: '已举办的流动办公', visitsPlanned: '未来 31 天已排期',
     residentReports: '居民反映（居民报告）', residentHook: '居民报告模块尚未接入本报告（预留接口：server/reports/ 提供 checkupResidentReports 后自动显示）。',
-    received: '收到', resolved: '办结', streets: '各街道小区覆盖率（按类别）', street: '街道', noData: '无数据',
+    received: '收到', resolved: '办结', streets: '各街道覆盖率（按类别）', streetsNote: '有居民数的小区的街道按居民加权（与“覆盖分析”的居民覆盖率一致）；其余街道尚无小区数据，按取样的街道长度加权，不是 0 %。', street: '街道', noData: '无数据',
     method: '方法说明', methodText: '步行时间在真实路网上计算（与 /api/reach、覆盖分析同一引擎），从小区最优出入口到最近的在营服务点；目标为各街道在用目标。',
     item: '项', people: '人', andMore: (n: number) => `等 ${n} 项`,
   },
@@ -49,7 +49,7 @@ const T = {
     added: 'Points added', closed: 'Points closed', gapsClosed: 'Gaps closed', gapsOpened: 'Gaps opened', targetsChanged: 'Targets changed',
     desks: 'Mobile desks and requests', since: 'Since', requestsReceived: 'Requests received', requestsResolved: 'Requests resolved', visitsHeld: 'Desk visits held', visitsPlanned: 'Scheduled in the next 31 days',
     residentReports: "Residents' reports", residentHook: "Residents' reports are not connected to this report yet (hook: server/reports/ provides checkupResidentReports).",
-    received: 'received', resolved: 'resolved', streets: 'Compound share by street and category', street: 'Street', noData: 'no data',
+    received: 'received', resolved: 'resolved', streets: 'Share by street and category', streetsNote: 'Streets with compounds that have residents are weighted by residents (the residents share of Coverage analysis); the others have no compound data yet and are weighted by sampled street length, not reported as 0 %.', street: 'Street', noData: 'no data',
     method: 'Method', methodText: 'Walking times on the real network (the engine of /api/reach and the coverage analysis), from each compound\'s best gate to the nearest open service point, against the street\'s targets in force.',
     item: '', people: '', andMore: (n: number) => `and ${n} more`,
   },
@@ -154,14 +154,15 @@ export function writeReportPdf(c: ReportContent, progress: (fraction: number) =>
   const sw = (A4.w - 2 * M) / 11;
   SCORE_COLORS.forEach((col, i) => {
     doc.rect(M + i * sw, y, sw - 2, 8).fill(col);
-    text(String(i), M + i * sw, 7.5, { width: sw - 2, align: 'center', color: INK });
+    text(String(i), M + i * sw, 7.5, { width: sw - 2, align: 'center', color: i <= 4 || i >= 9 ? '#ffffff' : INK });
   });
   y += 8;
   y += 12;
   para(t.scoreLegend.replace('{s}', String(c.overall.spacing_m)), 8);
   progress(0.3);
 
-  // ---- per category ----
+  // ---- per category (a page of its own after the map) ----
+  newPage();
   heading(t.perCategory);
   table([
     { title: t.cat, width: 78 }, { title: t.target, width: 40, align: 'right' }, { title: t.covered, width: 58, align: 'right' },
@@ -176,9 +177,10 @@ export function writeReportPdf(c: ReportContent, progress: (fraction: number) =>
 
   if (c.streets.length) {
     heading(t.streets);
-    const cw = (A4.w - 2 * M - 78) / c.categories.length;
-    table([{ title: t.street, width: 78 }, ...c.categories.map((k) => ({ title: k.name, width: cw, align: 'right' as const }))],
-      c.streets.map((s) => [s.name, ...c.categories.map((k) => (s.compounds === 0 ? t.noData : pct(s.by_category[k.id].share_covered)))]), 7.5);
+    const cw = (A4.w - 2 * M - 78 - 52) / c.categories.length;
+    table([{ title: t.street, width: 78 }, ...c.categories.map((k) => ({ title: k.name, width: cw, align: 'right' as const })), { title: t.weighting, width: 52 }],
+      c.streets.map((s) => [s.name, ...c.categories.map((k) => pct(s.shares[k.id]?.share ?? null)), s.weighting === 'residents' ? t.wRes : t.wLen]), 7.5);
+    para(t.streetsNote, 8);
   }
   progress(0.5);
 
@@ -289,7 +291,7 @@ function drawScoreMap(doc: PDFKit.PDFDocument, c: ReportContent, x0: number, y0:
     doc.lineWidth(own ? 0.9 : 0.4).strokeColor(own ? '#444c56' : '#c9d1d9').stroke();
   });
   const g = surfaceGeometry(c);
-  const width = c.surface_street < 0 ? 0.7 : 1.6;
+  const width = c.surface_street < 0 ? 0.5 : 1.6;
   for (let score = 0; score <= 10; score++) {
     let any = false;
     for (let i = 0; i < s.count; i++) {
@@ -300,6 +302,17 @@ function drawScoreMap(doc: PDFKit.PDFDocument, c: ReportContent, x0: number, y0:
     }
     if (any) doc.lineWidth(width).lineCap('round').strokeColor(SCORE_COLORS[score]).stroke();
   }
+  // North arrow and a scale bar (metres per point from the projection).
+  const mPerPt = 111_320 / scale;
+  const nice = [100, 200, 250, 500, 1000, 2000, 5000].find((m) => m / mPerPt >= 50) ?? 5000;
+  const bar = nice / mPerPt, bx = x0 + 10, by = y0 + h - 14;
+  doc.rect(bx - 4, by - 12, bar + 8 + 40, 20).fillOpacity(0.85).fill('#ffffff').fillOpacity(1);
+  doc.moveTo(bx, by).lineTo(bx + bar, by).lineWidth(1.5).strokeColor(INK).stroke();
+  doc.moveTo(bx, by - 3).lineTo(bx, by + 3).moveTo(bx + bar, by - 3).lineTo(bx + bar, by + 3).lineWidth(1).stroke();
+  doc.font(FONT_REGULAR).fontSize(7).fillColor(INK).text(nice >= 1000 ? `${nice / 1000} km` : `${nice} m`, bx + bar + 4, by - 4, { lineBreak: false });
+  const nx = x0 + w - 16, ny = y0 + 12;
+  doc.moveTo(nx, ny).lineTo(nx - 5, ny + 12).lineTo(nx, ny + 9).lineTo(nx + 5, ny + 12).closePath().fill(INK);
+  doc.font(FONT_BOLD).fontSize(7).fillColor(INK).text('N', nx - 5, ny + 13, { width: 10, align: 'center', lineBreak: false });
   c.suggestions.forEach((sg, i) => {
     const x = px(sg.lon), y = py(sg.lat);
     doc.circle(x, y, 7).lineWidth(1.2).fillColor('#ffffff').strokeColor('#0b3d91').fillAndStroke();

@@ -54,7 +54,7 @@ export interface ReportContent {
   desks: DeskFigures & { since: string };
   resident_reports: { received: number; resolved: number } | null;
   /** Per street (district report only): compounds share per category. */
-  streets: { code: string; name: string; compounds: number; by_category: Record<string, CoverageTally> }[];
+  streets: { code: string; name: string; compounds: number; weighting: 'residents' | 'street_length'; shares: Record<string, AreaCheckup['categories'][number]> }[];
   surface: SurfaceState;
   /** Index of the street in surface.streets (-1: the whole district). */
   surface_street: number;
@@ -121,10 +121,14 @@ export async function gatherReport(app: FastifyInstance, street: { code: string;
   const basemap = await app.basemap.get();
   const version = await dataVersion(app.db, basemap.version);
 
-  const streets = street ? [] : coverage.streets.map((s) => {
-    const sr = coverage.model.rows.filter((r) => r.street_code === s.code);
-    return { code: s.code, name: s.name, compounds: new Set(sr.map((r) => r.compound_id)).size, by_category: Object.fromEntries(categories.map((c) => [c.id, tally(sr.filter((r) => r.category === c.id))])) };
-  });
+  const streets: ReportContent['streets'] = [];
+  if (!street) {
+    for (const s of coverage.streets) {
+      const a = await app.checkup.areaCheckup(profile, s.code);
+      const compounds = new Set(coverage.model.rows.filter((r) => r.street_code === s.code).map((r) => r.compound_id)).size;
+      streets.push({ code: s.code, name: s.name, compounds, weighting: a.categories.some((x) => x.weighting === 'residents') ? 'residents' : 'street_length', shares: Object.fromEntries(a.categories.map((x) => [x.category, x])) });
+    }
+  }
   const profileRow = app.catalog.profileById.get(profile)!;
   const areaName = street ? street.name : (lang === 'zh' ? '河西区' : 'Hexi District');
   return {

@@ -116,12 +116,18 @@ describe('the district report', () => {
   it('covers the whole district with a row per street; its figures equal /api/coverage', async () => {
     const { text } = await report(admin, {}, 'district-zh');
     expect(text).toContain('河西区 15分钟生活圈体检报告');
-    expect(text).toContain('各街道小区覆盖率');
+    expect(text).toContain('各街道覆盖率');
     const cov = (await viewer.inject('/api/coverage?limit=1')).json();
     const row = categoryRow(text, '养老');
     expect(row.covered).toBe(cov.summary.by_category.elder_care.covered);
     expect(row.share).toBe(cov.summary.by_category.elder_care.share_covered);
-    expect(text).toContain('无数据'); // streets without compounds say so, never 0 %
+    // 桃园街道's row gives the residents shares of /api/coverage; streets without compounds are weighted by street length
+    const ty = (await viewer.inject('/api/coverage?street=120103003000&limit=1')).json().summary.by_category;
+    const tyLine = text.split('\n').find((l) => /^\s*桃园街道\s+[\d.]+ %/.test(l));
+    expect(tyLine).toBeDefined();
+    expect(tyLine).toContain(`${(ty.elder_care.share_residents_covered * 100).toFixed(1)} %`);
+    expect(tyLine).toContain('按居民');
+    expect(text.split('\n').filter((l) => /街道\s.*按街道长度\s*$/.test(l)).length).toBe(13);
   });
 });
 
