@@ -63,4 +63,23 @@ describe('check-up panel', () => {
     await saveScreenshot(page, 'checkup-admin-phone', false);
     expect(await page.locator('.checkup-legend').isVisible()).toBe(true);
   });
+
+  it('the resident map toggles the score layer with its legend, from our own tiles', async () => {
+    for (const [viewport, name] of [['desktop', 'checkup-resident-desktop'], ['phone', 'checkup-resident-phone']] as const) {
+      const page = await s.newPage(viewport, name);
+      await page.goto('/');
+      await waitForMapIdle(page);
+      await page.evaluate(() => (window as any).__map.jumpTo({ center: [117.2035, 39.1025], zoom: 15 }));
+      await waitForMapIdle(page);
+      const toggle = page.getByRole('button', { name: '15分钟得分图' });
+      await toggle.click();
+      expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+      await waitForMapIdle(page);
+      const drawn = await page.evaluate(() => (window as any).__map.queryRenderedFeatures({ layers: ['score-layer'] }).length);
+      expect(drawn, viewport).toBeGreaterThan(20);
+      expect(await page.locator('.score-legend').isVisible()).toBe(true);
+      await saveScreenshot(page, name, false);
+    }
+    expect(s.foreignRequests()).toEqual([]);
+  }, 240_000);
 });
