@@ -103,6 +103,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (who.role === 'editor' && b.street !== who.street_code) {
       throw forbidden(`street: an editor may have only their own street's report (${who.street_code})`, 'street：街道编辑只能生成本街道的体检报告', 'street');
     }
+    const waiting = [...jobs.values()].filter((j) => j.owner === who.id && (j.status === 'queued' || j.status === 'running')).length;
+    if (waiting >= 2) throw new HttpError(429, 'two of your reports are still being made; wait for them', undefined, '您还有两份报告正在生成，请稍候');
     for (const [id, j] of jobs) if (jobs.size > KEEP_JOBS && j.status !== 'running' && j.status !== 'queued') jobs.delete(id);
     const job: ReportJob = {
       id: crypto.randomBytes(9).toString('base64url'), owner: who.id, street: b.street ?? null, lang: b.lang ?? 'zh', profile,

@@ -153,8 +153,15 @@ export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/checkup/snapshots', {
     preHandler: app.requireStaff(['admin']),
-    schema: { tags: ['checkup'], summary: 'Take a coverage snapshot now (district admin; audited)', response: { 201: SnapshotSummary, ...errors } },
+    // A snapshot analyses every street under every profile (seconds): a handful an hour is plenty.
+    config: { rateLimit: { max: 8, timeWindow: '10 minutes' } },
+    schema: { tags: ['checkup'], summary: 'Take a coverage snapshot now (district admin; audited; no body)', response: { 201: SnapshotSummary, ...errors, 429: ErrorResponse } },
   }, async (request, reply) => {
+    const body = request.body as unknown;
+    if (body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body as object).length === 0)) {
+      const field = typeof body === 'object' ? Object.keys(body as object)[0] : 'body';
+      throw badRequest(field, `${field}: a snapshot takes no input`, `${field}：生成快照不需要任何参数`);
+    }
     const who = staffOf(request);
     const row = await takeSnapshot(app, service, 'on_demand', { id: who.id, name: who.display_name ?? who.username });
     await recordAudit(app.db, { staff: who, action: 'create', entity: 'checkup_snapshot', entity_id: row.id, street_code: null, after: { kind: row.kind, data_version: row.data_version } });
