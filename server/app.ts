@@ -129,6 +129,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(import('./desks/plugin.ts')); // 流动办公桌: schedules, plans, rotation, 民情日记, calendars
   await app.register(import('./reports/plugin.ts')); // 居民反馈: public reports and receipts, the street's queue
   await app.register(basemapTiles);
+  await app.register(import('./checkup/routes.ts')); // 体检: the 15-minute surface and its tiles, coverage snapshots, the report (after coverage, tiles)
   await app.register(webPages);
 
   return app;

@@ -198,6 +198,7 @@ export interface Database {
   resident_reports: ResidentReportsTable;
   report_limits: ReportLimitsTable;
   report_form_keys: ReportFormKeysTable;
+  checkup_snapshots: CheckupSnapshotsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -374,3 +375,18 @@ export interface ResidentReportsTable {
 }
 export interface ReportLimitsTable { scope: 'address' | 'device'; key: string; window_start: Date | string; attempts: Generated<number> }
 export interface ReportFormKeysTable { id: number; secret: string; created_at: Timestamp }
+/** Coverage snapshots of the street check-up (migration 0014_checkup). */
+export interface CheckupSnapshotsTable {
+  id: Generated<number>;
+  taken_at: Generated<Date>;
+  kind: 'monthly' | 'on_demand';
+  period: string;
+  data_version: string;
+  data_date: Date | string | null;
+  targets: Json;
+  shares: Json;
+  points: Json;
+  gaps: Json;
+  taken_by: number | null;
+  taken_by_name: string | null;
+}

@@ -14,6 +14,7 @@ import { addOverlay, filterCategories, selectPoint, setOrigin, setPoints, setRin
 import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskAt, showDesksNear } from './desks.ts';
 import { messages } from './messages.ts';
 import { reportButton } from '../common/reportButton.ts';
+import { scoreLayer } from './scoreLayer.ts';
 import './resident.css';
 
 const lang = currentLang();
@@ -62,7 +63,10 @@ function writeHash(s: State): void {
   history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
+let score: ReturnType<typeof scoreLayer>;
+
 function renderShell(): void {
+  score = scoreLayer(() => map, () => state.profile, { toggle: t('scoreToggle'), legend: t('scoreLegend') });
   const langButton = el('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
     onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
@@ -75,7 +79,9 @@ function renderShell(): void {
     el('div', { class: 'row' }, el('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
     el('div', { class: 'row actions' },
       el('button', { type: 'button', id: 'locate', class: 'btn primary', onclick: () => void locate() }, t('myLocation')),
-      el('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter'))),
+      el('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter')),
+      score.button),
+    score.legend,
     el('h2', { class: 'label', id: 'categories-label' }, t('categories')),
     ui.chips,
     ui.status,
@@ -110,7 +116,7 @@ function renderProfiles(): void {
     append(ui.profiles, el('button', {
       type: 'button', role: 'radio', 'aria-checked': String(checked), class: `seg${checked ? ' on' : ''}`, 'data-profile': p.id,
       tabindex: checked ? '0' : '-1',
-      onclick: () => { if (state.profile !== p.id) { state.profile = p.id; renderProfiles(); writeHash(state); if (state.origin) void queryAt(state.origin); } },
+      onclick: () => { if (state.profile !== p.id) { state.profile = p.id; renderProfiles(); writeHash(state); score.update(); if (state.origin) void queryAt(state.origin); } },
       onkeydown: (e: Event) => {
         const k = (e as KeyboardEvent).key;
         if (k !== 'ArrowRight' && k !== 'ArrowLeft') return;

@@ -13,6 +13,7 @@ import { clear, h } from '../dom.ts';
 import { hasWebGL2 } from '../../common/webgl.ts';
 import { ringColor, RING_COLORS, FALLBACK_RING } from '../../../../server/palette.ts';
 import * as messages from './coverage.messages.ts';
+import { checkupPanel } from './checkupPanel.ts';
 
 type Status = 'covered' | 'gap' | 'unknown';
 interface Tally {
@@ -127,6 +128,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const streetTable = h('section', { class: 'coverage-categories' });
   const worst = h('section', { class: 'coverage-worst' });
   const overview = h('section', { class: 'coverage-overview' });
+  const checkup = checkupPanel(ctx, () => map);
 
   container.append(
     h('style', null, COVERAGE_CSS),
@@ -138,7 +140,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       csvLink, xlsxLink),
     info,
     h('div', { class: 'coverage-layout' },
-      h('div', null, hint, mapBox, legend),
+      h('div', null, hint, mapBox, legend, checkup.element),
       side),
     streetTable, worst, overview,
   );
@@ -324,6 +326,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       renderStreetTable(settings?.categories ?? null);
       renderWorst();
       renderOverview((district ?? answer).summary.streets);
+      void checkup.refresh(profile, street);
     } catch (err) {
       info.textContent = errorText(err);
       ctx.notify(errorText(err), 'error');
