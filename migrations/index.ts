@@ -10,6 +10,7 @@ import * as m0006 from './0006_signin_throttle.ts';
 import * as m0007 from './0007_street_areas.ts';
 import * as m0009 from './0009_scenarios.ts';
 import * as m0010 from './0010_board_posting.ts';
+import * as m0012 from './0012_network_corrections.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_street_areas': m0007,
   '0009_scenarios': m0009,
   '0010_board_posting': m0010,
+  '0012_network_corrections': m0012,
 };

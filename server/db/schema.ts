@@ -195,6 +195,7 @@ export interface Database {
   board_jobs: BoardJobsTable;
   board_job_files: BoardJobFilesTable;
   board_postings: BoardPostingsTable;
+  network_corrections: NetworkCorrectionsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -339,4 +340,18 @@ export interface BoardPostingsTable {
   confirmed_by_name: string | null;
   confirmed_at: Timestamp;
   version: Generated<number>;
+}
+
+export interface NetworkCorrectionsTable {
+  id: Generated<number>;
+  street_code: string;
+  kind: 'path' | 'closure' | 'gate' | 'crossing';
+  status: Generated<'draft' | 'published' | 'retired'>;
+  geom: unknown;
+  attributes: Json;
+  note: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

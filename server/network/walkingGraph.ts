@@ -5,6 +5,7 @@
 import Flatbush from 'flatbush';
 import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
 import { haversineM, LocalPlane, projectOnSegment, type LonLat } from './geo.ts';
+import { buildOverlay, waysWithPaths, type NetworkCorrection, type NetworkOverlay } from './corrections.ts';
 
 /** One way as the caller supplies it (MultiLineStrings already split into parts). */
 export interface WalkingWayInput {
@@ -48,6 +49,8 @@ export interface WalkingGraphReport {
 export interface BuildOptions {
   /** Join dead ends of islands to the network within this many metres (default KERB_GAP_M; 0 = off). */
   kerbGapM?: number;
+  /** Published corrections (corrections.ts): paths join the ways, the rest become `overlay`. */
+  corrections?: readonly NetworkCorrection[];
 }
 
 export interface WalkingGraph {
@@ -80,6 +83,8 @@ export interface WalkingGraph {
   readonly adjNode: Int32Array;
   readonly ways: readonly { id: number; highway: string; name: string | null }[];
   readonly report: WalkingGraphReport;
+  /** Closures, gates and crossings from the corrections the graph was built with (absent: none). */
+  readonly overlay?: NetworkOverlay;
 }
 
 /**
@@ -158,6 +163,14 @@ export async function buildWalkingGraphAsync(input: readonly WalkingWayInput[], 
 
 /** The build as a sequence of phases; each `yield` is a point where the caller may pause. */
 function* buildSteps(input: readonly WalkingWayInput[], options: BuildOptions): Generator<void, WalkingGraph> {
+  const corrections = options.corrections ?? [];
+  if (corrections.length === 0) return yield* buildBase(input, options);
+  const graph = yield* buildBase(waysWithPaths(input.filter((w) => w.coordinates.length >= 2 && isWalkable(w)), corrections), options);
+  yield;
+  return { ...graph, overlay: buildOverlay(graph, corrections) };
+}
+
+function* buildBase(input: readonly WalkingWayInput[], options: BuildOptions): Generator<void, WalkingGraph> {
   const kerbGapM = options.kerbGapM ?? KERB_GAP_M;
   const walkable = input.filter((w) => w.coordinates.length >= 2 && isWalkable(w));
   const first = yield* assembleGraph(walkable, input.length, 0);
