@@ -140,9 +140,11 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const writers = app.requireStaff(['admin', 'editor']);
   const errors = { 400: ValidationErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ConflictResponse(CorrectionRecord) };
 
-  const draftOf = async (input: Input) => {
+  /** An editor's geometry must lie in their street's area; the district admin draws anywhere in the district. */
+  const draftOf = async (request: FastifyRequest, input: Input) => {
     const [engine, areas] = await Promise.all([app.walking.engine(), app.areaIndex()]);
-    return prepare(input, engine, areas.streets.get(input.street_code as string), areas.toleranceM);
+    const area = staffOf(request).role === 'admin' ? undefined : areas.streets.get(input.street_code as string);
+    return prepare(input, engine, area, areas.toleranceM);
   };
   const audit = (trx: Transaction<Database>, request: FastifyRequest, action: string, before: CorrectionRow | null, after: CorrectionRow, extra: Input = {}) =>
     recordAudit(trx, {
@@ -181,7 +183,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body.street_code ??= staffOf(request).role === 'editor' ? staffOf(request).street_code : undefined;
     if (!body.street_code) throw badRequest('street_code', 'is required', 'street_code：必填');
     app.assertStreetAccess(request, body.street_code as string, 'street_code');
-    const draft = await draftOf(body);
+    const draft = await draftOf(request, body);
     const row = await commitEdit(app, async (trx) => {
       const created = await insertCorrection(trx, draft, staffOf(request).id);
       await audit(trx, request, 'create', null, created);
@@ -199,7 +201,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!current) throw notFound(`network correction ${request.params.id}`, `路网纠错（${request.params.id}）不存在`);
     app.assertStreetAccess(request, current.street_code);
     checkVersion(WHAT, current, version, () => presentCorrection(current));
-    const draft = await draftOf({ ...inputOf(current), ...edits });
+    const draft = await draftOf(request, { ...inputOf(current), ...edits });
     return presentCorrection(await commitEdit(app, async (trx) => {
       const before = await lockOrThrow(trx, request.params.id, request);
       checkVersion(WHAT, before, version, () => presentCorrection(before));
@@ -240,7 +242,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.assertStreetAccess(request, current.street_code);
     const old = await app.db.transaction().execute((trx) => auditSnapshot(trx, ENTITY, current.id, request.body.audit_id));
     const restored: Input = { street_code: old.street_code, kind: old.kind, geometry: old.geometry, note: old.note ?? null, ...(old.attributes as Input) };
-    const draft = await draftOf(restored);
+    const draft = await draftOf(request, restored);
     app.assertStreetAccess(request, draft.street_code);
     const status = (['draft', 'published', 'retired'] as const).find((s) => s === old.status) ?? 'draft';
     return presentCorrection(await commitEdit(app, async (trx) => {

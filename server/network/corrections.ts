@@ -12,7 +12,7 @@ export const PATH_JOIN_M = 8;
 export const GATE_SNAP_M = 10;
 /** An edge is closed when both its ends lie within this distance of a closure line. */
 export const CLOSURE_MATCH_M = 4;
-/** A crossing attaches to the nearest trunk/primary junction within this distance. */
+/** A crossing covers every trunk/primary junction node within this distance (both carriageways). */
 export const CROSSING_SNAP_M = 25;
 
 export type PathLevel = 'ground' | 'bridge' | 'tunnel';
@@ -244,14 +244,15 @@ export function buildOverlay(graph: WalkingGraph, corrections: readonly NetworkC
       applied.push(c.id);
       continue;
     }
-    let best = -1, bestDist = CROSSING_SNAP_M;
+    // A junction of a dual carriageway is several nodes: the crossing covers all of them within reach.
+    let placed = 0;
     for (let v = 0; v < graph.nodeCount; v++) {
       if (!(graph.nodeFlags[v] & NODE_MAJOR_JUNCTION)) continue;
-      const d = Math.hypot(nodeX[v] - px, nodeY[v] - py);
-      if (d <= bestDist) { best = v; bestDist = d; }
+      if (Math.hypot(nodeX[v] - px, nodeY[v] - py) > CROSSING_SNAP_M) continue;
+      crossings.set(v, { id: c.id, kind: c.crossing, waitSec: c.wait_s ?? 0 });
+      placed++;
     }
-    if (best < 0) { unplaced.push(c.id); continue; }
-    crossings.set(best, { id: c.id, kind: c.crossing, waitSec: c.wait_s ?? 0 });
+    if (placed === 0) { unplaced.push(c.id); continue; }
     applied.push(c.id);
   }
   return { edgeGate, gates, edgeClosures, closures, crossings, unplaced, applied };

@@ -70,8 +70,8 @@ export function costStateKey(graph: WalkingGraph, profile: WalkingProfile, at?: 
  * turning off it pays half (the centreline graph cannot see which sidewalk one is on, so half is
  * the expected cost). Steps, bridges and connectors never pay it. Excluded classes cost Infinity.
  * Corrections (graph.overlay) then apply: a crossing replaces the general rule at its junction
- * (signalised: half its mean wait at each end, for everyone; zebra: half the general figure; none: the
- * side edges cannot be used), a closure in force or a gate shut at `at` (no `at`: gates open) makes
+ * (signalised: its mean wait, for everyone, half on each side street's edge; zebra: half the general
+ * figure; none: the side streets' edges there cannot be used; edges inside the junction pay nothing), a closure in force or a gate shut at `at` (no `at`: gates open) makes
  * its edges unusable, and so do closures and gates that are not step-free, for a step-free profile.
  * Costs are symmetric, so the graph stays undirected — the multi-source searches rely on that.
  */
@@ -101,8 +101,15 @@ export function edgeCostsSec(graph: WalkingGraph, profile: WalkingProfile, at?: 
     let sec = graph.edgeLengthM[e] / profile.speed_mps;
     if (flags & EDGE_STEPS) sec *= profile.steps_time_factor;
     if ((flags & EDGE_AT_GRADE) && !(flags & EDGE_MAJOR_ROAD)) {
-      if (graph.nodeFlags[graph.edgeFrom[e]] & NODE_MAJOR_JUNCTION) sec += crossingHalf(graph.edgeFrom[e]);
-      if (graph.nodeFlags[graph.edgeTo[e]] & NODE_MAJOR_JUNCTION) sec += crossingHalf(graph.edgeTo[e]);
+      const a = graph.edgeFrom[e], b = graph.edgeTo[e];
+      const ca = crossings?.get(a), cb = crossings?.get(b);
+      if (ca && cb && ca.id === cb.id) {
+        // Inside one corrected junction (the median of a dual carriageway): its crossing is paid once, outside.
+        if (ca.kind === 'none') sec = Infinity;
+      } else {
+        if (graph.nodeFlags[a] & NODE_MAJOR_JUNCTION) sec += crossingHalf(a);
+        if (graph.nodeFlags[b] & NODE_MAJOR_JUNCTION) sec += crossingHalf(b);
+      }
     }
     cost[e] = sec;
   }
