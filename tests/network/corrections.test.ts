@@ -264,5 +264,5 @@ describe('backup and restore', () => {
       await target.close();
       fs.rmSync(work, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, 480_000);
 });
