@@ -9,7 +9,7 @@ import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { clear, formatTime, h } from '../dom.ts';
-import { labelled, selectControl } from '../editing/shared.ts';
+import { labelled, loadAreas, selectControl } from '../editing/shared.ts';
 import { createMap, hasWebGL2 } from '../../map/createMap.ts';
 
 const zh = {
@@ -62,6 +62,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const street = selectControl('street_code', t('street'), streets.map((s) => ({ value: s.code, label: s.name })), ctx.staff.street_code ?? streets[0]?.code ?? '');
   const level = selectControl('level', t('level'), (['ground', 'bridge', 'tunnel'] as const).map((k) => ({ value: k, label: t(k) })), 'ground');
   const check = (name: string) => h('input', { type: 'checkbox', name });
+  const checkLabel = (box: HTMLInputElement, text: string) => h('label', { style: 'display:flex;gap:.5em;align-items:center;min-height:44px' }, box, text);
   const steps = check('steps'), stepFreeOnly = check('step_free_only'), stepFree = check('step_free');
   stepFree.checked = true;
   const input = (name: string, type = 'text') => h('input', { type, name, autocomplete: 'off' });
@@ -69,9 +70,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   hours.placeholder = 'Mo-Su 06:00-22:00';
   const crossing = selectControl('crossing', t('crossingKind'), (['signalised', 'zebra', 'none'] as const).map((k) => ({ value: k, label: t(k) })), 'signalised');
   const groups: Record<Kind, HTMLElement> = {
-    path: h('div', { class: 'grid' }, labelled(t('level'), level), h('label', null, steps, ' ', t('steps'))),
-    closure: h('div', { class: 'grid' }, h('label', null, stepFreeOnly, ' ', t('stepFreeOnly')), labelled(t('validFrom'), validFrom), labelled(t('validTo'), validTo)),
-    gate: h('div', { class: 'grid' }, labelled(t('hours'), hours), h('label', null, stepFree, ' ', t('stepFree'))),
+    path: h('div', { class: 'grid' }, labelled(t('level'), level), checkLabel(steps, t('steps'))),
+    closure: h('div', { class: 'grid' }, checkLabel(stepFreeOnly, t('stepFreeOnly')), labelled(t('validFrom'), validFrom), labelled(t('validTo'), validTo)),
+    gate: h('div', { class: 'grid' }, labelled(t('hours'), hours), checkLabel(stepFree, t('stepFree'))),
     crossing: h('div', { class: 'grid' }, labelled(t('crossingKind'), crossing), labelled(t('wait'), wait)),
   };
   const drawButton = h('button', { type: 'button' }, t('draw'));
@@ -113,7 +114,14 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     draw.start();
     draw.on('finish', (id) => {
       const f = draw!.getSnapshot().find((x) => x.id === id);
-      if (f) drawn = f.geometry as typeof drawn;
+      if (!f) return;
+      drawn = f.geometry as typeof drawn;
+      // File it under the street where it is drawn, when this staff member may write there.
+      const first = (f.geometry.type === 'Point' ? f.geometry.coordinates : (f.geometry.coordinates as number[][])[0]) as number[];
+      void loadAreas(ctx).then((areas) => {
+        const code = areas?.streetAt(first[0], first[1])?.code;
+        if (code && ctx.canEdit(code)) street.value = code;
+      });
     });
     map.on('click', (e) => { lastClick = [Math.round(e.lngLat.lng * 1e6) / 1e6, Math.round(e.lngLat.lat * 1e6) / 1e6]; });
     map.on('click', 'corrections-line', (e) => select(Number(e.features?.[0]?.properties?.id)));
@@ -230,5 +238,11 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   retireButton.addEventListener('click', setStatus('retire'));
 
   await load();
+  // Open on the latest correction, so that what was drawn last is in view.
+  const latest = corrections.at(-1);
+  if (map && latest) {
+    const c = (latest.geometry.type === 'Point' ? latest.geometry.coordinates : (latest.geometry.coordinates as number[][])[0]) as [number, number];
+    map.jumpTo({ center: c, zoom: 16 });
+  }
   return () => { draw?.stop(); map?.remove(); };
 }
