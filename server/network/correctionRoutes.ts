@@ -183,6 +183,8 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body.street_code ??= staffOf(request).role === 'editor' ? staffOf(request).street_code : undefined;
     if (!body.street_code) throw badRequest('street_code', 'is required', 'street_code：必填');
     app.assertStreetAccess(request, body.street_code as string, 'street_code');
+    const known = await app.db.selectFrom('streets').select('code').where('code', '=', body.street_code as string).executeTakeFirst();
+    if (!known) throw badRequest('street_code', `unknown street ${String(body.street_code)}`, `street_code：未知街道 ${String(body.street_code)}`);
     const draft = await draftOf(request, body);
     const row = await commitEdit(app, async (trx) => {
       const created = await insertCorrection(trx, draft, staffOf(request).id);
