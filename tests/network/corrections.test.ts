@@ -229,6 +229,9 @@ describe('roles, versions, audit, history, restore', () => {
       [{ kind: 'crossing', geometry: { type: 'Point', coordinates: [117.19741, 39.10108] }, crossing: 'zebra' }, 'geometry'], // no trunk/primary junction
       [{ kind: 'closure', geometry: { type: 'LineString', coordinates: [[117.19741, 39.10108], [117.19863, 39.10085]] }, valid_from: '2026-12-31', valid_to: '2026-12-01' }, 'valid_to'],
     ];
+    const unknownStreet = await create(admin, { street_code: '120103999000', kind: 'gate', geometry: { type: 'Point', coordinates: [117.19741, 39.10108] } });
+    expect(unknownStreet.statusCode).toBe(400);
+    expect(unknownStreet.json().field).toBe('street_code');
     for (const [payload, field] of cases) {
       const res = await create(editor, payload);
       expect(res.statusCode, `${JSON.stringify(payload)} ${res.body}`).toBe(400);
