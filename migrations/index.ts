@@ -11,6 +11,7 @@ import * as m0007 from './0007_street_areas.ts';
 import * as m0009 from './0009_scenarios.ts';
 import * as m0010 from './0010_board_posting.ts';
 import * as m0011 from './0011_reports.ts';
+import * as m0012 from './0012_network_corrections.ts';
 import * as m0014 from './0014_checkup.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0009_scenarios': m0009,
   '0010_board_posting': m0010,
   '0011_reports': m0011,
+  '0012_network_corrections': m0012,
   '0014_checkup': m0014,
 };

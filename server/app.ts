@@ -24,6 +24,7 @@ import { siteEditRoutes } from './sites/editRoutes.ts';
 import { compoundRoutes } from './compounds/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { scenarioRoutes } from './coverage/scenarioRoutes.ts';
+import { reportRoutes as checkupReportRoutes } from './checkup/reportRoutes.ts';
 import { webPages } from './web/plugin.ts';
 import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
@@ -130,6 +131,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(import('./reports/plugin.ts')); // 居民反馈: public reports and receipts, the street's queue
   await app.register(basemapTiles);
   await app.register(import('./checkup/routes.ts')); // 体检: the 15-minute surface and its tiles, coverage snapshots, the report (after coverage, tiles)
+  await app.register(checkupReportRoutes); // 体检报告: the PDF report as a job (reads app.checkup)
   await app.register(webPages);
 
   return app;

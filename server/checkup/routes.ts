@@ -13,7 +13,6 @@ import { CheckupService } from './service.ts';
 import { history, takeSnapshot } from './history.ts';
 import { hasSnapshotFor, listSnapshots } from './repository.ts';
 import { SURFACE_LAYER, SURFACE_MAX_ZOOM, SURFACE_MIN_ZOOM } from './tiles.ts';
-import { reportRoutes } from './reportRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -189,7 +188,6 @@ export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
     return history(app, street?.code ?? null, street?.name ?? '河西区', category, profile, request.query.since ? new Date(request.query.since) : undefined);
   });
 
-  await app.register(reportRoutes);
 
   // The monthly snapshot: looked for every hour (first after an hour), taken once per calendar month.
   const timer = setInterval(() => {

@@ -199,6 +199,7 @@ export interface Database {
   report_limits: ReportLimitsTable;
   report_form_keys: ReportFormKeysTable;
   checkup_snapshots: CheckupSnapshotsTable;
+  network_corrections: NetworkCorrectionsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -389,4 +390,17 @@ export interface CheckupSnapshotsTable {
   gaps: Json;
   taken_by: number | null;
   taken_by_name: string | null;
+}
+export interface NetworkCorrectionsTable {
+  id: Generated<number>;
+  street_code: string;
+  kind: 'path' | 'closure' | 'gate' | 'crossing';
+  status: Generated<'draft' | 'published' | 'retired'>;
+  geom: unknown;
+  attributes: Json;
+  note: string | null;
+  version: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import { WalkingService } from './service.ts';
 import { walkingRoutes } from './routes.ts';
+import { correctionRoutes } from './correctionRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,4 +23,5 @@ export default fp(async (app) => {
   app.decorate('walking', walking);
   app.addHook('onClose', async () => { await walking.close(); });
   await app.register(walkingRoutes);
+  await app.register(correctionRoutes);
 }, { name: 'walking', dependencies: [] });

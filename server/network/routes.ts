@@ -13,6 +13,7 @@ import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, Walk
 import type { Static } from 'typebox';
 import { outsideNetwork } from './httpErrors.ts';
 import type { LonLat } from '../geo.ts';
+import { isOpenAt, nextOpening, parseDistrictTime, type DistrictTime } from './corrections.ts';
 
 const MAX_RINGS = 6;
 
@@ -34,6 +35,13 @@ function parseMinutes(value: string): number[] {
     throw badRequest('minutes', `must be up to ${MAX_RINGS} whole minutes between 1 and 60, comma separated (got "${value}")`, 'minutes：应为 1–60 之间的整数分钟，用逗号分隔');
   }
   return [...new Set(minutes)].sort((a, b) => a - b);
+}
+
+function parseAt(value: string | undefined): DistrictTime | undefined {
+  if (value === undefined) return undefined;
+  const at = parseDistrictTime(value);
+  if (!at) throw badRequest('at', `must be a local date-time YYYY-MM-DDTHH:mm in Asia/Shanghai (got "${value}")`, 'at：时间格式应为 YYYY-MM-DDTHH:mm（北京时间）');
+  return at;
 }
 
 function parseLonLat(value: string, field: string): LonLat {
@@ -84,6 +92,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = request.query;
     const profile = q.profile ?? DEFAULT_PROFILE;
     const minutes = parseMinutes(q.minutes ?? '5,10,15');
+    const at = parseAt(q.at);
     const categories = q.categories?.split(',').map((c) => c.trim());
     for (const c of categories ?? []) {
       if (!app.catalog.categoryById.has(c)) throw badRequest('categories', `unknown category "${c}"`, `categories：未知类别 ${c}`);
@@ -98,7 +107,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     const engine = await app.walking.engine();
     const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${app.walking.graphVersion}`;
-    const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false]);
+    const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false, q.at ?? null]);
     const hit = cache.get(key);
     if (hit && hit.stamp === stamp) {
       cache.delete(key);
@@ -119,7 +128,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     let answer: ReachAnswer<WalkingPoint>;
     try {
-      answer = engine.reach(place, { profile, minutes, perCategory: q.per_category ?? 3, categories, withRoutes: q.routes ?? false });
+      answer = engine.reach(place, { profile, minutes, perCategory: q.per_category ?? 3, categories, withRoutes: q.routes ?? false, at });
     } catch (e) {
       if (e instanceof OutsideNetworkError) throw outsideNetwork(e, site ? 'site' : 'lon');
       throw e;
@@ -136,6 +145,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           is_sample: n.point.is_sample, ...(n.point.is_sample ? { sample_label: '示例' } : {}),
           lon: n.point.lon, lat: n.point.lat,
           walk_s: n.walk_s, walk_m: n.walk_m, walk_min: n.walk_min, straight_m: n.straight_m,
+          ...(at ? { open_at: isOpenAt(n.point.opening_hours, at), next_open: nextOpening(n.point.opening_hours, at) } : {}),
           ...(n.route ? { route: { type: 'Feature' as const, properties: {}, geometry: n.route.geometry } } : {}),
         };
       });
@@ -174,12 +184,13 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const profile = request.query.profile ?? DEFAULT_PROFILE;
     const from = parseLonLat(request.query.from, 'from');
     const to = parseLonLat(request.query.to, 'to');
+    const at = parseAt(request.query.at);
     const engine = await app.walking.engine();
-    const a = engine.snap(from[0], from[1], profile);
+    const a = engine.snap(from[0], from[1], profile, engine.maxSnapM, at);
     if (!a.ok) throw outsideNetwork(new OutsideNetworkError(a, 'from'), 'from');
-    const b = engine.snap(to[0], to[1], profile);
+    const b = engine.snap(to[0], to[1], profile, engine.maxSnapM, at);
     if (!b.ok) throw outsideNetwork(new OutsideNetworkError(b, 'to'), 'to');
-    const route = engine.route(a, b, profile);
+    const route = engine.route(a, b, profile, at);
     if (!route) {
       throw new HttpError(422, `to: no walking route from "${request.query.from}" to "${request.query.to}" for profile ${profile} (the two places are on unconnected parts of the network)`,
         'to', 'to：两地之间没有可步行的路线');

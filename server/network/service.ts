@@ -5,8 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { DataChange, DataEvents } from '../events.ts';
-import { buildWalkingGraphAsync, type WalkingGraphReport } from './walkingGraph.ts';
-import { exclusionKey } from './profiles.ts';
+import type { WalkingGraphReport } from './walkingGraph.ts';
 import type { WalkingProfile } from './profiles.ts';
 import {
   WalkingEngine, type BatchAnswer, type BatchOrigin, type NearestOptions, type NearestPoint, type Place,
@@ -15,6 +14,9 @@ import {
 import type { SnapResult } from './snapping.ts';
 import type { RingCollection } from './rings.ts';
 import { loadActivePoints, loadPointsById, loadWalkingWays, type WalkingPoint } from './repository.ts';
+import { loadPublishedCorrections } from './correctionsRepository.ts';
+import { buildCorrectedGraphAsync, type NetworkCorrection } from './corrections.ts';
+import type { WalkingWayInput } from './walkingGraph.ts';
 import type { Feature, LineString } from 'geojson';
 
 export interface WalkingServiceOptions {
@@ -50,6 +52,8 @@ export class WalkingService {
   private builds = 0;
   private buildMs = 0;
   private readonly unsubscribe: () => void;
+  /** The base ways and published corrections the live graph was built from (a preview builds on them). */
+  private base: { ways: WalkingWayInput[]; corrections: NetworkCorrection[] } = { ways: [], corrections: [] };
 
   private constructor(private readonly options: WalkingServiceOptions) {
     this.unsubscribe = options.events.on((change) => this.onChange(change));
@@ -66,6 +70,18 @@ export class WalkingService {
   async engine(): Promise<WalkingEngine<WalkingPoint>> {
     await this.pending;
     return this.current;
+  }
+
+  /**
+   * An engine built as the live one would be with a different set of published corrections (for a
+   * preview: nothing live changes). `change` maps the published list to the trial one.
+   */
+  async trialEngine(change: (published: NetworkCorrection[]) => NetworkCorrection[]): Promise<WalkingEngine<WalkingPoint>> {
+    const live = await this.engine();
+    const graph = await buildCorrectedGraphAsync(this.base.ways, change([...this.base.corrections]));
+    const engine = new WalkingEngine<WalkingPoint>(graph, this.options.profiles, { maxSnapM: this.options.maxSnapM });
+    engine.points.setAll(live.points.all());
+    return engine;
   }
 
   /** Increases each time the graph is rebuilt (with pointsVersion, a cache key for answers). */
@@ -116,17 +132,20 @@ export class WalkingService {
 
   private async rebuild(): Promise<void> {
     const started = performance.now();
-    const [ways, points] = await Promise.all([loadWalkingWays(this.options.db), loadActivePoints(this.options.db)]);
+    const [ways, points, corrections] = await Promise.all([
+      loadWalkingWays(this.options.db), loadActivePoints(this.options.db), loadPublishedCorrections(this.options.db),
+    ]);
     // Built in phases that give the event loop a turn, so other routes keep answering while a network
     // loads and the load-shedding monitor (server/http/resilience.ts) sees no long stall. Walking
     // answers wait for the new engine.
-    const graph = await buildWalkingGraphAsync(ways);
+    const graph = await buildCorrectedGraphAsync(ways, corrections);
+    this.base = { ways, corrections };
     await new Promise<void>((resolve) => setImmediate(resolve));
     const engine = new WalkingEngine<WalkingPoint>(graph, this.options.profiles, { maxSnapM: this.options.maxSnapM });
     engine.points.setAll(points);
     for (const profile of this.options.profiles) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      engine.points.view(exclusionKey(profile), engine.costs(profile.id)); // snap the points now, not on the first question
+      engine.pointView(profile.id); // snap the points now, not on the first question
     }
     this.current = engine;
     this.builds++;

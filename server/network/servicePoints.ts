@@ -42,6 +42,9 @@ export class ServicePointIndex<P extends CategorisedPoint> {
 
   get size(): number { return this.points.size; }
 
+  /** Every point in the index. */
+  all(): P[] { return [...this.points.values()]; }
+
   /** Replace all points. */
   setAll(points: Iterable<P>): void {
     this.points.clear();

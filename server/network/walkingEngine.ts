@@ -6,6 +6,7 @@ import type { Feature, LineString, Position } from 'geojson';
 import { haversineM, type LonLat } from '../geo.ts';
 import type { WalkingGraph } from './walkingGraph.ts';
 import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
+import { overlayState, districtNow, type DistrictTime } from './corrections.ts';
 import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';
 import { TravelTimeSearch, arrivalAt, seedsOf, type Seed } from './travelTimes.ts';
 import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.ts';
@@ -67,6 +68,8 @@ export interface NearestOptions {
   maxMinutes?: number;
   /** Include the route geometry of each answer. */
   withRoutes?: boolean;
+  /** The district's time of day: gates shut then cannot be passed (absent: gates open). */
+  at?: DistrictTime;
 }
 
 export interface ReachOptions extends Omit<NearestOptions, 'maxMinutes'> {
@@ -132,17 +135,24 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   }
 
   /** Per-edge seconds for a profile (cached). */
-  costs(profileId: string): Float64Array { return edgeCostsSec(this.graph, this.profile(profileId)); }
+  costs(profileId: string, at?: DistrictTime): Float64Array { return edgeCostsSec(this.graph, this.profile(profileId), at); }
+
+  /** The service points as snapped for a profile at a time (cached per set of usable edges). */
+  pointView(profileId: string, at?: DistrictTime) {
+    const p = this.profile(profileId);
+    const state = overlayState(this.graph.overlay, at, districtNow().date).key;
+    return this.points.view(state ? `${exclusionKey(p)}#${state}` : exclusionKey(p), this.costs(profileId, at));
+  }
 
   /** Attach a lon/lat to the nearest edge this profile may use; a failure says how far the network is. */
-  snap(lon: number, lat: number, profileId: string, maxSnapM = this.maxSnapM): SnapResult {
-    return this.snapper.snap(lon, lat, this.costs(profileId), maxSnapM);
+  snap(lon: number, lat: number, profileId: string, maxSnapM = this.maxSnapM, at?: DistrictTime): SnapResult {
+    return this.snapper.snap(lon, lat, this.costs(profileId, at), maxSnapM);
   }
 
   /** Like `snap`, but throws OutsideNetworkError (role names the point in the message). */
-  locate(place: Place, profileId: string, role = 'point'): SnappedLocation {
+  locate(place: Place, profileId: string, role = 'point', at?: DistrictTime): SnappedLocation {
     if (!Array.isArray(place)) return place as SnappedLocation;
-    const s = this.snap(place[0], place[1], profileId);
+    const s = this.snap(place[0], place[1], profileId, this.maxSnapM, at);
     if (!s.ok) throw new OutsideNetworkError(s, role);
     return s;
   }
@@ -151,10 +161,10 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
    * Walking seconds (and metres of that walk) from an origin to every node reachable within
    * `limitSec`. Parallel arrays in order of increasing time.
    */
-  travelTimes(origin: Place, profileId: string, limitSec: number): { nodes: Int32Array; timesSec: Float64Array; metres: Float64Array } {
+  travelTimes(origin: Place, profileId: string, limitSec: number, at?: DistrictTime): { nodes: Int32Array; timesSec: Float64Array; metres: Float64Array } {
     const p = this.profile(profileId);
-    const loc = this.locate(origin, profileId, 'origin');
-    const s = this.startFrom(loc, p).runTo(limitSec);
+    const loc = this.locate(origin, profileId, 'origin', at);
+    const s = this.startFrom(loc, p, at).runTo(limitSec);
     const nodes = s.settledOrder.slice(0, s.settledCount);
     const timesSec = new Float64Array(nodes.length), metres = new Float64Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) { timesSec[i] = s.time[nodes[i]]; metres[i] = s.metres[nodes[i]]; }
@@ -162,28 +172,28 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   }
 
   /** Rings for the given minutes: (Multi)Polygons from one travel-time field, nested by construction. */
-  rings(origin: Place, profileId: string, minutes: readonly number[]): RingCollection {
+  rings(origin: Place, profileId: string, minutes: readonly number[], at?: DistrictTime): RingCollection {
     const p = this.profile(profileId);
-    const loc = this.locate(origin, profileId, 'origin');
+    const loc = this.locate(origin, profileId, 'origin', at);
     const maxSec = Math.max(0, ...minutes) * 60;
-    this.startFrom(loc, p).runTo(maxSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
+    this.startFrom(loc, p, at).runTo(maxSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
     return ringsFromSearch(this.graph, this.search, loc, p.speed_mps, minutes, this.ringOptions);
   }
 
   /** The nearest N points of each category by walking time. */
   nearest(origin: Place, options: NearestOptions): Record<string, NearestPoint<P>[]> {
     const p = this.profile(options.profile);
-    const loc = this.locate(origin, options.profile, 'origin');
-    this.startFrom(loc, p);
+    const loc = this.locate(origin, options.profile, 'origin', options.at);
+    this.startFrom(loc, p, options.at);
     return this.nearestFromSearch(loc, p, options, 0);
   }
 
   /** Rings and nearest points from one origin, in one search. */
   reach(origin: Place, options: ReachOptions): ReachAnswer<P> {
     const p = this.profile(options.profile);
-    const loc = this.locate(origin, options.profile, 'origin');
+    const loc = this.locate(origin, options.profile, 'origin', options.at);
     const maxRingSec = Math.max(0, ...options.minutes) * 60;
-    this.startFrom(loc, p).runTo(maxRingSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
+    this.startFrom(loc, p, options.at).runTo(maxRingSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
     const rings = ringsFromSearch(this.graph, this.search, loc, p.speed_mps, options.minutes, this.ringOptions);
     const nearest = this.nearestFromSearch(loc, p, {
       ...options,
@@ -196,11 +206,11 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
    * The walking route between two places: a LineString from the first point, along its access leg
    * and partial edge, over the network, to the second point. Null if they are not connected.
    */
-  route(from: Place, to: Place, profileId: string): Feature<LineString, WalkAnswer> | null {
+  route(from: Place, to: Place, profileId: string, at?: DistrictTime): Feature<LineString, WalkAnswer> | null {
     const p = this.profile(profileId);
-    const a = this.locate(from, profileId, 'from');
-    const b = this.locate(to, profileId, 'to');
-    const s = this.startFrom(a, p);
+    const a = this.locate(from, profileId, 'from', at);
+    const b = this.locate(to, profileId, 'to', at);
+    const s = this.startFrom(a, p, at);
     // Grow the search until the destination's arrival time is final (≤ the settled limit).
     let limit = (haversineM(a.lon, a.lat, b.lon, b.lat) / p.speed_mps) * 1.5 + 60;
     for (;;) {
@@ -222,10 +232,10 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
    * are symmetric (walking A→B costs what B→A does), so "nearest point from each origin" equals
    * "nearest origin-reaching point" computed outward from the points.
    */
-  batchNearest(origins: readonly BatchOrigin[], options: { profile: string; categories?: readonly string[]; maxMinutes?: number }): BatchAnswer<P>[] {
+  batchNearest(origins: readonly BatchOrigin[], options: { profile: string; categories?: readonly string[]; maxMinutes?: number; at?: DistrictTime }): BatchAnswer<P>[] {
     const p = this.profile(options.profile);
-    const costs = this.costs(p.id);
-    const view = this.points.view(exclusionKey(p), costs);
+    const costs = this.costs(p.id, options.at);
+    const view = this.pointView(p.id, options.at);
     const categories = options.categories ?? [...view.byCategory.keys()];
     const limitSec = (options.maxMinutes ?? Infinity) * 60;
     const snaps = origins.map((o) => this.snapper.snap(o.lon, o.lat, costs, this.maxSnapM));
@@ -260,8 +270,8 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private startFrom(loc: SnappedLocation, p: WalkingProfile): TravelTimeSearch {
-    const costs = this.costs(p.id);
+  private startFrom(loc: SnappedLocation, p: WalkingProfile, at?: DistrictTime): TravelTimeSearch {
+    const costs = this.costs(p.id, at);
     return this.search.start(costs, seedsOf(this.graph, costs, loc, p.speed_mps, 0));
   }
 
@@ -304,7 +314,7 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   ): Record<string, NearestPoint<P>[]> {
     const n = options.perCategory ?? 3;
     const maxSec = (options.maxMinutes ?? 60) * 60;
-    const view = this.points.view(exclusionKey(p), this.costs(p.id));
+    const view = this.pointView(p.id, options.at);
     const categories = options.categories ?? [...view.byCategory.keys()];
     // Grow the search in steps until every category has n answers or the limit is reached; an
     // answer is final once its arrival time is within the settled limit.

@@ -5,6 +5,7 @@
 import Flatbush from 'flatbush';
 import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
 import { haversineM, LocalPlane, projectOnSegment, type LonLat } from '../geo.ts';
+import type { NetworkOverlay } from './overlay.ts';
 
 /** One way as the caller supplies it (MultiLineStrings already split into parts). */
 export interface WalkingWayInput {
@@ -80,6 +81,8 @@ export interface WalkingGraph {
   readonly adjNode: Int32Array;
   readonly ways: readonly { id: number; highway: string; name: string | null }[];
   readonly report: WalkingGraphReport;
+  /** Closures, gates and crossings from the corrections the graph was built with (absent: none). */
+  readonly overlay?: NetworkOverlay;
 }
 
 /**
@@ -158,6 +161,10 @@ export async function buildWalkingGraphAsync(input: readonly WalkingWayInput[], 
 
 /** The build as a sequence of phases; each `yield` is a point where the caller may pause. */
 function* buildSteps(input: readonly WalkingWayInput[], options: BuildOptions): Generator<void, WalkingGraph> {
+  return yield* buildBase(input, options);
+}
+
+function* buildBase(input: readonly WalkingWayInput[], options: BuildOptions): Generator<void, WalkingGraph> {
   const kerbGapM = options.kerbGapM ?? KERB_GAP_M;
   const walkable = input.filter((w) => w.coordinates.length >= 2 && isWalkable(w));
   const first = yield* assembleGraph(walkable, input.length, 0);

@@ -10,6 +10,7 @@ export const ADMIN_TABS: AdminTab[] = [
   { id: 'history', title: { zh: '修改记录', en: 'History' }, load: () => import('./tabs/history.ts') },
   { id: 'desks', title: { zh: '流动办公桌', en: 'Mobile desks' }, load: () => import('./tabs/desks.ts') },
   { id: 'reports', title: { zh: '居民反馈', en: 'Resident reports' }, load: () => import('./tabs/reports.ts') },
+  { id: 'network', title: { zh: '路网', en: 'Network' }, load: () => import('./tabs/network.ts') },
   { id: 'coverage', title: { zh: '覆盖分析', en: 'Coverage' }, load: () => import('./tabs/coverage.ts') },
   { id: 'boards', title: { zh: '展板打印', en: 'Board printing' }, load: () => import('./tabs/boards.ts') },
   { id: 'staff', title: { zh: '人员', en: 'Staff' }, roles: ['admin'], load: () => import('./tabs/staff.ts') },

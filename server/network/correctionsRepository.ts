@@ -1,0 +1,109 @@
+// SQL of the network corrections (路网纠错): the table beside the imported ways, read by the walking
+// service (published ones, to build its graph) and written by the correction routes inside commitEdit.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { NetworkCorrection } from './corrections.ts';
+import type { LonLat } from '../geo.ts';
+
+export type CorrectionKind = 'path' | 'closure' | 'gate' | 'crossing';
+export type CorrectionStatus = 'draft' | 'published' | 'retired';
+
+/** The kind-specific fields, stored as jsonb. */
+export interface CorrectionAttributes {
+  level?: 'ground' | 'bridge' | 'tunnel';
+  steps?: boolean;
+  step_free_only?: boolean;
+  valid_from?: string | null;
+  valid_to?: string | null;
+  opening_hours?: string | null;
+  step_free?: boolean;
+  crossing?: 'signalised' | 'zebra' | 'none';
+  wait_s?: number | null;
+}
+
+export interface CorrectionRow {
+  id: number;
+  street_code: string;
+  kind: CorrectionKind;
+  status: CorrectionStatus;
+  geometry: { type: 'LineString'; coordinates: LonLat[] } | { type: 'Point'; coordinates: LonLat };
+  attributes: CorrectionAttributes;
+  note: string | null;
+  version: number;
+  created_by: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CorrectionDraft {
+  street_code: string;
+  kind: CorrectionKind;
+  geometry: CorrectionRow['geometry'];
+  attributes: CorrectionAttributes;
+  note: string | null;
+}
+
+const columns = ['id', 'street_code', 'kind', 'status', 'attributes', 'note', 'version', 'created_by', 'created_at', 'updated_at'] as const;
+const parse = (r: Record<string, unknown>): CorrectionRow => ({
+  ...(r as unknown as CorrectionRow),
+  geometry: JSON.parse(r.geojson as string),
+  attributes: (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes) as CorrectionAttributes,
+});
+const select = (db: Kysely<Database> | Transaction<Database>) =>
+  db.selectFrom('network_corrections').select([...columns, sql<string>`ST_AsGeoJSON(geom)`.as('geojson')]);
+
+export async function listCorrections(db: Kysely<Database>, filter: { street?: string; status?: CorrectionStatus }): Promise<CorrectionRow[]> {
+  let q = select(db).orderBy('id');
+  if (filter.street) q = q.where('street_code', '=', filter.street);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  return (await q.execute()).map(parse);
+}
+
+export async function findCorrection(db: Kysely<Database> | Transaction<Database>, id: number): Promise<CorrectionRow | undefined> {
+  const r = await select(db).where('id', '=', id).executeTakeFirst();
+  return r ? parse(r) : undefined;
+}
+
+export async function lockCorrection(trx: Transaction<Database>, id: number): Promise<CorrectionRow | undefined> {
+  const r = await select(trx).where('id', '=', id).forUpdate().executeTakeFirst();
+  return r ? parse(r) : undefined;
+}
+
+const geomOf = (g: CorrectionDraft['geometry']) => sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(g)}), 4326)`;
+
+export async function insertCorrection(trx: Transaction<Database>, d: CorrectionDraft, createdBy: number | null): Promise<CorrectionRow> {
+  const { id } = await trx.insertInto('network_corrections').values({
+    street_code: d.street_code, kind: d.kind, geom: geomOf(d.geometry), attributes: JSON.stringify(d.attributes), note: d.note, created_by: createdBy,
+  }).returning('id').executeTakeFirstOrThrow();
+  return (await findCorrection(trx, id))!;
+}
+
+export async function updateCorrection(trx: Transaction<Database>, id: number, d: CorrectionDraft, status?: CorrectionStatus): Promise<CorrectionRow> {
+  await trx.updateTable('network_corrections').set({
+    street_code: d.street_code, kind: d.kind, geom: geomOf(d.geometry), attributes: JSON.stringify(d.attributes), note: d.note,
+    ...(status ? { status } : {}), version: sql`version + 1`, updated_at: sql`now()`,
+  }).where('id', '=', id).execute();
+  return (await findCorrection(trx, id))!;
+}
+
+export async function setCorrectionStatus(trx: Transaction<Database>, id: number, status: CorrectionStatus): Promise<CorrectionRow> {
+  await trx.updateTable('network_corrections').set({ status, version: sql`version + 1`, updated_at: sql`now()` }).where('id', '=', id).execute();
+  return (await findCorrection(trx, id))!;
+}
+
+/** A stored correction as the graph builder takes it. */
+export function toNetworkCorrection(r: Pick<CorrectionRow, 'id' | 'kind' | 'geometry' | 'attributes'>): NetworkCorrection {
+  const a = r.attributes;
+  if (r.kind === 'path') return { id: r.id, kind: 'path', coordinates: r.geometry.coordinates as LonLat[], level: a.level ?? 'ground', steps: a.steps === true };
+  if (r.kind === 'closure') {
+    return { id: r.id, kind: 'closure', coordinates: r.geometry.coordinates as LonLat[], step_free_only: a.step_free_only === true, valid_from: a.valid_from ?? null, valid_to: a.valid_to ?? null };
+  }
+  const [lon, lat] = r.geometry.coordinates as LonLat;
+  if (r.kind === 'gate') return { id: r.id, kind: 'gate', lon, lat, opening_hours: a.opening_hours ?? null, step_free: a.step_free !== false };
+  return { id: r.id, kind: 'crossing', lon, lat, crossing: a.crossing ?? 'zebra', wait_s: a.wait_s ?? null };
+}
+
+/** The published corrections, for the graph. */
+export async function loadPublishedCorrections(db: Kysely<Database>): Promise<NetworkCorrection[]> {
+  return (await listCorrections(db, { status: 'published' })).map(toNetworkCorrection);
+}
