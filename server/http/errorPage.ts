@@ -30,7 +30,7 @@ export function errorPageHtml(status: 400 | 404): string {
   h1 { font-size: 1.5rem; line-height: 1.35; margin: 0 0 0.6rem; }
   p { margin: 0 0 1rem; }
   a { display: inline-flex; align-items: center; min-height: 60px; padding: 0 1.1rem; margin: 0 0.6rem 0.6rem 0; border: 2px solid #0b4f9c; border-radius: 10px; color: #0b4f9c; font-weight: 700; text-decoration: none; }
-  .code { color: #3d3d3d; font-size: 1rem; }
+  .code { color: #3d3d3d; font-size: 18px; }
 </style>
 </head>
 <body>

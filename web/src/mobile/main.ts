@@ -34,12 +34,15 @@ const params = new URLSearchParams(location.search);
 const root = el('main', { id: 'page', class: 'page' });
 const status = el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
 
-function applyLargeText(on: boolean): void {
-  document.documentElement.classList.toggle('large', on);
-  try { localStorage.setItem(LARGE_KEY, on ? '1' : '0'); } catch { /* storage blocked */ }
+/** Text size: 0 standard (18 px), 1 大字 (23 px), 2 特大 (30 px); remembered on the phone. */
+type TextSize = 0 | 1 | 2;
+function applyTextSize(size: TextSize): void {
+  document.documentElement.classList.toggle('large', size >= 1);
+  document.documentElement.classList.toggle('huge', size === 2);
+  try { localStorage.setItem(LARGE_KEY, String(size)); } catch { /* storage blocked */ }
 }
-function largeTextOn(): boolean {
-  try { return localStorage.getItem(LARGE_KEY) === '1'; } catch { return false; }
+function textSize(): TextSize {
+  try { const v = localStorage.getItem(LARGE_KEY); return v === '2' ? 2 : v === '1' ? 1 : 0; } catch { return 0; }
 }
 
 function marker(color: string, text: string | number, label?: string): HTMLElement {
@@ -56,13 +59,19 @@ function switchLanguage(): void {
 }
 
 function toolbar(speech?: () => string): HTMLElement {
-  const large = el('button', {
-    type: 'button', id: 'large-text', class: 'tool', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
-    onclick: () => { const on = large.getAttribute('aria-pressed') !== 'true'; large.setAttribute('aria-pressed', String(on)); applyLargeText(on); },
-  }, t('largeText'));
+  const sizeButton = (id: string, size: TextSize, text: string, label: string) => el('button', {
+    type: 'button', id, class: 'tool size', 'data-size': size, 'aria-pressed': String(textSize() === size), 'aria-label': label,
+    onclick: (e: Event) => {
+      const next: TextSize = textSize() === size ? 0 : size;
+      applyTextSize(next);
+      for (const b of (e.currentTarget as HTMLElement).parentElement!.querySelectorAll<HTMLElement>('.tool.size')) b.setAttribute('aria-pressed', String(Number(b.dataset.size) === next));
+    },
+  }, text);
+  const large = sizeButton('large-text', 1, t('largeText'), t('largeTextLabel'));
+  const huge = sizeButton('huge-text', 2, t('hugeText'), t('hugeTextLabel'));
   const read = speech ? readButton('read-summary', t('readAloud'), t('readSummary'), speech) : null;
   const langBtn = el('button', { type: 'button', id: 'lang', class: 'tool', 'aria-label': t('langSwitchLabel'), onclick: switchLanguage }, t('langSwitch'));
-  return el('div', { class: 'tools' }, large, read, langBtn);
+  return el('div', { class: 'tools' }, large, huge, read, langBtn);
 }
 
 /** A read-aloud button, hidden until the browser has a voice for the page's language. */
@@ -286,6 +295,7 @@ async function render(profile: string): Promise<void> {
     clear(root);
     const notFound = err instanceof ApiError && (err.status === 404 || err.status === 400);
     append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, notFound ? t('notFound') : t('failed')),
+      notFound ? el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))) : null,
       notFound ? null : el('button', { type: 'button', class: 'tool', onclick: () => void render(profile) }, t('retry')));
     return;
   }
@@ -383,12 +393,12 @@ async function render(profile: string): Promise<void> {
 }
 
 function start(): void {
-  if (largeTextOn()) applyLargeText(true);
+  if (textSize()) applyTextSize(textSize());
   document.body.append(root);
   append(root, status);
   if (!Number.isInteger(siteId) || siteId < 1) {
     clear(root);
-    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, t('notFound')));
+    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, t('notFound')), el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))));
     return;
   }
   const profile = params.get('profile') ?? 'standard';

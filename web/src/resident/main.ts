@@ -61,14 +61,29 @@ function writeHash(s: State): void {
   history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
+const LARGE_KEY = 'hexi.largeText';
+function largeTextOn(): boolean {
+  try { return (localStorage.getItem(LARGE_KEY) ?? '0') !== '0'; } catch { return false; }
+}
+function applyLargeText(on: boolean): void {
+  document.documentElement.classList.toggle('large', on);
+  try { localStorage.setItem(LARGE_KEY, on ? '1' : '0'); } catch { /* storage blocked */ }
+}
+if (largeTextOn()) document.documentElement.classList.add('large');
+
 function renderShell(): void {
   const langButton = el('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
     onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
   }, t('langSwitch'));
+  // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
+  const largeButton = el('button', {
+    type: 'button', id: 'large-text', class: 'lang', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
+    onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); },
+  }, t('largeText'));
   const header = el('header', { class: 'top' },
     el('div', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
-    langButton);
+    el('div', { class: 'top-tools' }, largeButton, langButton));
   const panel = el('aside', { id: 'panel', class: 'panel' },
     el('p', { id: 'sample-banner', class: 'sample-banner', hidden: true }, el('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
     el('div', { class: 'row' }, el('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
@@ -152,7 +167,7 @@ function mapPoints(): MapPoint[] {
   }));
 }
 
-async function queryAt(origin: [number, number]): Promise<void> {
+async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = 'map'): Promise<void> {
   state.origin = origin;
   state.selected = null;
   writeHash(state);
@@ -170,7 +185,9 @@ async function queryAt(origin: [number, number]): Promise<void> {
     state.reach = null;
     clearDesks();
     clear(ui.results);
-    append(ui.results, el('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 422 ? t('outside') : t('failed')));
+    const outside = err instanceof ApiError && err.status === 422;
+    append(ui.results, el('p', { class: 'error', role: 'alert' }, outside ? (from === 'geolocation' ? t('locationOutside') : t('outside')) : t('failed')));
+    if (outside && from === 'geolocation') ui.status.textContent = t('locationOutside');
     if (map) setRings(map, [], () => '');
     return;
   }
@@ -276,16 +293,19 @@ async function openCard(id: number): Promise<void> {
   }
 }
 
+/** Geolocation with states that end: found, refused, unavailable, outside the district, needs HTTPS. */
 function locate(): void {
+  if (!window.isSecureContext) { ui.status.textContent = t('locationNeedsHttps'); return; }
   if (!navigator.geolocation) { ui.status.textContent = t('locationFailed'); return; }
   ui.status.textContent = t('locating');
   navigator.geolocation.getCurrentPosition(
     (pos) => {
       const at: [number, number] = [pos.coords.longitude, pos.coords.latitude];
+      ui.status.textContent = t('locationFound');
       map?.flyTo({ center: at, zoom: Math.max(map.getZoom(), 14.5) });
-      void queryAt(at);
+      void queryAt(at, 'geolocation');
     },
-    () => { ui.status.textContent = t('locationFailed'); },
+    (err) => { ui.status.textContent = err.code === err.PERMISSION_DENIED ? t('locationRefused') : t('locationFailed'); },
     { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
   );
 }
