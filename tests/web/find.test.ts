@@ -182,3 +182,24 @@ describe('error pages are pages', () => {
     expect(res.json().message_zh).toBeTruthy();
   });
 });
+
+describe('the resident map\'s language switch', () => {
+  it('keeps the picked category, the place and the map view', async () => {
+    const page = await s.newPage('phone', 'find-lang-switch');
+    await page.goto('/#o=117.19541,39.10245&p=elderly');
+    await page.waitForFunction(() => Boolean((window as any).__map), undefined, { timeout: 30_000 });
+    await page.locator('.chip[data-category="elder_care"]').click();
+    await page.evaluate(() => (window as any).__map.jumpTo({ center: [117.2, 39.1], zoom: 15.5 }));
+    await page.locator('header button.lang:not(#large-text)').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && Boolean((window as any).__map), undefined, { timeout: 30_000 });
+    expect(await page.locator('.chip[data-category="elder_care"]').getAttribute('aria-pressed')).toBe('true');
+    const view = await page.evaluate(() => { const m = (window as any).__map; return { lon: m.getCenter().lng, lat: m.getCenter().lat, zoom: m.getZoom() }; });
+    expect(view.lon).toBeCloseTo(117.2, 3);
+    expect(view.lat).toBeCloseTo(39.1, 3);
+    expect(view.zoom).toBeCloseTo(15.5, 1);
+    expect(page.url()).toContain('o=117.19541,39.10245');
+    expect(page.url()).toContain('p=elderly');
+    await saveScreenshot(page, 'find-lang-switch-en');
+    await page.context().close();
+  });
+});

@@ -42,22 +42,30 @@ const ui = {
   mapBox: el('div', { id: 'map', class: 'map' }),
 };
 
-function readHash(): { origin: [number, number] | null; profile: string | null; point: number | null } {
+interface HashState { origin: [number, number] | null; profile: string | null; point: number | null; categories: string[]; view: { center: [number, number]; zoom: number } | null }
+
+function readHash(): HashState {
   const p = new URLSearchParams(location.hash.slice(1));
   const o = p.get('o')?.split(',').map(Number);
+  const m = p.get('m')?.split(',').map(Number);
   return {
     origin: o && o.length === 2 && o.every(Number.isFinite) ? [o[0], o[1]] : null,
     profile: p.get('p'),
     point: Number(p.get('pt')) || null,
+    categories: (p.get('c') ?? '').split(',').filter((c) => /^[a-z_]{1,40}$/.test(c)),
+    view: m && m.length === 3 && m.every(Number.isFinite) ? { center: [m[0], m[1]], zoom: m[2] } : null,
   };
 }
 
-function writeHash(s: State): void {
-  // Only digits, dots, commas and profile ids: readable and safe unencoded.
+/** The state in the URL hash: place, profile, point, picked categories and (for the language switch) the map view. */
+function writeHash(s: State, withView = false): void {
+  // Only digits, dots, commas, letters and underscores: readable and safe unencoded.
   const parts: string[] = [];
   if (s.origin) parts.push(`o=${s.origin[0].toFixed(5)},${s.origin[1].toFixed(5)}`);
   if (s.profile !== 'standard') parts.push(`p=${encodeURIComponent(s.profile)}`);
   if (s.selected) parts.push(`pt=${s.selected}`);
+  if (s.picked.size) parts.push(`c=${[...s.picked].join(',')}`);
+  if (withView && map) parts.push(`m=${map.getCenter().lng.toFixed(5)},${map.getCenter().lat.toFixed(5)},${map.getZoom().toFixed(2)}`);
   history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
@@ -74,7 +82,8 @@ if (largeTextOn()) document.documentElement.classList.add('large');
 function renderShell(): void {
   const langButton = el('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
-    onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
+    // The page is rebuilt in the other language with the same place, profile, categories and map view.
+    onclick: () => { if (state) writeHash(state, true); setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
   }, t('langSwitch'));
   // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
   const largeButton = el('button', {
@@ -141,12 +150,12 @@ function renderChips(): void {
   clear(ui.chips);
   append(ui.chips, el('button', {
     type: 'button', class: 'chip all', 'aria-pressed': String(state.picked.size === 0), 'data-category': '',
-    onclick: () => { state.picked.clear(); applyFilter(); },
+    onclick: () => { state.picked.clear(); applyFilter(); writeHash(state); },
   }, t('allCategories')));
   for (const c of state.catalog.categories) {
     append(ui.chips, el('button', {
       type: 'button', class: 'chip', 'aria-pressed': String(state.picked.has(c.id)), 'data-category': c.id,
-      onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); },
+      onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); writeHash(state); },
     }, marker(c), nameOf(c)));
   }
 }
@@ -325,7 +334,7 @@ async function start(): Promise<void> {
   const hash = readHash();
   const [catalog, points] = await Promise.all([api.catalog(), api.points()]);
   state = {
-    catalog, points: points.features, picked: new Set(), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
+    catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
     origin: null, reach: null, numbers: new Map(), selected: null,
   };
   if (points.contains_sample) document.getElementById('sample-banner')!.hidden = false;
@@ -337,7 +346,7 @@ async function start(): Promise<void> {
     if (hash.origin) await queryAt(hash.origin);
     return;
   }
-  map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.origin ?? undefined });
+  map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.view?.center ?? hash.origin ?? undefined, zoom: hash.view?.zoom });
   addOverlay(map, { categories: catalog.categories, originLabel: t('here') });
   attachDeskMap(map);
   setPoints(map, mapPoints(), catalog.categories);
