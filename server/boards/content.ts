@@ -219,6 +219,16 @@ export function buildBoardContent(input: ContentInput): BoardContent {
   };
 }
 
+/**
+ * The address in a board's QR code: the phone page with the board's walking profile, language and
+ * content version, so that the phone opens as the board was printed and can say what changed since.
+ */
+export function boardQrUrl(content: Pick<BoardContent, 'mobileUrl' | 'profile' | 'version'>, lang: 'zh' | 'en'): string {
+  // The defaults (standard walk, Chinese) are left out: a shorter address is a coarser, easier-to-scan code.
+  const q = [content.profile.id !== 'standard' ? `profile=${content.profile.id}` : '', lang !== 'zh' ? `lang=${lang}` : '', `v=${content.version}`];
+  return `${content.mobileUrl}?${q.filter(Boolean).join('&')}`;
+}
+
 // ---- what changed between a printed board and the current one ---------------------------------
 
 export interface PointRef { id: number; name: string; category: string; minutes: number }

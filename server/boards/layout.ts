@@ -6,7 +6,7 @@
 import { geoArea, geoMercator, geoPath, type GeoProjection } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { Catalog, Category } from '../catalog.ts';
-import type { BoardContent, BoardRow } from './content.ts';
+import { boardQrUrl, type BoardContent, type BoardRow } from './content.ts';
 import { CollisionIndex, rectBox, rotatedBox, boxesOverlap, type Box, type Pt, type Rect } from './collisions.ts';
 import { fitText, printable, textWidth, wrapText, type Weight } from './fonts.ts';
 import { BOARD_MESSAGES, formatOpeningHours, type BoardLang, type BoardMessages } from './messages.ts';
@@ -517,7 +517,8 @@ function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang
 
   const qrX = arrangement === 'column' ? x + (w - qrSize) / 2 : x;
   const qrY = y;
-  const sym = qrSymbol(content.mobileUrl, qrX, qrY, qrSize);
+  const qrUrl = boardQrUrl(content, lang);
+  const sym = qrSymbol(qrUrl, qrX, qrY, qrSize);
   items.push({ kind: 'rect', x: f1(qrX), y: f1(qrY), w: f1(qrSize), h: f1(qrSize), fill: '#ffffff' });
   items.push({ kind: 'path', d: sym.path, fill: '#000000' });
   const capCx = qrX + qrSize / 2;
@@ -546,7 +547,7 @@ function sidePanelItems(content: BoardContent, catalog: Catalog, lang: BoardLang
   const note = t.ringNote(profileName, content.profile.speed_mps);
   const noteLines = wrapText(note, body, bw, 3);
   noteLines.forEach((line, i) => items.push(text(line, bx, ry + body * (0.9 + 1.3 * i), body, { fill: INK })));
-  return { items, keyX: bx + bw + gap * 1.5, qr: { url: content.mobileUrl, rect: { x: qrX, y: qrY, w: qrSize, h: qrSize }, modules: sym.modules } };
+  return { items, keyX: bx + bw + gap * 1.5, qr: { url: qrUrl, rect: { x: qrX, y: qrY, w: qrSize, h: qrSize }, modules: sym.modules } };
 }
 
 /** How many lines the row form of the category key needs across `w` (1, or 2 when a name would not fit). */

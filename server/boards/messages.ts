@@ -56,41 +56,5 @@ export const BOARD_MESSAGES = {
 
 export type BoardMessages = typeof BOARD_MESSAGES.zh;
 
-const DAYS_ZH: Record<string, string> = { Mo: '周一', Tu: '周二', We: '周三', Th: '周四', Fr: '周五', Sa: '周六', Su: '周日' };
-const DAYS_EN: Record<string, string> = { Mo: 'Mon', Tu: 'Tue', We: 'Wed', Th: 'Thu', Fr: 'Fri', Sa: 'Sat', Su: 'Sun' };
-
-/**
- * OSM opening_hours as a resident reads it: "Mo-Su 10:30-13:00,16:30-18:30" → "每天 10:30-13:00, 16:30-18:30",
- * "Mo-Fr 08:30-17:00; Sa 09:00-12:00" → "周一至周五 08:30-17:00；周六 09:00-12:00", "24/7" → "24小时".
- * Anything it does not recognise is printed as written.
- */
-export function formatOpeningHours(value: string | null, lang: BoardLang): string | null {
-  if (!value) return null;
-  const v = value.trim();
-  if (v === '24/7') return lang === 'zh' ? '24小时' : '24 hours';
-  const days = lang === 'zh' ? DAYS_ZH : DAYS_EN;
-  const rules = v.split(/\s*;\s*/);
-  const out: string[] = [];
-  for (const rule of rules) {
-    const m = /^((?:(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)(?:,(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)*)?\s*(.*)$/.exec(rule);
-    if (!m) return v;
-    const [, daySpec, rest] = m;
-    let dayText = '';
-    if (daySpec) {
-      if (daySpec === 'Mo-Su') dayText = lang === 'zh' ? '每天' : 'Daily';
-      else {
-        dayText = daySpec.split(',').map((part) => {
-          if (part === 'PH') return lang === 'zh' ? '节假日' : 'holidays';
-          const [a, b] = part.split('-');
-          return b ? (lang === 'zh' ? `${days[a]}至${days[b]}` : `${days[a]}–${days[b]}`) : days[a];
-        }).join(lang === 'zh' ? '、' : ', ');
-      }
-    }
-    let times = rest.trim();
-    if (times === 'off' || times === 'closed') times = lang === 'zh' ? '休息' : 'closed';
-    else if (times && !/^[0-9:,\-+ ]+$/.test(times)) return v;
-    times = times.replace(/,\s*/g, ', ');
-    out.push([dayText, times].filter(Boolean).join(' '));
-  }
-  return out.join(lang === 'zh' ? '；' : '; ');
-}
+/** The board prints opening hours with the phone page's own formatter: one text for one value. */
+export { formatOpeningHours } from '../../web/src/common/hours.ts';

@@ -80,6 +80,16 @@ export async function lastPrints(db: Kysely<Database>, streetCode: string): Prom
   }));
 }
 
+/** The snapshot printed with a given content version of a (site, profile): what a board on the wall shows. */
+export async function printedSnapshot(db: Kysely<Database>, siteId: number, profile: string, version: string): Promise<{ snapshot: BoardSnapshot; printed_at: Date } | undefined> {
+  const row = await db.selectFrom('board_prints').select(['snapshot', 'printed_at'])
+    .where('site_id', '=', siteId).where('profile', '=', profile).where('content_version', '=', version)
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  const snap = row.snapshot as unknown;
+  return { snapshot: (typeof snap === 'string' ? JSON.parse(snap) : snap) as BoardSnapshot, printed_at: new Date(row.printed_at as unknown as string) };
+}
+
 // ---- jobs ------------------------------------------------------------------------------------------
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';

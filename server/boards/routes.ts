@@ -14,8 +14,9 @@ import { ORIENTATIONS, PAPER_SIZES } from './paper.ts';
 import type { BoardPrinter } from './printer.ts';
 import type { PrintOptions } from './paper.ts';
 import { qrWarning } from './publicUrl.ts';
-import { reprintReport } from './reprint.ts';
-import { createJob, getJob, jobFile, listJobs, recentJobsBy, type JobRow } from './repository.ts';
+import { reprintReport, summarise } from './reprint.ts';
+import { diffSnapshots, hasChanges } from './content.ts';
+import { createJob, getJob, jobFile, listJobs, printedSnapshot, recentJobsBy, type JobRow } from './repository.ts';
 import { recordAudit } from '../records/audit.ts';
 import { DESK_TIME_ZONE } from '../desks/localTime.ts';
 
@@ -346,5 +347,40 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     assertStreetRead(request, request.query.street);
     reply.header('cache-control', 'no-store');
     return reprintReport(app.db, printer, request.query.street);
+  });
+
+  // ---- public: what changed since a printed board (the phone page behind its QR code) -----------------
+
+  app.get('/api/boards/:siteId/changes', {
+    schema: {
+      tags: ['boards'],
+      summary: 'What changed on a board since the print whose content version its QR code carries (added, removed, moved, renamed…)',
+      description: 'known is false when no print of this site and profile has that version (a board never printed from this installation). The same comparison as the office\'s reprint list.',
+      params: SiteParams,
+      querystring: Type.Object({
+        profile: Type.Optional(ProfileId),
+        since: Type.String({ pattern: '^[0-9a-f]{12}$', description: 'content version printed on the board (v= in its QR code)' }),
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          known: Type.Boolean(),
+          printed_version: Type.String(), current_version: Type.String(),
+          printed_at: Type.Union([Type.String(), Type.Null()]),
+          changed: Type.Boolean(),
+          changes: Type.Union([Changes, Type.Null()]),
+          summary_zh: Type.String(), summary_en: Type.String(),
+        }),
+        ...errors,
+      },
+    },
+  }, async (request, reply) => {
+    const profile = request.query.profile ?? DEFAULT_PROFILE;
+    const content = await printer.content(await printer.site(request.params.siteId), profile);
+    const printed = await printedSnapshot(app.db, content.site.id, profile, request.query.since);
+    reply.header('cache-control', 'no-cache');
+    const base = { printed_version: request.query.since, current_version: content.version, printed_at: printed?.printed_at.toISOString() ?? null };
+    if (!printed) return { ...base, known: false, changed: request.query.since !== content.version, changes: null, summary_zh: '', summary_en: '' };
+    const changes = diffSnapshots(printed.snapshot, content.snapshot);
+    return { ...base, known: true, changed: hasChanges(changes), changes, summary_zh: summarise(changes, 'zh'), summary_en: summarise(changes, 'en') };
   });
 };

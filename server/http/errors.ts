@@ -2,6 +2,7 @@
 // A 4xx names the field and the reason; a 5xx never leaks internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, RETRY_AFTER_S } from './resilience.ts';
+import { errorPageHtml, wantsPage } from './errorPage.ts';
 
 /** An error a route throws on purpose, with a status and (optionally) the field at fault. */
 export class HttpError extends Error {
@@ -204,6 +205,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    if (wantsPage(request)) return reply.code(404).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(errorPageHtml(404));
     reply.code(404).send({
       statusCode: 404, error: 'Not Found',
       message: `No route ${request.method} ${request.url.split('?')[0]}`, message_zh: '页面或接口不存在',

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { Type } from 'typebox';
 import { PROJECT_ROOT } from '../config.ts';
-import { ErrorResponse } from '../http/geojson.ts';
+import { getSite } from '../sites/repository.ts';
 
 export const WEB_DIST = path.join(PROJECT_ROOT, 'web', 'dist');
 
@@ -34,16 +34,24 @@ export const webPages: FastifyPluginAsyncTypebox = async (app) => {
   // The staff pages (issue 5): one HTML entry; the tabs route inside it with #hash.
   app.get('/admin', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-store').sendFile('admin.html'));
 
+  // A wrong or unknown site (a mistyped address, a board of a closed site) is still a page, with a 404:
+  // the phone page itself says so in the resident's language, with its toolbar and a way on.
   app.get('/m/site/:id', {
     schema: {
       tags: ['pages'],
-      summary: 'Phone page of a board site (what the board\'s QR code opens); ?profile= and ?lang=zh|en optional',
-      params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }),
+      summary: 'Phone page of a board site (what the board\'s QR code opens); ?profile=, ?lang=zh|en and ?v= (the printed content version) optional',
+      params: Type.Object({ id: Type.String({ maxLength: 40 }) }),
       querystring: Type.Object({
-        profile: Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$' })),
-        lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+        profile: Type.Optional(Type.String({ maxLength: 40 })),
+        lang: Type.Optional(Type.String({ maxLength: 10 })),
+        v: Type.Optional(Type.String({ maxLength: 40 })),
       }),
-      response: { 200: Type.String({ description: 'text/html' }), 400: ErrorResponse },
+      response: { 200: Type.String({ description: 'text/html' }), 404: Type.String({ description: 'text/html: the page saying the site was not found' }) },
     },
-  }, (_request, reply) => { reply.sendFile('m.html'); });
+  }, async (request, reply) => {
+    const id = /^[1-9][0-9]{0,9}$/.test(request.params.id) ? Number(request.params.id) : NaN;
+    const site = id <= 2147483647 ? await getSite(app.db, id) : undefined;
+    reply.header('cache-control', 'no-cache');
+    return reply.code(site && site.status === 'active' ? 200 : 404).sendFile('m.html');
+  });
 };

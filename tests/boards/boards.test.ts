@@ -48,7 +48,7 @@ describe('one board as PDF', () => {
     expect(fonts.map((f) => f.name).join(' ')).toMatch(/NotoSansSC-Regular/);
 
     const png = renderPng(file, 45, `${file.slice(0, -4)}`);
-    expect(decodeQr(png)).toEqual([`http://test.local/m/site/${site}`]);
+    expect(decodeQr(png)).toEqual([`http://test.local/m/site/${site}?v=${version}`]);
 
     const text = pdfTextCompact(file);
     for (const words of ['15分钟综合服务圈', '您在这里', '5分钟', '10分钟', '15分钟', '标准步行', '©OpenStreetMapcontributors,ODbL1.0',
@@ -64,13 +64,13 @@ describe('one board as PDF', () => {
     const file = saveArtifact(`site-${site}-A4.pdf`, a4.rawPayload);
     const [w, h] = pdfPageSizePt(file);
     expect([Math.round(w), Math.round(h)]).toEqual([595, 842]);
-    expect(decodeQr(renderPng(file, 150, file.slice(0, -4)))).toEqual([`http://test.local/m/site/${site}`]);
+    expect(decodeQr(renderPng(file, 150, file.slice(0, -4)))).toEqual([`http://test.local/m/site/${site}?v=${a4.headers['x-content-version']}`]);
 
     const land = await t.app.inject({ url: `/api/boards/${site}.pdf?size=A3&orientation=landscape` });
     const lf = saveArtifact(`site-${site}-A3-landscape.pdf`, land.rawPayload);
     const [lw, lh] = pdfPageSizePt(lf);
     expect(lw).toBeGreaterThan(lh);
-    expect(decodeQr(renderPng(lf, 110, lf.slice(0, -4)))).toEqual([`http://test.local/m/site/${site}`]);
+    expect(decodeQr(renderPng(lf, 110, lf.slice(0, -4)))).toEqual([`http://test.local/m/site/${site}?v=${land.headers['x-content-version']}`]);
   }, HEAVY);
 
   it('answers bad requests with a 4xx naming the parameter', async () => {

@@ -1,6 +1,52 @@
-// "Open now" from an OSM opening_hours value. The parser is large, so pages load it on demand after
-// the first content is on screen; until then (or for a value it cannot read) the raw value is shown.
+// Opening hours, one module for the board and both resident pages: the OSM value as a resident reads it
+// ("Mo-Su 10:30-13:00" → "每天 10:30-13:00"; the board prints this very text), and "open now" with the
+// next opening or closing time. The OSM parser is large, so pages load it on demand after the first
+// content is on screen; the plain-text formatter has no imports, so the server's board printer uses it too.
+export type HoursLang = 'zh' | 'en';
 export type OpenState = 'open' | 'closed' | 'unknown';
+
+const DAYS: Record<HoursLang, Record<string, string>> = {
+  zh: { Mo: '周一', Tu: '周二', We: '周三', Th: '周四', Fr: '周五', Sa: '周六', Su: '周日' },
+  en: { Mo: 'Mon', Tu: 'Tue', We: 'Wed', Th: 'Thu', Fr: 'Fri', Sa: 'Sat', Su: 'Sun' },
+};
+const DAY = '(?:Mo|Tu|We|Th|Fr|Sa|Su)';
+const DAY_PART = `(?:${DAY}|PH)(?:-${DAY})?`;
+const RULE = new RegExp(`^(${DAY_PART}(?:,${DAY_PART})*)?\\s*(.*)$`);
+
+/**
+ * OSM opening_hours as a resident reads it: "Mo-Su 10:30-13:00,16:30-18:30" → "每天 10:30-13:00, 16:30-18:30",
+ * "Mo-Fr 08:30-17:00; Sa 09:00-12:00" → "周一至周五 08:30-17:00；周六 09:00-12:00", "24/7" → "24小时".
+ * Anything it does not recognise is given back as written.
+ */
+export function formatOpeningHours(value: string | null, lang: HoursLang): string | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (v === '24/7') return lang === 'zh' ? '24小时' : '24 hours';
+  const days = DAYS[lang];
+  const out: string[] = [];
+  for (const rule of v.split(/\s*;\s*/)) {
+    const m = RULE.exec(rule);
+    if (!m) return v;
+    const [, daySpec, rest] = m;
+    let dayText = '';
+    if (daySpec) {
+      if (daySpec === 'Mo-Su') dayText = lang === 'zh' ? '每天' : 'Daily';
+      else {
+        dayText = daySpec.split(',').map((part) => {
+          if (part === 'PH') return lang === 'zh' ? '节假日' : 'holidays';
+          const [a, b] = part.split('-');
+          return b ? (lang === 'zh' ? `${days[a]}至${days[b]}` : `${days[a]}–${days[b]}`) : days[a];
+        }).join(lang === 'zh' ? '、' : ', ');
+      }
+    }
+    let times = rest.trim();
+    if (times === 'off' || times === 'closed') times = lang === 'zh' ? '休息' : 'closed';
+    else if (times && !/^[0-9:,\-+ ]+$/.test(times)) return v;
+    times = times.replace(/,\s*/g, ', ');
+    out.push([dayText, times].filter(Boolean).join(' '));
+  }
+  return out.join(lang === 'zh' ? '；' : '; ');
+}
 
 type OpeningHoursCtor = typeof import('opening_hours').default;
 let parser: Promise<OpeningHoursCtor> | undefined;
@@ -29,4 +75,17 @@ export async function openNow(value: string | null, at: Date = new Date()): Prom
 
 export function hhmm(d: Date): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+const WEEKDAY: Record<HoursLang, string[]> = {
+  zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+  en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+};
+
+/** "今天 16:30", "明天 08:30", "周一 08:30" (or "today 16:30" …): when a closed place opens again. */
+export function whenText(next: Date, now: Date, lang: HoursLang): string {
+  const day = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((day(next) - day(now)) / 86_400_000);
+  const label = days === 0 ? (lang === 'zh' ? '今天' : 'today') : days === 1 ? (lang === 'zh' ? '明天' : 'tomorrow') : WEEKDAY[lang][next.getDay()];
+  return `${label} ${hhmm(next)}`;
 }

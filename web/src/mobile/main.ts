@@ -3,11 +3,13 @@
 // the first thing on screen; the live map (or, without WebGL2, a static picture) follows.
 import { ringColor } from '../../../server/palette.ts';
 import { currentLang, setLang, translator } from '../lang.ts';
-import { api, ApiError, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
+import { api, ApiError, getJson, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { boardGroups, type BoardGroup } from '../common/boardRows.ts';
 import { boardMinutes } from '../common/format.ts';
-import { hhmm, openNow } from '../common/hours.ts';
+import { formatOpeningHours, hhmm, openNow, whenText, type OpenNow } from '../common/hours.ts';
+import { findServices, isActive, type FinderQuery } from '../common/finder.ts';
+import { speak, whenVoiceAvailable } from '../common/speech.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
 import { hasWebGL2 } from '../common/webgl.ts';
 import { circlePicture } from './staticPicture.ts';
@@ -38,111 +40,261 @@ const params = new URLSearchParams(location.search);
 const root = el('main', { id: 'page', class: 'page' });
 const status = el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
 
-function applyLargeText(on: boolean): void {
-  document.documentElement.classList.toggle('large', on);
-  try { localStorage.setItem(LARGE_KEY, on ? '1' : '0'); } catch { /* storage blocked */ }
+/** Text size: 0 standard (18 px), 1 大字 (23 px), 2 特大 (30 px); remembered on the phone. */
+type TextSize = 0 | 1 | 2;
+function applyTextSize(size: TextSize): void {
+  document.documentElement.classList.toggle('large', size >= 1);
+  document.documentElement.classList.toggle('huge', size === 2);
+  try { localStorage.setItem(LARGE_KEY, String(size)); } catch { /* storage blocked */ }
 }
-function largeTextOn(): boolean {
-  try { return localStorage.getItem(LARGE_KEY) === '1'; } catch { return false; }
+function textSize(): TextSize {
+  try { const v = localStorage.getItem(LARGE_KEY); return v === '2' ? 2 : v === '1' ? 1 : 0; } catch { return 0; }
 }
 
 function marker(color: string, text: string | number, label?: string): HTMLElement {
   return el('span', { class: 'marker', style: `background:${color};color:${textColorOn(color)}`, ...(label ? { 'aria-label': label } : { 'aria-hidden': 'true' }) }, String(text));
 }
 
-function toolbar(): HTMLElement {
-  const large = el('button', {
-    type: 'button', id: 'large-text', class: 'tool', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
-    onclick: () => { const on = large.getAttribute('aria-pressed') !== 'true'; large.setAttribute('aria-pressed', String(on)); applyLargeText(on); },
-  }, t('largeText'));
-  const langBtn = el('button', {
-    type: 'button', id: 'lang', class: 'tool', 'aria-label': t('langSwitchLabel'),
-    onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
-  }, t('langSwitch'));
-  return el('div', { class: 'tools' }, large, langBtn);
+/** Lang switch keeps the place: the URL's ?lang= (set by a board's QR code) is replaced, not left to win. */
+function switchLanguage(): void {
+  const next = lang === 'zh' ? 'en' : 'zh';
+  setLang(next);
+  const q = new URLSearchParams(location.search);
+  q.set('lang', next);
+  location.replace(`${location.pathname}?${q}${location.hash}`);
 }
 
-function pointDetails(item: NearestItem, site: [number, number], siteName: string): HTMLElement {
-  const hours = el('span', { class: 'open-state', 'data-state': 'pending' });
-  const box = el('div', { class: 'details' },
-    item.address ? el('p', {}, el('span', { class: 'k' }, `${t('address')}：`), item.address) : null,
-    item.phone ? el('p', {}, el('span', { class: 'k' }, `${t('phone')}：`),
-      el('a', { class: 'tel', href: `tel:${item.phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', item.phone) }, item.phone)) : null,
-    el('p', {}, el('span', { class: 'k' }, `${t('hours')}：`), item.opening_hours ? hours : t('hoursUnknown'), item.opening_hours ? ` ${item.opening_hours}` : ''),
+function toolbar(speech?: () => string): HTMLElement {
+  const sizeButton = (id: string, size: TextSize, text: string, label: string) => el('button', {
+    type: 'button', id, class: 'tool size', 'data-size': size, 'aria-pressed': String(textSize() === size), 'aria-label': label,
+    onclick: (e: Event) => {
+      const next: TextSize = textSize() === size ? 0 : size;
+      applyTextSize(next);
+      for (const b of (e.currentTarget as HTMLElement).parentElement!.querySelectorAll<HTMLElement>('.tool.size')) b.setAttribute('aria-pressed', String(Number(b.dataset.size) === next));
+    },
+  }, text);
+  const large = sizeButton('large-text', 1, t('largeText'), t('largeTextLabel'));
+  const huge = sizeButton('huge-text', 2, t('hugeText'), t('hugeTextLabel'));
+  const read = speech ? readButton('read-summary', t('readAloud'), t('readSummary'), speech) : null;
+  const langBtn = el('button', { type: 'button', id: 'lang', class: 'tool', 'aria-label': t('langSwitchLabel'), onclick: switchLanguage }, t('langSwitch'));
+  return el('div', { class: 'tools' }, large, huge, read, langBtn);
+}
+
+/** A read-aloud button, hidden until the browser has a voice for the page's language. */
+function readButton(id: string | null, text: string, label: string, say: () => string): HTMLElement {
+  const b = el('button', { type: 'button', class: 'tool read', hidden: true, 'aria-label': label, ...(id ? { id } : {}), onclick: () => speak(say(), lang) }, text);
+  whenVoiceAvailable(lang, () => { b.hidden = false; });
+  return b;
+}
+
+/** "营业中 · 到 13:00" / "已休息 · 明天 10:30 开门", for the row itself. */
+function openText(o: OpenNow, now: Date): string {
+  if (o.state === 'open') return o.next ? t('openUntil', hhmm(o.next)) : t('openAllDay');
+  if (o.state === 'closed') return o.next ? t('closedOpens', whenText(o.next, now, lang)) : t('closedNoNext');
+  return t('hoursUnknown');
+}
+
+/** Fills every row's open state once the parser is loaded (after the list is on screen). */
+async function fillOpenStates(container: HTMLElement, at: Date): Promise<void> {
+  const rows = [...container.querySelectorAll<HTMLElement>('.open-state[data-hours]')];
+  for (const span of rows) {
+    const o = await openNow(span.dataset.hours ?? null, at);
+    span.dataset.state = o.state;
+    span.textContent = openText(o, at);
+  }
+}
+
+/** The actions under an opened row: navigation, read aloud (and, from issue 13, a report button). */
+function rowActions(item: NearestItem, site: [number, number], siteName: string, speech: () => string): HTMLElement[] {
+  return [
     el('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
       ...NAV_APPS.map((app) => el('a', {
         class: 'nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
         href: navigationUrl(app, { lon: item.lon, lat: item.lat, name: item.name }, { lon: site[0], lat: site[1], name: siteName }),
       }, `${t('navigate')} · ${t(app)}`))),
+    readButton(null, t('readAloud'), t('readRow'), speech),
     reportButton(() => ({ site_id: siteId, point_id: item.id, label: item.name, kind: 'info_wrong' }), () => reportCategories,
-      { compact: true, label: rt('openPoint', item.name) }));
-  return box;
+      { compact: true, label: rt('openPoint', item.name) }),
+  ];
 }
 
-/** Fills in "open now" when a row is first opened (the parser is loaded then, not with the page). */
-function showOpenState(details: HTMLDetailsElement, value: string | null): void {
-  const hours = details.querySelector<HTMLElement>('.open-state');
-  if (!value || !hours || hours.dataset.state !== 'pending') return;
-  hours.dataset.state = 'loading';
-  void openNow(value).then((o) => {
-    hours.dataset.state = o.state;
-    hours.textContent = o.state === 'open' ? t('openNow') : o.state === 'closed' ? t('closedNow') : t('hoursUnknown');
-    if (o.next && o.state === 'open') hours.append(`（${t('until', hhmm(o.next))}）`);
-  });
+function pointDetails(item: NearestItem, site: [number, number], siteName: string, speech: () => string): HTMLElement {
+  const hoursText = formatOpeningHours(item.opening_hours, lang);
+  return el('div', { class: 'details' },
+    item.address ? el('p', {}, el('span', { class: 'k' }, `${t('address')}${t('colon')}`), item.address) : null,
+    item.phone ? el('p', {}, el('span', { class: 'k' }, `${t('phone')}${t('colon')}`),
+      el('a', { class: 'tel', href: `tel:${item.phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', item.phone) }, item.phone)) : null,
+    el('p', { class: 'hours' }, el('span', { class: 'k' }, `${t('hours')}${t('colon')}`), hoursText ?? t('hoursUnknown')),
+    ...rowActions(item, site, siteName, speech));
 }
 
 function row(item: NearestItem, number: number | null, color: string, site: [number, number], siteName: string): HTMLElement {
+  const state = el('span', { class: 'open-state', 'data-state': item.opening_hours ? 'pending' : 'unknown', ...(item.opening_hours ? { 'data-hours': item.opening_hours } : {}) },
+    item.opening_hours ? '' : t('hoursUnknown'));
+  const speech = () => t('rowSpeech', item.name, boardMinutes(item.walk_s), state.textContent ?? '', item.address ?? '');
   return el('li', { class: 'point', 'data-point-id': item.id },
-    el('details', { ontoggle: (e: Event) => showOpenState(e.currentTarget as HTMLDetailsElement, item.opening_hours) },
+    el('details', {},
       el('summary', {},
         number === null ? el('span', { class: 'marker blank', 'aria-hidden': 'true' }, '·') : marker(color, number),
-        el('span', { class: 'name' }, item.name, item.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+        el('span', { class: 'what' },
+          el('span', { class: 'name' }, item.name, item.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+          el('span', { class: 'sub' }, [item.subtype, number !== null ? t('boardNumber', number) : null].filter(Boolean).join(' · ')),
+          state),
         el('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', boardMinutes(item.walk_s)))),
-      pointDetails(item, site, siteName)));
+      pointDetails(item, site, siteName, speech)));
 }
 
-function renderList(groups: BoardGroup[], site: [number, number], siteName: string): HTMLElement {
+/** How many of the nearest points beyond 15 minutes a category without any within 15 minutes shows. */
+const NEAREST_FEW = 3;
+
+function renderList(groups: BoardGroup[], nearest: Record<string, NearestItem[]>, site: [number, number], siteName: string): HTMLElement {
   const list = el('ol', { id: 'board-list', class: 'groups' });
   for (const g of groups) {
     const c = g.category;
     const missing = g.rows.length === 0;
     const group = el('li', { class: `group${missing ? ' missing' : ''}`, 'data-category': c.id, 'data-missing': String(missing) },
       el('h3', {}, marker(c.color, c.icon), nameOf(c), missing ? el('span', { class: 'missing-tag' }, t('missing')) : null));
+    const ul = el('ul', { class: 'points' });
     if (missing) {
-      const b = g.nearestBeyond;
-      append(group, el('p', { class: 'beyond' }, b ? t('nearestBeyond', b.name, boardMinutes(b.walk_s)) : t('noneAtAll')),
+      const few = [...(nearest[c.id] ?? [])].sort((a, b) => a.walk_s - b.walk_s || a.id - b.id).slice(0, NEAREST_FEW);
+      append(group, el('p', { class: 'beyond' }, few.length ? t('nearestFew') : t('noneAtAll')),
         reportButton(() => ({ site_id: siteId, kind: 'service_missing', category: c.id, label: document.title }), () => reportCategories,
           { compact: true, text: rt('openMissing', nameOf(c)) }));
+      for (const r of few) append(ul, row(r, null, c.color, site, siteName));
     } else {
-      const ul = el('ul', { class: 'points' });
       for (const r of g.rows) append(ul, row(r, r.number, c.color, site, siteName));
       if (g.extra.length) {
         append(ul, el('li', { class: 'more' }, t('more', g.extra.length)));
         for (const r of g.extra) append(ul, row(r, null, c.color, site, siteName));
       }
-      append(group, ul);
     }
+    append(group, ul);
     append(list, group);
   }
   return list;
 }
 
 /**
+ * The finder above the list: a search box, kind, opening time and walking time. While any is set the
+ * grouped list gives way to the results, nearest first; each keeps its board number when it has one.
+ */
+function finder(items: NearestItem[], numberOf: Map<number, number>, categories: Catalog['categories'], listBox: HTMLElement,
+  site: [number, number], siteName: string): HTMLElement {
+  const byCategory = new Map(categories.map((c) => [c.id, c]));
+  const results = el('section', { id: 'results', class: 'results', hidden: true, 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
+  const search = el('input', { id: 'search', type: 'search', class: 'field', autocomplete: 'off', placeholder: t('searchPlaceholder') });
+  const subtype = el('select', { id: 'subtype', class: 'field' }, el('option', { value: '' }, t('anySubtype')),
+    ...categories.map((c) => {
+      const kinds = [...new Set(items.filter((i) => i.category_id === c.id && i.subtype).map((i) => i.subtype as string))].sort();
+      return kinds.length ? el('optgroup', { label: nameOf(c) }, ...kinds.map((k) => el('option', { value: k }, k))) : null;
+    }));
+  const when = el('select', { id: 'when', class: 'field' },
+    el('option', { value: 'any' }, t('whenAny')), el('option', { value: 'now' }, t('whenNow')), el('option', { value: 'at' }, t('whenAt')));
+  const at = el('input', { id: 'at', type: 'datetime-local', class: 'field' });
+  const atBox = el('label', { class: 'finder-field', hidden: true }, el('span', {}, t('atLabel')), at);
+  const within = el('select', { id: 'within', class: 'field' }, el('option', { value: '' }, t('withinAny')),
+    ...[5, 10, 15, 30].map((n) => el('option', { value: String(n) }, t('withinN', n))));
+  const clearBtn = el('button', { type: 'button', id: 'clear-find', class: 'tool', hidden: true }, t('clear'));
+  let run = 0;
+  const update = async () => {
+    const mine = ++run;
+    atBox.hidden = when.value !== 'at';
+    const q: FinderQuery = {
+      text: search.value, subtype: subtype.value, when: when.value as FinderQuery['when'],
+      at: when.value === 'at' && at.value ? new Date(at.value) : null, within: within.value ? Number(within.value) : null,
+    };
+    const active = isActive(q);
+    clearBtn.hidden = !active;
+    listBox.hidden = active;
+    results.hidden = !active;
+    if (!active) { clear(results); return; }
+    const found = await findServices(items, q, (i) => {
+      const c = byCategory.get(i.category_id);
+      return c ? [c.name_zh, c.name_en] : [];
+    });
+    if (mine !== run) return;
+    clear(results);
+    append(results, el('h2', { id: 'results-title' }, t('resultsTitle', found.length)));
+    if (!found.length) { append(results, el('p', { class: 'none' }, t('noResults'))); return; }
+    const ul = el('ul', { class: 'points' });
+    for (const f of found) {
+      const c = byCategory.get(f.item.category_id);
+      append(ul, row(f.item, numberOf.get(f.item.id) ?? null, c?.color ?? '#666666', site, siteName));
+    }
+    append(results, ul);
+    await fillOpenStates(results, q.when === 'at' && q.at ? q.at : new Date());
+  };
+  for (const input of [search, subtype, when, at, within]) input.addEventListener('input', () => void update());
+  clearBtn.addEventListener('click', () => { search.value = ''; subtype.value = ''; when.value = 'any'; within.value = ''; at.value = ''; void update(); search.focus(); });
+  return el('section', { id: 'finder', class: 'finder', 'aria-labelledby': 'finder-title' },
+    el('h2', { id: 'finder-title' }, t('findTitle')),
+    el('form', { role: 'search', onsubmit: (e: Event) => { e.preventDefault(); void update(); } },
+      el('label', { class: 'finder-field wide', for: 'search' }, el('span', { class: 'sr-only' }, t('searchLabel')), search),
+      el('details', { id: 'filters', class: 'filters' },
+        el('summary', {}, t('filtersTitle')),
+        el('div', { class: 'filter-fields' },
+          el('label', { class: 'finder-field' }, el('span', {}, t('subtypeLabel')), subtype),
+          el('label', { class: 'finder-field' }, el('span', {}, t('whenLabel')), when),
+          atBox,
+          el('label', { class: 'finder-field' }, el('span', {}, t('withinLabel')), within))),
+      clearBtn),
+    results);
+}
+
+/**
  * The next mobile service desk visits at the site or within its 15-minute walk for the chosen profile,
- * cancelled ones included (struck through, with the reason), and the site's calendar feed. Nothing at
- * all when there is no visit or the desks cannot be asked: the list of services below is what matters.
+ * cancelled ones included (struck through, with the reason), and the site's calendar feed. After the
+ * list of services; when there is none for this profile it says so, rather than vanishing.
  * The list's code loads only when there are visits, so it never delays the list of services.
  */
 function renderDesks(container: HTMLElement, profile: string): void {
   api.upcomingDesks(siteId, profile, DESK_VISITS_ASKED, DESK_DAYS_AHEAD).then(async (answer) => {
-    if (!answer.visits.length) return;
+    if (!answer.visits.length) {
+      append(container, el('section', { id: 'desk', class: 'desks', 'data-empty': 'true', 'aria-labelledby': 'desk-title' },
+        el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), t('deskTitleFallback')),
+        el('p', { class: 'intro' }, t('deskNone'))));
+      return;
+    }
     const { calendarLink, deskText, visitBlock, visitList } = await import('../common/deskVisits.ts');
     append(container, el('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
       el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
       el('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
       ...visitList(answer.visits, (v) => visitBlock('div', v)),
       calendarLink(`/api/desks/site/${siteId}.ics`, deskText('deskSiteCalendar'))));
-  }).catch(() => { /* no desks feature, or the site is off the walking network: show nothing */ });
+  }).catch(() => { /* no desks feature, or the site is off the walking network: the services list is what matters */ });
+}
+
+/**
+ * What changed since the board this page was opened from was printed (its QR code carries the content
+ * version, ?v=): added, closed, moved, renamed, in words, above the list. Only for the board's own profile.
+ */
+function renderChanges(container: HTMLElement, profile: string, version: string): void {
+  getJson<BoardChangesAnswer>(`/api/boards/${siteId}/changes?profile=${encodeURIComponent(profile)}&since=${version}`).then((a) => {
+    const names = (xs: { name: string }[]) => xs.map((x) => x.name).join(t('sep'));
+    if (!a.changed) { append(container, el('p', { id: 'changes', class: 'changes same', 'data-changed': 'false' }, t('changesNone'))); return; }
+    const c = a.changes;
+    const lines = c ? [
+      c.added.length ? t('changesAdded', names(c.added)) : null,
+      c.removed.length ? t('changesRemoved', names(c.removed)) : null,
+      c.moved.length ? t('changesMoved', names(c.moved)) : null,
+      c.renamed.length ? t('changesRenamed', c.renamed.map((r) => `${r.from} → ${r.to}`).join(t('sep'))) : null,
+      c.updated.length ? t('changesUpdated', names(c.updated)) : null,
+      c.rings.length ? t('changesRings') : null,
+      c.title || c.omitted ? t('changesOther') : null,
+    ].filter((x): x is string => !!x) : [];
+    append(container, el('section', { id: 'changes', class: 'changes', role: 'status', 'data-changed': 'true' },
+      el('p', { class: 'changes-title' }, lines.length ? t('changesTitle') : t('changesUnknown')),
+      lines.length ? el('ul', {}, ...lines.map((l) => el('li', {}, l))) : null,
+      lines.length ? el('p', {}, t('changesFooter')) : null));
+  }).catch(() => { /* an old or unknown version, or boards unavailable: say nothing rather than guess */ });
+}
+
+interface BoardChangesAnswer {
+  known: boolean; changed: boolean;
+  changes: null | {
+    added: { name: string }[]; removed: { name: string }[]; moved: { name: string }[];
+    renamed: { from: string; to: string }[]; updated: { name: string }[]; rings: number[]; title: boolean; omitted: boolean;
+  };
 }
 
 async function render(profile: string): Promise<void> {
@@ -153,6 +305,7 @@ async function render(profile: string): Promise<void> {
     clear(root);
     const notFound = err instanceof ApiError && (err.status === 404 || err.status === 400);
     append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, notFound ? t('notFound') : t('failed')),
+      notFound ? el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))) : null,
       notFound ? null : el('button', { type: 'button', class: 'tool', onclick: () => void render(profile) }, t('retry')));
     return;
   }
@@ -181,28 +334,39 @@ async function render(profile: string): Promise<void> {
     }, nameOf(p))));
   const mapBox = el('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('mapLabel') });
   const deskSlot = el('div', { id: 'desk-slot' });
+  const changesSlot = el('div', { id: 'changes-slot' });
+  const summaryText = () => [title, t('summary', found.length, groups.length),
+    missing.length ? t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep'))) : t('allFound', groups.length)].join(lang === 'zh' ? '。' : '. ');
+  const numberOf = new Map(groups.flatMap((g) => g.rows.map((r) => [r.id, r.number] as [number, number])));
+  const allItems = Object.values(reach.nearest).flat();
+  const listBox = el('section', { id: 'list', 'aria-labelledby': 'list-title' },
+    el('h2', { id: 'list-title' }, t('listTitle')),
+    renderList(groups, reach.nearest, at, title));
   clear(root);
   append(root,
     el('header', { class: 'head' },
-      toolbar(),
+      toolbar(summaryText),
       el('h1', { id: 'site-name' }, title, s.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
       el('p', { class: 'where' }, [s.street_name, s.community_name].filter(Boolean).join(' · '))),
-    anySample ? el('p', { id: 'sample-note', class: 'sample-note' }, t('sampleNote')) : null,
+    changesSlot,
     el('section', { class: 'summary', id: 'summary' },
       el('p', { class: 'big' }, t('summary', found.length, groups.length)),
-      missing.length ? el('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join('、'))) : el('p', {}, t('allFound', groups.length)),
-      el('a', { class: 'to-map', href: '#map' }, t('toMap')),
+      missing.length ? el('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep')))) : el('p', {}, t('allFound', groups.length)),
       reportButton(() => ({ site_id: siteId, label: title }), () => reportCategories, { id: 'report-site' })),
     profiles,
+    finder(allItems, numberOf, catalog.categories, listBox, at, title),
+    listBox,
     deskSlot,
-    el('h2', { id: 'list-title' }, t('listTitle')),
-    renderList(groups, at, title),
     el('h2', { class: 'sr-only' }, t('mapLabel')),
     mapBox,
     el('p', { class: 'legend' }, ...reach.minutes.map((m) => el('span', { class: 'ring', 'data-minutes': m, style: `color:${ringColor(m).line}` }, t('ringLegend', m))),
       ...walkingProfile.map((p) => el('span', { class: 'ring-note', 'data-speed': p.speed_mps }, t('ringNote', nameOf(p), p.speed_mps)))),
-    el('p', { class: 'foot' }, t('updated'), ' ', el('a', { href: `/#o=${at[0].toFixed(5)},${at[1].toFixed(5)}${profile !== 'standard' ? `&p=${profile}` : ''}` }, t('fullMap'))),
+    el('p', { class: 'foot' }, t('updated'), ' ', el('a', { class: 'foot-link', href: `/#o=${at[0].toFixed(5)},${at[1].toFixed(5)}${profile !== 'standard' ? `&p=${profile}` : ''}` }, t('fullMap'))),
+    anySample ? el('p', { id: 'sample-note', class: 'sample-note' }, t('sampleNote')) : null,
     el('p', { class: 'foot attribution' }, t('attribution')));
+  const printedVersion = params.get('v');
+  if (printedVersion && /^[0-9a-f]{12}$/.test(printedVersion) && profile === (params.get('profile') ?? 'standard')) renderChanges(changesSlot, profile, printedVersion);
+  void fillOpenStates(listBox, new Date());
   if (window.__firstUsefulMs === undefined) {
     window.__firstUsefulMs = performance.now();
     performance.mark('hexi:first-useful-content');
@@ -243,12 +407,12 @@ async function render(profile: string): Promise<void> {
 }
 
 function start(): void {
-  if (largeTextOn()) applyLargeText(true);
+  if (textSize()) applyTextSize(textSize());
   document.body.append(root);
   append(root, status);
   if (!Number.isInteger(siteId) || siteId < 1) {
     clear(root);
-    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, t('notFound')));
+    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, t('notFound')), el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))));
     return;
   }
   const profile = params.get('profile') ?? 'standard';

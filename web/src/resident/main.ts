@@ -44,36 +44,59 @@ const ui = {
   mapBox: el('div', { id: 'map', class: 'map' }),
 };
 
-function readHash(): { origin: [number, number] | null; profile: string | null; point: number | null } {
+interface HashState { origin: [number, number] | null; profile: string | null; point: number | null; categories: string[]; view: { center: [number, number]; zoom: number } | null }
+
+function readHash(): HashState {
   const p = new URLSearchParams(location.hash.slice(1));
   const o = p.get('o')?.split(',').map(Number);
+  const m = p.get('m')?.split(',').map(Number);
   return {
     origin: o && o.length === 2 && o.every(Number.isFinite) ? [o[0], o[1]] : null,
     profile: p.get('p'),
     point: Number(p.get('pt')) || null,
+    categories: (p.get('c') ?? '').split(',').filter((c) => /^[a-z_]{1,40}$/.test(c)),
+    view: m && m.length === 3 && m.every(Number.isFinite) ? { center: [m[0], m[1]], zoom: m[2] } : null,
   };
 }
 
-function writeHash(s: State): void {
-  // Only digits, dots, commas and profile ids: readable and safe unencoded.
+/** The state in the URL hash: place, profile, point, picked categories and (for the language switch) the map view. */
+function writeHash(s: State, withView = false): void {
+  // Only digits, dots, commas, letters and underscores: readable and safe unencoded.
   const parts: string[] = [];
   if (s.origin) parts.push(`o=${s.origin[0].toFixed(5)},${s.origin[1].toFixed(5)}`);
   if (s.profile !== 'standard') parts.push(`p=${encodeURIComponent(s.profile)}`);
   if (s.selected) parts.push(`pt=${s.selected}`);
+  if (s.picked.size) parts.push(`c=${[...s.picked].join(',')}`);
+  if (withView && map) parts.push(`m=${map.getCenter().lng.toFixed(5)},${map.getCenter().lat.toFixed(5)},${map.getZoom().toFixed(2)}`);
   history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
 let score: ReturnType<typeof scoreLayer>;
+const LARGE_KEY = 'hexi.largeText';
+function largeTextOn(): boolean {
+  try { return (localStorage.getItem(LARGE_KEY) ?? '0') !== '0'; } catch { return false; }
+}
+function applyLargeText(on: boolean): void {
+  document.documentElement.classList.toggle('large', on);
+  try { localStorage.setItem(LARGE_KEY, on ? '1' : '0'); } catch { /* storage blocked */ }
+}
+if (largeTextOn()) document.documentElement.classList.add('large');
 
 function renderShell(): void {
   score = scoreLayer(() => map, () => state.profile, { toggle: t('scoreToggle'), legend: t('scoreLegend') });
   const langButton = el('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
-    onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
+    // The page is rebuilt in the other language with the same place, profile, categories and map view.
+    onclick: () => { if (state) writeHash(state, true); setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
   }, t('langSwitch'));
+  // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
+  const largeButton = el('button', {
+    type: 'button', id: 'large-text', class: 'lang', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
+    onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); },
+  }, t('largeText'));
   const header = el('header', { class: 'top' },
     el('div', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
-    langButton);
+    el('div', { class: 'top-tools' }, largeButton, langButton));
   const panel = el('aside', { id: 'panel', class: 'panel' },
     el('p', { id: 'sample-banner', class: 'sample-banner', hidden: true }, el('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
     el('div', { class: 'row' }, el('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
@@ -133,12 +156,12 @@ function renderChips(): void {
   clear(ui.chips);
   append(ui.chips, el('button', {
     type: 'button', class: 'chip all', 'aria-pressed': String(state.picked.size === 0), 'data-category': '',
-    onclick: () => { state.picked.clear(); applyFilter(); },
+    onclick: () => { state.picked.clear(); applyFilter(); writeHash(state); },
   }, t('allCategories')));
   for (const c of state.catalog.categories) {
     append(ui.chips, el('button', {
       type: 'button', class: 'chip', 'aria-pressed': String(state.picked.has(c.id)), 'data-category': c.id,
-      onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); },
+      onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); writeHash(state); },
     }, marker(c), nameOf(c)));
   }
 }
@@ -159,7 +182,7 @@ function mapPoints(): MapPoint[] {
   }));
 }
 
-async function queryAt(origin: [number, number]): Promise<void> {
+async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = 'map'): Promise<void> {
   state.origin = origin;
   state.selected = null;
   writeHash(state);
@@ -177,7 +200,9 @@ async function queryAt(origin: [number, number]): Promise<void> {
     state.reach = null;
     clearDesks();
     clear(ui.results);
-    append(ui.results, el('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 422 ? t('outside') : t('failed')));
+    const outside = err instanceof ApiError && err.status === 422;
+    append(ui.results, el('p', { class: 'error', role: 'alert' }, outside ? (from === 'geolocation' ? t('locationOutside') : t('outside')) : t('failed')));
+    if (outside && from === 'geolocation') ui.status.textContent = t('locationOutside');
     if (map) setRings(map, [], () => '');
     return;
   }
@@ -285,16 +310,19 @@ async function openCard(id: number): Promise<void> {
   }
 }
 
+/** Geolocation with states that end: found, refused, unavailable, outside the district, needs HTTPS. */
 function locate(): void {
+  if (!window.isSecureContext) { ui.status.textContent = t('locationNeedsHttps'); return; }
   if (!navigator.geolocation) { ui.status.textContent = t('locationFailed'); return; }
   ui.status.textContent = t('locating');
   navigator.geolocation.getCurrentPosition(
     (pos) => {
       const at: [number, number] = [pos.coords.longitude, pos.coords.latitude];
+      ui.status.textContent = t('locationFound');
       map?.flyTo({ center: at, zoom: Math.max(map.getZoom(), 14.5) });
-      void queryAt(at);
+      void queryAt(at, 'geolocation');
     },
-    () => { ui.status.textContent = t('locationFailed'); },
+    (err) => { ui.status.textContent = err.code === err.PERMISSION_DENIED ? t('locationRefused') : t('locationFailed'); },
     { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
   );
 }
@@ -314,7 +342,7 @@ async function start(): Promise<void> {
   const hash = readHash();
   const [catalog, points] = await Promise.all([api.catalog(), api.points()]);
   state = {
-    catalog, points: points.features, picked: new Set(), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
+    catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
     origin: null, reach: null, numbers: new Map(), selected: null,
   };
   if (points.contains_sample) document.getElementById('sample-banner')!.hidden = false;
@@ -326,7 +354,7 @@ async function start(): Promise<void> {
     if (hash.origin) await queryAt(hash.origin);
     return;
   }
-  map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.origin ?? undefined });
+  map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.view?.center ?? hash.origin ?? undefined, zoom: hash.view?.zoom });
   addOverlay(map, { categories: catalog.categories, originLabel: t('here') });
   attachDeskMap(map);
   setPoints(map, mapPoints(), catalog.categories);
