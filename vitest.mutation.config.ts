@@ -5,7 +5,6 @@ import { defineConfig } from 'vitest/config';
 export const WALKING_CORE_TESTS = [
   'tests/network/graph.test.ts', 'tests/network/walking.test.ts', 'tests/network/rings.test.ts',
   'tests/network/profiles.test.ts', 'tests/network/snapping.test.ts', 'tests/network/contour.test.ts',
-  'tests/network/core.test.ts',
 ];
 
 export default defineConfig({
