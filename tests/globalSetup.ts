@@ -11,7 +11,7 @@ import { prepareDatabase } from '../server/seed/index.ts';
 import { loadCatalog } from '../server/catalog.ts';
 import { ensureWebBuilt } from './browser/harness.ts';
 
-function inputsHash(): string {
+export function inputsHash(): string {
   const hash = crypto.createHash('sha256');
   const files = [
     ...fs.readdirSync(path.join(PROJECT_ROOT, 'migrations')).map((f) => path.join('migrations', f)),
@@ -59,8 +59,8 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide('template', { engine: 'embedded', dir: embeddedDir });
 }
 
-async function prepareEmbeddedTemplate(hash: string): Promise<string> {
-  const templateDir = path.join(PROJECT_ROOT, '.cache', 'test-db', hash);
+export async function prepareEmbeddedTemplate(hash: string, cacheRoot = path.join(PROJECT_ROOT, '.cache')): Promise<string> {
+  const templateDir = path.join(cacheRoot, 'test-db', hash);
   if (fs.existsSync(path.join(templateDir, 'READY'))) return templateDir;
   // Built aside and renamed into place, so that concurrent test runs never see a half-made template.
   const buildDir = `${templateDir}.build-${process.pid}`;
@@ -75,7 +75,7 @@ async function prepareEmbeddedTemplate(hash: string): Promise<string> {
     fs.rmSync(buildDir, { recursive: true, force: true }); // another run finished first
     if (!fs.existsSync(path.join(templateDir, 'READY'))) {
       fs.rmSync(templateDir, { recursive: true, force: true });
-      return prepareEmbeddedTemplate(hash);
+      return prepareEmbeddedTemplate(hash, cacheRoot);
     }
   }
   return templateDir;
@@ -85,5 +85,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     embeddedTemplateDir: string;
     template: { engine: 'embedded'; dir: string } | { engine: 'postgres'; name: string; databaseUrl: string };
+    /** Set only by the mutation run (tests/mutation/globalSetup.ts): the served ways, read once from the template. */
+    servedWaysFile?: string;
   }
 }

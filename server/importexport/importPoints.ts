@@ -64,6 +64,12 @@ export class ImportFileError extends Error {
 
 /** Rows for one batched statement: about 20 values each, far below the 65,535 parameter limit (one jsonb parameter anyway). */
 const BATCH = 2000;
+
+/**
+ * One turn of the event loop between written batches: on the embedded engine each query resolves without
+ * one, so the progress report (the job's log line) would otherwise leave the process only at the commit.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const MAX_IDS_IN_CHANGE = 500;
 
 interface ExistingPoint {
@@ -230,6 +236,7 @@ async function writePlan(trx: Transaction<Database>, plan: Plan, staff: StaffIde
       }
       done += chunk.length;
       onProgress?.('writing', done, total);
+      await yieldToEventLoop();
     }
   }
 
@@ -267,6 +274,7 @@ async function writePlan(trx: Transaction<Database>, plan: Plan, staff: StaffIde
       }
       done += chunk.length;
       onProgress?.('writing', done, total);
+      await yieldToEventLoop();
     }
   }
 

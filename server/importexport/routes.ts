@@ -129,7 +129,12 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try { return await run(); } catch (err) { throw asHttpError(err) ?? err; }
     }
     const job = jobs.create(staff.id, q.dry_run ?? false, 0);
-    void run((phase, done, total) => { job.phase = phase; job.done = done; job.total = total; })
+    void run((phase, done, total) => {
+      // Each phase and each written batch also goes to the log: on the embedded engine the import's one
+      // transaction holds the connection, so a poll (which reads the session) waits for it; the log does not.
+      if (phase !== job.phase || phase === 'writing') request.log.info({ import_job: job.id, phase, done, total }, 'point import progress');
+      job.phase = phase; job.done = done; job.total = total;
+    })
       .then((report) => { job.report = report; job.phase = 'done'; })
       .catch((err) => {
         const http = asHttpError(err);

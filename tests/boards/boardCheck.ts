@@ -93,3 +93,46 @@ export function polygonsIntersect(a: P[], b: P[]): boolean {
   return a.some((p) => strictlyInside(p, b)) || b.some((p) => strictlyInside(p, a))
     || strictlyInside(centre(a), b) || strictlyInside(centre(b), a);
 }
+
+export interface PdfWord { text: string; left: number; top: number; width: number; height: number }
+
+/** Every word on page 1 with its box in points, as pdftotext reads it (-tsv). */
+export function pdfWords(pdfFile: string): PdfWord[] {
+  const tsv = execFileSync('pdftotext', ['-tsv', '-f', '1', '-l', '1', pdfFile, '-'], { encoding: 'utf8' });
+  return tsv.split('\n').slice(1).map((line) => line.split('\t')).filter((c) => c[0] === '5' && c.length >= 12)
+    .map((c) => ({ left: Number(c[6]), top: Number(c[7]), width: Number(c[8]), height: Number(c[9]), text: c.slice(11).join('\t') }));
+}
+
+export interface PrintedLegendRow { number: number; name: string; minutes: number }
+
+/**
+ * The legend table as printed: the words under the headers 序号, 名称 and 步行, grouped into rows by the
+ * number in the first column. Words much taller than the number (the 示例数据 watermark) are not table text.
+ */
+export function printedLegend(pdfFile: string): PrintedLegendRow[] {
+  const words = pdfWords(pdfFile);
+  const header = (text: string) => {
+    const h = words.find((w) => w.text === text);
+    if (!h) throw new Error(`no "${text}" header in ${pdfFile}`);
+    return h;
+  };
+  const no = header('序号');
+  const name = words.find((w) => w.text === '名称' && Math.abs(w.top - no.top) < 2);
+  const kind = words.find((w) => w.text === '类别' && Math.abs(w.top - no.top) < 2);
+  const walk = words.find((w) => w.text === '步行' && Math.abs(w.top - no.top) < 2);
+  if (!name || !kind || !walk) throw new Error(`the legend's header row is incomplete in ${pdfFile}`);
+  const below = words.filter((w) => w.top > no.top + no.height / 2);
+  const numbers = below.filter((w) => /^\d+$/.test(w.text) && w.left >= no.left - 2 && w.left + w.width <= name.left)
+    .sort((a, b) => a.top - b.top);
+  // A row ends where the next begins; the last one no lower than the table's usual row pitch.
+  const pitches = numbers.slice(1).map((w, i) => w.top - numbers[i].top).sort((a, b) => a - b);
+  const pitch = pitches[Math.floor(pitches.length / 2)] ?? 2 * no.height;
+  return numbers.map((n, i) => {
+    const end = (numbers[i + 1]?.top ?? n.top + pitch) - n.height / 4;
+    const sameRow = (w: PdfWord) => w.top > n.top - n.height / 2 && w.top < end && w.height < n.height * 1.5;
+    const nameWords = below.filter((w) => sameRow(w) && w.left >= name.left - 2 && w.left < kind.left - 2)
+      .sort((a, b) => a.top - b.top || a.left - b.left);
+    const minutes = below.find((w) => sameRow(w) && Math.abs(w.top - n.top) < n.height / 2 && w.left >= walk.left - 2 && /^\d+分钟$/.test(w.text));
+    return { number: Number(n.text), name: nameWords.map((w) => w.text).join(''), minutes: minutes ? Number.parseInt(minutes.text, 10) : NaN };
+  });
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helper.ts';
 import { PER_CATEGORY_LIMIT } from '../../server/boards/content.ts';
 import { layoutCollisions, type BoardLayout } from '../../server/boards/layout.ts';
-import { decodeQr, pdfFonts, pdfPageSizePt, pdfTextCompact, polygonsIntersect, renderPng, saveArtifact } from './boardCheck.ts';
+import { decodeQr, pdfFonts, pdfPageSizePt, pdfTextCompact, polygonsIntersect, printedLegend, renderPng, saveArtifact } from './boardCheck.ts';
 
 // This file draws boards in the test process itself (to inspect layouts) and runs the embedded
 // database in it, which on a busy machine can stall the event loop past the service's overload guard
@@ -130,6 +130,21 @@ describe('what the board lists', () => {
     const board = await t.app.boards.printer.board(12, { size: 'A2', orientation: 'portrait', profile: 'standard', lang: 'zh' });
     expect(board.content.rows.length).toBeGreaterThan(10);
     for (const row of board.content.rows) expect(text, row.name).toContain(row.name.replace(/\s+/g, ''));
+
+    // The printed table itself (pdftotext's words under 序号, 名称 and 步行), against /api/reach: every point
+    // within 15 minutes, numbered in the catalog's category order and nearest first, with its rounded-up minutes.
+    const reach = (await t.app.inject({ url: `/api/reach?site=12&profile=standard&minutes=5,10,15&per_category=${PER_CATEGORY_LIMIT}` })).json();
+    const categoryIds: string[] = (await t.app.inject('/api/categories')).json().categories.map((c: { id: string }) => c.id);
+    expect(categoryIds).toHaveLength(10);
+    const expected = categoryIds.flatMap((c) => ((reach.nearest[c] ?? []) as { id: number; name: string; walk_s: number }[])
+      .filter((p) => p.walk_s <= 15 * 60)
+      .sort((a, b) => a.walk_s - b.walk_s || a.id - b.id)
+      .map((p) => ({ name: p.name.replace(/\s+/g, ''), minutes: Math.max(1, Math.ceil(p.walk_s / 60 - 1e-9)) })))
+      .map((p, i) => ({ number: i + 1, ...p }));
+    expect(expected.length).toBeGreaterThan(10);
+    const printed = printedLegend(file);
+    saveArtifact('site-12-A2-legend.json', JSON.stringify(printed, null, 1));
+    expect(printed).toEqual(expected);
   }, HEAVY);
 
   it('shows the English board on request', async () => {

@@ -98,9 +98,17 @@ describe('print jobs', () => {
   }, HEAVY);
 
   it('say 409 while a job is not finished', async () => {
+    // Jobs run one at a time: a job queued behind three A0 boards cannot be finished when asked at once,
+    // and its status, read after the download was refused, proves it was not.
+    const ahead = await editor.inject({ method: 'POST', url: '/api/boards/jobs', payload: { site_ids: [5, 12, 40], size: 'A0' } });
+    expect(ahead.statusCode, ahead.body).toBe(202);
     const created = (await editor.inject({ method: 'POST', url: '/api/boards/jobs', payload: { site_ids: [3], size: 'A4' } })).json();
     const early = await editor.inject(`/api/boards/jobs/${created.id}/download`);
-    expect([200, 409]).toContain(early.statusCode); // 200 only if the (small) job already finished
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().message_zh).toBeTruthy();
+    const status = (await editor.inject(`/api/boards/jobs/${created.id}`)).json();
+    expect(status.status).not.toBe('done');
+    expect(status.download_url).toBeNull();
     await t.app.boards.jobs.idle();
     expect((await editor.inject(`/api/boards/jobs/${created.id}/download`)).statusCode).toBe(200);
   }, HEAVY);

@@ -3,20 +3,29 @@
 // real profiles, and a deterministic random source. Test points are placed at seeded random positions
 // near the real network; they are synthetic, the network is not.
 
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { buildWalkingGraph, type WalkingGraph } from '../../server/network/walkingGraph.ts';
 import { loadWalkingWays } from '../../server/network/repository.ts';
 import { loadWalkingProfiles } from '../../server/network/profiles.ts';
 import { WalkingEngine } from '../../server/network/walkingEngine.ts';
 import type { CategorisedPoint } from '../../server/network/servicePoints.ts';
 import type { WalkingWayInput } from '../../server/network/walkingGraph.ts';
-import { openTestDatabase } from '../helper.ts';
 
 /** The file the seed loads the ways from (graph.test.ts checks the import against it). */
 export const ROADS_PATH = fileURLToPath(new URL('../../data/osm/hexi_osm_roads.geojson', import.meta.url));
 
-/** The ways as the service reads them from this leg's database (embedded or server), once per test file. */
+/**
+ * The ways as the service reads them from this leg's database (embedded or server), once per test file.
+ * The mutation run (npm run test:mutation) reads them once per run from the same template with the same
+ * loadWalkingWays, and hands over the file, so that each mutant does not pay for opening a database.
+ */
 export const servedWays: WalkingWayInput[] = await (async () => {
+  const waysFile = inject('servedWaysFile');
+  if (waysFile) return JSON.parse(fs.readFileSync(waysFile, 'utf8')) as WalkingWayInput[];
+  // Imported here, not above: the helper loads the whole app, which the mutation run has no use for.
+  const { openTestDatabase } = await import('../helper.ts');
   const database = await openTestDatabase();
   try { return await loadWalkingWays(database.handle.db); } finally { await database.drop(); }
 })();
