@@ -179,3 +179,14 @@ export async function openServiceDemand(db: Db, filter: { category?: string; str
     repeats: Number(r.repeats), status: r.status, received_at: new Date(r.received_at),
   }));
 }
+
+/** Reports received since a date and how many of them are resolved (a street, or the district with null): the check-up report's section. */
+export async function receivedSince(db: Db, street: string | null, since: Date): Promise<{ received: number; resolved: number }> {
+  let q = db.selectFrom('resident_reports').where('received_at', '>=', since).select([
+    sql<number>`count(*)::int`.as('received'),
+    sql<number>`(count(*) filter (where status = 'resolved'))::int`.as('resolved'),
+  ]);
+  if (street) q = q.where('street_code', '=', street);
+  const row = await q.executeTakeFirstOrThrow();
+  return { received: Number(row.received), resolved: Number(row.resolved) };
+}

@@ -66,6 +66,10 @@ describe('the 桃园街道 report', () => {
     expect((await admin.inject({ method: 'POST', url: '/api/checkup/snapshots' })).statusCode).toBe(201);
     const add = await admin.inject({ method: 'POST', url: '/api/points', payload: { name: '津港路老人家食堂', category: '养老', subtype: '老人家食堂', street_code: TAOYUAN, lon: 117.1955, lat: 39.1032 } });
     expect(add.statusCode, add.body).toBe(201);
+    // a resident's report from the same corner, through the public form (server/reports/)
+    const tok = (await t.app.inject('/api/reports/token')).json();
+    const sent = await t.app.inject({ method: 'POST', url: '/api/reports', payload: { token: tok.token, kind: 'other', lon: 117.1955, lat: 39.1032, text: '体检报告测试' } });
+    expect(sent.statusCode, sent.body).toBe(201);
 
     const { text, pdf, stages } = await report(editor, { street: TAOYUAN }, 'taoyuan-zh');
     expect(stages.size).toBeGreaterThanOrEqual(1);
@@ -100,6 +104,9 @@ describe('the 桃园街道 report', () => {
     expect(text).toMatch(/消除的缺口 \(9\)/);
     expect(text).toContain('建议选址及新增试算');
     expect(text).toContain('收到诉求');
+    // residents' reports since the snapshot: the one sent above, not yet resolved
+    expect(text).toMatch(/居民反映（居民报告）\s+收到 1 · 办结 0/);
+    expect(text).not.toContain('尚未接入');
   });
 
   it('is available in English', async () => {
