@@ -55,7 +55,7 @@ export const StaffReport = Type.Object({
   has_phone: Type.Boolean(),
   phone: Type.Optional(Nullable(Type.String({ description: 'only for admins and the street\'s editors' }))),
   repeats: Type.Integer(), status: Type.String(), status_zh: Type.String(), public_reply: Nullable(Type.String()),
-  linked: Type.Union([Type.Object({ kind: Type.String(), point_id: Type.Optional(Type.Integer()), at: Type.String(), by: Type.String() }), Type.Null()]),
+  linked: Type.Union([Type.Object({ kind: Type.String(), point_id: Type.Optional(Type.Integer()), correction_id: Type.Optional(Type.Integer()), at: Type.String(), by: Type.String() }), Type.Null()]),
   received_at: Type.String(), accepted_at: Nullable(Type.String()), closed_at: Nullable(Type.String()), updated_at: Type.String(),
   age_days: Type.Integer(), version: Type.Integer(),
 });

@@ -18,6 +18,8 @@ import { linkReport, listReports, moveReport, openServiceDemand, reportById, str
 import { presentStaff, reportSnapshot } from './present.ts';
 import { reportsCsv, reportsXlsx } from './export.ts';
 import { ConvertBody, CountsResponse, DemandQuery, ExportQuery, IdParams, QueueQuery, StaffReport, StatusBody, StreetQuery } from './schemas.ts';
+import { ENTITY as CORRECTION_ENTITY, prepare, presentCorrection, snapshot, suggestedDraft } from '../network/correctionDrafts.ts';
+import { insertCorrection } from '../network/correctionsRepository.ts';
 import { CLOSED, KIND_NAMES, NEXT_STATUS, REPORT_KINDS, reportIssue, STATUS_NAMES } from './validation.ts';
 
 const REPORT = { en: 'The report', zh: '该反馈' };
@@ -103,28 +105,46 @@ export const reportStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireStaff([...editors]),
     schema: {
       tags: ['reports'],
-      summary: 'Turn a report into a draft: for 信息有误, the point edit prefilled with the point\'s current record (the report is linked and accepted)',
+      summary: 'Turn a report into a draft: 信息有误 → the point edit prefilled with the point\'s current record; 此路不通 → a draft closure of the way at the place; 这里有路 → a draft path from the nearest way to the place (the report is linked and accepted)',
       params: IdParams, body: ConvertBody,
       response: {
-        200: Type.Object({ report: StaffReport, draft: Type.Object({ kind: Type.Literal('point_edit'), point_id: Type.Integer(), version: Type.Integer(), point: Type.Record(Type.String(), Type.Unknown()), note: Type.String() }) }),
+        200: Type.Object({ report: StaffReport, draft: Type.Union([
+          Type.Object({ kind: Type.Literal('point_edit'), point_id: Type.Integer(), version: Type.Integer(), point: Type.Record(Type.String(), Type.Unknown()), note: Type.String() }),
+          Type.Object({ kind: Type.Literal('network_correction'), correction: Type.Record(Type.String(), Type.Unknown()) }),
+        ]) }),
         400: ValidationErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ConflictResponse(StaffReport),
       },
     },
   }, async (request) => {
     const staff = staffOf(request);
-    const { row, draft } = await commitEdit(app, async (trx) => {
+    type Converted = { row: ReportRow; draft: { kind: 'network_correction'; correction: Record<string, unknown> } | { kind: 'point_edit'; point_id: number; version: number; point: Record<string, unknown>; note: string } };
+    const { row, draft } = await commitEdit<Converted>(app, async (trx) => {
       const before = await reportById(trx, request.params.id, true);
       if (!before) throw notFound(`report ${request.params.id}`, `反馈 ${request.params.id} 不存在`);
       app.assertStreetAccess(request, before.street_code);
       checkVersion(REPORT, before, request.body.version, () => present(request, before));
+      if (CLOSED.includes(before.status)) throw invalidInput([reportIssue('status', 'the report is closed', '该反馈已办结')]);
       if (before.kind === 'blocked' || before.kind === 'path_missing') {
-        // The network-correction drafts (issue: network corrections) are not in this build yet.
-        throw invalidInput([reportIssue('kind', `${before.kind} reports become network corrections, which this build does not have yet`, `${KIND_NAMES[before.kind].zh}的反馈需转为路网更正，该功能尚未上线`)]);
+        // 此路不通 → a closure of the way at the place; 这里有路 → a path from the nearest way to the place.
+        // Checked like any drawing (an editor's geometry in their street), stored as a draft, audited.
+        const [engine, areas] = await Promise.all([app.walking.engine(), app.areaIndex()]);
+        const suggested = suggestedDraft(engine, before.kind === 'blocked' ? 'closure' : 'path', Number(before.lon), Number(before.lat));
+        const area = staff.role === 'admin' ? undefined : areas.streets.get(before.street_code);
+        const correctionDraft = prepare({ ...suggested, street_code: before.street_code, note: `居民反馈 ${before.code}：${before.body ?? KIND_NAMES[before.kind].zh}` }, engine, area, areas.toleranceM);
+        const correction = await insertCorrection(trx, correctionDraft, staff.id);
+        await recordAudit(trx, { staff, action: 'create', entity: CORRECTION_ENTITY, entity_id: correction.id, street_code: correction.street_code, before: null, after: { ...snapshot(correction), report: before.code } });
+        const linked = { kind: 'network_correction', correction_id: correction.id, at: new Date().toISOString(), by: staff.username };
+        await linkReport(trx, before.id, linked, before.status === 'new');
+        const after = (await reportById(trx, before.id))!;
+        await recordAudit(trx, { staff, action: 'convert', entity: 'resident_report', entity_id: after.id, street_code: after.street_code, before: reportSnapshot(before), after: reportSnapshot(after) });
+        return {
+          result: { row: after, draft: { kind: 'network_correction' as const, correction: presentCorrection(correction) } },
+          changes: [],
+        };
       }
       if (before.kind !== 'info_wrong' || !before.point_id) {
         throw invalidInput([reportIssue('kind', 'only an 信息有误 report about a service point becomes a point edit', '只有针对服务点的“信息有误”反馈可转为服务点修改')]);
       }
-      if (CLOSED.includes(before.status)) throw invalidInput([reportIssue('status', 'the report is closed', '该反馈已办结')]);
       const point = await trx.selectFrom('service_points')
         .select(['id', 'name', 'category_id', 'subtype', 'address', 'phone', 'opening_hours', 'street_code', 'community_code', 'version', 'status',
           (e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])

@@ -264,10 +264,47 @@ describe('the receipt and the street office', () => {
     expect(draft).toMatchObject({ kind: 'point_edit', point_id: point.id, point: { name: point.name } });
     expect(draft.note).toContain('已经搬走了');
     expect(linked).toMatchObject({ status: 'accepted', linked: { kind: 'point_edit', point_id: point.id } });
-    const blocked = (await editor.inject(`/api/reports/queue?street=${TAOYUAN}&kind=blocked`)).json().reports[0];
-    const refused = await editor.inject({ method: 'POST', url: `/api/reports/queue/${blocked.id}/convert`, payload: { version: blocked.version } });
+    const missing = (await editor.inject(`/api/reports/queue?street=${TAOYUAN}&kind=service_missing`)).json().reports[0];
+    const refused = await editor.inject({ method: 'POST', url: `/api/reports/queue/${missing.id}/convert`, payload: { version: missing.version } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().field).toBe('kind');
+  });
+
+  it('turns 这里有路 into a draft path from the nearest way to the place, and 此路不通 into a draft closure of the way there', async () => {
+    // a place inside a Taoyuan compound, off the mapped ways (the site's own position moved 40 m north-east)
+    const [lon, lat] = [site.lon + 0.0003, site.lat + 0.0003];
+    const convert = async (kind: string) => {
+      const sent = await send({ kind, lon, lat, text: `测试${kind}` }, `10.3.1.${kind.length}`);
+      expect(sent.statusCode, sent.body).toBe(201);
+      const row = (await editor.inject(`/api/reports/queue?street=${TAOYUAN}&kind=${kind}`)).json().reports.find((r: any) => r.code === sent.json().code);
+      expect((await otherEditor.inject({ method: 'POST', url: `/api/reports/queue/${row.id}/convert`, payload: { version: row.version } })).statusCode).toBe(403);
+      const res = await editor.inject({ method: 'POST', url: `/api/reports/queue/${row.id}/convert`, payload: { version: row.version } });
+      expect(res.statusCode, res.body).toBe(200);
+      const { report: linked, draft } = res.json();
+      expect(draft.kind).toBe('network_correction');
+      expect(linked).toMatchObject({ status: 'accepted', linked: { kind: 'network_correction', correction_id: draft.correction.id } });
+      const stored = await viewer.inject(`/api/network/corrections/${draft.correction.id}`);
+      expect(stored.statusCode).toBe(200);
+      expect(stored.json()).toMatchObject({ status: 'draft', street_code: TAOYUAN });
+      expect(stored.json().note).toContain(`测试${kind}`);
+      const audit = await t.app.db.selectFrom('audit_log').select('action').where('entity', '=', 'network_correction').where('entity_id', '=', draft.correction.id).execute();
+      expect(audit.map((a) => a.action)).toEqual(['create']);
+      return stored.json();
+    };
+    const path = await convert('path_missing');
+    expect(path.kind).toBe('path');
+    const coords = path.geometry.coordinates as [number, number][];
+    expect(coords).toHaveLength(2);
+    expect(coords[1][0]).toBeCloseTo(lon, 6);
+    expect(coords[1][1]).toBeCloseTo(lat, 6);
+    const engine = await t.app.walking.engine();
+    const onWay = engine.snapper.snap(coords[0][0], coords[0][1], engine.costs('standard'), 1);
+    expect(onWay.ok).toBe(true);
+    const closure = await convert('blocked');
+    expect(closure.kind).toBe('closure');
+    const ends = closure.geometry.coordinates as [number, number][];
+    expect(ends).toHaveLength(2);
+    for (const [x, y] of ends) expect(engine.snapper.snap(x, y, engine.costs('standard'), 1).ok).toBe(true);
   });
 
   it('gives the coverage map the open 缺少服务 reports as demand by category', async () => {

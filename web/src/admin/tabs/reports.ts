@@ -12,7 +12,7 @@ interface Report {
   id: number; code: string; kind: string; kind_zh: string; category: string | null; category_zh: string | null;
   site_name: string | null; point_id: number | null; point_name: string | null; lon: number; lat: number;
   street_code: string; community_name: string | null; text: string | null; has_phone: boolean; phone?: string | null;
-  repeats: number; status: string; status_zh: string; public_reply: string | null; linked: { kind: string; point_id?: number } | null;
+  repeats: number; status: string; status_zh: string; public_reply: string | null; linked: { kind: string; point_id?: number; correction_id?: number } | null;
   received_at: string; age_days: number; version: number;
 }
 interface Counts {
@@ -88,9 +88,14 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   }
   async function convert(r: Report): Promise<void> {
     try {
-      const answer = await ctx.api.post<{ draft: { point_id: number; point: { name: string } } }>(`/api/reports/queue/${r.id}/convert`, { version: r.version });
-      ctx.notify(t('draftReady', answer.draft.point.name), 'success');
-      sessionStorage.setItem('hexi.pointDraft', JSON.stringify(answer.draft));
+      type Draft = { kind: 'point_edit'; point_id: number; point: { name: string } } | { kind: 'network_correction'; correction: { id: number } };
+      const answer = await ctx.api.post<{ draft: Draft }>(`/api/reports/queue/${r.id}/convert`, { version: r.version });
+      if (answer.draft.kind === 'network_correction') {
+        ctx.notify(t('networkDraftReady', answer.draft.correction.id), 'success');
+      } else {
+        ctx.notify(t('draftReady', answer.draft.point.name), 'success');
+        sessionStorage.setItem('hexi.pointDraft', JSON.stringify(answer.draft));
+      }
       await show();
     } catch (err) { ctx.notify(errorText(err), 'error'); }
   }
@@ -112,10 +117,12 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       r.has_phone ? h('p', null, `${t('phone')}：`, r.phone ?? t('phoneHidden')) : null,
       r.repeats > 1 ? h('p', null, t('repeats', r.repeats)) : null,
       r.linked?.point_id ? h('p', null, t('converted', r.linked.point_id)) : null,
+      r.linked?.correction_id ? h('p', null, h('a', { href: '#network' }, t('convertedNetwork', r.linked.correction_id))) : null,
       editable ? reply : r.public_reply ? h('p', null, `${t('reply').split('（')[0].split(' (')[0]}：`, r.public_reply) : null,
       editable ? h('div', { class: 'acts' },
         ...NEXT[r.status].map((to) => h('button', { type: 'button', 'data-to': to, onclick: () => void move(r, to, reply.value) }, label[to])),
-        r.kind === 'info_wrong' && r.point_id && !r.linked ? h('button', { type: 'button', 'data-convert': '1', onclick: () => void convert(r) }, t('convert')) : null) : null);
+        r.kind === 'info_wrong' && r.point_id && !r.linked ? h('button', { type: 'button', 'data-convert': '1', onclick: () => void convert(r) }, t('convert')) : null,
+        (r.kind === 'blocked' || r.kind === 'path_missing') && !r.linked ? h('button', { type: 'button', 'data-convert': 'network', onclick: () => void convert(r) }, t('convertNetwork')) : null) : null);
   }
 
   function drawMap(): void {
