@@ -111,6 +111,15 @@ async function send(opts: InjectOptions, meta: Meta): Promise<{ statusCode: numb
     failures.push(`${where} → markup from the request reflected unescaped in HTML`);
   }
   if (res.statusCode < 400) return outcome;
+  // Pages people open (the receipt /r/:code, the phone page) answer their errors as pages, not JSON (issue
+  // 15): a whole HTML document (compressed when the client asked for it). The API always answers JSON.
+  const url = String(opts.url);
+  if (!url.startsWith('/api/') && type.includes('text/html')) {
+    if (!res.headers['content-encoding'] && !/^<!doctype html>/i.test(res.body.trimStart())) {
+      failures.push(`${where} → ${res.statusCode} HTML error that is not a page: ${res.body.slice(0, 100)}`);
+    }
+    return outcome;
+  }
   let body: { message?: unknown; message_zh?: unknown; field?: unknown };
   try { body = res.json(); } catch {
     failures.push(`${where} → ${res.statusCode} without a JSON error body: ${type} ${res.body.slice(0, 100)}`);
@@ -156,7 +165,8 @@ function expectNoFailures(): void {
 
 const signedInFuzzable = (r: RouteEntry) => r.url !== '/api/auth/logout';
 /** Writes open without a session: signing in (and out, which only clears a cookie). */
-const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/logout']);
+// Sign-in, sign-out and a resident's report (居民反馈: no sign-in, a signed form token instead).
+const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/reports']);
 
 describe('fuzz: every route, malformed input', () => {
   it('finds the whole API surface', () => {

@@ -171,7 +171,7 @@ describe('resident map by keyboard, in English, with AA contrast', () => {
     const page = await s.newPage('desktop', 'resident-english');
     await page.goto(`/#o=${TAOYUAN[0]},${TAOYUAN[1]}`);
     await page.locator('#results .result-item').first().waitFor({ timeout: 30_000 });
-    await page.locator('button.lang').click();
+    await page.locator('button.lang:not(#large-text)').click();
     await page.waitForLoadState('load');
     await page.locator('#results .result-item').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('h1').textContent()).toBe('15-minute service circle');
