@@ -12,7 +12,7 @@ export function reportButton(
 ): HTMLButtonElement {
   const t = translator({ zh, en }, currentLang());
   return el('button', {
-    type: 'button', class: `report-open${opts.compact ? ' compact' : ''}`, id: opts.id, 'aria-label': opts.label ?? t('openLabel'),
+    type: 'button', class: `report-open${opts.compact ? ' compact' : ''}`, id: opts.id, 'aria-label': opts.label ?? (opts.text ? undefined : t('openLabel')),
     onclick: (e: Event) => {
       e.preventDefault();
       e.stopPropagation();
