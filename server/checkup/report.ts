@@ -26,6 +26,8 @@ const T = {
     weightingNote: '“口径”说明本行主数字的加权方式：有居民数的小区存在时按居民加权，否则按取样的街道长度加权。',
     worst: '最突出的缺口', compound: '小区', walk: '步行', over: '超出', none: '无可达服务点', noGaps: '暂无缺口。',
     suggestions: '建议选址及新增试算', sugCat: '类别', place: '位置', adds: '新增覆盖', after: '覆盖率变化', noSuggestions: '没有可建议的位置（无缺口，或缺口无法通过新增点位解决）。',
+    trends: '历次快照的覆盖率', trendsNote: '每条线从第一次快照到今天（最右的点），纵轴 0–100 %，口径同“分类别覆盖情况”的主数字。', now: '今天',
+    trendSentence: (a: string, b: string, d: string) => `${a} → ${b}（${d} 快照 → 今天）`, targetsChangedSince: '；期间目标有调整',
     changes: '自上次快照以来的变化', lastSnap: '上次快照', noSnap: '尚无快照：管理员可在“覆盖分析”中生成一次快照，之后的报告会列出变化。',
     added: '新增服务点', closed: '关闭服务点', gapsClosed: '消除的缺口', gapsOpened: '新出现的缺口', targetsChanged: '目标调整',
     desks: '流动办公桌与居民诉求', since: '统计自', requestsReceived: '收到诉求', requestsResolved: '办结诉求', visitsHeld: '已举办的流动办公', visitsPlanned: '未来 31 天已排期',
@@ -45,6 +47,8 @@ const T = {
     weightingNote: '"Weighting" says what each row\'s headline share is weighted by: residents where compounds with residents exist, otherwise sampled street length.',
     worst: 'Worst gaps', compound: 'Compound', walk: 'Walk', over: 'Over', none: 'none reachable', noGaps: 'No gaps.',
     suggestions: 'Suggested sites and their what-if', sugCat: 'Category', place: 'Place', adds: 'Newly covered', after: 'Share change', noSuggestions: 'Nothing to suggest (no gaps, or none a new site can close).',
+    trends: 'Coverage at each snapshot', trendsNote: 'Each line runs from the first snapshot to today (the rightmost dot), 0–100 % high, on the same measure as the main figure in the per-category table.', now: 'today',
+    trendSentence: (a: string, b: string, d: string) => `${a} → ${b} (snapshot of ${d} → today)`, targetsChangedSince: '; targets changed in between',
     changes: 'Changes since the last snapshot', lastSnap: 'Last snapshot', noSnap: 'No snapshot yet: an admin can take one on the Coverage tab; later reports list the changes.',
     added: 'Points added', closed: 'Points closed', gapsClosed: 'Gaps closed', gapsOpened: 'Gaps opened', targetsChanged: 'Targets changed',
     desks: 'Mobile desks and requests', since: 'Since', requestsReceived: 'Requests received', requestsResolved: 'Requests resolved', visitsHeld: 'Desk visits held', visitsPlanned: 'Scheduled in the next 31 days',
@@ -211,14 +215,16 @@ export function writeReportPdf(c: ReportContent, progress: (fraction: number) =>
   else {
     para(`${t.lastSnap}: ${c.since.snapshot.taken_at.slice(0, 16).replace('T', ' ')} UTC (${c.since.snapshot.data_version})`, 8.5);
     const catName = new Map(c.categories.map((k) => [k.id, k.name]));
-    const list = <X>(items: X[], show: (x: X) => string) => (items.length === 0 ? '—' : items.slice(0, 8).map(show).join('、') + (items.length > 8 ? ` ${t.andMore(items.length - 8)}` : ''));
+    const sep = c.lang === 'zh' ? '、' : ', ';
+    const inBrackets = (s: string) => (c.lang === 'zh' ? `（${s}）` : ` (${s})`);
+    const list = <X>(items: X[], show: (x: X) => string) => (items.length === 0 ? '—' : items.slice(0, 8).map(show).join(sep) + (items.length > 8 ? ` ${t.andMore(items.length - 8)}` : ''));
     const lines: [string, string][] = [
-      [`${t.added} (${ch.points_added.length})`, list(ch.points_added, (p) => `${p.name}（${catName.get(p.category) ?? p.category}）`)],
-      [`${t.closed} (${ch.points_closed.length})`, list(ch.points_closed, (p) => `${p.name}（${catName.get(p.category) ?? p.category}）`)],
+      [`${t.added} (${ch.points_added.length})`, list(ch.points_added, (p) => p.name + inBrackets(catName.get(p.category) ?? p.category))],
+      [`${t.closed} (${ch.points_closed.length})`, list(ch.points_closed, (p) => p.name + inBrackets(catName.get(p.category) ?? p.category))],
       [`${t.gapsClosed} (${ch.gaps_closed.length})`, list(ch.gaps_closed, (g) => `${g.name}·${catName.get(g.category) ?? g.category}`)],
       [`${t.gapsOpened} (${ch.gaps_opened.length})`, list(ch.gaps_opened, (g) => `${g.name}·${catName.get(g.category) ?? g.category}`)],
     ];
-    if (ch.targets_changed.length) lines.push([t.targetsChanged, ch.targets_changed.map((x) => `${catName.get(x.category)} ${x.from}→${x.to} ${t.min}`).join('、')]);
+    if (ch.targets_changed.length) lines.push([t.targetsChanged, ch.targets_changed.map((x) => `${catName.get(x.category)} ${x.from}→${x.to} ${t.min}`).join(sep)]);
     for (const [k, v] of lines) {
       doc.font(FONT_REGULAR).fontSize(8.5);
       const h = Math.max(13, doc.heightOfString(v, { width: A4.w - 2 * M - 130, lineGap: 1.5 }) + 3);
@@ -227,6 +233,25 @@ export function writeReportPdf(c: ReportContent, progress: (fraction: number) =>
       doc.font(FONT_REGULAR).fontSize(8.5).fillColor(INK).text(v, M + 130, y, { width: A4.w - 2 * M - 130, lineGap: 1.5 });
       y += h + 2;
     }
+  }
+
+  // ---- coverage at each snapshot (the history API's answer, drawn) ----
+  if (c.trends.length) {
+    heading(t.trends);
+    para(t.trendsNote, 8);
+    const rowH = 22, nameW = 86, sparkW = 130, gap = 10, textX = M + nameW + sparkW + 2 * gap;
+    for (const tr of c.trends) {
+      ensure(rowH);
+      doc.rect(M, y + 5, 6, 8).fill(tr.color);
+      text(tr.name, M + 9, 8.5, { width: nameW - 12 });
+      drawSparkline(doc, tr.points.map((p) => p.share), M + nameW + gap, y - 2, sparkW, rowH - 6);
+      const now = tr.points.at(-1)!.share;
+      const sentence = tr.first ? t.trendSentence(pct(tr.first.share), pct(now), day(tr.first.taken_at)) + (tr.targets_changed ? t.targetsChangedSince : '') : '—';
+      doc.font(FONT_REGULAR).fontSize(8).fillColor(INK)
+        .text(fitText(sentence, 8, A4.w - M - textX), textX, y + 1, { width: A4.w - M - textX, lineBreak: false });
+      y += rowH;
+    }
+    y += 4;
   }
 
   // ---- desks and residents ----
@@ -258,6 +283,19 @@ export function writeReportPdf(c: ReportContent, progress: (fraction: number) =>
   }
   doc.end();
   return done;
+}
+
+/** A small line of shares (0–1) across a box: grey frame at 0 and 100 %, the line, the last dot filled. */
+function drawSparkline(doc: PDFKit.PDFDocument, values: (number | null)[], x: number, y: number, w: number, h: number): void {
+  doc.moveTo(x, y + h).lineTo(x + w, y + h).moveTo(x, y).lineTo(x + w, y).lineWidth(0.3).strokeColor(RULE).stroke();
+  const pts = values.map((v, i) => (v === null ? null : [x + (values.length === 1 ? w : (i / (values.length - 1)) * w), y + h - v * h] as const));
+  let started = false;
+  for (const p of pts) {
+    if (!p) { started = false; continue; }
+    if (started) doc.lineTo(p[0], p[1]); else { doc.moveTo(p[0], p[1]); started = true; }
+  }
+  doc.lineWidth(1.2).strokeColor(INK).stroke();
+  pts.forEach((p, i) => { if (p) doc.circle(p[0], p[1], i === pts.length - 1 ? 2.2 : 1.3).fill(i === pts.length - 1 ? INK : MUTED); });
 }
 
 /** The score map: each sample's stretch of street in its score's colour, the area outline, the suggested sites. */

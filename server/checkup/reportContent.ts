@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { tally, worstFirst, type CoverageRow, type CoverageTally } from '../coverage/analysis.ts';
 import { suggest } from '../coverage/planning.ts';
 import { activePoints, dataVersion, deskFigures, listSnapshots, type DeskFigures, type SnapshotRow } from './repository.ts';
-import { changesBetween, type SnapshotChanges } from './history.ts';
+import { changesBetween, history, type SnapshotChanges } from './history.ts';
 import type { AreaCheckup, SurfaceState } from './service.ts';
 
 export type ReportLang = 'zh' | 'en';
@@ -51,6 +51,8 @@ export interface ReportContent {
   worst_gaps: CoverageRow[];
   suggestions: ReportSuggestion[];
   since: { snapshot: SnapshotRow | null; changes: SnapshotChanges | null };
+  /** Per category, the headline share at every kept snapshot and now, with the history API's sentence. */
+  trends: ReportTrend[];
   desks: DeskFigures & { since: string };
   resident_reports: { received: number; resolved: number } | null;
   /** Per street (district report only): compounds share per category. */
@@ -58,6 +60,16 @@ export interface ReportContent {
   surface: SurfaceState;
   /** Index of the street in surface.streets (-1: the whole district). */
   surface_street: number;
+}
+
+export interface ReportTrend {
+  category: string;
+  name: string;
+  color: string;
+  points: { taken_at: string; share: number | null; now: boolean }[];
+  /** The first kept snapshot's figure (the line's left end); today's is the category's share. */
+  first: { taken_at: string; share: number | null } | null;
+  targets_changed: boolean;
 }
 
 /** Report progress: a stage name and a fraction, for the job's status. */
@@ -115,6 +127,19 @@ export async function gatherReport(app: FastifyInstance, street: { code: string;
     };
     changes = changesBetween(last, now, street?.code ?? null, profile);
   }
+  // GET /api/checkup/history's series, one per category, with today's figure as the last point.
+  const trends: ReportTrend[] = [];
+  if (snapshots.length) {
+    for (const c of categories) {
+      const h = await history(app, street?.code ?? null, street?.name ?? (lang === 'zh' ? '河西区' : 'Hexi District'), c.id, profile);
+      trends.push({
+        category: c.id, name: c.name, color: c.color,
+        points: [...h.series.map((p) => ({ taken_at: p.taken_at, share: p.share, now: false })), { taken_at: new Date().toISOString(), share: c.share.share, now: true }],
+        first: h.series[0] ? { taken_at: h.series[0].taken_at, share: h.series[0].share } : null,
+        targets_changed: h.change?.targets_changed ?? false,
+      });
+    }
+  }
   const since = last ? new Date(last.taken_at) : new Date(Date.now() - 30 * 86400_000);
   const desks = await deskFigures(app.db, street?.code ?? null, since, new Date());
   const resident_reports = app.checkupResidentReports ? await app.checkupResidentReports(street?.code ?? null, since) : null;
@@ -141,6 +166,7 @@ export async function gatherReport(app: FastifyInstance, street: { code: string;
     overall: { compounds: byCompound.size, residents, compounds_without_gaps: compoundsWithoutGaps, mean_score: area.mean_score, sampled_m: area.sampled_m, spacing_m: area.spacing_m },
     worst_gaps, suggestions,
     since: { snapshot: last, changes },
+    trends,
     desks: { ...desks, since: since.toISOString() },
     resident_reports,
     streets,

@@ -107,6 +107,14 @@ describe('the 桃园街道 report', () => {
     // residents' reports since the snapshot: the one sent above, not yet resolved
     expect(text).toMatch(/居民反映（居民报告）\s+收到 1 · 办结 0/);
     expect(text).not.toContain('尚未接入');
+    // the history page: elder care runs from the snapshot's figure (the history API's) to today's (/api/coverage's)
+    const hist = (await viewer.inject(`/api/checkup/history?street=${TAOYUAN}&category=elder_care`)).json();
+    const first = hist.series[0];
+    const today = cov.summary.by_category.elder_care.share_residents_covered;
+    expect(today).toBeGreaterThan(first.share);
+    expect(text).toContain('历次快照的覆盖率');
+    const pctOf = (v: number) => `${(v * 100).toFixed(1)} %`;
+    expect(text).toMatch(new RegExp(`养老\\s+${pctOf(first.share)} → ${pctOf(today)}（${first.taken_at.slice(0, 10)} 快照 → 今天）`));
   });
 
   it('is available in English', async () => {
