@@ -133,7 +133,10 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Each phase and each written batch also goes to the log: on the embedded engine the import's one
       // transaction holds the connection, so a poll (which reads the session) waits for it; the log does not.
       if (phase !== job.phase || phase === 'writing') request.log.info({ import_job: job.id, phase, done, total }, 'point import progress');
-      job.phase = phase; job.done = done; job.total = total;
+      // 'done' belongs to the job only with its report (set below): the rows are written, but the change
+      // events are still being published, and a poll in between must not see done without a report.
+      if (phase !== 'done') job.phase = phase;
+      job.done = done; job.total = total;
     })
       .then((report) => { job.report = report; job.phase = 'done'; })
       .catch((err) => {
