@@ -34,10 +34,8 @@ export function contourPolygons(
   const nStarts = linkSquares(values, stride, offset, level, inside, pw, ph, next);
 
   const exteriors: Exterior[] = [];
-  // Stryker disable next-line ArrayDeclaration: a non-ring entry has no coordinates, so no box holds it and it is given to no ring
   const holes: Ring[] = [];
   const grid: Lattice = { values, width, height, level, offset, stride, pw, vBase: pw * ph };
-  // Stryker disable next-line EqualityOperator: one step past the last start reads a start already followed (its link is 0)
   for (let n = 0; n < nStarts; n++) {
     const start = startsBuf[n];
     if (next[start] === 0) continue; // already part of a ring
@@ -48,36 +46,32 @@ export function contourPolygons(
       const to = next[id] - 1;
       next[id] = 0;
       id = to;
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: next[id] − 1 ≥ 0 whenever a link is set, and crossing 0 (a virtual corner) is never on a ring
-    } while (id !== start && id >= 0);
+      // A guard, never taken: every crossing a ring reaches has its link set (next[id] − 1 ≥ 0).
+      if (id < 0) break;
+    } while (id !== start);
     ring.push(ring[0]);
     const area = signedArea(ring);
-    // Stryker disable next-line EqualityOperator: a ring around at least one inside cell never has zero area
-    if (area > 0) exteriors.push({ ring, area, bbox: bboxOf(ring), holes: [] });
+    if (area > 0) exteriors.push({ ring, area, holes: [] });
     else holes.push(ring);
   }
 
   // Each hole belongs to the smallest exterior that contains it. A hole lies inside some exterior,
-  // so when only one exterior's box holds it, that is the one (the common case: one ring per minute).
+  // so when there is only one exterior, that is the one (the common case: one ring per minute).
   exteriors.sort((x, y) => x.area - y.area);
   for (const hole of holes) {
     const [x, y] = hole[0];
-    // Stryker disable next-line all: the box test and the one-candidate shortcut only skip the point-in-ring test, which gives the same owner
-    const candidates = exteriors.filter((e) => x >= e.bbox[0] && x <= e.bbox[2] && y >= e.bbox[1] && y <= e.bbox[3]);
-    // Stryker disable next-line ConditionalExpression,OptionalChaining: as above; every hole lies in some exterior, so an owner is found
-    const owner = candidates.length === 1 ? candidates[0] : candidates.find((e) => ringContains(e.ring, x, y));
+    const owner = exteriors.length === 1 ? exteriors[0] : exteriors.find((e) => ringContains(e.ring, x, y));
     owner?.holes.push(hole);
   }
   return exteriors.map((e) => [e.ring, ...e.holes]);
 }
 
-interface Exterior { ring: Ring; area: number; bbox: number[]; holes: Ring[] }
+interface Exterior { ring: Ring; area: number; holes: Ring[] }
 interface Lattice { values: Float64Array; width: number; height: number; level: number; offset: number; stride: number; pw: number; vBase: number }
 
 function markInside(values: Float64Array, width: number, height: number, level: number, offset: number, stride: number, inside: Uint8Array, pw: number): void {
   for (let j = 0; j < height; j++) {
     const row = offset + j * stride, prow = (j + 1) * pw + 1;
-    // Stryker disable next-line EqualityOperator: a cell exactly at the level puts every crossing next to it on its own centre, inside or not: the same region, only zero-length edges differ
     for (let i = 0; i < width; i++) inside[prow + i] = values[row + i] >= level ? 1 : 0;
   }
 }
@@ -91,19 +85,15 @@ function linkSquares(values: Float64Array, stride: number, offset: number, level
     if (n === startsBuf.length) { const grown = new Int32Array(2 * n); grown.set(startsBuf); startsBuf = grown; }
     startsBuf[n++] = from;
   };
-  // Stryker disable next-line EqualityOperator,ArithmeticOperator: the extra row of squares lies past the virtual border, all outside (code 0)
   for (let q = 0; q < ph - 1; q++) {
     const rowStart = q * pw;
     // Corners carried along the row: a, d on the square's left side, b, c on its right.
-    // Stryker disable next-line ArithmeticOperator: column 0 is the virtual border, outside in every row
     let a = inside[rowStart], d = inside[rowStart + pw];
-    // Stryker disable next-line EqualityOperator,ArithmeticOperator: the extra squares lie past the virtual border (code 0)
     for (let p = 0; p < pw - 1; p++) {
       const k = rowStart + p;
       const b = inside[k + 1], c = inside[k + pw + 1];
       const code = a | (b << 1) | (c << 2) | (d << 3);
       a = b; d = c;
-      // Stryker disable next-line ConditionalExpression: codes 0 and 15 have no case below, so skipping them early only saves time
       if (code === 0 || code === 15) continue;
       // Square edges walked counter-clockwise: bottom a→b, right b→c, top c→d, left d→a.
       const bottom = k, right = vBase + k + 1, top = k + pw, left = vBase + k;
@@ -144,7 +134,6 @@ function latticeValue(g: Lattice, p: number, q: number): number {
 
 /** A crossing's position, interpolated between the two centres of its lattice edge. */
 function crossing(g: Lattice, id: number): number[] {
-  // Stryker disable next-line EqualityOperator: crossing vBase is the vertical edge at the virtual corner (0, 0), never on a ring
   const vertical = id >= g.vBase;
   const k = vertical ? id - g.vBase : id;
   const p = k % g.pw, q = (k - p) / g.pw;
@@ -167,14 +156,12 @@ let nextBuf = new Int32Array(0);
 let startsBuf = new Int32Array(1024);
 function scratchInside(n: number): Uint8Array {
   // Cleared so that the virtual border reads as outside (markInside writes every real cell).
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: allocating a buffer that was large enough gives the same answer
   if (insideBuf.length < n) insideBuf = new Uint8Array(Math.ceil(n * 1.25));
   const view = insideBuf.subarray(0, n);
   view.fill(0);
   return view;
 }
 function scratchNext(n: number): Int32Array {
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: as above
   if (nextBuf.length < n) nextBuf = new Int32Array(Math.ceil(n * 1.25));
   return nextBuf.subarray(0, n);
 }
@@ -182,21 +169,9 @@ function scratchNext(n: number): Int32Array {
 function signedArea(ring: Ring): number {
   let s = 0;
   for (let n = 0; n < ring.length - 1; n++) s += ring[n][0] * ring[n + 1][1] - ring[n + 1][0] * ring[n][1];
-  // Stryker disable next-line ArithmeticOperator: only the sign and the order of areas are used
   return s / 2;
 }
 
-// Stryker disable all: the box only feeds the pre-filter above (equivalent whatever it holds)
-function bboxOf(ring: Ring): number[] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const [x, y] of ring) {
-    if (x < x0) x0 = x; if (x > x1) x1 = x;
-    if (y < y0) y0 = y; if (y > y1) y1 = y;
-  }
-  return [x0, y0, x1, y1];
-}
-
-// Stryker restore all
 
 /** Whether (x, y) lies inside a ring: @turf/turf's even-odd test. */
 function ringContains(ring: Ring, x: number, y: number): boolean {
