@@ -2,7 +2,7 @@
 // Walking rules live in server/network/walkingRules.ts; this only applies them and stores the result.
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { length as turfLength, lineString } from '@turf/turf';
 import type { Database } from '../db/schema.ts';
 import { isWalkable } from '../network/walkingRules.ts';
@@ -27,6 +27,12 @@ export interface NetworkWay {
   walkable: boolean;
   length_m: number;
   coordinates: [number, number][];
+  /** OSM tags an .osm extract may carry (server/network/networkImport.ts); the shipped GeoJSON has none. */
+  foot?: string | null;
+  access?: string | null;
+  wheelchair?: string | null;
+  incline?: string | null;
+  crossing?: string | null;
 }
 
 /** Reads the GeoJSON file and splits MultiLineStrings into one way per part. */
@@ -65,26 +71,34 @@ export function defaultRoadsFile(dataRoot: string): string {
 
 /** Replaces the ways table with the given network in one transaction. */
 export async function loadNetwork(db: Kysely<Database>, ways: NetworkWay[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('ways').execute();
-    for (let i = 0; i < ways.length; i += 250) {
-      const batch = ways.slice(i, i + 250);
-      await trx.insertInto('ways').values(batch.map((w) => ({
-        source_ref: w.source_ref,
-        highway: w.highway,
-        name: w.name,
-        ref: w.ref,
-        layer: w.layer,
-        bridge: w.bridge,
-        tunnel: w.tunnel,
-        walkable: w.walkable,
-        length_m: w.length_m,
-        geom: sql`ST_GeomFromText(${`LINESTRING(${w.coordinates.map((c) => `${c[0]} ${c[1]}`).join(',')})`}, 4326)`,
-      }))).execute();
-    }
-    await trx.insertInto('app_settings')
-      .values({ key: 'network', value: JSON.stringify({ loaded_at: new Date().toISOString(), ways: ways.length }) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` }))
-      .execute();
-  });
+  await db.transaction().execute((trx) => replaceWays(trx, ways, { ways: ways.length }));
+}
+
+/** Inside the caller's transaction: the ways table becomes `ways`, and app_settings.network says when. */
+export async function replaceWays(trx: Transaction<Database>, ways: NetworkWay[], note: Record<string, unknown>): Promise<void> {
+  await trx.deleteFrom('ways').execute();
+  for (let i = 0; i < ways.length; i += 250) {
+    const batch = ways.slice(i, i + 250);
+    await trx.insertInto('ways').values(batch.map((w) => ({
+      source_ref: w.source_ref,
+      highway: w.highway,
+      name: w.name,
+      ref: w.ref,
+      layer: w.layer,
+      bridge: w.bridge,
+      tunnel: w.tunnel,
+      walkable: w.walkable,
+      length_m: w.length_m,
+      foot: w.foot ?? null,
+      access: w.access ?? null,
+      wheelchair: w.wheelchair ?? null,
+      incline: w.incline ?? null,
+      crossing: w.crossing ?? null,
+      geom: sql`ST_GeomFromText(${`LINESTRING(${w.coordinates.map((c) => `${c[0]} ${c[1]}`).join(',')})`}, 4326)`,
+    }))).execute();
+  }
+  await trx.insertInto('app_settings')
+    .values({ key: 'network', value: JSON.stringify({ loaded_at: new Date().toISOString(), ...note }) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` }))
+    .execute();
 }
