@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { length as turfLength, lineString } from '@turf/turf';
 import type { Database } from '../db/schema.ts';
-import { readOsmRoads, replaceWays, type NetworkWay } from '../seed/network.ts';
+import { readOsmRoads, replaceWays, type NetworkWay } from './baseWays.ts';
 import { recordAudit } from '../records/audit.ts';
 import { haversineM, type LonLat } from '../geo.ts';
 import { isWalkable } from './walkingRules.ts';
