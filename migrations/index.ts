@@ -13,6 +13,7 @@ import * as m0010 from './0010_board_posting.ts';
 import * as m0011 from './0011_reports.ts';
 import * as m0012 from './0012_network_corrections.ts';
 import * as m0014 from './0014_checkup.ts';
+import * as m0015 from './0015_network_import.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0011_reports': m0011,
   '0012_network_corrections': m0012,
   '0014_checkup': m0014,
+  '0015_network_import': m0015,
 };

@@ -14,7 +14,7 @@ export const ARCHIVE_FORMAT_VERSION = 1;
  * so a table added by a later migration is included without touching this file.
  */
 export const NOT_BACKED_UP = new Set([
-  'ways', 'streets', 'communities', 'dimensions', 'categories',
+  'ways', 'network_nodes', 'streets', 'communities', 'dimensions', 'categories',
   'spatial_ref_sys', 'kysely_migration', 'kysely_migration_lock',
   'staff_sessions',
 ]);

@@ -26,6 +26,31 @@ export interface WaysTable {
   walkable: boolean;
   length_m: number;
   geom: unknown;
+  /** OSM tags kept from an imported extract (migrations/0015); null when the source had none. */
+  foot: Generated<string | null>;
+  access: Generated<string | null>;
+  wheelchair: Generated<string | null>;
+  incline: Generated<string | null>;
+  crossing: Generated<string | null>;
+}
+/** Tagged OSM nodes of the base network: barriers (gates, bollards) and crossings (migrations/0015). */
+export interface NetworkNodesTable {
+  id: Generated<number>;
+  source_ref: string | null;
+  barrier: string | null;
+  crossing: string | null;
+  opening_hours: string | null;
+  wheelchair: string | null;
+  access: string | null;
+  geom: unknown;
+}
+/** One kept report per network import (migrations/0015). */
+export interface NetworkImportsTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  source_name: string;
+  format: string;
+  report: Json;
 }
 interface Versioned {
   is_sample: Generated<boolean>;
@@ -200,6 +225,8 @@ export interface Database {
   report_form_keys: ReportFormKeysTable;
   checkup_snapshots: CheckupSnapshotsTable;
   network_corrections: NetworkCorrectionsTable;
+  network_nodes: NetworkNodesTable;
+  network_imports: NetworkImportsTable;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
@@ -403,4 +430,7 @@ export interface NetworkCorrectionsTable {
   created_by: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  needs_review: Generated<boolean>;
+  review_reason: Generated<string | null>;
+  review_reason_zh: Generated<string | null>;
 }

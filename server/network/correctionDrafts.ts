@@ -21,6 +21,7 @@ export function presentCorrection(r: CorrectionRow) {
   return {
     id: r.id, street_code: r.street_code, kind: r.kind, status: r.status, geometry: r.geometry,
     attributes: r.attributes as Record<string, unknown>, note: r.note, version: r.version,
+    needs_review: r.needs_review, review_reason: r.review_reason, review_reason_zh: r.review_reason_zh,
     created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString(),
   };
 }

@@ -43,6 +43,9 @@ export const CorrectionRecord = Type.Object({
   status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')]),
   geometry: CorrectionGeometry, attributes: Type.Record(Type.String(), Type.Unknown()), note: Type.Union([Type.String(), Type.Null()]),
   version: Type.Integer(), created_at: Type.String(), updated_at: Type.String(),
+  needs_review: Type.Optional(Type.Boolean({ description: 'a network import found that the new base no longer fits it (review_reason says why)' })),
+  review_reason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  review_reason_zh: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 
 export const CorrectionList = Type.Object({ corrections: Type.Array(CorrectionRecord) });

@@ -30,6 +30,10 @@ export interface CorrectionRow {
   attributes: CorrectionAttributes;
   note: string | null;
   version: number;
+  /** Set by a network import whose new base this correction no longer fits (networkImport.ts), with why. */
+  needs_review: boolean;
+  review_reason: string | null;
+  review_reason_zh: string | null;
   created_by: number | null;
   created_at: Date;
   updated_at: Date;
@@ -43,7 +47,7 @@ export interface CorrectionDraft {
   note: string | null;
 }
 
-const columns = ['id', 'street_code', 'kind', 'status', 'attributes', 'note', 'version', 'created_by', 'created_at', 'updated_at'] as const;
+const columns = ['id', 'street_code', 'kind', 'status', 'attributes', 'note', 'version', 'needs_review', 'review_reason', 'review_reason_zh', 'created_by', 'created_at', 'updated_at'] as const;
 const parse = (r: Record<string, unknown>): CorrectionRow => ({
   ...(r as unknown as CorrectionRow),
   geometry: JSON.parse(r.geojson as string),
@@ -82,6 +86,8 @@ export async function updateCorrection(trx: Transaction<Database>, id: number, d
   await trx.updateTable('network_corrections').set({
     street_code: d.street_code, kind: d.kind, geom: geomOf(d.geometry), attributes: JSON.stringify(d.attributes), note: d.note,
     ...(status ? { status } : {}), version: sql`version + 1`, updated_at: sql`now()`,
+    // An edit is checked against the network as it is now, so it settles a review an import asked for.
+    needs_review: false, review_reason: null, review_reason_zh: null,
   }).where('id', '=', id).execute();
   return (await findCorrection(trx, id))!;
 }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { WalkingService } from './service.ts';
 import { walkingRoutes } from './routes.ts';
 import { correctionRoutes } from './correctionRoutes.ts';
+import { networkImportRoutes } from './importRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,4 +25,5 @@ export default fp(async (app) => {
   app.addHook('onClose', async () => { await walking.close(); });
   await app.register(walkingRoutes);
   await app.register(correctionRoutes);
+  await app.register(networkImportRoutes);
 }, { name: 'walking', dependencies: [] });

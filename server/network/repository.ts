@@ -23,12 +23,13 @@ export interface WalkingPoint {
 /** The walkable ways as graph input. The `walkable` column was set by the importer from walkingRules.ts. */
 export async function loadWalkingWays(db: Kysely<Database>): Promise<WalkingWayInput[]> {
   const rows = await db.selectFrom('ways')
-    .select(['id', 'highway', 'name', 'layer', 'bridge', 'tunnel', sql<string>`ST_AsGeoJSON(geom)`.as('geojson')])
+    .select(['id', 'highway', 'name', 'layer', 'bridge', 'tunnel', 'foot', 'access', sql<string>`ST_AsGeoJSON(geom)`.as('geojson')])
     .where('walkable', '=', true)
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
     id: r.id, highway: r.highway, name: r.name, layer: r.layer, bridge: r.bridge, tunnel: r.tunnel,
+    ...(r.foot ? { foot: r.foot } : {}), ...(r.access ? { access: r.access } : {}),
     coordinates: (JSON.parse(r.geojson) as { coordinates: LonLat[] }).coordinates,
   }));
 }

@@ -15,6 +15,9 @@ export interface WalkingWayInput {
   layer: number;
   bridge: boolean;
   tunnel: boolean;
+  /** OSM foot=* / access=* where the base has them (walkingRules.isWalkable reads them). */
+  foot?: string | null;
+  access?: string | null;
   coordinates: LonLat[];
 }
 

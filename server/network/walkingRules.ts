@@ -7,9 +7,17 @@ export interface WayAttributes {
   layer: number;
   bridge: boolean;
   tunnel: boolean;
+  /** OSM foot=* and access=*, when the source has them (an imported .osm extract; the shipped GeoJSON has neither). */
+  foot?: string | null;
+  access?: string | null;
 }
 
-/** Classes a pedestrian can use. Hexi's extract has no motorways and no foot=* tags. */
+/** foot=* values that allow walking whatever access=* says. */
+const FOOT_ALLOWED: ReadonlySet<string> = new Set(['yes', 'designated', 'permissive', 'official']);
+/** foot=* or access=* values that keep pedestrians out. */
+const NO_ENTRY: ReadonlySet<string> = new Set(['no', 'private']);
+
+/** Classes a pedestrian can use (foot=* and access=* may still exclude a way of these classes). */
 export const WALKABLE_HIGHWAYS: ReadonlySet<string> = new Set([
   'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link',
   'tertiary', 'tertiary_link', 'unclassified', 'residential', 'living_street', 'service',
@@ -22,10 +30,14 @@ export const MAJOR_ROADS: ReadonlySet<string> = new Set(['trunk', 'trunk_link', 
 /**
  * A way is walkable if its class is, except elevated or sunken trunk roads: in Tianjin an
  * elevated trunk (bridge or layer > 0) or a trunk underpass is an expressway without sidewalks.
+ * foot=no or private, or access=no or private without a foot=yes/designated/permissive, keeps pedestrians
+ * out; foot=yes etc. opens a way of another class (a bridleway, a platform) except a motorway.
  * `oneway` is deliberately ignored: pedestrians walk both ways.
  */
 export function isWalkable(way: WayAttributes): boolean {
-  if (!WALKABLE_HIGHWAYS.has(way.highway)) return false;
+  if (way.foot && NO_ENTRY.has(way.foot)) return false;
+  if (way.access && NO_ENTRY.has(way.access) && !(way.foot && FOOT_ALLOWED.has(way.foot))) return false;
+  if (!WALKABLE_HIGHWAYS.has(way.highway)) return way.foot != null && FOOT_ALLOWED.has(way.foot) && way.highway !== 'motorway' && way.highway !== 'motorway_link';
   const grade = way.bridge || way.tunnel || way.layer !== 0;
   if ((way.highway === 'trunk' || way.highway === 'trunk_link') && grade) return false;
   return true;

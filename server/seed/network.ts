@@ -1,63 +1,11 @@
-// Loads the OpenStreetMap street network (data/osm/hexi_osm_roads.geojson) into the ways table.
-// Walking rules live in server/network/walkingRules.ts; this only applies them and stores the result.
-import fs from 'node:fs';
+// Loads the OpenStreetMap street network (data/osm/hexi_osm_roads.geojson) into the ways table at first
+// start. Walking rules live in server/network/walkingRules.ts; reading and writing the ways in baseWays.ts.
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
-import { length as turfLength, lineString } from '@turf/turf';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { isWalkable } from '../network/walkingRules.ts';
+import { replaceWays, type NetworkWay } from '../network/baseWays.ts';
 
-export interface OsmRoadFeature {
-  type: 'Feature';
-  properties: {
-    highway: string; name: string | null; ref: string | null; layer: number | null;
-    bridge: string | null; tunnel: string | null; wemap_id: string | null;
-  };
-  geometry: { type: 'LineString'; coordinates: number[][] } | { type: 'MultiLineString'; coordinates: number[][][] };
-}
-
-export interface NetworkWay {
-  source_ref: string | null;
-  highway: string;
-  name: string | null;
-  ref: string | null;
-  layer: number;
-  bridge: boolean;
-  tunnel: boolean;
-  walkable: boolean;
-  length_m: number;
-  coordinates: [number, number][];
-}
-
-/** Reads the GeoJSON file and splits MultiLineStrings into one way per part. */
-export function readOsmRoads(file: string): NetworkWay[] {
-  const collection = JSON.parse(fs.readFileSync(file, 'utf8')) as { features: OsmRoadFeature[] };
-  const ways: NetworkWay[] = [];
-  for (const feature of collection.features) {
-    const p = feature.properties;
-    const parts = feature.geometry.type === 'LineString' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
-    parts.forEach((coords, i) => {
-      if (coords.length < 2) return;
-      const attributes = {
-        highway: p.highway,
-        layer: Math.round(Number(p.layer ?? 0)),
-        bridge: p.bridge === 'T',
-        tunnel: p.tunnel === 'T',
-      };
-      const coordinates = coords.map((c) => [c[0], c[1]] as [number, number]);
-      ways.push({
-        source_ref: p.wemap_id ? (parts.length > 1 ? `${p.wemap_id}#${i}` : p.wemap_id) : null,
-        name: p.name || null,
-        ref: p.ref || null,
-        ...attributes,
-        walkable: isWalkable(attributes),
-        length_m: turfLength(lineString(coordinates), { units: 'kilometers' }) * 1000,
-        coordinates,
-      });
-    });
-  }
-  return ways;
-}
+export { readOsmRoads, type NetworkWay, type OsmRoadFeature } from '../network/baseWays.ts';
 
 export function defaultRoadsFile(dataRoot: string): string {
   return path.join(dataRoot, 'osm', 'hexi_osm_roads.geojson');
@@ -65,26 +13,5 @@ export function defaultRoadsFile(dataRoot: string): string {
 
 /** Replaces the ways table with the given network in one transaction. */
 export async function loadNetwork(db: Kysely<Database>, ways: NetworkWay[]): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('ways').execute();
-    for (let i = 0; i < ways.length; i += 250) {
-      const batch = ways.slice(i, i + 250);
-      await trx.insertInto('ways').values(batch.map((w) => ({
-        source_ref: w.source_ref,
-        highway: w.highway,
-        name: w.name,
-        ref: w.ref,
-        layer: w.layer,
-        bridge: w.bridge,
-        tunnel: w.tunnel,
-        walkable: w.walkable,
-        length_m: w.length_m,
-        geom: sql`ST_GeomFromText(${`LINESTRING(${w.coordinates.map((c) => `${c[0]} ${c[1]}`).join(',')})`}, 4326)`,
-      }))).execute();
-    }
-    await trx.insertInto('app_settings')
-      .values({ key: 'network', value: JSON.stringify({ loaded_at: new Date().toISOString(), ways: ways.length }) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value'), updated_at: sql`now()` }))
-      .execute();
-  });
+  await db.transaction().execute((trx) => replaceWays(trx, ways, { ways: ways.length }));
 }
