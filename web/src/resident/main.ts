@@ -291,6 +291,8 @@ function renderProfiles(): void {
 }
 
 function renderChips(): void {
+  // A chip pressed from the keyboard keeps the focus across the redraw.
+  const focused = ui.chips.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.category : undefined;
   clear(ui.chips);
   append(ui.chips, el('button', {
     type: 'button', class: 'chip all', 'aria-pressed': String(state.picked.size === 0), 'data-category': '',
@@ -302,6 +304,7 @@ function renderChips(): void {
       onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); writeHash(state); },
     }, marker(c), nameOf(c)));
   }
+  if (focused !== undefined) (ui.chips.querySelector(`[data-category="${focused}"]`) as HTMLElement | null)?.focus();
 }
 
 function applyFilter(): void {
