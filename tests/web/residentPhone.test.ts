@@ -200,9 +200,12 @@ for (const mode of ['normal', '大字'] as const) {
       const before = loads();
       await page.locator('header button.lang:not(#large-text)').click();
       await expect.poll(() => page.locator('h1').textContent()).toBe('15-minute service circle');
-      expect(await page.locator('#sheet-summary').textContent()).toMatch(/^\d+ of 10 kinds of service within a 15-minute walk$/);
+      expect(await page.locator('#sheet-summary').textContent()).toMatch(/^Within 15 min: \d+\/10 kinds$/);
       expect(await page.locator('#ring-legend .ring-legend-item').allTextContents()).toEqual(['within 5 min', 'within 10 min', 'within 15 min']);
       expect(await page.locator('#results .result-item .min').first().textContent()).toMatch(/^\d+ min$/);
+      // The sheet still shows the results (the rebuilt panel is scrolled to them), not only the controls.
+      const sheet = await rectOf(page, '#panel');
+      expect((await rectOf(page, '#results h2')).top).toBeLessThan(sheet.bottom - 30);
       expect(loads()).toBe(before);
       await saveScreenshot(page, `resphone-${shot}-english`);
       await page.locator('header button.lang:not(#large-text)').click();

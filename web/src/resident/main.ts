@@ -254,6 +254,11 @@ function switchLang(): void {
   if (ui.search.value.trim()) void runSearch();
   (document.querySelector('header.top button.lang:not(#large-text)') as HTMLElement | null)?.focus();
   ui.status.textContent = t('langSwitched');
+  // Phone: the rebuilt sheet shows what it showed (the results' head, or the card at its top); the legend's
+  // new words may take another line, which the map's padding follows.
+  const panel = document.getElementById('panel');
+  if (phone.matches && panel && state.reach && !state.selected) panel.scrollTop = Math.max(0, ui.results.offsetTop - ui.sheetHandle.offsetHeight);
+  requestAnimationFrame(() => keepInView(false));
 }
 
 let map: MapLibreMap | null = null;
@@ -540,7 +545,7 @@ function onEscape(e: KeyboardEvent): void {
   if (!ui.card.hidden) {
     // The card goes; the sheet keeps its size (a second Escape collapses it).
     closeCard(); writeHash(state);
-    if (phone.matches) { ui.sheetHandle.focus(); requestAnimationFrame(() => keepInView()); }
+    if (phone.matches) ui.sheetHandle.focus();
     return;
   }
   if (closeDeskPopupIfOpen()) return;

@@ -141,7 +141,7 @@ const en: ResidentMessages = {
   deskNote: (note: string) => `Note: ${note}`,
   deskMarkerHint: 'Squares marked 桌 on the map are where the desks stand.',
   sheetHint: 'Tap anywhere on the map to see the services within a walk',
-  sheetSummary: (within: number, total: number) => `${within} of ${total} kinds of service within a 15-minute walk`,
+  sheetSummary: (within: number, total: number) => `Within 15 min: ${within}/${total} kinds`,
   sheetOpen: 'Show results',
   sheetHandleLabel: 'Results panel: Enter changes its size, arrow keys up and down expand or collapse it, Esc collapses it',
   legendTitle: 'Walk',
