@@ -82,9 +82,12 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
     it('clicking a point opens its card with walking minutes and draws the route', async () => {
       const points = await rendered(page, ['points-circle']);
       expect(points.length).toBeGreaterThan(0);
-      // a marker that no other marker covers
+      // a marker that no other marker covers, nor the phone's bottom sheet or the ring legend
       const pixels = await Promise.all(points.map((p) => pixelOf(page, p.at)));
-      const free = points.findIndex((_, i) => pixels.every((q, j) => j === i || Math.hypot(q.x - pixels[i].x, q.y - pixels[i].y) > 24));
+      const [sheetTop, legendBottom] = await page.evaluate(() => ['#panel', '#ring-legend'].map((q) => { const r = document.querySelector(q)!.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; }))
+        .then(([panel, legend]) => (viewport === 'phone' ? [panel.top - 20, legend.bottom + 20] : [Infinity, -Infinity]));
+      const free = points.findIndex((_, i) => pixels[i].y < sheetTop && pixels[i].y > legendBottom
+        && pixels.every((q, j) => j === i || Math.hypot(q.x - pixels[i].x, q.y - pixels[i].y) > 24));
       expect(free).toBeGreaterThanOrEqual(0);
       const target = points[free];
       const px = pixels[free];

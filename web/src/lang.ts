@@ -23,10 +23,10 @@ export function setLang(lang: Lang): void {
 /** Messages: a record of strings or functions producing strings. English must cover every Chinese key. */
 export type Messages = Record<string, string | ((...args: any[]) => string)>;
 
-export function translator<M extends Messages>(modules: { zh: M; en: { [K in keyof M]: M[K] } }, lang: Lang = currentLang()) {
-  const table = modules[lang];
+/** With a `lang`, a fixed language; without, the page's language at each call (for a page that switches without reloading). */
+export function translator<M extends Messages>(modules: { zh: M; en: { [K in keyof M]: M[K] } }, lang?: Lang) {
   return <K extends keyof M>(key: K, ...args: M[K] extends (...a: infer A) => string ? A : []): string => {
-    const entry = table[key] ?? modules.zh[key];
+    const entry = modules[lang ?? currentLang()][key] ?? modules.zh[key];
     return typeof entry === 'function' ? (entry as (...a: unknown[]) => string)(...args) : String(entry);
   };
 }

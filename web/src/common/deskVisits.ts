@@ -8,10 +8,9 @@ import { el } from './dom.ts';
 import { messages } from './deskMessages.ts';
 import './deskVisits.css';
 
-const lang = currentLang();
-/** The shared desk strings, for the parts of a page around the list (titles, popups). */
-export const deskText = translator(messages, lang);
-const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
+/** The shared desk strings, for the parts of a page around the list (titles, popups), in the page's current language. */
+export const deskText = translator(messages);
+const nameOf = (c: { name_zh: string; name_en: string }) => (currentLang() === 'zh' ? c.name_zh : c.name_en);
 
 /** Visits listed open; the rest wait behind "再显示 N 次". */
 export const DESK_VISITS_OPEN = 3;
@@ -61,7 +60,7 @@ export function visitBlock<K extends 'button' | 'div'>(tag: K, v: DeskVisit, att
       el('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, walkText(v))),
     el('span', { class: 'services' }, servicesText(v)),
     cancelReason(v),
-    v.recurrence ? el('span', { class: 'meta' }, deskText('deskRecurring', lang === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null);
+    v.recurrence ? el('span', { class: 'meta' }, deskText('deskRecurring', currentLang() === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null);
 }
 
 /** The first `open` visits as an ordered list; the rest behind a native <details> ("再显示 N 次"). */

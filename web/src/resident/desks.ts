@@ -3,7 +3,7 @@
 // say so), the street calendars to add to a phone, and the desk places as their own markers with a popup.
 // The visit lines and the list are common/deskVisits.ts, shared with the phone page.
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { currentLang, translator } from '../lang.ts';
+import { translator } from '../lang.ts';
 import { api, type DeskVisit, type UpcomingDesks } from '../common/api.ts';
 import { append, clear, el } from '../common/dom.ts';
 import { calendarLink, cancelledBadge, cancelReason, deskText, servicesText, visitBlock, visitDate, visitList, visitWindow, walkText } from '../common/deskVisits.ts';
@@ -11,8 +11,8 @@ import { addDeskLayer, closeDeskPopup, deskPlaceAt, setDeskPlaces, showDeskPopup
 import { setFixedMarks } from '../map/overlay.ts';
 import { messages } from './messages.ts';
 
-const lang = currentLang();
-const t = translator(messages, lang);
+// The page's language at each call: the resident map switches language without reloading.
+const t = translator(messages);
 
 /** How far ahead and how many visits the section asks for; the first few are listed open. */
 const DAYS_AHEAD = 60;

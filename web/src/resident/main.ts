@@ -1,12 +1,16 @@
 // The resident map (/): service points by category on our own basemap; click anywhere (or "my
 // location") for the 5/10/15-minute walking rings, the nearest services of each kind and the mobile
 // service desks coming within that walk (desks.ts); a point's card with hours, phone, walking time,
-// the route, and links to the phone's map apps.
-import type { Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
+// the route, and links to the phone's map apps. On a phone (≤ 600 px) the panel is a bottom sheet over the
+// map (peek / half / full) and the map keeps the place and the route above it; the language switches in
+// place, keeping filter, place, results and view; a search finds a service by name or kind (finder.ts).
+import type { LngLatBoundsLike, Map as MapLibreMap, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
 import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { hhmm, openNow } from '../common/hours.ts';
+import { textMatches } from '../common/finder.ts';
+import { RING_COLORS } from '../../../server/palette.ts';
 import { metres } from '../common/format.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
 import { createMap, hasWebGL2 } from '../map/createMap.ts';
@@ -17,10 +21,15 @@ import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
 import './resident.css';
 
-const lang = currentLang();
+let lang = currentLang();
 setLang(lang);
-const t = translator(messages, lang);
+let t = translator(messages, lang);
 const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.name_zh : c.name_en);
+
+/** Phone layout: the panel is a bottom sheet over the map. The same width as the CSS media query. */
+const phone = matchMedia('(max-width: 600px)');
+type SheetSize = 'peek' | 'half' | 'full';
+const SHEET_SIZES: SheetSize[] = ['peek', 'half', 'full'];
 
 interface State {
   catalog: Catalog;
@@ -42,7 +51,13 @@ const ui = {
   results: el('section', { id: 'results', class: 'results', 'aria-live': 'polite' }),
   card: el('section', { id: 'card', class: 'card', role: 'dialog', 'aria-modal': 'false', hidden: true, tabindex: '-1' }),
   mapBox: el('div', { id: 'map', class: 'map' }),
+  sheetHandle: el('button', { type: 'button', id: 'sheet-handle', class: 'sheet-handle', 'aria-controls': 'panel', 'aria-expanded': 'true' }),
+  search: el('input', { id: 'map-search', type: 'search', class: 'field', autocomplete: 'off' }),
+  searchResults: el('div', { id: 'search-results', class: 'search-results', 'aria-live': 'polite' }),
 };
+let sheetSize: SheetSize = 'half';
+/** The walking route on the map, kept so the view can be fitted to it when the sheet changes size. */
+let routeLine: [number, number][] | null = null;
 
 interface HashState { origin: [number, number] | null; profile: string | null; point: number | null; categories: string[]; view: { center: [number, number]; zoom: number } | null }
 
@@ -71,7 +86,7 @@ function writeHash(s: State, withView = false): void {
   history.replaceState(null, '', `${location.pathname}${location.search}${parts.length ? `#${parts.join('&')}` : ''}`);
 }
 
-let score: ReturnType<typeof scoreLayer>;
+let scoreLayers: ReturnType<typeof scoreLayer> | undefined;
 const LARGE_KEY = 'hexi.largeText';
 function largeTextOn(): boolean {
   try { return (localStorage.getItem(LARGE_KEY) ?? '0') !== '0'; } catch { return false; }
@@ -83,39 +98,167 @@ function applyLargeText(on: boolean): void {
 if (largeTextOn()) document.documentElement.classList.add('large');
 
 function renderShell(): void {
-  score = scoreLayer(() => map, () => state.profile, { toggle: t('scoreToggle'), legend: t('scoreLegend') });
+  const score = (scoreLayers ??= scoreLayer(() => map, () => state.profile, { toggle: t('scoreToggle'), legend: t('scoreLegend') }));
+  score.setText({ toggle: t('scoreToggle'), legend: t('scoreLegend') });
   const langButton = el('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
-    // The page is rebuilt in the other language with the same place, profile, categories and map view.
-    onclick: () => { if (state) writeHash(state, true); setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); },
+    // The page is rebuilt in the other language in place: same place, results, filter, card and map view.
+    onclick: () => switchLang(),
   }, t('langSwitch'));
   // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
   const largeButton = el('button', {
     type: 'button', id: 'large-text', class: 'lang', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
-    onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); },
+    onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); requestAnimationFrame(() => keepInView()); },
   }, t('largeText'));
   const header = el('header', { class: 'top' },
     el('div', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
     el('div', { class: 'top-tools' }, largeButton, langButton));
-  const panel = el('aside', { id: 'panel', class: 'panel' },
-    el('p', { id: 'sample-banner', class: 'sample-banner', hidden: true }, el('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
+  ui.search.setAttribute('placeholder', t('searchPlaceholder'));
+  const searchForm = el('form', { role: 'search', class: 'search', 'aria-labelledby': 'search-title', onsubmit: (e: Event) => { e.preventDefault(); void runSearch(); } },
+    el('h2', { class: 'label', id: 'search-title' }, t('searchTitle')),
+    el('label', { for: 'map-search', class: 'sr-only' }, t('searchLabel')),
+    ui.search, ui.searchResults);
+  const panel = el('aside', { id: 'panel', class: 'panel', 'data-sheet': sheetSize, 'aria-label': t('resultsTitle') },
+    ui.sheetHandle,
+    el('p', { id: 'sample-banner', class: 'sample-banner', hidden: !pointsHaveSample }, el('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
     el('div', { class: 'row' }, el('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
     el('div', { class: 'row actions' },
       el('button', { type: 'button', id: 'locate', class: 'btn primary', onclick: () => void locate() }, t('myLocation')),
       el('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter')),
       score.button),
     score.legend,
+    searchForm,
     el('h2', { class: 'label', id: 'categories-label' }, t('categories')),
     ui.chips,
     ui.status,
-    deskSection(),
     ui.results,
+    deskSection(),
     el('p', { class: 'attribution-note' }, t('attributionNote')));
   ui.profiles.setAttribute('aria-labelledby', 'profile-label');
   ui.chips.setAttribute('aria-labelledby', 'categories-label');
-  const main = el('main', { class: 'layout' }, panel, el('div', { class: 'map-wrap' }, ui.mapBox, ui.card));
+  const main = el('main', { class: 'layout' }, panel, el('div', { class: 'map-wrap' }, ui.mapBox, ringLegend()));
   append(document.body, header, main);
-  ui.results.append(el('p', { class: 'hint' }, t('hint')));
+  placeCard();
+  updateSheetHandle();
+  if (!state?.reach) { clear(ui.results); ui.results.append(el('p', { class: 'hint' }, t('hint'))); }
+}
+
+let pointsHaveSample = false;
+
+/** The 5/10/15-minute rings in colour and in words, on the map at both sizes. */
+function ringLegend(): HTMLElement {
+  return el('div', { id: 'ring-legend', class: 'ring-legend', role: 'group', 'aria-labelledby': 'ring-legend-title' },
+    el('span', { id: 'ring-legend-title', class: 'ring-legend-title' }, t('legendTitle')),
+    ...Object.entries(RING_COLORS).map(([m, c]) => el('span', { class: 'ring-legend-item', 'data-minutes': m },
+      el('span', { class: 'ring-swatch', 'aria-hidden': 'true', style: `background:${c.fill}40;border-color:${c.line}` }),
+      t('legendRing', Number(m)))));
+}
+
+/** Phone: the card sits inside the sheet; desktop: over the map beside the panel. */
+function placeCard(): void {
+  const panel = document.getElementById('panel');
+  const wrap = document.querySelector('.map-wrap');
+  if (!panel || !wrap) return;
+  if (phone.matches) { if (ui.card.parentElement !== panel) ui.sheetHandle.after(ui.card); } else if (ui.card.parentElement !== wrap) wrap.append(ui.card);
+}
+
+function setSheet(size: SheetSize): void {
+  sheetSize = size;
+  document.getElementById('panel')?.setAttribute('data-sheet', size);
+  updateSheetHandle();
+  requestAnimationFrame(() => keepInView());
+}
+
+/** The handle's line: what the sheet holds, in one line (it is all a collapsed sheet shows). */
+function updateSheetHandle(): void {
+  clear(ui.sheetHandle);
+  ui.sheetHandle.setAttribute('aria-expanded', String(sheetSize !== 'peek'));
+  ui.sheetHandle.setAttribute('aria-description', t('sheetHandleLabel'));
+  const feature = state?.selected ? state.points.find((p) => p.properties.id === state.selected) : undefined;
+  const reach = state?.reach;
+  let line = t('sheetHint');
+  if (feature) line = feature.properties.name;
+  else if (reach) {
+    const within = state.catalog.categories.filter((c) => (reach.nearest[c.id] ?? []).some((i) => i.walk_s <= 15 * 60)).length;
+    line = t('sheetSummary', within, state.catalog.categories.length);
+  } else if (state?.origin) line = t('loading');
+  append(ui.sheetHandle, el('span', { class: 'grip', 'aria-hidden': 'true' }), el('span', { id: 'sheet-summary', class: 'summary' }, line));
+}
+
+/** Bottom of the map hidden by the sheet (phone), in px of the map's own box. */
+function sheetCover(): number {
+  const panel = document.getElementById('panel');
+  if (!phone.matches || !panel || !map) return 0;
+  const box = map.getContainer().getBoundingClientRect();
+  return Math.max(0, box.bottom - panel.getBoundingClientRect().top);
+}
+
+/** Top of the map under the ring legend (phone, where the legend sits at the top). */
+function legendCover(): number {
+  const legend = document.getElementById('ring-legend');
+  if (!phone.matches || !legend || !map) return 0;
+  return Math.max(0, legend.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top);
+}
+
+/** Keeps the place and the route in the part of the map the sheet leaves free (the sheet's height is the map's padding). */
+function keepInView(animate = true): void {
+  if (!map) return;
+  const cover = sheetCover();
+  // The legend's band is left out too, unless the sheet leaves too little map for that.
+  const height = map.getContainer().clientHeight;
+  const legend = height - cover - legendCover() >= 80 ? legendCover() : 0;
+  const padding: PaddingOptions = { top: legend, left: 0, right: 0, bottom: cover };
+  const was = map.getPadding();
+  if (was.bottom !== cover || was.top !== legend || was.left || was.right) map.setPadding(padding);
+  if (!phone.matches) return;
+  const duration = animate ? 300 : 0;
+  const focus: [number, number][] = [...(routeLine ?? []), ...(state?.origin ? [state.origin] : [])];
+  const feature = state?.selected ? state.points.find((p) => p.properties.id === state.selected) : undefined;
+  if (feature) focus.push(feature.geometry.coordinates);
+  if (focus.length >= 2) {
+    const lons = focus.map((p) => p[0]); const lats = focus.map((p) => p[1]);
+    const bounds: LngLatBoundsLike = [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
+    const free = Math.max(60, height - cover - legend);
+    const edge = Math.min(40, free / 5);
+    // Added to the map's own padding (sheet and legend): the bounds fit the free part with a margin,
+    // clear of the zoom buttons on the right.
+    const right = (document.querySelector('.maplibregl-ctrl-top-right')?.getBoundingClientRect().width ?? 50) + 12;
+    map.fitBounds(bounds, { padding: { top: edge, left: 40, right, bottom: edge }, maxZoom: Math.max(map.getZoom(), 15), duration });
+  } else if (focus.length === 1) map.easeTo({ center: focus[0], duration });
+}
+
+/** The language switch, in place: strings are rebuilt; state, map, results and card stay. */
+function switchLang(): void {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  setLang(lang);
+  t = translator(messages, lang);
+  // The URL's ?lang= (a link may carry it) must not win over the switch; the hash keeps the view too.
+  const q = new URLSearchParams(location.search);
+  if (q.has('lang')) q.set('lang', lang);
+  history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}${location.hash}`);
+  writeHash(state, true);
+  document.title = t('title');
+  document.querySelector('header.top')?.remove();
+  document.querySelector('main.layout')?.remove();
+  renderShell();
+  renderProfiles();
+  applyFilter();
+  if (map) {
+    map.resize();
+    map.getCanvas().setAttribute('aria-label', t('mapLabel'));
+    map.setLayoutProperty('origin-label', 'text-field', t('here'));
+    if (state.reach) setRings(map, state.reach.rings.features, (m) => t('ringLabel', m));
+  }
+  if (state.origin && state.reach) void showDesksNear(state.origin, state.profile);
+  if (state.selected) void openCard(state.selected, { focus: false });
+  if (ui.search.value.trim()) void runSearch();
+  (document.querySelector('header.top button.lang:not(#large-text)') as HTMLElement | null)?.focus();
+  ui.status.textContent = t('langSwitched');
+  // Phone: the rebuilt sheet shows what it showed (the results' head, or the card at its top); the legend's
+  // new words may take another line, which the map's padding follows.
+  const panel = document.getElementById('panel');
+  if (phone.matches && panel && state.reach && !state.selected) panel.scrollTop = Math.max(0, ui.results.offsetTop - ui.sheetHandle.offsetHeight);
+  requestAnimationFrame(() => keepInView(false));
 }
 
 let map: MapLibreMap | null = null;
@@ -139,7 +282,7 @@ function renderProfiles(): void {
     append(ui.profiles, el('button', {
       type: 'button', role: 'radio', 'aria-checked': String(checked), class: `seg${checked ? ' on' : ''}`, 'data-profile': p.id,
       tabindex: checked ? '0' : '-1',
-      onclick: () => { if (state.profile !== p.id) { state.profile = p.id; renderProfiles(); writeHash(state); score.update(); if (state.origin) void queryAt(state.origin); } },
+      onclick: () => { if (state.profile !== p.id) { state.profile = p.id; renderProfiles(); writeHash(state); scoreLayers?.update(); if (state.origin) void queryAt(state.origin); } },
       onkeydown: (e: Event) => {
         const k = (e as KeyboardEvent).key;
         if (k !== 'ArrowRight' && k !== 'ArrowLeft') return;
@@ -153,6 +296,8 @@ function renderProfiles(): void {
 }
 
 function renderChips(): void {
+  // A chip pressed from the keyboard keeps the focus across the redraw.
+  const focused = ui.chips.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.category : undefined;
   clear(ui.chips);
   append(ui.chips, el('button', {
     type: 'button', class: 'chip all', 'aria-pressed': String(state.picked.size === 0), 'data-category': '',
@@ -164,6 +309,7 @@ function renderChips(): void {
       onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); writeHash(state); },
     }, marker(c), nameOf(c)));
   }
+  if (focused !== undefined) (ui.chips.querySelector(`[data-category="${focused}"]`) as HTMLElement | null)?.focus();
 }
 
 function applyFilter(): void {
@@ -190,8 +336,12 @@ async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = '
   reachAbort?.abort();
   reachAbort = new AbortController();
   if (map) { setOrigin(map, origin); setRoute(map, null); }
+  routeLine = null;
   clear(ui.results);
   append(ui.results, el('p', { class: 'hint' }, t('loading')));
+  state.reach = null;
+  // Phone: the results come up in the sheet, the place stays in the map above it.
+  if (phone.matches && sheetSize === 'peek') setSheet('half'); else { updateSheetHandle(); requestAnimationFrame(() => keepInView()); }
   void showDesksNear(origin, state.profile);
   try {
     state.reach = await api.reachAt(origin[0], origin[1], state.profile, 3, reachAbort.signal);
@@ -208,6 +358,10 @@ async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = '
   }
   if (map) setRings(map, state.reach.rings.features, (m) => t('ringLabel', m));
   renderResults();
+  updateSheetHandle();
+  // Phone: the sheet shows the results' head, not the controls above them.
+  const panel = document.getElementById('panel');
+  if (phone.matches && panel) panel.scrollTop = Math.max(0, ui.results.offsetTop - ui.sheetHandle.offsetHeight);
 }
 
 function renderResults(): void {
@@ -247,13 +401,16 @@ function renderResults(): void {
 
 function closeCard(): void {
   cardAbort?.abort();
+  const wasOpen = !ui.card.hidden;
   ui.card.hidden = true;
   clear(ui.card);
   state.selected = null;
+  routeLine = null;
   if (map) { selectPoint(map, null); setRoute(map, null); }
+  if (wasOpen) updateSheetHandle();
 }
 
-async function openCard(id: number): Promise<void> {
+async function openCard(id: number, options: { focus?: boolean } = {}): Promise<void> {
   const feature = state.points.find((p) => p.properties.id === id);
   if (!feature) return;
   const p = feature.properties;
@@ -287,7 +444,16 @@ async function openCard(id: number): Promise<void> {
     el('p', { class: 'label' }, t('navigate')), nav);
   ui.card.setAttribute('aria-labelledby', 'card-title');
   ui.card.hidden = false;
-  ui.card.focus();
+  routeLine = null;
+  if (map) setRoute(map, null);
+  updateSheetHandle();
+  if (phone.matches) {
+    // The card opens in the sheet, at its top; the map above keeps the place and (once drawn) the route.
+    if (sheetSize === 'peek') setSheet('half'); else requestAnimationFrame(() => keepInView());
+    document.getElementById('panel')!.scrollTop = 0;
+  }
+  // Without scrolling: on a phone the sheet shows the card from its title, under the handle.
+  if (options.focus !== false) ui.card.focus({ preventScroll: true });
 
   if (p.opening_hours) {
     void openNow(p.opening_hours).then((o) => {
@@ -302,7 +468,8 @@ async function openCard(id: number): Promise<void> {
       const route = await api.route(state.origin, [lon, lat], state.profile, signal);
       walk.dataset.walkMin = String(route.properties.walk_min);
       walk.textContent = t('walkFromOrigin', Math.max(1, Math.ceil(route.properties.walk_s / 60 - 1e-9)), metres(route.properties.walk_m));
-      if (map) setRoute(map, route.geometry.coordinates);
+      routeLine = route.geometry.coordinates;
+      if (map) { setRoute(map, routeLine); if (phone.matches) keepInView(); }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       walk.textContent = t('routeFailed');
@@ -345,7 +512,9 @@ async function start(): Promise<void> {
     catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
     origin: null, reach: null, numbers: new Map(), selected: null,
   };
+  pointsHaveSample = points.contains_sample;
   if (points.contains_sample) document.getElementById('sample-banner')!.hidden = false;
+  updateSheetHandle();
   renderProfiles();
   applyFilter();
   if (!hasWebGL2()) {
@@ -355,6 +524,7 @@ async function start(): Promise<void> {
     return;
   }
   map = await createMap({ container: ui.mapBox, ariaLabel: t('mapLabel'), center: hash.view?.center ?? hash.origin ?? undefined, zoom: hash.view?.zoom });
+  keepInView(false);
   addOverlay(map, { categories: catalog.categories, originLabel: t('here') });
   attachDeskMap(map);
   setPoints(map, mapPoints(), catalog.categories);
@@ -364,12 +534,80 @@ async function start(): Promise<void> {
     map.on('mouseenter', layer, () => { map!.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', layer, () => { map!.getCanvas().style.cursor = ''; });
   }
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Escape') return;
-    if (!ui.card.hidden) { closeCard(); writeHash(state); } else closeDeskPopupIfOpen();
-  });
+  document.addEventListener('keydown', onEscape);
   if (hash.origin) await queryAt(hash.origin);
   if (hash.point) await openCard(hash.point);
+}
+
+/** Escape closes what is on top: the card, else a desk popup, else (phone) the sheet back to its peek. */
+function onEscape(e: KeyboardEvent): void {
+  if (e.key !== 'Escape') return;
+  if (!ui.card.hidden) {
+    // The card goes; the sheet keeps its size (a second Escape collapses it).
+    closeCard(); writeHash(state);
+    if (phone.matches) ui.sheetHandle.focus();
+    return;
+  }
+  if (closeDeskPopupIfOpen()) return;
+  if (phone.matches && sheetSize !== 'peek') { setSheet('peek'); ui.sheetHandle.focus(); }
+}
+
+/** The sheet's handle: a tap or Enter/Space steps peek → half → full → peek; arrows up and down expand and collapse. */
+ui.sheetHandle.addEventListener('click', () => setSheet(SHEET_SIZES[(SHEET_SIZES.indexOf(sheetSize) + 1) % SHEET_SIZES.length]));
+ui.sheetHandle.addEventListener('keydown', (e) => {
+  const i = SHEET_SIZES.indexOf(sheetSize);
+  if (e.key === 'ArrowUp' && i < 2) { e.preventDefault(); setSheet(SHEET_SIZES[i + 1]); }
+  if (e.key === 'ArrowDown' && i > 0) { e.preventDefault(); setSheet(SHEET_SIZES[i - 1]); }
+});
+phone.addEventListener('change', () => { placeCard(); requestAnimationFrame(() => keepInView(false)); });
+
+const SEARCH_SHOWN = 8;
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+let searchRun = 0;
+ui.search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => void runSearch(), 150); });
+
+/**
+ * Search among the service points by name, kind (subtype), category or address, in characters or pinyin
+ * initials (common/finder.ts, as on the phone page). A chosen row flies to the point and opens its card,
+ * with the walk from the chosen place when there is one.
+ */
+async function runSearch(): Promise<void> {
+  const run = ++searchRun;
+  const text = ui.search.value.trim();
+  clear(ui.searchResults);
+  if (!text || !state) return;
+  const found: PointFeature[] = [];
+  for (const f of state.points) {
+    const p = f.properties;
+    if (await textMatches([p.name, p.subtype, p.address, p.category_name_zh, p.category_name_en], text)) found.push(f);
+  }
+  if (run !== searchRun) return;
+  // With a place chosen, nearest (as the crow flies) first; else by name.
+  const o = state.origin;
+  const d = (f: PointFeature) => (o ? Math.hypot((f.geometry.coordinates[0] - o[0]) * Math.cos((o[1] * Math.PI) / 180), f.geometry.coordinates[1] - o[1]) : 0);
+  found.sort((a, b) => d(a) - d(b) || a.properties.name.localeCompare(b.properties.name, 'zh-CN'));
+  const shown = found.slice(0, SEARCH_SHOWN);
+  append(ui.searchResults, el('p', { class: 'muted search-count' }, found.length ? t('searchCount', found.length, shown.length) : t('searchNone')));
+  if (!shown.length) return;
+  const list = el('ul', { class: 'items' });
+  for (const f of shown) {
+    const p = f.properties;
+    const c = categoryById(p.category);
+    append(list, el('li', {}, el('button', {
+      type: 'button', class: 'result-item search-item', 'data-point-id': p.id, onclick: () => chooseFound(f),
+    }, marker(c), el('span', { class: 'name' }, p.name, p.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
+    el('span', { class: 'kind' }, p.subtype ?? (c ? nameOf(c) : p.category)))));
+  }
+  append(ui.searchResults, list);
+}
+
+function chooseFound(f: PointFeature): void {
+  const id = f.properties.id;
+  // A point of a category the filter hides is shown with its category added to the filter.
+  if (state.picked.size && !state.picked.has(f.properties.category)) { state.picked.add(f.properties.category); applyFilter(); }
+  if (map && !phone.matches) map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 600 });
+  if (map && phone.matches && !state.origin) map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 300 });
+  void openCard(id);
 }
 
 void start();

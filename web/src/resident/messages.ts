@@ -62,6 +62,18 @@ const zh = {
   deskPartners: (names: string[]) => `合作单位：${names.join('、')}`,
   deskNote: (note: string) => `提示：${note}`,
   deskMarkerHint: '地图上带“桌”字的方块是流动办公桌的地点。',
+  sheetHint: '点地图上的任意位置，查看步行可达的服务',
+  sheetSummary: (within: number, total: number) => `步行15分钟内有 ${within}/${total} 类服务`,
+  sheetOpen: '展开结果',
+  sheetHandleLabel: '结果面板：回车切换大小，上下方向键展开或收起，Esc 收起',
+  legendTitle: '步行圈',
+  legendRing: (n: number) => `${n}分钟内`,
+  searchTitle: '搜索服务',
+  searchLabel: '搜索服务：名称或类型，如老人家食堂、幼儿园、药店（可用拼音首字母）',
+  searchPlaceholder: '老人家食堂、幼儿园、药店…',
+  searchCount: (n: number, shown: number) => (n > shown ? `找到 ${n} 个，显示前 ${shown} 个` : `找到 ${n} 个`),
+  searchNone: '没有找到，换个说法试试。',
+  langSwitched: '已切换为中文。',
 };
 export type ResidentMessages = typeof zh;
 
@@ -128,6 +140,18 @@ const en: ResidentMessages = {
   deskPartners: (names: string[]) => `With: ${names.join(', ')}`,
   deskNote: (note: string) => `Note: ${note}`,
   deskMarkerHint: 'Squares marked 桌 on the map are where the desks stand.',
+  sheetHint: 'Tap anywhere on the map to see the services within a walk',
+  sheetSummary: (within: number, total: number) => `Within 15 min: ${within}/${total} kinds`,
+  sheetOpen: 'Show results',
+  sheetHandleLabel: 'Results panel: Enter changes its size, arrow keys up and down expand or collapse it, Esc collapses it',
+  legendTitle: 'Walk',
+  legendRing: (n: number) => `within ${n} min`,
+  searchTitle: 'Find a service',
+  searchLabel: 'Find a service by name or kind, e.g. 老人家食堂, 幼儿园, 药店 (pinyin initials work)',
+  searchPlaceholder: '老人家食堂, 幼儿园, 药店…',
+  searchCount: (n: number, shown: number) => (n > shown ? `${n} found, showing the first ${shown}` : `${n} found`),
+  searchNone: 'Nothing found; try other words.',
+  langSwitched: 'Switched to English.',
 };
 
 export const messages = { zh, en };

@@ -44,5 +44,10 @@ export function scoreLayer(getMap: () => MapLibreMap | null, getProfile: () => s
   }
 
   button.addEventListener('click', () => { on = !on; button.setAttribute('aria-pressed', String(on)); button.classList.toggle('primary', on); update(); });
-  return { button, legend, update };
+  /** New words for the button and the legend (the page switched language); the layer stays as it is. */
+  function setText(next: { toggle: string; legend: string }): void {
+    button.textContent = next.toggle;
+    caption.textContent = next.legend;
+  }
+  return { button, legend, update, setText };
 }
