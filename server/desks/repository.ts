@@ -6,18 +6,8 @@ import type { Database, DeskPlaceKind, DeskServicesTable } from '../db/schema.ts
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface VisitRow {
-  id: number;
-  street_code: string;
-  street_name: string;
-  origin: 'manual' | 'plan' | 'rotation';
-  plan_id: number | null;
-  plan_rule: string | null;
-  occurrence_date: string | null;
-  status: 'scheduled' | 'cancelled';
-  cancel_reason: string | null;
-  starts_at: Date;
-  ends_at: Date;
+/** What a visit and a plan both hold: the place, the services and the public contact. */
+export interface DeskOfferFields {
   place_kind: DeskPlaceKind;
   site_id: number | null;
   gate_id: number | null;
@@ -30,6 +20,20 @@ export interface VisitRow {
   partners: string[];
   contact_phone: string | null;
   note: string | null;
+}
+
+export interface VisitRow extends DeskOfferFields {
+  id: number;
+  street_code: string;
+  street_name: string;
+  origin: 'manual' | 'plan' | 'rotation';
+  plan_id: number | null;
+  plan_rule: string | null;
+  occurrence_date: string | null;
+  status: 'scheduled' | 'cancelled';
+  cancel_reason: string | null;
+  starts_at: Date;
+  ends_at: Date;
   detached: boolean;
   is_sample: boolean;
   version: number;
@@ -134,7 +138,7 @@ export async function loadTopics(db: Db) {
   return db.selectFrom('desk_request_topics').select(['id', 'name_zh', 'name_en', 'active']).orderBy('sort_order').orderBy('id').execute();
 }
 
-export interface PlanRow {
+export interface PlanRow extends DeskOfferFields {
   id: number;
   street_code: string;
   title: string;
@@ -143,18 +147,6 @@ export interface PlanRow {
   until_date: string | null;
   start_time: string;
   end_time: string;
-  place_kind: DeskPlaceKind;
-  site_id: number | null;
-  gate_id: number | null;
-  compound_id: number | null;
-  compound_name: string | null;
-  place_name: string;
-  lon: number;
-  lat: number;
-  services: string[];
-  partners: string[];
-  contact_phone: string | null;
-  note: string | null;
   materialized_until: string | null;
   status: 'active' | 'closed';
   is_sample: boolean;
