@@ -4,11 +4,10 @@
 // Wall time and this process's CPU time are both printed: on a shared 2-core machine the wall time
 // says more about the neighbours than about the printer.
 
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { registerBenchSection } from './registry.ts';
-import { fmtMs, percentile, ROOT } from './context.ts';
+import { fmtMs, percentile } from './context.ts';
+import { benchApp, preparedTemplate } from './benchApp.ts';
 
 const TAOYUAN = '120103003000';
 
@@ -17,32 +16,15 @@ registerBenchSection({
   title: 'Boards: one A1 board (target ≤ 1 s), all 61 boards of 桃园街道 as a print job (target ≤ 60 s)',
   order: 60,
   async run(ctx) {
-    const prepared = path.join(ROOT, '.cache', 'test-db');
-    const template = fs.existsSync(prepared)
-      ? fs.readdirSync(prepared).map((d) => path.join(prepared, d)).filter((d) => fs.existsSync(path.join(d, 'READY')))
-        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
-      : undefined;
-    const [{ openDatabase }, { loadConfig }, { buildApp }, { prepareDatabase }, { loadCatalog }, { createStaffUser }, { generatePassword },
+    const template = preparedTemplate();
+    const [{ loadCatalog }, { createStaffUser }, { generatePassword },
       { planBoard, layoutBoard, streetsWithin }, { boardSvg }, { svgToPdf }, { pageFor }, { allStreets }] = await Promise.all([
-      import('../../server/db/engine.ts'), import('../../server/config.ts'), import('../../server/app.ts'),
-      import('../../server/seed/index.ts'), import('../../server/catalog.ts'), import('../../server/auth/users.ts'),
+      import('../../server/catalog.ts'), import('../../server/auth/users.ts'),
       import('../../server/auth/passwords.ts'), import('../../server/boards/layout.ts'), import('../../server/boards/svg.ts'),
       import('../../server/boards/pdf.ts'), import('../../server/boards/paper.ts'), import('../../server/boards/repository.ts'),
     ]);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-bench-boards-'));
-    if (template) {
-      fs.cpSync(template, dir, { recursive: true });
-      fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
-    } else {
-      ctx.note('no prepared database in .cache/test-db: preparing one (about 20 s, not timed)');
-    }
-    const database = await openDatabase({ dataDir: dir });
-    ctx.onCleanup(async () => { await database.close().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); });
-    await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
-    process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
-    const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
-    ctx.onCleanup(() => app.close());
-    await app.ready();
+    if (!template) ctx.note('no prepared database in .cache/test-db: preparing one (about 20 s, not timed)');
+    const app = await benchApp(ctx, 'boards', template);
     const catalog = loadCatalog();
     const printer = app.boards.printer;
     const sites = (await app.inject(`/api/sites?street=${TAOYUAN}`)).json().features.map((f: { id: number }) => f.id) as number[];

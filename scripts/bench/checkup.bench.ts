@@ -3,11 +3,9 @@
 // fixture's district-wide points; then one street's report (桃园街道, zh) through the app on a copy of
 // the prepared embedded test database: gathering (coverage, surface, suggestions, history) and the PDF.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { registerBenchSection } from './registry.ts';
-import { fmtMs, percentile, ROOT } from './context.ts';
+import { fmtMs, percentile } from './context.ts';
+import { benchApp, preparedTemplate } from './benchApp.ts';
 import { loadCatalog } from '../../server/catalog.ts';
 import { CoverageSettings } from '../../server/coverage/targets.ts';
 import { computeSurface } from '../../server/checkup/surface.ts';
@@ -32,26 +30,12 @@ registerBenchSection({
 });
 
 async function streetReport(ctx: Parameters<Parameters<typeof registerBenchSection>[0]['run']>[0]): Promise<void> {
-  const prepared = path.join(ROOT, '.cache', 'test-db');
-  const template = fs.existsSync(prepared)
-    ? fs.readdirSync(prepared).map((d) => path.join(prepared, d)).filter((d) => fs.existsSync(path.join(d, 'READY')))
-      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
-    : undefined;
+  const template = preparedTemplate();
   if (!template) { ctx.note('no prepared test database in .cache/test-db (run a test once): skipping the report'); return; }
-  const [{ openDatabase }, { loadConfig }, { buildApp }, { prepareDatabase }, { gatherReport }, { writeReportPdf }] = await Promise.all([
-    import('../../server/db/engine.ts'), import('../../server/config.ts'), import('../../server/app.ts'),
-    import('../../server/seed/index.ts'), import('../../server/checkup/reportContent.ts'), import('../../server/checkup/report.ts'),
+  const [{ gatherReport }, { writeReportPdf }] = await Promise.all([
+    import('../../server/checkup/reportContent.ts'), import('../../server/checkup/report.ts'),
   ]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-bench-checkup-'));
-  fs.cpSync(template, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
-  const database = await openDatabase({ dataDir: dir });
-  ctx.onCleanup(async () => { await database.close().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); });
-  await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
-  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
-  const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
-  ctx.onCleanup(() => app.close());
-  await app.ready();
+  const app = await benchApp(ctx, 'checkup', template);
   const street = { code: '120103003000', name: '桃园街道' };
   const once = async () => {
     const t0 = performance.now();

@@ -4,10 +4,10 @@
 // with the database reads, then the cached answer).
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { registerBenchSection } from './registry.ts';
 import { fmtMs, percentile, seededRandom, ROOT } from './context.ts';
+import { benchApp, preparedTemplate } from './benchApp.ts';
 import { loadCatalog } from '../../server/catalog.ts';
 import { analyseCoverage, type CoverageCompound } from '../../server/coverage/analysis.ts';
 import { CoverageSettings } from '../../server/coverage/targets.ts';
@@ -118,26 +118,12 @@ registerBenchSection({
 
 /** GET /api/coverage for the whole district on the embedded database: first answer, then cached. */
 async function throughTheApp(ctx: Parameters<Parameters<typeof registerBenchSection>[0]['run']>[0]): Promise<void> {
-  const prepared = path.join(ROOT, '.cache', 'test-db');
-  const template = fs.existsSync(prepared)
-    ? fs.readdirSync(prepared).map((d) => path.join(prepared, d)).filter((d) => fs.existsSync(path.join(d, 'READY')))
-      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
-    : undefined;
+  const template = preparedTemplate();
   if (!template) { ctx.note('no prepared test database in .cache/test-db (run npm test once): skipping the in-app measurement'); return; }
-  const [{ openDatabase }, { loadConfig }, { buildApp }, { prepareDatabase }, { createStaffUser }, { generatePassword }] = await Promise.all([
-    import('../../server/db/engine.ts'), import('../../server/config.ts'), import('../../server/app.ts'),
-    import('../../server/seed/index.ts'), import('../../server/auth/users.ts'), import('../../server/auth/passwords.ts'),
+  const [{ createStaffUser }, { generatePassword }] = await Promise.all([
+    import('../../server/auth/users.ts'), import('../../server/auth/passwords.ts'),
   ]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-bench-coverage-'));
-  fs.cpSync(template, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
-  const database = await openDatabase({ dataDir: dir });
-  ctx.onCleanup(async () => { await database.close().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); });
-  await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
-  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
-  const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
-  ctx.onCleanup(() => app.close());
-  await app.ready();
+  const app = await benchApp(ctx, 'coverage', template);
   const password = generatePassword();
   await createStaffUser(app.db, { username: 'bench_viewer', password, role: 'viewer', street_code: null });
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench_viewer', password } });

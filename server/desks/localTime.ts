@@ -90,3 +90,8 @@ export function datesOfMonth(month: string): string[] {
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
 }
+
+/** Local date and clock times to instants (the visit's window). */
+export function windowOf(date: string, startTime: string, endTime: string): { starts_at: Date; ends_at: Date } {
+  return { starts_at: fromLocal(date, startTime), ends_at: fromLocal(date, endTime) };
+}

@@ -7,7 +7,7 @@
 // last visit, then the most residents. Visit dates are spread evenly over the allowed weekdays.
 import { datesOfMonth, daysBetween, weekdayOf, WEEKDAY_ZH } from './localTime.ts';
 import type { PlaceInput } from './schemas.ts';
-import type { ServiceRef } from './validation.ts';
+import type { ServiceRef } from './repository.ts';
 
 export interface PlannerCompound {
   id: number;

@@ -3,9 +3,8 @@
 import { describeRule } from './recurrence.ts';
 import { toLocal, WEEKDAY_ZH } from './localTime.ts';
 import type { FastifyInstance } from 'fastify';
-import { loadServices, type PlanRow, type VisitCounts, type VisitRow } from './repository.ts';
-import type { ServiceRef } from './validation.ts';
-import type { Plan, PublicVisit, StaffVisit } from './schemas.ts';
+import { loadServices, type PlanRow, type ServiceRef, type VisitCounts, type VisitRow } from './repository.ts';
+import type { Plan, PlaceInput, PlanCreateBody, PublicVisit, StaffVisit, VisitCreateBody } from './schemas.ts';
 
 export type ServiceNames = Map<string, ServiceRef>;
 
@@ -119,4 +118,29 @@ export function presentPlan(row: PlanRow, names: ServiceNames, nextDates: Plan['
 /** The services by id, for presenting visits. */
 export async function serviceNames(app: FastifyInstance): Promise<ServiceNames> {
   return new Map((await loadServices(app.db)).map((s) => [s.id, s]));
+}
+
+/** A visit's fields in the create-body shape, for merging a PATCH. */
+export function visitAsInput(row: VisitRow): VisitCreateBody {
+  const start = toLocal(row.starts_at);
+  return {
+    street_code: row.street_code, date: start.date, start_time: start.time, end_time: toLocal(row.ends_at).time,
+    place: placeAsInput(row), services: row.services, partners: row.partners, contact_phone: row.contact_phone, note: row.note,
+  };
+}
+
+/** A stored place as the body's place reference. */
+export function placeAsInput(row: Pick<VisitRow, 'place_kind' | 'site_id' | 'gate_id' | 'lon' | 'lat' | 'place_name' | 'compound_id'>): PlaceInput {
+  if (row.place_kind === 'site') return { kind: 'site', site_id: row.site_id!, compound_id: row.compound_id };
+  if (row.place_kind === 'gate') return { kind: 'gate', gate_id: row.gate_id! };
+  return { kind: 'point', lon: row.lon, lat: row.lat, crs: 'WGS84', name: row.place_name, compound_id: row.compound_id };
+}
+
+/** A plan's fields in the create-body shape, for merging a PATCH. */
+export function planAsInput(row: PlanRow): PlanCreateBody {
+  return {
+    street_code: row.street_code, title: row.title, rule: row.rrule, start_date: row.start_date, until_date: row.until_date,
+    start_time: row.start_time, end_time: row.end_time, place: placeAsInput(row), services: row.services,
+    partners: row.partners, contact_phone: row.contact_phone, note: row.note,
+  };
 }

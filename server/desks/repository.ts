@@ -1,23 +1,13 @@
-// SQL for reading desk visits, plans, the office's lists and the visit reports. Local dates are read
-// with to_char (never as JS Dates, which would shift them by the server's zone).
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, DeskPlaceKind } from '../db/schema.ts';
-import type { ServiceRef } from './validation.ts';
+// SQL for reading desk visits, plans, the office's lists (and writing those lists), the visit reports and
+// the compounds a rotation may visit. Local dates are read with to_char (never as JS Dates, which would
+// shift them by the server's zone).
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, DeskPlaceKind, DeskServicesTable } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface VisitRow {
-  id: number;
-  street_code: string;
-  street_name: string;
-  origin: 'manual' | 'plan' | 'rotation';
-  plan_id: number | null;
-  plan_rule: string | null;
-  occurrence_date: string | null;
-  status: 'scheduled' | 'cancelled';
-  cancel_reason: string | null;
-  starts_at: Date;
-  ends_at: Date;
+/** What a visit and a plan both hold: the place, the services and the public contact. */
+export interface DeskOfferFields {
   place_kind: DeskPlaceKind;
   site_id: number | null;
   gate_id: number | null;
@@ -30,6 +20,20 @@ export interface VisitRow {
   partners: string[];
   contact_phone: string | null;
   note: string | null;
+}
+
+export interface VisitRow extends DeskOfferFields {
+  id: number;
+  street_code: string;
+  street_name: string;
+  origin: 'manual' | 'plan' | 'rotation';
+  plan_id: number | null;
+  plan_rule: string | null;
+  occurrence_date: string | null;
+  status: 'scheduled' | 'cancelled';
+  cancel_reason: string | null;
+  starts_at: Date;
+  ends_at: Date;
   detached: boolean;
   is_sample: boolean;
   version: number;
@@ -122,6 +126,9 @@ export async function visitReports(db: Db, visitIds: readonly number[]): Promise
   return out;
 }
 
+/** A desk service of the office's list, as drafts check against and answers name. */
+export interface ServiceRef { id: string; name_zh: string; name_en: string; fills_category: string | null; active: boolean }
+
 export async function loadServices(db: Db): Promise<ServiceRef[]> {
   return db.selectFrom('desk_services').select(['id', 'name_zh', 'name_en', 'fills_category', 'active'])
     .orderBy('sort_order').orderBy('id').execute();
@@ -131,7 +138,7 @@ export async function loadTopics(db: Db) {
   return db.selectFrom('desk_request_topics').select(['id', 'name_zh', 'name_en', 'active']).orderBy('sort_order').orderBy('id').execute();
 }
 
-export interface PlanRow {
+export interface PlanRow extends DeskOfferFields {
   id: number;
   street_code: string;
   title: string;
@@ -140,18 +147,6 @@ export interface PlanRow {
   until_date: string | null;
   start_time: string;
   end_time: string;
-  place_kind: DeskPlaceKind;
-  site_id: number | null;
-  gate_id: number | null;
-  compound_id: number | null;
-  compound_name: string | null;
-  place_name: string;
-  lon: number;
-  lat: number;
-  services: string[];
-  partners: string[];
-  contact_phone: string | null;
-  note: string | null;
   materialized_until: string | null;
   status: 'active' | 'closed';
   is_sample: boolean;
@@ -198,4 +193,38 @@ export async function lastVisitByCompound(db: Db, streetCode: string, before: Da
     .where('street_code', '=', streetCode).where('status', '=', 'scheduled').where('starts_at', '<', before)
     .where('compound_id', 'is not', null).groupBy('compound_id').execute();
   return new Map(rows.map((r) => [r.compound_id!, new Date(r.last)]));
+}
+
+/** The office's two lists: desk services and request topics share id, names, order and the active flag. */
+export type TermList = 'desk_services' | 'desk_request_topics';
+/** An entry's values; only desk services have `fills_category` (leave it out for topics). */
+export interface TermValues { name_zh: string; name_en: string; active: boolean; fills_category?: string | null }
+
+/** Adds an entry at the end of its list, or updates the entry with that id. Returns the row before (for the audit) and after. */
+export async function upsertTerm(trx: Transaction<Database>, list: TermList, id: string, values: TermValues) {
+  // Typed as the services table, the wider of the two; a topic's values carry no fills_category.
+  const table = list as 'desk_services';
+  const columns = list === 'desk_services'
+    ? ['id', 'name_zh', 'name_en', 'fills_category', 'active'] as const : ['id', 'name_zh', 'name_en', 'active'] as const;
+  const before = await trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+  const after = await trx.insertInto(table)
+    .values({ id, ...values, sort_order: sql`(select coalesce(max(sort_order), 0) + 10 from ${sql.table(list)})` } as Insertable<DeskServicesTable>)
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .returning([...columns]).executeTakeFirstOrThrow();
+  return { before, after };
+}
+
+/** The active compounds of a street (or of one community), with their first active board site and gate, for the rotation planner. */
+export async function rotationCompounds(db: Db, streetCode: string, communityCode?: string) {
+  let q = db.selectFrom('compounds as c')
+    .select(['c.id', 'c.name', 'c.community_code', 'c.residents',
+      sql<number | null>`ST_X(c.geom)`.as('lon'), sql<number | null>`ST_Y(c.geom)`.as('lat'),
+      sql<number | null>`(select s.id from board_sites s where s.compound_id = c.id and s.status = 'active' order by s.id limit 1)`.as('site_id'),
+      sql<string | null>`(select s.name from board_sites s where s.compound_id = c.id and s.status = 'active' order by s.id limit 1)`.as('site_name'),
+      sql<number | null>`(select g.id from compound_gates g where g.compound_id = c.id and g.status = 'active' order by g.id limit 1)`.as('gate_id'),
+      sql<string | null>`(select g.name from compound_gates g where g.compound_id = c.id and g.status = 'active' order by g.id limit 1)`.as('gate_name'),
+    ])
+    .where('c.street_code', '=', streetCode).where('c.status', '=', 'active');
+  if (communityCode) q = q.where('c.community_code', '=', communityCode);
+  return q.orderBy('c.id').execute();
 }

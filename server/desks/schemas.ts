@@ -29,6 +29,7 @@ export const TermBody = Type.Object({
   fills_category: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
   active: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
+export type TermBody = Static<typeof TermBody>;
 
 // ---- visits ------------------------------------------------------------------------------------
 
@@ -196,6 +197,7 @@ export const PlanPreviewBody = Type.Object({
   end_time: ClockTime,
   months: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, default: 3 })),
 }, { additionalProperties: false });
+export type PlanPreviewBody = Static<typeof PlanPreviewBody>;
 export const PlanPreviewResponse = Type.Object({
   rule: Type.String(), zh: Type.String(), en: Type.String(),
   dates: Type.Array(Type.Object({ date: Type.String(), weekday_zh: Type.String(), starts_at: Type.String(), ends_at: Type.String() })),
@@ -282,11 +284,13 @@ export const RotationProposal = Type.Object({
   skipped: Type.Array(Type.Object({ compound_id: Type.Integer(), compound_name: Type.String(), reason: Type.String() })),
   gap_source: Type.String({ description: 'where the gap counts come from' }),
 });
+export type RotationProposal = Static<typeof RotationProposal>;
 
 export const RotationPublishBody = Type.Object({
   street_code: StreetCode,
   visits: Type.Array(VisitCreateBody, { minItems: 1, maxItems: 62 }),
 }, { additionalProperties: false });
+export type RotationPublishBody = Static<typeof RotationPublishBody>;
 
 // ---- requests (民情日记) -------------------------------------------------------------------------
 

@@ -5,39 +5,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
 import { recordAudit } from '../records/audit.ts';
-import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
-import type { DistrictOutline, FieldIssue } from '../records/validation.ts';
+import type { FieldIssue } from '../records/validation.ts';
 import { placeRecord } from '../records/placementCheck.ts';
-
-/** Where a desk place may be: inside the district, and a map point inside its street's area. */
-interface PlaceRules { district: DistrictOutline; checkPoint(lon: number, lat: number, streetCode: string, prefix: string): void }
-import { addDays, datesOfMonth, fromLocal, isCalendarDate, localToday, nextMonth, toLocal, WEEKDAY_ZH } from './localTime.ts';
-import { describeRule, expandPlan, parseRule, RuleError } from './recurrence.ts';
+import { addDays, fromLocal, isCalendarDate, localToday, toLocal, WEEKDAY_ZH } from './localTime.ts';
+import { describeRule, expandPlan } from './recurrence.ts';
 import {
-  getPlan, getVisit, lastVisitByCompound, listPlans, listVisits, loadServices, visitReports, type PlanRow, type VisitRow,
+  getPlan, getVisit, listPlans, listVisits, loadServices, upsertTerm, visitReports, type PlanRow, type ServiceRef, type TermList,
+  type VisitRow,
 } from './repository.ts';
-import { planSnapshot, presentPlan, staffVisit, visitSnapshot } from './present.ts';
-import { serviceNames } from './present.ts';
-import { proposeRotation, type PlannerCompound } from './planner.ts';
-import { coverageGapsByCompound, GAP_SOURCE } from './coverageGaps.ts';
-import {
-  checkDate, checkServices, checkWindow, cleanNote, cleanPartners, cleanPhone, deskIssue, resolvePlace, type ServiceRef,
-} from './validation.ts';
-import {
-  closePlan, insertPlan, insertVisit, materializePlan, setVisitStatus, updatePlan, updateVisit, windowOf,
-  type PlanDraft, type VisitDraft,
-} from './writes.ts';
+import { planAsInput, planSnapshot, presentPlan, serviceNames, staffVisit, visitAsInput, visitSnapshot } from './present.ts';
+import { rotationDrafts, rotationProposal } from './rotation.ts';
+import { checkPlanPreview, cleanNote, planDraft, termValues, visitDraft, type PlaceRules } from './validation.ts';
+import { closePlan, insertPlan, insertVisit, materializePlan, setVisitStatus, updatePlan, updateVisit } from './writes.ts';
 import {
   CancelBody, IdParams, Plan, PlanCancelBody, PlanCreateBody, PlanPatchBody, PlanPreviewBody, PlanPreviewResponse,
   RotationProposal, RotationPublishBody, RotationQuery, ServiceTerm, StaffVisit, StreetCode, TermBody, TopicTerm,
-  VersionBody, VisitCreateBody, VisitPatchBody, type PlaceInput,
+  VersionBody, VisitCreateBody, VisitPatchBody,
 } from './schemas.ts';
 
 const VISIT = { en: 'The desk visit', zh: '该流动办公桌活动' };
@@ -46,83 +35,14 @@ const editors = ['admin', 'editor'] as const;
 const writeResponses = {
   400: ValidationErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse,
 };
-const DEFAULT_ROTATION = { start_time: '09:00', end_time: '11:30', services: ['policy', 'anti_fraud'] };
 
 type Trx = Transaction<Database>;
 
-/** A visit's fields in the create-body shape, for merging a PATCH. */
-function visitAsInput(row: VisitRow): VisitCreateBody {
-  const start = toLocal(row.starts_at);
-  return {
-    street_code: row.street_code, date: start.date, start_time: start.time, end_time: toLocal(row.ends_at).time,
-    place: placeAsInput(row), services: row.services, partners: row.partners, contact_phone: row.contact_phone, note: row.note,
-  };
-}
-
-function placeAsInput(row: Pick<VisitRow, 'place_kind' | 'site_id' | 'gate_id' | 'lon' | 'lat' | 'place_name' | 'compound_id'>): PlaceInput {
-  if (row.place_kind === 'site') return { kind: 'site', site_id: row.site_id!, compound_id: row.compound_id };
-  if (row.place_kind === 'gate') return { kind: 'gate', gate_id: row.gate_id! };
-  return { kind: 'point', lon: row.lon, lat: row.lat, crs: 'WGS84', name: row.place_name, compound_id: row.compound_id };
-}
-
-async function visitDraft(
-  trx: Trx, input: VisitCreateBody, services: ServiceRef[], where: PlaceRules, issues: FieldIssue[], prefix = '',
-): Promise<VisitDraft | null> {
-  const own: FieldIssue[] = [];
-  const dateOk = checkDate(input.date, 'date', own);
-  checkWindow(input.start_time, input.end_time, own);
-  const serviceIds = checkServices(input.services, services, own);
-  const contact_phone = cleanPhone(input.contact_phone, own);
-  const place = await resolvePlace(trx, input.place, input.street_code, where.district, own, (lon, lat, street) => where.checkPoint(lon, lat, street, prefix));
-  issues.push(...own.map((i) => (prefix ? { ...i, field: `${prefix}${i.field}`, message: `${prefix}${i.message}` } : i)));
-  if (own.length || !place || !dateOk) return null;
-  return {
-    street_code: place.street_code, ...windowOf(input.date, input.start_time, input.end_time), place, services: serviceIds,
-    partners: cleanPartners(input.partners), contact_phone, note: cleanNote(input.note),
-  };
-}
-
-function planAsInput(row: PlanRow): PlanCreateBody {
-  return {
-    street_code: row.street_code, title: row.title, rule: row.rrule, start_date: row.start_date, until_date: row.until_date,
-    start_time: row.start_time, end_time: row.end_time, place: placeAsInput(row), services: row.services,
-    partners: row.partners, contact_phone: row.contact_phone, note: row.note,
-  };
-}
-
-async function planDraft(trx: Trx, input: PlanCreateBody, services: ServiceRef[], where: PlaceRules, editingExisting: boolean): Promise<PlanDraft> {
-  const issues: FieldIssue[] = [];
-  const title = cleanNote(input.title);
-  if (!title) issues.push(deskIssue('title', 'is required', '必填'));
-  let rule = '';
-  try { rule = parseRule(input.rule).text; } catch (e) {
-    if (!(e instanceof RuleError)) throw e;
-    issues.push(deskIssue('rule', e.message, e.messageZh));
-  }
-  // An existing plan keeps its start date even when that is long past.
-  const startOk = editingExisting ? isCalendarDate(input.start_date) : checkDate(input.start_date, 'start_date', issues);
-  if (!startOk && editingExisting) issues.push(deskIssue('start_date', 'is not a calendar date', '日期无效'));
-  const until = input.until_date ?? null;
-  if (until !== null && checkDate(until, 'until_date', issues) && startOk && until < input.start_date) {
-    issues.push(deskIssue('until_date', 'must not be before the start date', '不能早于开始日期'));
-  }
-  checkWindow(input.start_time, input.end_time, issues);
-  const serviceIds = checkServices(input.services, services, issues);
-  const contact_phone = cleanPhone(input.contact_phone, issues);
-  const place = await resolvePlace(trx, input.place, input.street_code, where.district, issues, (lon, lat, street) => where.checkPoint(lon, lat, street, ''));
-  if (rule && startOk && !issues.some((i) => i.field === 'until_date')) {
-    const horizon = addDays(input.start_date, 366);
-    if (!expandPlan({ rule, startDate: input.start_date, untilDate: until, startTime: '00:00', endTime: '00:01' }, input.start_date, until && until < horizon ? until : horizon).length) {
-      issues.push(deskIssue('rule', 'gives no dates between the start and end dates', '在起止日期之间没有任何活动日期'));
-    }
-  }
-  if (issues.length || !place) throw invalidInput(issues.length ? issues : [deskIssue('place', 'is invalid', '地点无效')]);
-  return {
-    street_code: place.street_code, title: title!, rule, start_date: input.start_date, until_date: until,
-    start_time: input.start_time, end_time: input.end_time, place, services: serviceIds,
-    partners: cleanPartners(input.partners), contact_phone, note: cleanNote(input.note),
-  };
-}
+/** The office's two lists, written by one handler: where each is posted, what it answers, how the audit names it. */
+const TERM_LISTS: { path: string; list: TermList; entity: string; summary: string; response: typeof ServiceTerm | typeof TopicTerm }[] = [
+  { path: '/api/desks/services', list: 'desk_services', entity: 'desk_service', summary: 'Add or rename a desk service (district admin)', response: ServiceTerm },
+  { path: '/api/desks/topics', list: 'desk_request_topics', entity: 'desk_topic', summary: 'Add or rename a request topic (district admin)', response: TopicTerm },
+];
 
 export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const presentVisits = async (rows: VisitRow[]) => {
@@ -308,15 +228,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const b = request.body;
-    const issues: FieldIssue[] = [];
-    let rule = '';
-    try { rule = parseRule(b.rule).text; } catch (e) {
-      if (!(e instanceof RuleError)) throw e;
-      issues.push(deskIssue('rule', e.message, e.messageZh));
-    }
-    if (!isCalendarDate(b.start_date)) issues.push(deskIssue('start_date', 'is not a calendar date', '日期无效'));
-    checkWindow(b.start_time, b.end_time, issues);
-    if (issues.length) throw invalidInput(issues);
+    const rule = checkPlanPreview(b);
     const words = describeRule(rule);
     const to = addDays(b.start_date, 31 * (b.months ?? 3));
     const dates = expandPlan({ rule, startDate: b.start_date, untilDate: b.until_date ?? null, startTime: b.start_time, endTime: b.end_time }, b.start_date, to);
@@ -406,66 +318,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: RotationQuery,
       response: { 200: RotationProposal, 400: ErrorResponse, 401: ErrorResponse },
     },
-  }, async (request) => {
-    const q = request.query;
-    const today = localToday();
-    const month = q.month ?? nextMonth(today);
-    if (month < today.slice(0, 7)) throw badRequest('month', 'must be this month or later', 'month：只能规划本月或以后的月份');
-    const profile = q.profile ?? DEFAULT_PROFILE;
-    const services = await loadServices(app.db);
-    const baseIssues: FieldIssue[] = [];
-    const baseServices = checkServices(q.services ? q.services.split(',').map((s) => s.trim()) : DEFAULT_ROTATION.services, services, baseIssues);
-    if (baseIssues.length) throw invalidInput(baseIssues);
-    const startTime = q.start_time ?? DEFAULT_ROTATION.start_time;
-    const endTime = q.end_time ?? DEFAULT_ROTATION.end_time;
-    if (endTime <= startTime) throw badRequest('end_time', `must be after ${startTime}`, `end_time：须晚于 ${startTime}`);
-
-    let compoundsQuery = app.db.selectFrom('compounds as c')
-      .select(['c.id', 'c.name', 'c.community_code', 'c.residents',
-        sql<number | null>`ST_X(c.geom)`.as('lon'), sql<number | null>`ST_Y(c.geom)`.as('lat'),
-        sql<number | null>`(select s.id from board_sites s where s.compound_id = c.id and s.status = 'active' order by s.id limit 1)`.as('site_id'),
-        sql<string | null>`(select s.name from board_sites s where s.compound_id = c.id and s.status = 'active' order by s.id limit 1)`.as('site_name'),
-        sql<number | null>`(select g.id from compound_gates g where g.compound_id = c.id and g.status = 'active' order by g.id limit 1)`.as('gate_id'),
-        sql<string | null>`(select g.name from compound_gates g where g.compound_id = c.id and g.status = 'active' order by g.id limit 1)`.as('gate_name'),
-      ])
-      .where('c.street_code', '=', q.street).where('c.status', '=', 'active');
-    if (q.community) compoundsQuery = compoundsQuery.where('c.community_code', '=', q.community);
-    const compounds = await compoundsQuery.orderBy('c.id').execute();
-
-    const monthDates = datesOfMonth(month);
-    const monthStart = fromLocal(monthDates[0], '00:00');
-    const monthEnd = fromLocal(addDays(monthDates[monthDates.length - 1], 1), '00:00');
-    const [gaps, lastVisits, monthVisits] = await Promise.all([
-      coverageGapsByCompound(app, compounds.map((c) => c.id), profile),
-      lastVisitByCompound(app.db, q.street, monthStart),
-      listVisits(app.db, { street: q.street, from: monthStart, to: monthEnd, status: 'scheduled' }),
-    ]);
-    const visitedInMonth = new Set(monthVisits.map((v) => v.compound_id).filter((id): id is number => id !== null));
-    const skipped: { compound_id: number; compound_name: string; reason: string }[] = [];
-    const plannerCompounds: PlannerCompound[] = [];
-    for (const c of compounds) {
-      let place: PlaceInput, placeName: string;
-      if (c.site_id) { place = { kind: 'site', site_id: c.site_id }; placeName = c.site_name!; }
-      else if (c.gate_id) { place = { kind: 'gate', gate_id: c.gate_id }; placeName = `${c.name}${c.gate_name}`; }
-      else if (c.lon !== null && c.lat !== null) { place = { kind: 'point', lon: Number(c.lon), lat: Number(c.lat), name: c.name, compound_id: c.id }; placeName = c.name; }
-      else { skipped.push({ compound_id: c.id, compound_name: c.name, reason: '小区没有位置，无法安排' }); continue; }
-      const last = lastVisits.get(c.id);
-      plannerCompounds.push({
-        id: c.id, name: c.name, community_code: c.community_code, residents: c.residents, place, place_name: placeName,
-        gap_categories: gaps.get(c.id)?.gap_categories ?? [], last_visit_date: last ? toLocal(last).date : null,
-        visited_in_month: visitedInMonth.has(c.id),
-      });
-    }
-    const proposal = proposeRotation(plannerCompounds, {
-      street_code: q.street, month, visits: q.visits ?? 3,
-      weekdays: (q.weekdays ?? '1,2,3,4,5').split(',').map(Number), start_time: startTime, end_time: endTime,
-      base_services: baseServices, services, busy_dates: new Set(monthVisits.map((v) => toLocal(v.starts_at).date)), today,
-    });
-    return {
-      street_code: q.street, month, profile, cycle_months: proposal.cycle_months, visits: proposal.visits,
-      ranking: proposal.ranking, skipped: [...skipped, ...proposal.skipped], gap_source: GAP_SOURCE,
-    };
-  });
+  }, async (request) => rotationProposal(app, request.query));
 
   app.post('/api/desks/rotation/publish', {
     preHandler: app.requireStaff([...editors]),
@@ -478,24 +331,7 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.assertStreetAccess(request, request.body.street_code);
     const ctx = await writeContext(request);
     const rows = await commitEdit(app, async (trx) => {
-      const issues: FieldIssue[] = [];
-      const drafts: VisitDraft[] = [];
-      for (const [i, input] of request.body.visits.entries()) {
-        // A site or gate carries its own street; only a bare map point takes the rotation's.
-        const street_code = input.street_code ?? (input.place.kind === 'point' ? request.body.street_code : undefined);
-        const draft = await visitDraft(trx, { ...input, street_code }, ctx.services, ctx, issues, `visits.${i}.`);
-        if (!draft) continue;
-        // Each visit is checked like a single write: its street comes from its place (a site or gate
-        // of another street carries that street), so the body's street_code alone proves nothing.
-        const field = `visits.${i}.${input.street_code ? 'street_code' : 'place'}`;
-        app.assertStreetAccess(request, draft.street_code, field);
-        if (draft.street_code !== request.body.street_code) {
-          issues.push({ field, message: `${field}: is in street ${draft.street_code}, not in ${request.body.street_code} (one street per rotation)`, message_zh: `${field}：不在本次轮换的街道 ${request.body.street_code} 内` });
-          continue;
-        }
-        drafts.push(draft);
-      }
-      if (issues.length) throw invalidInput(issues);
+      const drafts = await rotationDrafts(trx, request.body, ctx.services, ctx, (street, field) => app.assertStreetAccess(request, street, field));
       const created: VisitRow[] = [];
       for (const draft of drafts) {
         const row = await insertVisit(trx, draft, 'rotation', staff.id);
@@ -509,52 +345,18 @@ export const deskStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // ---- the office's lists (district admin) ---------------------------------------------------
 
-  app.post('/api/desks/services', {
-    preHandler: app.requireStaff(['admin']),
-    schema: { tags: ['desks'], summary: 'Add or rename a desk service (district admin)', body: TermBody, response: { 200: ServiceTerm, ...writeResponses } },
-  }, async (request) => {
-    const staff = staffOf(request);
-    const b = request.body;
-    if (b.fills_category && !app.catalog.categoryById.has(b.fills_category)) {
-      throw badRequest('fills_category', `unknown category "${b.fills_category}"`, `fills_category：未知类别 ${b.fills_category}`);
-    }
-    const names = termNames(b);
-    return commitEdit(app, async (trx) => {
-      const before = await trx.selectFrom('desk_services').selectAll().where('id', '=', b.id).executeTakeFirst();
-      // The validator turns a JSON null into "" for a nullable string (coerceTypes): both mean "none".
-      const values = { ...names, fills_category: b.fills_category || null, active: b.active ?? true };
-      const after = await trx.insertInto('desk_services').values({ id: b.id, ...values, sort_order: sql`(select coalesce(max(sort_order), 0) + 10 from desk_services)` })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
-        .returning(['id', 'name_zh', 'name_en', 'fills_category', 'active']).executeTakeFirstOrThrow();
-      await recordAudit(trx, { staff, action: before ? 'update' : 'create', entity: 'desk_service', entity_id: b.id, before: before ?? null, after });
-      return { result: after, changes: [{ kind: 'desks', ids: [] }] };
+  for (const term of TERM_LISTS) {
+    app.post(term.path, {
+      preHandler: app.requireStaff(['admin']),
+      schema: { tags: ['desks'], summary: term.summary, body: TermBody, response: { 200: term.response, ...writeResponses } },
+    }, async (request) => {
+      const staff = staffOf(request);
+      const values = termValues(request.body, term.list, app.catalog.categoryById);
+      return commitEdit(app, async (trx) => {
+        const { before, after } = await upsertTerm(trx, term.list, request.body.id, values);
+        await recordAudit(trx, { staff, action: before ? 'update' : 'create', entity: term.entity, entity_id: request.body.id, before: before ?? null, after });
+        return { result: after, changes: [{ kind: 'desks', ids: [] }] };
+      });
     });
-  });
-
-  app.post('/api/desks/topics', {
-    preHandler: app.requireStaff(['admin']),
-    schema: { tags: ['desks'], summary: 'Add or rename a request topic (district admin)', body: TermBody, response: { 200: TopicTerm, ...writeResponses } },
-  }, async (request) => {
-    const staff = staffOf(request);
-    const b = request.body;
-    const names = termNames(b);
-    return commitEdit(app, async (trx) => {
-      const before = await trx.selectFrom('desk_request_topics').selectAll().where('id', '=', b.id).executeTakeFirst();
-      const values = { ...names, active: b.active ?? true };
-      const after = await trx.insertInto('desk_request_topics').values({ id: b.id, ...values, sort_order: sql`(select coalesce(max(sort_order), 0) + 10 from desk_request_topics)` })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
-        .returning(['id', 'name_zh', 'name_en', 'active']).executeTakeFirstOrThrow();
-      await recordAudit(trx, { staff, action: before ? 'update' : 'create', entity: 'desk_topic', entity_id: b.id, before: before ?? null, after });
-      return { result: after, changes: [{ kind: 'desks', ids: [] }] };
-    });
-  });
+  }
 };
-
-/** A vocabulary entry's names, trimmed; a name that is only spaces is missing (400 naming it). */
-function termNames(b: { name_zh: string; name_en: string }): { name_zh: string; name_en: string } {
-  const name_zh = b.name_zh.trim();
-  const name_en = b.name_en.trim();
-  if (!name_zh) throw badRequest('name_zh', 'is empty', 'name_zh：不能为空');
-  if (!name_en) throw badRequest('name_en', 'is empty', 'name_en：不能为空');
-  return { name_zh, name_en };
-}

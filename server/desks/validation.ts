@@ -1,12 +1,17 @@
 // The rules for what a desk visit or plan may hold: local dates and time windows, a place that exists
 // (an active board site, a gate of an active compound, or a point inside the district), services from
-// the office's list, partners, a public contact phone. Every problem names its field, in Chinese and English.
+// the office's list, partners, a public contact phone; and the drafts a checked visit or plan becomes.
+// Every problem names its field, in Chinese and English.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeskPlaceKind } from '../db/schema.ts';
+import { badRequest } from '../http/errors.ts';
+import { invalidInput } from '../records/editing.ts';
 import type { FieldIssue } from '../records/validation.ts';
 import { normalizeText, validatePhone, validatePosition, type DistrictOutline } from '../records/validation.ts';
-import { addDays, isCalendarDate, localToday } from './localTime.ts';
-import type { PlaceInput } from './schemas.ts';
+import { addDays, isCalendarDate, localToday, windowOf } from './localTime.ts';
+import { expandPlan, parseRule, RuleError } from './recurrence.ts';
+import type { ServiceRef, TermList, TermValues } from './repository.ts';
+import type { PlaceInput, PlanCreateBody, PlanPreviewBody, TermBody, VisitCreateBody } from './schemas.ts';
 
 const FIELD_ZH: Record<string, string> = {
   street_code: '街道', date: '日期', start_time: '开始时间', end_time: '结束时间', place: '地点', 'place.kind': '地点类型',
@@ -36,8 +41,6 @@ export function checkDate(value: string, field: string, issues: FieldIssue[], no
 export function checkWindow(start: string, end: string, issues: FieldIssue[]): void {
   if (end <= start) issues.push(deskIssue('end_time', `must be after the start time ${start}`, `须晚于开始时间 ${start}`));
 }
-
-export interface ServiceRef { id: string; name_zh: string; name_en: string; fills_category: string | null; active: boolean }
 
 export function checkServices(ids: readonly string[], known: readonly ServiceRef[], issues: FieldIssue[]): string[] {
   const active = new Set(known.filter((s) => s.active).map((s) => s.id));
@@ -134,4 +137,125 @@ export async function resolvePlace(
     }
   }
   return resolved;
+}
+
+/** Where a desk place may be: inside the district, and a map point inside its street's area (throws when not). */
+export interface PlaceRules { district: DistrictOutline; checkPoint(lon: number, lat: number, streetCode: string, prefix: string): void }
+
+/** A visit as checked, ready to store. */
+export interface VisitDraft {
+  street_code: string;
+  starts_at: Date;
+  ends_at: Date;
+  place: ResolvedPlace;
+  services: string[];
+  partners: string[];
+  contact_phone: string | null;
+  note: string | null;
+}
+
+/** A recurring plan as checked, ready to store. */
+export interface PlanDraft {
+  street_code: string;
+  title: string;
+  rule: string;
+  start_date: string;
+  until_date: string | null;
+  start_time: string;
+  end_time: string;
+  place: ResolvedPlace;
+  services: string[];
+  partners: string[];
+  contact_phone: string | null;
+  note: string | null;
+}
+
+/**
+ * Checks a visit's body; its issues go to `issues` with `prefix` on each field (a rotation's
+ * `visits.3.`), and the draft is null when there were any. Reads run on the caller's transaction.
+ */
+export async function visitDraft(
+  trx: Transaction<Database>, input: VisitCreateBody, services: ServiceRef[], where: PlaceRules, issues: FieldIssue[], prefix = '',
+): Promise<VisitDraft | null> {
+  const own: FieldIssue[] = [];
+  const dateOk = checkDate(input.date, 'date', own);
+  checkWindow(input.start_time, input.end_time, own);
+  const serviceIds = checkServices(input.services, services, own);
+  const contact_phone = cleanPhone(input.contact_phone, own);
+  const place = await resolvePlace(trx, input.place, input.street_code, where.district, own, (lon, lat, street) => where.checkPoint(lon, lat, street, prefix));
+  issues.push(...own.map((i) => (prefix ? { ...i, field: `${prefix}${i.field}`, message: `${prefix}${i.message}` } : i)));
+  if (own.length || !place || !dateOk) return null;
+  return {
+    street_code: place.street_code, ...windowOf(input.date, input.start_time, input.end_time), place, services: serviceIds,
+    partners: cleanPartners(input.partners), contact_phone, note: cleanNote(input.note),
+  };
+}
+
+/** The rule in its normal form, or '' with an issue naming `rule`. */
+function checkRule(text: string, issues: FieldIssue[]): string {
+  try { return parseRule(text).text; } catch (e) {
+    if (!(e instanceof RuleError)) throw e;
+    issues.push(deskIssue('rule', e.message, e.messageZh));
+    return '';
+  }
+}
+
+/** A rule that gives no date in its first year (or before its end date) is refused. */
+function checkRuleGivesDates(rule: string, startDate: string, until: string | null, issues: FieldIssue[]): void {
+  const horizon = addDays(startDate, 366);
+  if (!expandPlan({ rule, startDate, untilDate: until, startTime: '00:00', endTime: '00:01' }, startDate, until && until < horizon ? until : horizon).length) {
+    issues.push(deskIssue('rule', 'gives no dates between the start and end dates', '在起止日期之间没有任何活动日期'));
+  }
+}
+
+/** Checks a plan's body (throws invalidInput naming every problem). An existing plan keeps its start date even when that is long past. */
+export async function planDraft(trx: Transaction<Database>, input: PlanCreateBody, services: ServiceRef[], where: PlaceRules, editingExisting: boolean): Promise<PlanDraft> {
+  const issues: FieldIssue[] = [];
+  const title = cleanNote(input.title);
+  if (!title) issues.push(deskIssue('title', 'is required', '必填'));
+  const rule = checkRule(input.rule, issues);
+  const startOk = editingExisting ? isCalendarDate(input.start_date) : checkDate(input.start_date, 'start_date', issues);
+  if (!startOk && editingExisting) issues.push(deskIssue('start_date', 'is not a calendar date', '日期无效'));
+  const until = input.until_date ?? null;
+  if (until !== null && checkDate(until, 'until_date', issues) && startOk && until < input.start_date) {
+    issues.push(deskIssue('until_date', 'must not be before the start date', '不能早于开始日期'));
+  }
+  checkWindow(input.start_time, input.end_time, issues);
+  const serviceIds = checkServices(input.services, services, issues);
+  const contact_phone = cleanPhone(input.contact_phone, issues);
+  const place = await resolvePlace(trx, input.place, input.street_code, where.district, issues, (lon, lat, street) => where.checkPoint(lon, lat, street, ''));
+  if (rule && startOk && !issues.some((i) => i.field === 'until_date')) checkRuleGivesDates(rule, input.start_date, until, issues);
+  if (issues.length || !place) throw invalidInput(issues.length ? issues : [deskIssue('place', 'is invalid', '地点无效')]);
+  return {
+    street_code: place.street_code, title: title!, rule, start_date: input.start_date, until_date: until,
+    start_time: input.start_time, end_time: input.end_time, place, services: serviceIds,
+    partners: cleanPartners(input.partners), contact_phone, note: cleanNote(input.note),
+  };
+}
+
+/** Checks a rule preview's body; returns the rule in its normal form (throws invalidInput). */
+export function checkPlanPreview(b: PlanPreviewBody): string {
+  const issues: FieldIssue[] = [];
+  const rule = checkRule(b.rule, issues);
+  if (!isCalendarDate(b.start_date)) issues.push(deskIssue('start_date', 'is not a calendar date', '日期无效'));
+  checkWindow(b.start_time, b.end_time, issues);
+  if (issues.length) throw invalidInput(issues);
+  return rule;
+}
+
+/**
+ * An entry of the office's lists from its body: names trimmed (a name that is only spaces is missing),
+ * a service's stand-in category known to the catalog (400 naming the field).
+ */
+export function termValues(b: TermBody, list: TermList, categories: ReadonlyMap<string, unknown>): TermValues {
+  if (list === 'desk_services' && b.fills_category && !categories.has(b.fills_category)) {
+    throw badRequest('fills_category', `unknown category "${b.fills_category}"`, `fills_category：未知类别 ${b.fills_category}`);
+  }
+  const name_zh = b.name_zh.trim();
+  const name_en = b.name_en.trim();
+  if (!name_zh) throw badRequest('name_zh', 'is empty', 'name_zh：不能为空');
+  if (!name_en) throw badRequest('name_en', 'is empty', 'name_en：不能为空');
+  if (list === 'desk_request_topics') return { name_zh, name_en, active: b.active ?? true };
+  // The validator turns a JSON null into "" for a nullable string (coerceTypes): both mean "none".
+  return { name_zh, name_en, fills_category: b.fills_category || null, active: b.active ?? true };
 }

@@ -4,10 +4,10 @@
 // produces is cancelled (it was announced: residents should see it called off, not vanish).
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { addDays, fromLocal, localToday } from './localTime.ts';
+import { addDays, localToday } from './localTime.ts';
 import { expandPlan } from './recurrence.ts';
 import { getPlan, getVisit, type PlanRow, type VisitRow } from './repository.ts';
-import type { ResolvedPlace } from './validation.ts';
+import type { PlanDraft, ResolvedPlace, VisitDraft } from './validation.ts';
 
 type Trx = Transaction<Database>;
 
@@ -17,17 +17,6 @@ export const PLAN_HORIZON_DAYS = 180;
 export const PLAN_CHANGED_REASON = '计划调整，本次取消';
 
 const pointGeom = (lon: number, lat: number) => sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
-
-export interface VisitDraft {
-  street_code: string;
-  starts_at: Date;
-  ends_at: Date;
-  place: ResolvedPlace;
-  services: string[];
-  partners: string[];
-  contact_phone: string | null;
-  note: string | null;
-}
 
 const placeColumns = (p: ResolvedPlace) => ({
   place_kind: p.place_kind, site_id: p.site_id, gate_id: p.gate_id, compound_id: p.compound_id,
@@ -61,21 +50,6 @@ export async function setVisitStatus(trx: Trx, id: number, status: 'scheduled' |
     detached: sql<boolean>`plan_id is not null`, version: sql`version + 1`, updated_at: sql`now()`,
   }).where('id', '=', id).execute();
   return (await getVisit(trx, id, true))!;
-}
-
-export interface PlanDraft {
-  street_code: string;
-  title: string;
-  rule: string;
-  start_date: string;
-  until_date: string | null;
-  start_time: string;
-  end_time: string;
-  place: ResolvedPlace;
-  services: string[];
-  partners: string[];
-  contact_phone: string | null;
-  note: string | null;
 }
 
 const planColumns = (d: PlanDraft) => ({
@@ -168,9 +142,4 @@ export async function closePlan(trx: Trx, plan: PlanRow, reason: string, now = n
   await trx.updateTable('desk_plans').set({ status: 'closed', version: sql`version + 1`, updated_at: sql`now()` })
     .where('id', '=', plan.id).execute();
   return { plan: (await getPlan(trx, plan.id, true))!, cancelled: rows.length };
-}
-
-/** Local date and clock times to instants (the visit's window). */
-export function windowOf(date: string, startTime: string, endTime: string): { starts_at: Date; ends_at: Date } {
-  return { starts_at: fromLocal(date, startTime), ends_at: fromLocal(date, endTime) };
 }

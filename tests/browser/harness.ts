@@ -9,6 +9,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
+import { generatePassword } from '../../server/auth/passwords.ts';
+import { createStaffUser } from '../../server/auth/users.ts';
 import { loadConfig, PROJECT_ROOT, type AppConfig } from '../../server/config.ts';
 import { openTestDatabase, type TestDatabase } from '../helper.ts';
 
@@ -260,4 +262,23 @@ export function saveArtifact(name: string, content: string | object): string {
   const file = path.join(ARTIFACTS_DIR, name);
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return file;
+}
+
+export interface StaffAccount { username: string; role: 'admin' | 'editor' | 'viewer'; street_code: string | null }
+
+/** A browser session with one staff account made in its database; the account's generated password with it. */
+export async function startStaffBrowserSession(account: StaffAccount): Promise<{ session: BrowserSession; password: string }> {
+  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
+  const session = await startBrowserSession();
+  const password = generatePassword();
+  await createStaffUser(session.app.db, { ...account, password });
+  return { session, password };
+}
+
+/** Opens the admin page at `hash` (e.g. '#coverage') and signs in with its login form. */
+export async function signInToAdmin(page: Page, hash: string, username: string, password: string): Promise<void> {
+  await page.goto(`/admin${hash}`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
 }

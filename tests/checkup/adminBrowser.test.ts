@@ -4,26 +4,18 @@
 // desktop widths go to test-artifacts/ for a person to look at.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createStaffUser } from '../../server/auth/users.ts';
-import { generatePassword } from '../../server/auth/passwords.ts';
-import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
+import { saveScreenshot, signInToAdmin, startStaffBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
 
 let s: BrowserSession;
 let password: string;
 
 beforeAll(async () => {
-  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
-  s = await startBrowserSession();
-  password = generatePassword();
-  await createStaffUser(s.app.db, { username: 'district_checkup', password, role: 'admin', street_code: null });
+  ({ session: s, password } = await startStaffBrowserSession({ username: 'district_checkup', role: 'admin', street_code: null }));
 });
 afterAll(async () => { await s?.close(); });
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto('/admin#coverage');
-  await page.getByLabel('用户名').fill('district_checkup');
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await signInToAdmin(page, '#coverage', 'district_checkup', password);
   await page.locator('.checkup-share-list li').first().waitFor({ timeout: 90_000 });
   await waitForMapIdle(page);
 }

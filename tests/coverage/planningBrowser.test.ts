@@ -3,27 +3,19 @@
 // answer beside greedy with the map fitted to it, saving scenarios, comparing two, and a draft point.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createStaffUser } from '../../server/auth/users.ts';
-import { generatePassword } from '../../server/auth/passwords.ts';
-import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
+import { saveScreenshot, signInToAdmin, startStaffBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
 
 const TAOYUAN = '120103003000';
 let s: BrowserSession;
 let password: string;
 
 beforeAll(async () => {
-  process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
-  s = await startBrowserSession();
-  password = generatePassword();
-  await createStaffUser(s.app.db, { username: 'taoyuan_plan2', password, role: 'editor', street_code: TAOYUAN });
+  ({ session: s, password } = await startStaffBrowserSession({ username: 'taoyuan_plan2', role: 'editor', street_code: TAOYUAN }));
 });
 afterAll(async () => { await s?.close(); });
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto('/admin#coverage');
-  await page.getByLabel('用户名').fill('taoyuan_plan2');
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await signInToAdmin(page, '#coverage', 'taoyuan_plan2', password);
   await page.locator('table.coverage-overview-table tbody tr').first().waitFor({ timeout: 60_000 });
 }
 
