@@ -100,6 +100,8 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
       expect(await card.locator('#card-walk').textContent()).toMatch(/\d+ ?(分钟|min)/);
       // open now / closed from opening_hours, navigation links with converted coordinates
       await expect.poll(() => card.locator('.open-state').getAttribute('data-state')).toMatch(/open|closed|unknown/);
+      // hours in words, as the board prints them (每天 10:30-13:00), never the raw OSM value (Mo-Su 10:30-13:00)
+      expect(await card.locator('.hours').textContent()).not.toMatch(/\b(Mo|Tu|We|Th|Fr|Sa|Su)\b/);
       const amap = await card.locator('a[data-app="amap"]').getAttribute('href');
       expect(amap).toMatch(/^https:\/\/uri\.amap\.com\/navigation\?/);
       const to = new URL(amap!).searchParams.get('to')!.split(',').map(Number);

@@ -183,6 +183,8 @@ for (const mode of ['normal', '大字'] as const) {
       const card = page.locator('#card');
       await card.waitFor({ state: 'visible' });
       expect(await card.locator('h2').textContent()).toContain(CANTEEN);
+      // the canteen's Mo-Su hours in words, as the board prints them
+      expect(await card.locator('.hours').textContent()).toMatch(/每天 10:30-13:00, 16:30-18:30/);
       await expect.poll(() => card.locator('#card-walk').getAttribute('data-walk-min'), { timeout: 20_000 }).not.toBeNull();
       await settled(page);
       const sheet = await rectOf(page, '#panel');

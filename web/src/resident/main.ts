@@ -8,7 +8,7 @@ import type { LngLatBoundsLike, Map as MapLibreMap, MapMouseEvent, PaddingOption
 import { currentLang, setLang, translator } from '../lang.ts';
 import { api, ApiError, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
-import { hhmm, openNow } from '../common/hours.ts';
+import { formatOpeningHours, hhmm, openNow } from '../common/hours.ts';
 import { textMatches } from '../common/finder.ts';
 import { RING_COLORS } from '../../../server/palette.ts';
 import { metres } from '../common/format.ts';
@@ -423,7 +423,7 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
   const signal = cardAbort.signal;
   if (map) selectPoint(map, id);
 
-  const hours = el('p', { class: 'hours' }, p.opening_hours ? el('span', { class: 'open-state', 'data-state': 'pending' }, '…') : t('hoursUnknown'), p.opening_hours ? ` ${p.opening_hours}` : '');
+  const hours = el('p', { class: 'hours' }, p.opening_hours ? el('span', { class: 'open-state', 'data-state': 'pending' }, '…') : t('hoursUnknown'), p.opening_hours ? ` ${formatOpeningHours(p.opening_hours, lang)}` : '');
   const walk = el('p', { class: 'walk', id: 'card-walk' }, state.origin ? t('loading') : t('pickOrigin'));
   const nav = el('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
     ...NAV_APPS.map((app) => el('a', {
