@@ -39,9 +39,9 @@ main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
 header{display:flex;justify-content:space-between;align-items:center;gap:1rem}
 h1{font-size:1.5rem;margin:.5rem 0}
 a{color:#0b57a4}
-.switch{display:inline-block;min-height:44px;line-height:44px;padding:0 1rem;border:1px solid #0b57a4;border-radius:8px;text-decoration:none}
+.switch,.home{display:inline-block;min-height:60px;line-height:60px;min-width:60px;padding:0 1.25rem;border:2px solid #0b57a4;border-radius:8px;text-decoration:none;box-sizing:border-box;text-align:center}
 dl{background:#fff;border-radius:12px;padding:1rem 1.25rem;margin:1rem 0;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-dt{color:#555;font-size:.9rem;margin-top:.6rem}dd{margin:0;font-size:1.15rem}
+dt{color:#555;font-size:1em;margin-top:.6rem}dd{margin:0;font-size:1.2em}
 .code{font-family:ui-monospace,monospace;letter-spacing:.08em;font-size:1.4rem}
 .status{display:inline-block;padding:.1rem .75rem;border-radius:999px;background:#e6f0fa;color:#0b3d73;font-weight:600}
 .status.resolved{background:#e3f4e6;color:#14532d}.status.rejected{background:#f4e8e3;color:#6b2410}
@@ -50,7 +50,7 @@ dt{color:#555;font-size:.9rem;margin-top:.6rem}dd{margin:0;font-size:1.15rem}
 </style></head>
 <body><main><header><h1>${escape(title)}</h1><a class="switch" href="${escape(switchHref)}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${T.other[lang]}</a></header>
 ${body}
-<p><a href="/">${T.home[lang]}</a></p></main></body></html>`;
+<p><a class="home" href="/">${T.home[lang]}</a></p></main></body></html>`;
 }
 
 export const receiptPageRoutes: FastifyPluginAsyncTypebox = async (app) => {

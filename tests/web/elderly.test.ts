@@ -21,12 +21,21 @@ const PAGES: PublicPage[] = [
   { name: 'phone page (English)', url: '/m/site/50?lang=en', ready: phoneReady },
   { name: 'phone page, unknown site', url: '/m/site/abc', ready: (page) => page.locator('.error').waitFor() },
   { name: 'error page', url: '/no-such-page', ready: (page) => page.locator('h1').waitFor() },
+  // a resident's receipt (回执), for a report sent in beforeAll
+  { name: 'report receipt', get url() { return `/r/${receiptCode}`; }, ready: (page) => page.locator('h1').waitFor() },
 ];
+let receiptCode = '';
 
 interface Row { page: string; viewport: ViewportName; mode: 'normal' | '大字'; measures: ElderlyMeasures; axe: AxeViolation[] }
 const rows: Row[] = [];
 let s: BrowserSession;
-beforeAll(async () => { s = await startBrowserSession(); });
+beforeAll(async () => {
+  s = await startBrowserSession();
+  const tok = (await s.app.inject('/api/reports/token')).json();
+  const sent = await s.app.inject({ method: 'POST', url: '/api/reports', payload: { token: tok.token, kind: 'service_missing', category: 'elder_care', site_id: 50 } });
+  expect(sent.statusCode, sent.body).toBe(201);
+  receiptCode = sent.json().code;
+});
 afterAll(async () => {
   if (rows.length) {
     saveArtifact('elderly-a11y.json', rows);
