@@ -16,7 +16,7 @@ const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS || 10);
 /** What a current browser sends: the loads pay for compression as a real client makes the server do. */
 const BROWSER_ENCODINGS = 'gzip, deflate, br';
 
-async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; pid: number; stop: () => Promise<void> }> {
+export async function startServer(): Promise<{ port: number; siteId: number | null; fromTemplate: boolean; pid: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/reachServer.ts')], {
     cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' },
   });
