@@ -8,7 +8,7 @@ import { networkImportRoutes } from './importRoutes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The walking engine service: reach, nearest, route, rings, batchNearest, engine(). */
+    /** The walking engine service: engine() (reach, nearest, route, rings on the current graph), trialEngine(), status(). */
     walking: WalkingService;
   }
 }
