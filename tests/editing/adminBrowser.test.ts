@@ -129,7 +129,8 @@ describe('editing a point in /admin', () => {
     const resident = await s.newPage('desktop', 'resident');
     await resident.goto(`/#pt=${id}`);
     await waitForMapIdle(resident);
-    await resident.getByText('照耀里老人家食堂').first().waitFor();
+    // the point's card opens with its new name (the phone sheet's one-line summary also carries it, hidden on a desktop)
+    await expect.poll(() => resident.locator('#card h2').textContent(), { timeout: 30_000 }).toContain('照耀里老人家食堂');
     const drawn = await resident.evaluate(() => (window as any).__map.querySourceFeatures('points').map((f: any) => f.properties.id));
     expect(drawn).toContain(id);
     await saveScreenshot(resident, 'editing-resident-shows-point');

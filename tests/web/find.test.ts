@@ -189,6 +189,8 @@ describe('the resident map\'s language switch', () => {
     await page.goto('/#o=117.19541,39.10245&p=elderly');
     await page.waitForFunction(() => Boolean((window as any).__map), undefined, { timeout: 30_000 });
     await page.locator('.chip[data-category="elder_care"]').click();
+    // the resident pans after the place's results are in (on a phone their arrival brings the place into view)
+    await page.locator('#results .group, #results .result-item').first().waitFor({ timeout: 30_000 });
     await page.evaluate(() => (window as any).__map.jumpTo({ center: [117.2, 39.1], zoom: 15.5 }));
     await page.locator('header button.lang:not(#large-text)').click();
     await page.waitForFunction(() => document.documentElement.lang === 'en' && Boolean((window as any).__map), undefined, { timeout: 30_000 });

@@ -201,7 +201,8 @@ function legendCover(): number {
 }
 
 /** Keeps the place and the route in the part of the map the sheet leaves free (the sheet's height is the map's padding). */
-function keepInView(animate = true): void {
+/** Fits the map's padding to the sheet and legend; on a phone, also brings the place, card and route into the free part (unless `follow` is false). */
+function keepInView(animate = true, follow = true): void {
   if (!map) return;
   const cover = sheetCover();
   // The legend's band is left out too, unless the sheet leaves too little map for that.
@@ -210,7 +211,7 @@ function keepInView(animate = true): void {
   const padding: PaddingOptions = { top: legend, left: 0, right: 0, bottom: cover };
   const was = map.getPadding();
   if (was.bottom !== cover || was.top !== legend || was.left || was.right) map.setPadding(padding);
-  if (!phone.matches) return;
+  if (!phone.matches || !follow) return;
   const duration = animate ? 300 : 0;
   const focus: [number, number][] = [...(routeLine ?? []), ...(state?.origin ? [state.origin] : [])];
   const feature = state?.selected ? state.points.find((p) => p.properties.id === state.selected) : undefined;
@@ -258,7 +259,8 @@ function switchLang(): void {
   // new words may take another line, which the map's padding follows.
   const panel = document.getElementById('panel');
   if (phone.matches && panel && state.reach && !state.selected) panel.scrollTop = Math.max(0, ui.results.offsetTop - ui.sheetHandle.offsetHeight);
-  requestAnimationFrame(() => keepInView(false));
+  // Only the padding follows the new words: the map stays where the resident left it.
+  requestAnimationFrame(() => keepInView(false, false));
 }
 
 let map: MapLibreMap | null = null;
