@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { length as turfLength, lineString } from '@turf/turf';
-import type { Database } from '../db/schema.ts';
+import type { Database, NetworkNodesTable } from '../db/schema.ts';
 import { readOsmRoads, replaceWays, type NetworkWay } from './baseWays.ts';
 import { recordAudit } from '../records/audit.ts';
 import { haversineM, type LonLat } from '../geo.ts';
@@ -40,16 +40,7 @@ export function extractFormat(name: string): ExtractFormat | null {
 }
 
 /** A tagged OSM node of the base: a barrier (gate, bollard…) or a crossing. */
-export interface BaseNode {
-  source_ref: string | null;
-  barrier: string | null;
-  crossing: string | null;
-  opening_hours: string | null;
-  wheelchair: string | null;
-  access: string | null;
-  lon: number;
-  lat: number;
-}
+export type BaseNode = Omit<NetworkNodesTable, 'id' | 'geom'> & { lon: number; lat: number };
 
 export interface NetworkExtract { format: ExtractFormat; ways: NetworkWay[]; nodes: BaseNode[] }
 
