@@ -10,6 +10,7 @@ import type { RingCollection } from '../network/rings.ts';
 import type { ServicePointRow } from '../points/repository.ts';
 import type { BoardSiteRow } from '../sites/repository.ts';
 import { toLocal } from '../desks/localTime.ts';
+import { boardTimeKey, DEFAULT_BOARD_TIME, type BoardTime } from './boardTime.ts';
 
 /** The rings every board shows (minutes). */
 export const BOARD_MINUTES = [5, 10, 15] as const;
@@ -67,6 +68,8 @@ export interface BoardSite {
 export interface BoardContent {
   site: BoardSite;
   profile: WalkingProfile;
+  /** The time the walk is drawn for (gates and dated closures as they are then). */
+  drawnFor: BoardTime;
   minutes: readonly number[];
   rings: RingCollection;
   rows: BoardRow[];
@@ -89,6 +92,8 @@ export interface SnapshotRow {
 export interface BoardSnapshot {
   site: { id: number; title: string; gate: string | null; street: string; community: string | null; lon: number; lat: number };
   profile: string;
+  /** "weekday 10:00" (boardTimeKey); absent in snapshots printed before boards stated their time. */
+  drawn_for?: string;
   rings: { minutes: number; area_m2: number; digest: string }[];
   rows: SnapshotRow[];
   omitted: Record<string, number>;
@@ -150,12 +155,14 @@ export interface ContentInput {
   catalog: Catalog;
   publicBaseUrl: string;
   perCategoryLimit?: number;
+  drawnFor?: BoardTime;
 }
 
 export function buildBoardContent(input: ContentInput): BoardContent {
   const { catalog, reach, points } = input;
   const limit = input.perCategoryLimit ?? PER_CATEGORY_LIMIT;
   const site = boardSite(input.site);
+  const drawnFor = input.drawnFor ?? DEFAULT_BOARD_TIME;
   const rows: BoardRow[] = [];
   const omitted: Record<string, number> = {};
   let latest = new Date(input.site.updated_at).getTime();
@@ -193,6 +200,7 @@ export function buildBoardContent(input: ContentInput): BoardContent {
       lon: round(site.lon, 5), lat: round(site.lat, 5),
     },
     profile: input.profile.id,
+    drawn_for: boardTimeKey(drawnFor),
     rings: reach.rings.features.map((f) => ringSummary(f.geometry, f.properties.minutes)),
     rows: rows.map((r) => ({
       id: r.point_id, number: r.number, name: r.name, category: r.category_id, minutes: r.minutes,
@@ -205,6 +213,7 @@ export function buildBoardContent(input: ContentInput): BoardContent {
   return {
     site,
     profile: input.profile,
+    drawnFor,
     minutes: BOARD_MINUTES,
     rings: reach.rings,
     rows,

@@ -7,6 +7,7 @@ import { zipSync } from 'fflate';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { parseBoardTimeKey } from './boardTime.ts';
 import { HttpError } from '../http/errors.ts';
 import { clockToday, systemClock, type BoardClock } from './clock.ts';
 import type { BoardContent } from './content.ts';
@@ -89,7 +90,7 @@ export class BoardJobRunner {
     if (!job || job.status !== 'queued') return;
     await markJobRunning(this.db, id);
     const o = job.options;
-    const options: PrintOptions = { size: o.size as PaperSize, orientation: o.orientation as Orientation, profile: o.profile, lang: o.lang as BoardLang };
+    const options: PrintOptions = { size: o.size as PaperSize, orientation: o.orientation as Orientation, profile: o.profile, lang: o.lang as BoardLang, drawnFor: parseBoardTimeKey(o.drawn_for) };
     const printed: PrintedBoard[] = [];
     let data: Uint8Array;
     if (o.format === 'pdf') {
@@ -97,7 +98,7 @@ export class BoardJobRunner {
       const contents: BoardContent[] = [];
       for (const siteId of job.site_ids) {
         if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
-        contents.push(await this.printer.content(await this.printer.site(siteId), options.profile));
+        contents.push(await this.printer.content(await this.printer.site(siteId), options.profile, options.drawnFor));
       }
       let last = 0;
       const { pdf } = await this.printer.draw(contents, options, { svg: false, pdf: true }, 'batch', (done) => {
@@ -123,7 +124,7 @@ export class BoardJobRunner {
       try {
         for (const [i, siteId] of job.site_ids.entries()) {
           if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
-          const content = await this.printer.content(await this.printer.site(siteId), options.profile);
+          const content = await this.printer.content(await this.printer.site(siteId), options.profile, options.drawnFor);
           inFlight.push({ i, content, drawing: this.printer.draw([content], options, { svg: false, pdf: true }, 'batch') });
           if (inFlight.length >= 2) await settle();
           await yieldToEventLoop();

@@ -2,6 +2,7 @@
 // at a community service center) and scaled linearly by the paper's short side, so an A4 proof is an
 // exact miniature of the A1 print and the layout (and its label collisions) is the same at every size.
 import type { BoardLang } from './messages.ts';
+import type { BoardTime } from './boardTime.ts';
 
 export const PAPER_SIZES = ['A0', 'A1', 'A2', 'A3', 'A4'] as const;
 export type PaperSize = (typeof PAPER_SIZES)[number];
@@ -9,7 +10,11 @@ export const ORIENTATIONS = ['portrait', 'landscape'] as const;
 export type Orientation = (typeof ORIENTATIONS)[number];
 
 /** What one print asks for: paper, orientation, walking profile and language. */
-export interface PrintOptions { size: PaperSize; orientation: Orientation; profile: string; lang: BoardLang }
+export interface PrintOptions {
+  size: PaperSize; orientation: Orientation; profile: string; lang: BoardLang;
+  /** The time the walk is drawn for; a weekday at 10:00 when not given. */
+  drawnFor?: BoardTime;
+}
 
 /** ISO 216 sizes, short × long side in millimetres. */
 const PAPER_MM: Record<PaperSize, [number, number]> = {

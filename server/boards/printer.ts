@@ -18,6 +18,8 @@ import type { RenderPool } from './renderPool.ts';
 import { allStreets } from './repository.ts';
 import { boardSvg } from './svg.ts';
 import type { BoardWalking } from './walking.ts';
+import { boardDistrictTime, DEFAULT_BOARD_TIME, type BoardTime } from './boardTime.ts';
+import { localToday } from '../desks/localTime.ts';
 
 
 /** `svg` is the file form (millimetres); `pdfSvg` the same drawing sized in points for the PDF. */
@@ -63,13 +65,13 @@ export class BoardPrinter {
     return site;
   }
 
-  /** What the board of a site shows for a profile (independent of paper and language). */
-  async content(site: BoardSiteRow, profile: string): Promise<BoardContent> {
+  /** What the board of a site shows for a profile at a stated time (independent of paper and language). */
+  async content(site: BoardSiteRow, profile: string, drawnFor: BoardTime = DEFAULT_BOARD_TIME): Promise<BoardContent> {
     const walkingProfile = this.walking.profiles().find((p) => p.id === profile);
     if (!walkingProfile) throw new HttpError(400, `profile: unknown walking profile "${profile}"`, 'profile', '步行方式不存在');
     let reach;
     try {
-      reach = await this.walking.reach(site.lon, site.lat, profile);
+      reach = await this.walking.reach(site.lon, site.lat, profile, boardDistrictTime(drawnFor, localToday()));
     } catch (error) {
       if (error instanceof OutsideNetworkError) {
         throw new HttpError(422, `site ${site.id} cannot be placed on the walking network: ${error.message}`, 'siteId', '站点不在步行路网范围内，无法计算步行范围');
@@ -84,7 +86,7 @@ export class BoardPrinter {
     const points = new Map(rows.map((r) => [r.id, { ...r, lon: Number(r.lon), lat: Number(r.lat) }]));
     return buildBoardContent({
       site: { ...site, lon: Number(site.lon), lat: Number(site.lat) },
-      profile: walkingProfile, reach, points, catalog: this.catalog, publicBaseUrl: this.publicBaseUrl,
+      profile: walkingProfile, reach, points, catalog: this.catalog, publicBaseUrl: this.publicBaseUrl, drawnFor,
     });
   }
 
@@ -142,17 +144,17 @@ export class BoardPrinter {
   /** A board's content, layout (with every label box) and SVG, drawn in this thread. */
   async board(siteId: number, options: PrintOptions): Promise<RenderedBoard> {
     const site = await this.site(siteId);
-    return this.render(await this.content(site, options.profile), options);
+    return this.render(await this.content(site, options.profile, options.drawnFor), options);
   }
 
   private cacheKey(content: BoardContent, o: PrintOptions): string {
-    return [content.site.id, content.version, content.dataDate, o.profile, o.size, o.orientation, o.lang, this.publicBaseUrl].join('|');
+    return [content.site.id, content.version, content.dataDate, o.profile, content.snapshot.drawn_for, o.size, o.orientation, o.lang, this.publicBaseUrl].join('|');
   }
 
   /** The board as a one-page PDF (from the cache when its content has not changed). */
   async pdf(siteId: number, options: PrintOptions): Promise<{ pdf: Buffer; content: BoardContent; cached: boolean }> {
     const site = await this.site(siteId);
-    const content = await this.content(site, options.profile);
+    const content = await this.content(site, options.profile, options.drawnFor);
     const key = this.cacheKey(content, options);
     const hit = this.cache.get(key);
     if (hit) return { pdf: hit, content, cached: true };
@@ -164,7 +166,7 @@ export class BoardPrinter {
   /** The board as an SVG file (millimetre page size). */
   async svg(siteId: number, options: PrintOptions): Promise<{ svg: string; content: BoardContent }> {
     const site = await this.site(siteId);
-    const content = await this.content(site, options.profile);
+    const content = await this.content(site, options.profile, options.drawnFor);
     const { svg } = await this.draw([content], options, { svg: true, pdf: false });
     return { svg: svg!, content };
   }

@@ -100,6 +100,8 @@ export interface JobOptions {
   orientation: string;
   format: 'zip' | 'pdf';
   lang: string;
+  /** "weekday 10:00" (boardTimeKey); absent in jobs started before boards stated their time. */
+  drawn_for?: string;
 }
 
 export interface JobRow {

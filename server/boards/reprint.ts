@@ -6,8 +6,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
+import { parseBoardTimeKey } from './boardTime.ts';
+import { correctionsChangedNear, type CorrectionKind } from '../network/correctionsRepository.ts';
 import { listSites } from '../sites/repository.ts';
-import { diffSnapshots, hasChanges, type BoardChanges } from './content.ts';
+import { BOARD_MAX_MINUTES, diffSnapshots, hasChanges, type BoardChanges } from './content.ts';
 import type { BoardPrinter } from './printer.ts';
 import { streetPostings, type StreetPosting } from './postingRepository.ts';
 import { lastPrints, type LastPrint } from './repository.ts';
@@ -28,8 +30,21 @@ export interface ReprintEntry {
   posted_on: string | null;
   posted_by: string | null;
   changes: BoardChanges;
+  /** Network corrections published or retired since that print, near enough to change its walks. */
+  corrections: CorrectionReason[];
   summary_zh: string;
   summary_en: string;
+}
+
+export interface CorrectionReason { id: number; kind: CorrectionKind; status: 'published' | 'retired'; note: string | null; changed_at: string }
+
+const KIND_ZH: Record<CorrectionKind, string> = { path: '通道', closure: '封闭', gate: '门禁', crossing: '过街' };
+
+/** "路网纠错 #5（通道，已发布）" / "network correction #5 (path, published)", appended to a summary. */
+export function correctionsSummary(reasons: readonly CorrectionReason[], lang: 'zh' | 'en'): string {
+  if (!reasons.length) return '';
+  if (lang === 'zh') return `路网纠错：${reasons.map((r) => `#${r.id}（${KIND_ZH[r.kind]}，${r.status === 'published' ? '已发布' : '已撤销'}）`).join('、')}`;
+  return `network correction${reasons.length > 1 ? 's' : ''}: ${reasons.map((r) => `#${r.id} (${r.kind}, ${r.status})`).join(', ')}`;
 }
 
 /** The latest print of a (site, profile) that nobody has confirmed as put up. */
@@ -106,6 +121,10 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
   const byId = new Map(sites.map((s) => [s.id, s]));
   const prints = await lastPrints(db, street);
   const postings = new Map((await streetPostings(db, street)).map((p) => [`${p.site_id}|${p.profile}`, p]));
+  const postedPrintIds = [...postings.values()].map((p) => p.print_id);
+  const printedAt = new Map(postedPrintIds.length
+    ? (await db.selectFrom('board_prints').select(['id', 'printed_at']).where('id', 'in', postedPrintIds).execute()).map((r) => [Number(r.id), new Date(r.printed_at)])
+    : []);
   const printedSites = new Set(prints.map((p) => p.site_id));
   const report: ReprintReport = {
     street,
@@ -121,7 +140,7 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
     if (!site) continue;
     let current;
     try {
-      current = await printer.content(site, p.profile);
+      current = await printer.content(site, p.profile, parseBoardTimeKey(p.snapshot.drawn_for));
     } catch (error) {
       if (error instanceof HttpError && error.statusCode < 500) {
         report.unavailable.push({ site_id: p.site_id, profile: p.profile, reason: error.message });
@@ -151,12 +170,18 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
     if (basis.version === current.version || (posting && printCurrent)) continue;
     const changes = diffSnapshots(basis.snapshot, current.snapshot);
     if (!hasChanges(changes)) continue; // e.g. a snapshot format change with the same visible content
+    // The network corrections behind it: changed since the print on the wall was printed, within
+    // the farthest a 15-minute walk of this profile can go.
+    const since = posting ? printedAt.get(Number(posting.print_id)) ?? new Date(p.printed_at) : new Date(p.printed_at);
+    const corrections: CorrectionReason[] = (await correctionsChangedNear(db, Number(site.lon), Number(site.lat), current.profile.speed_mps * BOARD_MAX_MINUTES * 60, since))
+      .map((c) => ({ id: c.id, kind: c.kind, status: c.status as CorrectionReason['status'], note: c.note, changed_at: c.changed_at.toISOString() }));
+    const summary = (lang: 'zh' | 'en') => [summarise(changes, lang), correctionsSummary(corrections, lang)].filter(Boolean).join(lang === 'zh' ? '；' : '; ');
     report.needs_reprint.push({
       site_id: site.id, site_name: site.name, title: current.site.title_name, profile: p.profile,
       printed_at: new Date(p.printed_at).toISOString(), printed_by: p.printed_by_name, printed_size: p.size, prints: p.prints,
       printed_version: p.content_version, current_version: current.version,
       basis: posting ? 'posted' : 'printed', posted_on: posting?.posted_on ?? null, posted_by: posting?.posted_by_name ?? null,
-      changes, summary_zh: summarise(changes, 'zh'), summary_en: summarise(changes, 'en'),
+      changes, corrections, summary_zh: summary('zh'), summary_en: summary('en'),
     });
   }
   return report;

@@ -19,6 +19,7 @@ import { diffSnapshots, hasChanges } from './content.ts';
 import { createJob, getJob, jobFile, listJobs, printedSnapshot, recentJobsBy, type JobRow } from './repository.ts';
 import { recordAudit } from '../records/audit.ts';
 import { DESK_TIME_ZONE } from '../desks/localTime.ts';
+import { BOARD_DAYS, boardTimeKey, DEFAULT_BOARD_TIME, parseBoardTimeKey, type BoardTime } from './boardTime.ts';
 
 const literals = <T extends readonly string[]>(values: T, description: string, dflt: T[number]) =>
   Type.Union(values.map((v) => Type.Literal(v)), { description, default: dflt });
@@ -37,6 +38,10 @@ export const QrWarningSchema = Type.Union([Type.Object({
   message_zh: Type.String(),
 }), Type.Null()], { description: 'Set when PUBLIC_BASE_URL is loopback, private, link-local or plain HTTP: boards printed now carry a dead QR code (and say so under it)' });
 
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local clock time HH:MM the walk is drawn for (gates and dated closures as they are then); default 10:00' });
+const BoardDay = (d: string) => literals(BOARD_DAYS, `the kind of day the walk is drawn for (${d})`, 'weekday');
+const drawnFor = (q: { day?: BoardTime['day']; time?: string }): BoardTime => ({ day: q.day ?? DEFAULT_BOARD_TIME.day, time: q.time ?? DEFAULT_BOARD_TIME.time });
+
 export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => async (app) => {
   const { printer, jobs, clock } = deps;
   const warning = qrWarning(app.config.publicBaseUrl);
@@ -45,11 +50,13 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     orientation: Type.Optional(literals(ORIENTATIONS, 'Page orientation', 'portrait')),
     profile: Type.Optional(ProfileId),
     lang: Type.Optional(literals(['zh', 'en'] as const, 'Language of the board', 'zh')),
+    day: Type.Optional(BoardDay('Monday–Friday, or Saturday and Sunday')),
+    time: Type.Optional(ClockTime),
     download: Type.Optional(Type.Boolean({ description: 'Send as an attachment instead of inline' })),
   }, { additionalProperties: false });
   const SiteParams = Type.Object({ siteId: Type.Integer({ minimum: 1, maximum: 2147483647, description: 'Board site id' }) });
   const options = (q: Static<typeof PrintQuery>): PrintOptions => ({
-    size: q.size ?? 'A1', orientation: q.orientation ?? 'portrait', profile: q.profile ?? DEFAULT_PROFILE, lang: q.lang ?? 'zh',
+    size: q.size ?? 'A1', orientation: q.orientation ?? 'portrait', profile: q.profile ?? DEFAULT_PROFILE, lang: q.lang ?? 'zh', drawnFor: drawnFor(q),
   });
   const fileName = (siteId: number, o: PrintOptions, ext: string) => `board-${siteId}-${o.size}-${o.orientation}-${o.profile}${o.lang === 'en' ? '-en' : ''}.${ext}`;
   const errors = { 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse };
@@ -110,6 +117,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
 
   const JobOptionsSchema = Type.Object({
     profile: Type.String(), size: Type.String(), orientation: Type.String(), format: Type.String(), lang: Type.String(),
+    drawn_for: Type.Optional(Type.String({ description: 'the time the walk is drawn for, e.g. "weekday 10:00"' })),
   });
   const JobResponse = Type.Object({
     id: Type.Integer(),
@@ -180,6 +188,8 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
         profile: Type.Optional(ProfileId),
         lang: Type.Optional(literals(['zh', 'en'] as const, 'Language', 'zh')),
         format: Type.Optional(literals(['zip', 'pdf'] as const, 'One ZIP of PDFs, or one multi-page PDF', 'zip')),
+        day: Type.Optional(BoardDay('Monday–Friday, or Saturday and Sunday')),
+        time: Type.Optional(ClockTime),
       }, { additionalProperties: false }),
       response: { 202: JobResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse },
     },
@@ -212,6 +222,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     const staff = request.staff!;
     const options = {
       profile: b.profile ?? DEFAULT_PROFILE, size: b.size ?? 'A1', orientation: b.orientation ?? 'portrait', format: b.format ?? 'zip', lang: b.lang ?? 'zh',
+      drawn_for: boardTimeKey(drawnFor(b)),
     } as const;
     const job = await app.db.transaction().execute(async (trx) => {
       const recent = await recentJobsBy(trx, staff.id, JOB_RATE_LIMIT.windowSeconds);
@@ -324,7 +335,12 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
             printed_version: Type.String(), current_version: Type.String(),
             basis: Type.Union([Type.Literal('posted'), Type.Literal('printed')], { description: 'compared with the posted print, or with the last print when none is confirmed as posted' }),
             posted_on: Type.Union([Type.String(), Type.Null()]), posted_by: Type.Union([Type.String(), Type.Null()]),
-            changes: Changes, summary_zh: Type.String(), summary_en: Type.String(),
+            changes: Changes,
+            corrections: Type.Array(Type.Object({
+              id: Type.Integer(), kind: Type.String(), status: Type.Union([Type.Literal('published'), Type.Literal('retired')]),
+              note: Type.Union([Type.String(), Type.Null()]), changed_at: Type.String(),
+            }), { description: 'network corrections (路网纠错) published or retired since that print within a 15-minute walk of the site: the reason the walks changed' }),
+            summary_zh: Type.String(), summary_en: Type.String(),
           })),
           printed_not_posted: Type.Array(Type.Object({
             site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
@@ -375,8 +391,10 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     },
   }, async (request, reply) => {
     const profile = request.query.profile ?? DEFAULT_PROFILE;
-    const content = await printer.content(await printer.site(request.params.siteId), profile);
-    const printed = await printedSnapshot(app.db, content.site.id, profile, request.query.since);
+    const site = await printer.site(request.params.siteId);
+    const printed = await printedSnapshot(app.db, site.id, profile, request.query.since);
+    // Compared with the board as it would be drawn now for the same stated time.
+    const content = await printer.content(site, profile, parseBoardTimeKey(printed?.snapshot.drawn_for));
     reply.header('cache-control', 'no-cache');
     const base = { printed_version: request.query.since, current_version: content.version, printed_at: printed?.printed_at.toISOString() ?? null };
     if (!printed) return { ...base, known: false, changed: request.query.since !== content.version, changes: null, summary_zh: '', summary_en: '' };

@@ -8,6 +8,7 @@ import { fitText, textWidth, wrapText } from './fonts.ts';
 import type { BoardLang, BoardMessages } from './messages.ts';
 import { LENGTHS_AT_A1, TYPE_AT_A1 } from './paper.ts';
 import { qrSymbol } from './qr.ts';
+import { boardTimeLabel } from './boardTime.ts';
 import { ALERT, INK, INK_SOFT, ringStyle, textOn } from './style.ts';
 
 /** Height the portrait side panel needs (QR block and ring key). */
@@ -51,7 +52,7 @@ function ringKeyItems(content: BoardContent, lang: BoardLang, t: BoardMessages, 
     items.push(text(t.minutes(m), bx + sw + body * 0.4, baselineFor(ry + sh / 2, body), body, { weight: 'bold', fill: st.line }));
     ry += body * 1.6;
   });
-  const note = t.ringNote(profileName, content.profile.speed_mps);
+  const note = t.ringNote(profileName, content.profile.speed_mps, boardTimeLabel(content.drawnFor, lang));
   const noteLines = wrapText(note, body, bw, 3);
   noteLines.forEach((line, i) => items.push(text(line, bx, ry + body * (0.9 + 1.3 * i), body, { fill: INK })));
   return items;

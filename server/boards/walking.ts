@@ -5,19 +5,21 @@ import type { WalkingService } from '../network/service.ts';
 import type { WalkingProfile } from '../network/profiles.ts';
 import type { WalkingEngine } from '../network/walkingEngine.ts';
 import type { CategorisedPoint } from '../network/servicePoints.ts';
+import type { DistrictTime } from '../network/corrections.ts';
 import { BOARD_MAX_MINUTES, BOARD_MINUTES, type SiteReach } from './content.ts';
 
 /** Everything the boards need of the walking engine. */
 export interface BoardWalking {
-  /** Rings and points within 15 minutes; throws the engine's UnknownProfileError / OutsideNetworkError. */
-  reach(lon: number, lat: number, profile: string): Promise<SiteReach>;
+  /** Rings and points within 15 minutes at a district time; throws the engine's UnknownProfileError / OutsideNetworkError. */
+  reach(lon: number, lat: number, profile: string, at?: DistrictTime): Promise<SiteReach>;
   profiles(): WalkingProfile[];
 }
 
 /** Answer a site's reach from an engine: the board's rings, and every point within the largest one. */
-export function reachFromEngine<P extends CategorisedPoint>(engine: WalkingEngine<P>, lon: number, lat: number, profile: string): SiteReach {
+export function reachFromEngine<P extends CategorisedPoint>(engine: WalkingEngine<P>, lon: number, lat: number, profile: string, at?: DistrictTime): SiteReach {
   const answer = engine.reach([lon, lat], {
     profile,
+    at,
     minutes: BOARD_MINUTES,
     // "All of them": the board applies its own per-category limit and counts what it leaves out.
     perCategory: 100_000,
@@ -34,7 +36,7 @@ export function reachFromEngine<P extends CategorisedPoint>(engine: WalkingEngin
 
 export function boardWalking(service: WalkingService): BoardWalking {
   return {
-    reach: async (lon, lat, profile) => reachFromEngine(await service.engine(), lon, lat, profile),
+    reach: async (lon, lat, profile, at) => reachFromEngine(await service.engine(), lon, lat, profile, at),
     profiles: () => service.profiles(),
   };
 }

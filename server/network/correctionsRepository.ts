@@ -113,3 +113,21 @@ export function toNetworkCorrection(r: Pick<CorrectionRow, 'id' | 'kind' | 'geom
 export async function loadPublishedCorrections(db: Kysely<Database>): Promise<NetworkCorrection[]> {
   return (await listCorrections(db, { status: 'published' })).map(toNetworkCorrection);
 }
+
+/** A published or retired correction that changed the network near a place after a time (a reason a board changed). */
+export interface CorrectionChange { id: number; kind: CorrectionKind; status: CorrectionStatus; street_code: string; note: string | null; changed_at: Date }
+
+/**
+ * Corrections published or retired after `since` within `radiusM` of a place. A walk of at most
+ * radiusM metres cannot reach beyond that circle, so nothing farther away can change it.
+ */
+export async function correctionsChangedNear(db: Kysely<Database>, lon: number, lat: number, radiusM: number, since: Date): Promise<CorrectionChange[]> {
+  const rows = await db.selectFrom('network_corrections')
+    .select(['id', 'kind', 'status', 'street_code', 'note', 'updated_at'])
+    .where('status', 'in', ['published', 'retired'])
+    .where('updated_at', '>', since)
+    .where(sql<boolean>`st_dwithin(geom::geography, st_setsrid(st_makepoint(${lon}, ${lat}), 4326)::geography, ${radiusM})`)
+    .orderBy('updated_at').orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind as CorrectionKind, status: r.status as CorrectionStatus, street_code: r.street_code, note: r.note, changed_at: new Date(r.updated_at) }));
+}

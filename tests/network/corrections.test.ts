@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { metresOutside } from '../../server/records/placement.ts';
+import { pdfTextCompact, tempPdf } from '../boards/boardCheck.ts';
+import { boardDistrictTime } from '../../server/boards/boardTime.ts';
+import { localToday } from '../../server/desks/localTime.ts';
 
 const TAOYUAN = '120103003000';
 const YOUYI = '120103004000';
@@ -99,6 +102,8 @@ describe('a path into a compound', () => {
   });
 });
 
+let passageSites: { site_id: number; profile: string; category_id: string; before: { walk_s: number } | null; after: { walk_s: number } | null }[] = [];
+
 describe('a compound passage with a gate shut at night', () => {
   it('reach and route use it at 12:00 and not at 22:30; at= is checked', async () => {
     const base = await route(ON_JINGANG, ON_YOUYI, 'standard');
@@ -109,10 +114,30 @@ describe('a compound passage with a gate shut at night', () => {
     expect(p.statusCode, p.body).toBe(201);
     const preview = await editor.inject({ method: 'POST', url: `/api/network/corrections/${p.json().id}/preview`, payload: {} });
     expect(preview.statusCode, preview.body).toBe(200);
+    // Print the boards the passage will change (standard walk) before publishing it.
+    const printedIds = [...new Set(preview.json().sites.filter((c: any) => c.profile === 'standard').map((c: any) => c.site_id as number))].slice(0, 3);
+    expect(printedIds.length).toBeGreaterThan(0);
+    const job = await admin.inject({ method: 'POST', url: '/api/boards/jobs', payload: { site_ids: printedIds, size: 'A4', format: 'pdf' } });
+    expect(job.statusCode, job.body).toBe(202);
+    await t.app.boards.jobs.idle();
     expect((await publish(editor, p.json().id, 1)).statusCode).toBe(200);
+    // The reprint list names the passage as the reason those boards changed.
+    const printedStreet = (await t.app.boards.printer.site(printedIds[0])).street_code;
+    const reprint = await admin.inject(`/api/boards/reprint?street=${printedStreet}`);
+    expect(reprint.statusCode, reprint.body).toBe(200);
+    const flagged = reprint.json().needs_reprint.filter((e: any) => printedIds.includes(e.site_id));
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const e of flagged) {
+      expect(e.corrections.map((c: any) => c.id)).toContain(p.json().id);
+      expect(e.summary_zh).toContain(`路网纠错：#${p.json().id}（通道，已发布）`);
+      expect(e.summary_en).toContain(`#${p.json().id} (path, published)`);
+    }
+    // A board far from the passage that changed for another reason would not name it; none changed here.
+    expect(reprint.json().needs_reprint.filter((e: any) => !printedIds.includes(e.site_id))).toEqual([]);
     // The board sites the preview listed (nearest per category, per profile) now get what it said they would.
     const changedSites = preview.json().sites;
     expect(changedSites.length).toBeGreaterThan(0);
+    passageSites = changedSites;
     for (const s of changedSites.slice(0, 8)) {
       expect(s.after?.walk_s ?? Infinity).toBeLessThan(s.before?.walk_s ?? Infinity);
       const r = await t.app.inject(`/api/reach?site=${s.site_id}&profile=${s.profile}&per_category=1&categories=${s.category_id}`);
@@ -155,6 +180,53 @@ describe('a compound passage with a gate shut at night', () => {
       const r2 = await t.app.inject(`/api/reach?lon=${ON_JINGANG[0]}&lat=${ON_JINGANG[1]}&at=${encodeURIComponent(bad)}`);
       expect(r2.statusCode, bad).toBe(400);
       expect(r2.json().field).toBe('at');
+    }
+  });
+});
+
+describe('a board is drawn for a stated time', () => {
+  it('by default a weekday at 10:00 (the gate open); at 22:30 the walk goes round, the board says which, and bad times are 400', async () => {
+    // The passage and its night gate are published above; a site whose walk the passage shortened.
+    const gain = (c: typeof passageSites[number]) => (c.before?.walk_s ?? 3600) - c.after!.walk_s;
+    const within = passageSites.filter((c) => c.after && c.after.walk_s < 14 * 60).sort((a, b) => gain(b) - gain(a));
+    expect(within.length).toBeGreaterThan(0);
+    const s = within[0];
+    const printer = t.app.boards.printer;
+    const site = await printer.site(s.site_id);
+    const firstOf = (rows: { category_id: string; minutes: number }[]) => rows.find((r) => r.category_id === s.category_id)?.minutes ?? null;
+    const metresOf = (rows: { category_id: string; walk_m: number }[]) => rows.find((r) => r.category_id === s.category_id)?.walk_m ?? Infinity;
+    const minutesAt = async (when: string) => {
+      const r = await t.app.inject(`/api/reach?site=${s.site_id}&profile=${s.profile}&per_category=1&categories=${s.category_id}&at=${when}`);
+      expect(r.statusCode, r.body).toBe(200);
+      const walk = r.json().nearest[s.category_id][0]?.walk_s;
+      return walk === undefined || walk > 15 * 60 ? null : Math.max(1, Math.ceil(walk / 60 - 1e-9));
+    };
+    const day = boardDistrictTime({ day: 'weekday', time: '10:00' }, localToday()).date;
+    const byDay = await printer.content(site, s.profile);
+    const byNight = await printer.content(site, s.profile, { day: 'weekday', time: '22:30' });
+    expect(byDay.snapshot.drawn_for).toBe('weekday 10:00');
+    expect(byNight.snapshot.drawn_for).toBe('weekday 22:30');
+    // Each board agrees with /api/reach at its own time, and the two differ (the gate is shut at 22:30).
+    expect(firstOf(byDay.rows)).toBe(await minutesAt(`${day}T10:00`));
+    expect(firstOf(byNight.rows)).toBe(await minutesAt(`${day}T22:30`));
+    expect(metresOf(byNight.rows)).toBeGreaterThan(metresOf(byDay.rows) + 50);
+    expect(byNight.version).not.toBe(byDay.version);
+
+    // The printed board says the time, in both languages.
+    const zh = await t.app.inject(`/api/boards/${s.site_id}.pdf?size=A4&profile=${s.profile}&time=22:30`);
+    expect(zh.statusCode, zh.body.slice(0, 200)).toBe(200);
+    expect(zh.headers['x-content-version']).toBe(byNight.version);
+    expect(pdfTextCompact(tempPdf(zh.rawPayload, 'board-time-zh'))).toContain('工作日22:30');
+    const en = await t.app.inject(`/api/boards/${s.site_id}.pdf?size=A4&profile=${s.profile}&lang=en&day=weekend&time=09:00`);
+    expect(en.statusCode).toBe(200);
+    expect(pdfTextCompact(tempPdf(en.rawPayload, 'board-time-en'))).toContain('(weekends09:00)');
+    const plain = await t.app.inject(`/api/boards/${s.site_id}.pdf?size=A4&profile=${s.profile}`);
+    expect(pdfTextCompact(tempPdf(plain.rawPayload, 'board-time-default'))).toContain('工作日10:00');
+
+    for (const [query, field] of [['time=25:00', 'time'], ['time=9:00', 'time'], ['day=monday', 'day']]) {
+      const r = await t.app.inject(`/api/boards/${s.site_id}.svg?${query}`);
+      expect(r.statusCode, query).toBe(400);
+      expect(r.json().field, query).toBe(field);
     }
   });
 });
