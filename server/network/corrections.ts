@@ -163,11 +163,13 @@ export function waysWithPaths(base: readonly WalkingWayInput[], corrections: rea
 
 // ---- the overlay: closures, gates, crossings -----------------------------------------------------
 
-/** Which gates are shut and which closures are in force at a time; `at` undefined = gates open, closures as of `today`. */
+/** Which gates are shut and which closures are in force at a time; `at` undefined = gates open (except those never open), closures as of `today`. */
 export function overlayState(overlay: NetworkOverlay | undefined, at: DistrictTime | undefined, today: string): { closedGates: Uint8Array; activeClosures: Uint8Array; key: string } {
   if (!overlay) return { closedGates: new Uint8Array(0), activeClosures: new Uint8Array(0), key: '' };
   const closedGates = new Uint8Array(overlay.gates.length);
   if (at) overlay.gates.forEach((g, i) => { if (!isOpenAt(g.openingHours, at)) closedGates[i] = 1; });
+  // A barrier that never opens ("off": access=private in the extract) is shut at any time.
+  else overlay.gates.forEach((g, i) => { if (g.openingHours === 'off') closedGates[i] = 1; });
   const date = at?.date ?? today;
   const activeClosures = new Uint8Array(overlay.closures.length);
   overlay.closures.forEach((c, i) => {

@@ -4,6 +4,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { WalkingWayInput } from './walkingGraph.ts';
 import type { LonLat } from '../geo.ts';
+import type { NetworkCorrection } from './corrections.ts';
+import { barrierRule, crossingRule } from './walkingRules.ts';
 
 /** A service point as the engine keeps it: enough to answer "nearest" without another query. */
 export interface WalkingPoint {
@@ -57,4 +59,26 @@ export async function loadPointsById(db: Kysely<Database>, ids: readonly number[
   if (ids.length === 0) return [];
   const rows = await selectWalkingPoints(db).where('id', 'in', [...ids]).where('status', '=', 'active').execute();
   return rows.map(toWalkingPoint);
+}
+
+/**
+ * The imported extract's tagged nodes as the overlay entries the walking rules make of them: barriers
+ * (gates with hours, private or stile-like) and crossings (signals, zebras, none). Their ids are the
+ * negative node ids, so they never meet a correction's; a street office's correction at the same place
+ * is applied after them and wins.
+ */
+export async function loadBaseNodeCorrections(db: Kysely<Database>): Promise<NetworkCorrection[]> {
+  const rows = await db.selectFrom('network_nodes')
+    .select(['id', 'barrier', 'crossing', 'opening_hours', 'wheelchair', 'access', sql<number>`ST_X(geom)`.as('lon'), sql<number>`ST_Y(geom)`.as('lat')])
+    .where((eb) => eb.or([eb('barrier', 'is not', null), eb('crossing', 'is not', null)]))
+    .orderBy('id').execute();
+  const out: NetworkCorrection[] = [];
+  for (const r of rows) {
+    const lon = Number(r.lon), lat = Number(r.lat);
+    const barrier = barrierRule(r);
+    if (barrier) out.push({ id: -r.id, kind: 'gate', lon, lat, ...barrier });
+    const crossing = crossingRule(r);
+    if (crossing) out.push({ id: -r.id, kind: 'crossing', lon, lat, ...crossing });
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import {
 } from './walkingEngine.ts';
 import type { SnapResult } from './snapping.ts';
 import type { RingCollection } from './rings.ts';
-import { loadActivePoints, loadPointsById, loadWalkingWays, type WalkingPoint } from './repository.ts';
+import { loadActivePoints, loadBaseNodeCorrections, loadPointsById, loadWalkingWays, type WalkingPoint } from './repository.ts';
 import { loadPublishedCorrections } from './correctionsRepository.ts';
 import { buildCorrectedGraphAsync, type NetworkCorrection } from './corrections.ts';
 import type { WalkingWayInput } from './walkingGraph.ts';
@@ -132,9 +132,11 @@ export class WalkingService {
 
   private async rebuild(): Promise<void> {
     const started = performance.now();
-    const [ways, points, corrections] = await Promise.all([
-      loadWalkingWays(this.options.db), loadActivePoints(this.options.db), loadPublishedCorrections(this.options.db),
+    const [ways, points, baseNodes, published] = await Promise.all([
+      loadWalkingWays(this.options.db), loadActivePoints(this.options.db), loadBaseNodeCorrections(this.options.db), loadPublishedCorrections(this.options.db),
     ]);
+    // The extract's own barriers and crossings first: a street office's correction at the same place wins.
+    const corrections = [...baseNodes, ...published];
     // Built in phases that give the event loop a turn, so other routes keep answering while a network
     // loads and the load-shedding monitor (server/http/resilience.ts) sees no long stall. Walking
     // answers wait for the new engine.

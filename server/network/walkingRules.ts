@@ -65,3 +65,47 @@ export const KERB_GAP_M = 20;
 
 /** Highway class given to the synthetic kerb-gap edges. */
 export const CONNECTOR_HIGHWAY = 'connector';
+
+// ---- tagged nodes of an imported extract (barriers and crossings) ---------------------------------
+
+/** An OSM node's tags that the walking rules read (network_nodes). */
+export interface NodeAttributes {
+  barrier: string | null;
+  crossing: string | null;
+  opening_hours: string | null;
+  wheelchair: string | null;
+  access: string | null;
+}
+
+/** Barriers a walker passes only by climbing or squeezing: never step-free. */
+const STEP_BARRIERS: ReadonlySet<string> = new Set(['stile', 'kissing_gate', 'turnstile', 'full-height_turnstile', 'step', 'kerb']);
+
+/**
+ * What a barrier node does to walking: shut outside its opening_hours, shut always when access=no or
+ * private, and not step-free when it is a stile-like barrier or wheelchair=no. null when it changes
+ * nothing (a bollard, an open gate with no hours).
+ */
+export function barrierRule(n: NodeAttributes): { opening_hours: string | null; step_free: boolean } | null {
+  if (!n.barrier || n.barrier === 'no') return null;
+  const shut = n.access !== null && NO_ENTRY.has(n.access);
+  const stepFree = !STEP_BARRIERS.has(n.barrier) && n.wheelchair !== 'no';
+  const hours = shut ? 'off' : n.opening_hours;
+  if (hours === null && stepFree) return null;
+  return { opening_hours: hours, step_free: stepFree };
+}
+
+/**
+ * The mean wait at a signalised crossing when the extract does not say (seconds): half of a 60 s
+ * pedestrian cycle. A street office that knows the real wait enters a crossing correction.
+ */
+export const DEFAULT_SIGNAL_WAIT_S = 30;
+
+/** What a crossing node at a trunk/primary junction means: signals, a zebra, or no crossing at all. */
+export function crossingRule(n: NodeAttributes): { crossing: 'signalised' | 'zebra' | 'none'; wait_s: number | null } | null {
+  switch (n.crossing) {
+    case 'traffic_signals': return { crossing: 'signalised', wait_s: DEFAULT_SIGNAL_WAIT_S };
+    case 'no': return { crossing: 'none', wait_s: null };
+    case 'marked': case 'zebra': case 'uncontrolled': return { crossing: 'zebra', wait_s: null };
+    default: return null;
+  }
+}

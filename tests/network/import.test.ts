@@ -66,8 +66,8 @@ const tagsOf = (w: BaseWay): Record<string, string> => ({
   ...(w.layer ? { layer: String(w.layer) } : {}), ...(w.bridge ? { bridge: 'yes' } : {}), ...(w.tunnel ? { tunnel: 'yes' } : {}),
 });
 
-const route = async (from: LonLat, to: LonLat) => {
-  const res = await t.app.inject(`/api/route?from=${from.join(',')}&to=${to.join(',')}&profile=standard`);
+const route = async (from: LonLat, to: LonLat, at?: string) => {
+  const res = await t.app.inject(`/api/route?from=${from.join(',')}&to=${to.join(',')}&profile=standard${at ? `&at=${at}` : ''}`);
   return { status: res.statusCode, body: res.json() };
 };
 function multipart(file: Buffer, filename: string) {
@@ -256,6 +256,13 @@ describe('importing the changed extract', () => {
     expect(passage.status).toBe(200);
     expect(passesBy(passage.body.geometry.coordinates, added.coords[1])).toBe(true);
     expect(Math.abs(passage.body.properties.walk_m - added.lengthM)).toBeLessThan(5);
+    // The extract's gate node is read by the walking rules: open at noon, shut at 23:00 (Mo-Su 06:00-22:00).
+    const noon = await route(JINGANG_END, added.coords[2], '2026-12-09T12:00');
+    const night = await route(JINGANG_END, added.coords[2], '2026-12-09T23:00');
+    expect(passesBy(noon.body.geometry.coordinates, added.coords[1])).toBe(true);
+    expect(night.status).toBe(200);
+    expect(passesBy(night.body.geometry.coordinates, added.coords[1])).toBe(false);
+    expect(night.body.properties.walk_m).toBeGreaterThan(added.lengthM * 1.5);
 
     // The tags are kept: the gate node with its hours, the passage's foot/wheelchair/incline, the private way not walkable.
     const gate = await sql<{ barrier: string; opening_hours: string; wheelchair: string }>`select barrier, opening_hours, wheelchair from network_nodes`.execute(t.app.db);
