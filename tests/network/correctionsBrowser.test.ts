@@ -6,6 +6,9 @@ import type { Page } from 'playwright-core';
 import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { generatePassword } from '../../server/auth/passwords.ts';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../server/config.ts';
+import { importNetwork, readExtract } from '../../server/network/networkImport.ts';
 
 // The place 272 m from the nearest mapped way, and that way's nearest point.
 const PLACE: [number, number] = [117.19372, 39.10697];
@@ -100,5 +103,41 @@ describe('路网 tab', () => {
     const rings = await resident.evaluate(() => (window as any).__map.querySourceFeatures('rings').map((f: any) => f.properties.minutes));
     expect(new Set(rings)).toEqual(new Set([5, 10, 15]));
     await saveScreenshot(resident, 'network-resident-after');
+  }, 240_000);
+
+  it('a correction an import could not re-anchor shows 需复核 with the reason, and the admin reads the latest import report', async () => {
+    // The import itself and its marking are proven in import.test.ts; here, what the office sees of them.
+    const extract = await readExtract(path.join(PROJECT_ROOT, 'data', 'osm', 'hexi_osm_roads.geojson'));
+    const report = await importNetwork(s.app.db, extract, { source: 'hexi_osm_roads.geojson', dryRun: false, profiles: s.app.catalog.profiles, maxSnapM: s.app.config.maxSnapM });
+    await s.app.dataEvents.publish(s.app.db, { kind: 'network' });
+    const [c] = await s.app.db.selectFrom('network_corrections').select('id').orderBy('id').execute();
+    await s.app.db.updateTable('network_corrections').set({ needs_review: true, review_reason: 'the way it joined is gone from the new network', review_reason_zh: '它连接的道路已不在新路网中' }).where('id', '=', c.id).execute();
+
+    for (const size of ['desktop', 'phone'] as const) {
+      const page = await s.newPage(size, `network-review-${size}`);
+      await page.goto('/admin');
+      await page.getByLabel('用户名').fill(adminName);
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.locator('.admin-user').waitFor();
+      await page.getByRole('tab', { name: '路网' }).click();
+      const badge = page.locator(`.record-list tr[data-id="${c.id}"] .badge.review`);
+      await badge.waitFor();
+      expect(await badge.textContent()).toBe('需复核');
+      expect(await badge.getAttribute('title')).toContain('它连接的道路已不在新路网中');
+      await page.locator(`.record-list tr[data-id="${c.id}"]`).click();
+      const reason = page.locator('.network-history .field-warning');
+      await reason.waitFor();
+      expect(await reason.textContent()).toContain('需复核：它连接的道路已不在新路网中');
+      const imports = page.locator('.network-imports li');
+      await imports.first().waitFor();
+      const lines = await imports.allTextContents();
+      expect(lines).toHaveLength(5);
+      expect(lines[0]).toContain('hexi_osm_roads.geojson');
+      expect(lines[1]).toContain(`现有可步行道路 ${report.km.after} 公里`);
+      expect(lines[4]).toContain(`${report.board_sites.sites_checked} 个中`);
+      await reason.scrollIntoViewIfNeeded();
+      await saveScreenshot(page, `network-review-${size}`, true);
+    }
   }, 240_000);
 });

@@ -77,6 +77,37 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     console.log(`walking: closed through A, gone from B's answers after ${goneAfter} ms`);
   });
 
+  it('a network correction published through A reaches B\'s walking answers, and retiring it leaves them (delays printed)', async () => {
+    // The place 272 m from any mapped way (a compound interior) and the street point a path joins it to.
+    const place = [117.19372, 39.10697], street = [117.1957316, 39.1050791];
+    const reachUrl = `/api/reach?lon=${place[0]}&lat=${place[1]}&minutes=15&per_category=1`;
+    expect((await call(b.base, null, 'GET', reachUrl)).status).toBe(422);
+    const created = await call(a.base, onA, 'POST', '/api/network/corrections', {
+      street_code: '120103003000', kind: 'path', geometry: { type: 'LineString', coordinates: [street, place] }, note: '示例：多实例测试通道',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const published = await call(a.base, onA, 'POST', `/api/network/corrections/${created.body.id}/publish`, { version: created.body.version });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const publishedAt = Date.now();
+    const seenAfter = await waitFor('B to answer the place through the published path', async () => {
+      const answer = await call(b.base, null, 'GET', reachUrl);
+      return answer.status === 200 && answer.body.rings?.features?.length === 1 ? Date.now() - publishedAt : undefined;
+    }, 30_000, 20);
+    console.log(`network: a correction published through A was in B's answers ${seenAfter} ms after A acknowledged it`);
+    // B answers what A answers.
+    const [fromA, fromB] = await Promise.all([call(a.base, null, 'GET', reachUrl), call(b.base, null, 'GET', reachUrl)]);
+    expect(fromB.body.nearest).toEqual(fromA.body.nearest);
+
+    const retired = await call(a.base, onA, 'POST', `/api/network/corrections/${created.body.id}/retire`, { version: published.body.version });
+    expect(retired.status, JSON.stringify(retired.body)).toBe(200);
+    const retiredAt = Date.now();
+    const goneAfter = await waitFor('B to refuse the place again', async () => {
+      const answer = await call(b.base, null, 'GET', reachUrl);
+      return answer.status === 422 && answer.body.field ? Date.now() - retiredAt : undefined;
+    }, 30_000, 20);
+    console.log(`network: retired through A, B refused the place again after ${goneAfter} ms`);
+  });
+
   it('B\'s coverage follows an edit made through A (delay printed)', async () => {
     const onB = await signIn(b.base, admin);
     const gaps = (await call(b.base, onB, 'GET', '/api/coverage?street=120103003000&status=gap&limit=200')).body.rows as

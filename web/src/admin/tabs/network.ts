@@ -28,6 +28,14 @@ const zh = {
   previewOrigin: '预览起点：地图上点击的最后一点',
   sitesChanged: (n: number) => `受影响的展板站点步行时间：${n} 项`, minutes: (m: number | null) => (m === null ? '—' : `${m} 分钟`),
   noWebGL: '此浏览器不支持 WebGL2，无法显示地图。',
+  action: (a: string) => ({ create: '新建', update: '修改', publish: '发布', retire: '停用', restore: '恢复', needs_review: '标为需复核' } as Record<string, string>)[a] ?? a,
+  needsReview: '需复核', reviewReason: (r: string) => `需复核：${r}（修改并保存后即视为已复核）`,
+  importsTitle: '路网导入记录', noImports: '尚未从 OpenStreetMap 数据导入新路网（当前为随系统提供的路网）。',
+  importLine: (at: string, source: string) => `${at} 导入 ${source}`,
+  importKm: (added: number, removed: number, after: number) => `新增 ${added} 公里、移除 ${removed} 公里，现有可步行道路 ${after} 公里`,
+  importComponents: (before: number, after: number) => `连通片区 ${before} → ${after}`,
+  importCorrections: (kept: number, review: number) => `纠错：${kept} 项已重新定位，${review} 项需复核`,
+  importBoards: (n: number, checked: number) => `展板站点：${checked} 个中 ${n} 个步行时间有变化`,
 };
 const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   title: 'Network corrections', intro: 'Draw corrections to the walking network on the basemap: passages through compounds, closed stretches, gates with opening hours, how a trunk/primary junction is crossed. Drafts change nothing; preview, then publish, and walking times follow at once.',
@@ -45,12 +53,25 @@ const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   previewOrigin: 'Preview origin: the last place clicked on the map',
   sitesChanged: (n: number) => `Board-site walks that change: ${n}`, minutes: (m: number | null) => (m === null ? '—' : `${m} min`),
   noWebGL: 'This browser has no WebGL2: the map cannot be shown.',
+  action: (a: string) => ({ create: 'created', update: 'edited', publish: 'published', retire: 'retired', restore: 'restored', needs_review: 'marked for review' } as Record<string, string>)[a] ?? a,
+  needsReview: 'needs review', reviewReason: (r: string) => `Needs review: ${r} (editing and saving it settles the review)`,
+  importsTitle: 'Network imports', noImports: 'No network has been imported from OpenStreetMap yet (the network shipped with the service is in use).',
+  importLine: (at: string, source: string) => `${at} imported ${source}`,
+  importKm: (added: number, removed: number, after: number) => `${added} km added, ${removed} km removed, ${after} km walkable now`,
+  importComponents: (before: number, after: number) => `connected parts ${before} → ${after}`,
+  importCorrections: (kept: number, review: number) => `corrections: ${kept} re-anchored, ${review} need review`,
+  importBoards: (n: number, checked: number) => `board sites: walks change at ${n} of ${checked}`,
 };
 
 type Kind = 'path' | 'closure' | 'gate' | 'crossing';
 interface Correction {
   id: number; street_code: string; kind: Kind; status: 'draft' | 'published' | 'retired'; version: number; note: string | null;
+  needs_review: boolean; review_reason: string | null; review_reason_zh: string | null;
   geometry: { type: 'LineString' | 'Point'; coordinates: unknown }; attributes: Record<string, unknown>;
+}
+interface ImportReport {
+  at: string; source: string; km: { added: number; removed: number; after: number }; components: { before: number; after: number };
+  corrections: { reanchored: number[]; needs_review: unknown[] }; board_sites: { sites_affected: number; sites_checked: number };
 }
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 const STATUS_COLOR = { draft: '#e66101', published: '#1a9641', retired: '#999999' };
@@ -90,7 +111,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const mapBox = h('div', { class: 'map-box' });
   const list = h('div', { class: 'record-list' });
   const historyBox = h('div', { class: 'network-history' });
-  container.append(h('h2', null, t('title')), h('p', { class: 'meta' }, t('intro')), mapBox, form, list, historyBox);
+  const importsBox = h('section', { class: 'network-imports', 'aria-label': t('importsTitle') });
+  container.append(h('h2', null, t('title')), h('p', { class: 'meta' }, t('intro')), mapBox, form, list, historyBox, importsBox);
 
   let selected: Correction | null = null;
   let drawn: { type: 'LineString' | 'Point'; coordinates: unknown } | null = null;
@@ -128,6 +150,21 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     map.on('click', 'corrections-point', (e) => select(Number(e.features?.[0]?.properties?.id)));
   }
 
+  /** The latest network import's report (kept by npm run network:import and POST /api/network/imports). */
+  async function showImports(): Promise<void> {
+    const imports = (await ctx.api.get<{ imports: ImportReport[] }>('/api/network/imports')).imports;
+    const r = imports[0];
+    clear(importsBox);
+    importsBox.append(h('h3', null, t('importsTitle')));
+    if (!r) { importsBox.append(h('p', { class: 'meta' }, t('noImports'))); return; }
+    importsBox.append(h('ul', null,
+      h('li', null, t('importLine', formatTime(r.at, ctx.lang), r.source)),
+      h('li', null, t('importKm', r.km.added, r.km.removed, r.km.after)),
+      h('li', null, t('importComponents', r.components.before, r.components.after)),
+      h('li', null, t('importCorrections', r.corrections.reanchored.length, r.corrections.needs_review.length)),
+      h('li', null, t('importBoards', r.board_sites.sites_affected, r.board_sites.sites_checked))));
+  }
+  const reviewText = (c: Correction) => t('reviewReason', (ctx.lang === 'zh' ? c.review_reason_zh : c.review_reason) ?? '');
   const fail = (e: unknown) => { error.textContent = e instanceof ApiError ? e.text(ctx.lang) : String(e); };
   const body = () => {
     const k = kind.value as Kind;
@@ -150,7 +187,9 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       h('thead', null, h('tr', null, h('th', null, t('colId')), h('th', null, t('colKind')), h('th', null, t('colStatus')), h('th', null, t('colNote')))),
       h('tbody', null, ...corrections.map((c) => {
         const row = h('tr', { 'data-id': String(c.id), class: selected?.id === c.id ? 'selected' : '' },
-          h('td', null, String(c.id)), h('td', null, t(c.kind)), h('td', null, t(c.status)), h('td', null, c.note ?? ''));
+          h('td', null, String(c.id)), h('td', null, t(c.kind)),
+          h('td', null, t(c.status), c.needs_review ? h('span', { class: 'badge review', title: reviewText(c) }, t('needsReview')) : null),
+          h('td', null, c.note ?? ''));
         row.addEventListener('click', () => void select(c.id));
         return row;
       }))));
@@ -173,14 +212,15 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     if (selected.kind === 'crossing') { crossing.value = String(a.crossing ?? 'signalised'); wait.value = a.wait_s == null ? '' : String(a.wait_s); }
     drawn = null;
     await load();
+    const review = selected.needs_review ? h('p', { class: 'field-warning', role: 'status' }, reviewText(selected)) : null;
     const entries = (await ctx.api.get<{ entries: { id: number; at: string; username: string | null; action: string }[] }>(`/api/network/corrections/${id}/history`)).entries;
     clear(historyBox);
-    historyBox.append(h('h3', null, t('history')), h('ul', null, ...entries.map((en2) => {
+    historyBox.append(...(review ? [review] : []), h('h3', null, t('history')), h('ul', null, ...entries.map((en2) => {
       const restore = h('button', { type: 'button' }, t('restore'));
       restore.addEventListener('click', async () => {
         try { await ctx.api.post(`/api/network/corrections/${id}/restore`, { audit_id: en2.id, version: selected!.version }); await load(); await select(id); } catch (e) { fail(e); }
       });
-      return h('li', null, `${formatTime(en2.at, ctx.lang)} ${en2.username ?? ''} ${en2.action} `, restore);
+      return h('li', null, `${formatTime(en2.at, ctx.lang)} ${en2.username ?? ''} ${t('action', en2.action)} `, restore);
     })));
   }
 
@@ -238,6 +278,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   retireButton.addEventListener('click', setStatus('retire'));
 
   await load();
+  if (ctx.staff.role === 'admin') void showImports();
   // Open on the latest correction, so that what was drawn last is in view.
   const latest = corrections.at(-1);
   if (map && latest) {
