@@ -3,7 +3,7 @@
 // the first thing on screen; the live map (or, without WebGL2, a static picture) follows.
 import { ringColor } from '../../../server/palette.ts';
 import { currentLang, setLang, translator } from '../lang.ts';
-import { api, ApiError, getJson, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
+import { api, ApiError, getJson, lonLat, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { boardGroups, type BoardGroup } from '../common/boardRows.ts';
 import { boardMinutes } from '../common/format.ts';
@@ -312,7 +312,7 @@ async function render(profile: string): Promise<void> {
   const s = site.properties;
   const title = s.kind === 'compound_gate' && s.compound_name ? `${s.compound_name} · ${s.name}` : s.name;
   document.title = t('pageTitle', title);
-  const at = site.geometry.coordinates;
+  const at = lonLat(site.geometry.coordinates);
   const groups = boardGroups(catalog.categories, reach.nearest);
   const walkingProfile = catalog.profiles.filter((p) => p.id === profile);
   reportCategories = catalog.categories;

@@ -6,7 +6,7 @@
 // place, keeping filter, place, results and view; a search finds a service by name or kind (finder.ts).
 import type { LngLatBoundsLike, Map as MapLibreMap, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
 import { currentLang, setLang, translator } from '../lang.ts';
-import { api, ApiError, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
+import { api, ApiError, lonLat, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
 import { append, clear, el, textColorOn } from '../common/dom.ts';
 import { formatOpeningHours, hhmm, openNow } from '../common/hours.ts';
 import { textMatches } from '../common/finder.ts';
@@ -215,7 +215,7 @@ function keepInView(animate = true, follow = true): void {
   const duration = animate ? 300 : 0;
   const focus: [number, number][] = [...(routeLine ?? []), ...(state?.origin ? [state.origin] : [])];
   const feature = state?.selected ? state.points.find((p) => p.properties.id === state.selected) : undefined;
-  if (feature) focus.push(feature.geometry.coordinates);
+  if (feature) focus.push(lonLat(feature.geometry.coordinates));
   if (focus.length >= 2) {
     const lons = focus.map((p) => p[0]); const lats = focus.map((p) => p[1]);
     const bounds: LngLatBoundsLike = [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
@@ -470,7 +470,7 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
       const route = await api.route(state.origin, [lon, lat], state.profile, signal);
       walk.dataset.walkMin = String(route.properties.walk_min);
       walk.textContent = t('walkFromOrigin', Math.max(1, Math.ceil(route.properties.walk_s / 60 - 1e-9)), metres(route.properties.walk_m));
-      routeLine = route.geometry.coordinates;
+      routeLine = route.geometry.coordinates.map(lonLat);
       if (map) { setRoute(map, routeLine); if (phone.matches) keepInView(); }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
@@ -607,8 +607,8 @@ function chooseFound(f: PointFeature): void {
   const id = f.properties.id;
   // A point of a category the filter hides is shown with its category added to the filter.
   if (state.picked.size && !state.picked.has(f.properties.category)) { state.picked.add(f.properties.category); applyFilter(); }
-  if (map && !phone.matches) map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 600 });
-  if (map && phone.matches && !state.origin) map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 300 });
+  if (map && !phone.matches) map.flyTo({ center: lonLat(f.geometry.coordinates), zoom: Math.max(map.getZoom(), 15), duration: 600 });
+  if (map && phone.matches && !state.origin) map.easeTo({ center: lonLat(f.geometry.coordinates), zoom: Math.max(map.getZoom(), 15), duration: 300 });
   void openCard(id);
 }
 
