@@ -4,7 +4,7 @@
 import { currentLang, setLang, translator, type Lang } from '../lang.ts';
 import { ApiClient, ApiError } from './api.ts';
 import type { AdminContext, AdminTab, CategoryRef, StaffUser, StreetRef } from './context.ts';
-import { clear, h } from './dom.ts';
+import { clear, h } from '../common/dom.ts';
 import { shellMessages } from './messages.ts';
 import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
