@@ -8,6 +8,7 @@ import { clear, h } from '../common/dom.ts';
 import { shellMessages } from './messages.ts';
 import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
+import 'virtual:palette.css';
 import './admin.css';
 
 /** What the server tells the owner about failed sign-ins with their username before this session. */

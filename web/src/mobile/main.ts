@@ -16,6 +16,7 @@ import { circlePicture } from './staticPicture.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
+import 'virtual:palette.css';
 import './mobile.css';
 
 declare global {

@@ -19,6 +19,7 @@ import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskA
 import { messages } from './messages.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
+import 'virtual:palette.css';
 import './resident.css';
 
 let lang = currentLang();
