@@ -36,6 +36,18 @@ export const FONT_STACK = ['Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'M
 /** The stack as a CSS font-family value. */
 export const FONT_STACK_CSS = FONT_STACK.map((f) => (f === 'sans-serif' ? f : `'${f}'`)).join(', ');
 
+/**
+ * The table as CSS custom properties for the pages' style sheets (vite.config.ts writes them on :root
+ * as `virtual:palette.css`): `--font-body`, `--ring-5-fill` … `--ring-fallback-line`, `--street-trunk-fill` ….
+ */
+export function paletteCustomProperties(): Record<string, string> {
+  const props: Record<string, string> = { '--font-body': FONT_STACK_CSS };
+  for (const [minutes, c] of Object.entries(RING_COLORS)) Object.assign(props, { [`--ring-${minutes}-fill`]: c.fill, [`--ring-${minutes}-line`]: c.line });
+  Object.assign(props, { '--ring-fallback-fill': FALLBACK_RING.fill, '--ring-fallback-line': FALLBACK_RING.line });
+  for (const [kind, c] of Object.entries(STREET_COLORS)) Object.assign(props, { [`--street-${kind}-fill`]: c.fill, [`--street-${kind}-casing`]: c.casing });
+  return props;
+}
+
 function channels(hex: string): number[] {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }

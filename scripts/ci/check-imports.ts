@@ -1,6 +1,8 @@
 // Checks the server's import layers in about a second (a regex over import lines, no compiler run):
 // no file-level import circle, no folder-level circle between domains, no import from the base
 // (records/, http/, db/ and the top-level modules) up into a domain, and no route file importing another.
+// And for the pages: web/ takes the server's API types with `import type` only (erased by the build), and
+// runs server code only from the few pure modules both sides share (colours, field rules, placement).
 // Usage: npx tsx scripts/ci/check-imports.ts   (exits 1 and lists every problem)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,9 +94,60 @@ export function importProblems(graph = importGraph()): string[] {
   return problems;
 }
 
+const webDir = path.join(root, 'web', 'src');
+
+/**
+ * The server modules the pages run as well (pure: no Node, no database), so that a colour, a field rule
+ * or the placement check has one source. Their own relative imports must stay inside this set.
+ */
+export const BROWSER_SHARED = new Set(['palette.ts', 'geo.ts', 'records/validation.ts', 'records/placement.ts']);
+
+// A whole import/export statement with a specifier (it may span lines), or a dynamic import().
+const STATEMENT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;
+
+/** Every relative import of `file` with whether the whole statement is type-only (`import type`/`export type`). */
+function importsOf(file: string): { target: string; typeOnly: boolean }[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const out: { target: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(STATEMENT)) {
+    const specifier = m[3] ?? m[4];
+    if (!specifier.startsWith('.')) continue;
+    out.push({ target: path.resolve(path.dirname(file), specifier), typeOnly: m[2] !== undefined });
+  }
+  return out;
+}
+
+/** Every import of server code by the pages: the importing file, the server file, and whether it is type-only. */
+export function webServerImports(files = listFiles(webDir)): { file: string; target: string; typeOnly: boolean }[] {
+  return files.flatMap((file) => importsOf(file).filter((i) => i.target.startsWith(serverDir + path.sep)).map((i) => ({ file, ...i })));
+}
+
+/**
+ * Problems with the pages' imports of server code: a value import (not `import type`) of a server module
+ * outside BROWSER_SHARED, and a shared module that imports server code outside the set.
+ */
+export function webImportProblems(files = listFiles(webDir)): string[] {
+  const problems: string[] = [];
+  for (const { file, target, typeOnly } of webServerImports(files)) {
+    if (!typeOnly && !BROWSER_SHARED.has(rel(target))) {
+      problems.push(`web value import of server code: ${path.relative(root, file).split(path.sep).join('/')} → server/${rel(target)} (use import type)`);
+    }
+  }
+  for (const shared of BROWSER_SHARED) {
+    for (const { target, typeOnly } of importsOf(path.join(serverDir, shared))) {
+      if (typeOnly || !target.startsWith(serverDir + path.sep)) continue;
+      if (!BROWSER_SHARED.has(rel(target))) problems.push(`browser-shared server/${shared} imports server/${rel(target)}, which the pages must not run`);
+    }
+  }
+  return problems;
+}
+
+/** The page sources under web/src (TypeScript). */
+export function webFiles(): string[] { return listFiles(webDir); }
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const graph = importGraph();
-  const problems = importProblems(graph);
+  const problems = [...importProblems(graph), ...webImportProblems()];
   for (const p of problems) console.error(p);
   console.log(`${graph.size} server files, ${[...graph.values()].reduce((n, t) => n + t.size, 0)} imports: ${problems.length ? `${problems.length} problems` : 'no circles, no upward imports'}`);
   process.exit(problems.length ? 1 : 0);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
+import { CatalogResponse } from './schemas.ts';
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/health', {
@@ -57,18 +58,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['meta'],
       summary: 'The 10 service categories, the 3 dimensions and the walking profiles (from data/*.json)',
-      response: {
-        200: Type.Object({
-          categories: Type.Array(Type.Object({
-            id: Type.String(), name_zh: Type.String(), name_en: Type.String(), color: Type.String(), icon: Type.String(),
-            dimension: Type.String(), target_minutes: Type.Record(Type.String(), Type.Number()), subtypes: Type.Array(Type.String()),
-          })),
-          dimensions: Type.Array(Type.Object({ id: Type.String(), name_zh: Type.String(), name_en: Type.String() })),
-          profiles: Type.Array(Type.Object({
-            id: Type.String(), name_zh: Type.String(), name_en: Type.String(), speed_mps: Type.Number(),
-          }, { additionalProperties: true })),
-        }),
-      },
+      response: { 200: CatalogResponse },
     },
   }, async () => ({ categories: app.catalog.categories, dimensions: app.catalog.dimensions, profiles: app.catalog.profiles }));
 

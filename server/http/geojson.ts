@@ -7,14 +7,14 @@ export const PointGeometry = Type.Object({
   coordinates: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }),
 });
 
-export const Feature = <P extends TSchema>(properties: P, geometry: TSchema = PointGeometry) => Type.Object({
+export const Feature = <P extends TSchema, G extends TSchema = typeof PointGeometry>(properties: P, geometry: G = PointGeometry as unknown as G) => Type.Object({
   type: Type.Literal('Feature'),
   id: Type.Optional(Type.Union([Type.Number(), Type.String()])),
   geometry,
   properties,
 });
 
-export const FeatureCollection = <P extends TSchema>(properties: P, geometry: TSchema = PointGeometry) => Type.Object({
+export const FeatureCollection = <P extends TSchema, G extends TSchema = typeof PointGeometry>(properties: P, geometry: G = PointGeometry as unknown as G) => Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(Feature(properties, geometry)),
 });

@@ -32,7 +32,7 @@ const LineStringGeometry = Type.Object({
   coordinates: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })),
 });
 
-const RingFeature = Type.Object({
+export const RingFeature = Type.Object({
   type: Type.Literal('Feature'),
   properties: Type.Object({ minutes: Type.Integer() }),
   geometry: Type.Object({

@@ -1,5 +1,6 @@
 // A board site as the API shows it: the GeoJSON feature and its TypeBox schema.
 import { Type } from 'typebox';
+import { Feature } from '../http/geojson.ts';
 import type { BoardSiteRow } from './repository.ts';
 
 export const SiteProperties = Type.Object({
@@ -20,6 +21,9 @@ export const SiteProperties = Type.Object({
   updated_at: Type.String(),
   mobile_url: Type.String(),
 });
+
+/** One site as GET /api/sites/:id answers it. */
+export const SiteFeature = Feature(SiteProperties);
 
 export function siteFeature(row: BoardSiteRow, publicBaseUrl: string) {
   return {

@@ -1,11 +1,11 @@
 // Public read routes for board sites.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorResponse, Feature, FeatureCollection } from '../http/geojson.ts';
+import { ErrorResponse, FeatureCollection } from '../http/geojson.ts';
 import { notFound } from '../http/errors.ts';
 import { StreetCode, IdParams } from '../records/schemas.ts';
 import { getSite, listSites } from './repository.ts';
-import { siteFeature, SiteProperties } from './present.ts';
+import { siteFeature, SiteFeature, SiteProperties } from './present.ts';
 
 export const siteReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/sites', {
@@ -29,7 +29,7 @@ export const siteReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['sites'],
       summary: 'One board site',
       params: IdParams,
-      response: { 200: Feature(SiteProperties), 400: ErrorResponse, 404: ErrorResponse },
+      response: { 200: SiteFeature, 400: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request) => {
     const row = await getSite(app.db, request.params.id);

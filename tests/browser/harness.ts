@@ -13,6 +13,7 @@ import { generatePassword } from '../../server/auth/passwords.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { loadConfig, PROJECT_ROOT, type AppConfig } from '../../server/config.ts';
 import { openTestDatabase, type TestDatabase } from '../helper.ts';
+import { BROWSER_SHARED } from '../../scripts/ci/check-imports.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /**
@@ -50,11 +51,15 @@ function listFiles(dir: string, skip: (p: string) => boolean): string[] {
   return out;
 }
 
-/** Hash of everything the built pages depend on: web/ sources, the Vite config and the lock file. */
+/**
+ * Hash of everything the built pages depend on: web/ sources, the server modules the pages bundle
+ * (palette, field rules, placement: BROWSER_SHARED), the Vite config and the lock file.
+ */
 export function webSourcesHash(): string {
   const hash = crypto.createHash('sha256');
   const files = [
     ...listFiles(WEB_DIR, (p) => p === WEB_DIST || path.basename(p).startsWith('.')),
+    ...[...BROWSER_SHARED].map((f) => path.join(PROJECT_ROOT, 'server', f)),
     path.join(PROJECT_ROOT, 'vite.config.ts'),
     path.join(PROJECT_ROOT, 'package-lock.json'),
   ].sort();

@@ -1,7 +1,11 @@
-// The server's layers hold: the shared write path (server/records/), http/ and db/ import no domain, no
+// The server's layers hold (and the pages take server code as types only, but for the shared pure modules): the shared write path (server/records/), http/ and db/ import no domain, no
 // two files or domain folders import each other in a circle, and no route file imports another.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importGraph, importProblems } from '../../scripts/ci/check-imports.ts';
+import { BROWSER_SHARED, importGraph, importProblems, webFiles, webImportProblems, webServerImports } from '../../scripts/ci/check-imports.ts';
+import { PROJECT_ROOT } from '../../server/config.ts';
 
 describe('server import layers', () => {
   it('has no circles, no upward imports and no route file importing a route file', () => {
@@ -22,5 +26,38 @@ describe('server import layers', () => {
     const problems = importProblems(graph);
     expect(problems).toContain('upward import: records/editing.ts (base) → points/routes.ts (domain points)');
     expect(problems.some((p) => p.startsWith('file circle:') && p.includes('records/editing.ts') && p.includes('points/routes.ts'))).toBe(true);
+  });
+});
+
+describe('web imports of server code', () => {
+  it('takes API types from the server schemas with import type, and runs only the shared pure modules', () => {
+    const imports = webServerImports(webFiles());
+    const typeOnly = imports.filter((i) => i.typeOnly).map((i) => path.relative(PROJECT_ROOT, i.target).split(path.sep).join('/'));
+    // The resident map's and phone page's answers are the server's schemas (web/src/common/api.ts).
+    expect(typeOnly).toEqual(expect.arrayContaining([
+      'server/network/schemas.ts', 'server/points/schemas.ts', 'server/desks/schemas.ts', 'server/divisions/schemas.ts', 'server/http/geojson.ts',
+    ]));
+    const valueTargets = new Set(imports.filter((i) => !i.typeOnly).map((i) => path.relative(PROJECT_ROOT, i.target).split(path.sep).join('/')));
+    expect([...valueTargets].sort()).toEqual([...valueTargets].filter((t) => BROWSER_SHARED.has(t.replace(/^server\//, ''))).sort());
+    expect(valueTargets.has('server/palette.ts')).toBe(true);
+    expect(webImportProblems()).toEqual([]);
+  });
+
+  it('finds a value import of server code, also one written over several lines', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-imports-'));
+    const server = path.relative(dir, path.join(PROJECT_ROOT, 'server')).split(path.sep).join('/');
+    const file = path.join(dir, 'page.ts');
+    fs.writeFileSync(file, [
+      `import type { ReachResponse } from '${server}/network/schemas.ts';`,
+      `import { RING_COLORS } from '${server}/palette.ts';`,
+      `import {`, `  loadCatalog,`, `} from '${server}/catalog.ts';`,
+      `import { type IdParams, StreetCode } from '${server}/records/schemas.ts';`,
+    ].join('\n'));
+    try {
+      expect(webImportProblems([file])).toEqual([
+        `web value import of server code: ${path.relative(PROJECT_ROOT, file).split(path.sep).join('/')} → server/catalog.ts (use import type)`,
+        `web value import of server code: ${path.relative(PROJECT_ROOT, file).split(path.sep).join('/')} → server/records/schemas.ts (use import type)`,
+      ]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });

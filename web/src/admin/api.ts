@@ -1,13 +1,10 @@
 // The API client every admin tab receives in its ctx: same-origin fetch with the session cookie and,
 // on state-changing requests, the CSRF token the server handed out at sign-in (/api/auth/me).
-export interface ApiErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  message_zh?: string;
-  field?: string;
-  [extra: string]: unknown;
-}
+import type { Static } from 'typebox';
+import type { ErrorResponse } from '../../../server/http/geojson.ts';
+
+/** An error answer: the server's one error shape (ErrorResponse), which may carry extra fields (e.g. a 409's current record). */
+export type ApiErrorBody = Static<typeof ErrorResponse> & { [extra: string]: unknown };
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly body: ApiErrorBody) { super(body.message); }

@@ -4,10 +4,11 @@
 import { currentLang, setLang, translator, type Lang } from '../lang.ts';
 import { ApiClient, ApiError } from './api.ts';
 import type { AdminContext, AdminTab, CategoryRef, StaffUser, StreetRef } from './context.ts';
-import { clear, h } from './dom.ts';
+import { clear, h } from '../common/dom.ts';
 import { shellMessages } from './messages.ts';
 import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
+import 'virtual:palette.css';
 import './admin.css';
 
 /** What the server tells the owner about failed sign-ins with their username before this session. */

@@ -3,7 +3,7 @@
 import type { Lang } from '../lang.ts';
 import { translator } from '../lang.ts';
 import { ApiError, type ApiClient } from './api.ts';
-import { h } from './dom.ts';
+import { h } from '../common/dom.ts';
 import { staffMessages } from './tabs/staff.messages.ts';
 
 export function openPasswordDialog(api: ApiClient, lang: Lang, done: (message: string) => void): void {

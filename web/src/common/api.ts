@@ -1,60 +1,32 @@
 // The browser's view of the service's JSON API: typed fetches of the public routes the resident map
 // and the phone page use. Everything is same-origin; errors carry the API's bilingual message.
-export interface Category {
-  id: string; name_zh: string; name_en: string; color: string; icon: string; dimension: string;
-  target_minutes: Record<string, number>;
-}
-export interface Profile { id: string; name_zh: string; name_en: string; speed_mps: number }
-export interface Catalog { categories: Category[]; profiles: Profile[] }
+// The answers' types are the server's own TypeBox schemas (type-only imports: nothing of the server is
+// bundled), so a change of a response schema breaks this typecheck instead of drifting silently.
+import type { Static } from 'typebox';
+import type { CatalogResponse } from '../../../server/divisions/schemas.ts';
+import type { PointCollection as PointCollectionSchema } from '../../../server/points/schemas.ts';
+import type { NearestItem as NearestItemSchema, ReachResponse, RingFeature as RingFeatureSchema, RouteResponse } from '../../../server/network/schemas.ts';
+import type { SiteFeature as SiteFeatureSchema } from '../../../server/sites/present.ts';
+import type { UpcomingResponse, UpcomingVisit } from '../../../server/desks/schemas.ts';
 
-export interface PointProperties {
-  id: number; name: string; category: string; category_name_zh: string; category_name_en: string;
-  color: string; icon: string; subtype: string | null; address: string | null; phone: string | null;
-  opening_hours: string | null; is_sample: boolean; sample_label?: string;
-}
-export interface PointFeature { type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] }; properties: PointProperties }
-export interface PointCollection { type: 'FeatureCollection'; features: PointFeature[]; contains_sample: boolean; sample_notice?: string; attribution: string }
+export type Catalog = Static<typeof CatalogResponse>;
+export type Category = Catalog['categories'][number];
+export type Profile = Catalog['profiles'][number];
 
-export interface NearestItem {
-  id: number; name: string; category_id: string; subtype: string | null; address: string | null; phone: string | null;
-  opening_hours: string | null; is_sample: boolean; lon: number; lat: number;
-  walk_s: number; walk_m: number; walk_min: number; straight_m: number;
-}
-export interface RingFeature { type: 'Feature'; properties: { minutes: number }; geometry: { type: 'MultiPolygon'; coordinates: number[][][][] } }
-export interface ReachAnswer {
-  origin: { lon: number; lat: number; snap_lon: number; snap_lat: number; snap_distance_m: number; site?: { id: number; name: string; kind: string } };
-  profile: Profile;
-  minutes: number[];
-  rings: { type: 'FeatureCollection'; features: RingFeature[] };
-  nearest: Record<string, NearestItem[]>;
-  contains_sample: boolean;
-  sample_notice?: string;
-  attribution: string;
-}
-export interface RouteAnswer {
-  type: 'Feature';
-  geometry: { type: 'LineString'; coordinates: [number, number][] };
-  properties: { walk_s: number; walk_m: number; walk_min: number; straight_m: number; profile: string };
-}
-export interface SiteFeature {
-  type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: {
-    id: number; kind: 'service_center' | 'compound_gate'; name: string; street_name: string; community_name: string | null;
-    compound_name: string | null; is_sample: boolean; sample_label?: string; mobile_url: string;
-  };
-}
-export interface DeskVisit {
-  id: number; status: 'scheduled' | 'cancelled'; cancel_reason: string | null;
-  recurrence: { rule: string; zh: string; en: string } | null;
-  /** Local (Asia/Shanghai) date; `weekday` is ISO (1 = Monday). */
-  date: string; weekday: number; weekday_zh: string; start_time: string; end_time: string;
-  street_code: string; street_name: string;
-  at_site: boolean; walk_min: number | null; walk_m: number | null;
-  place: { kind: 'site' | 'gate' | 'point'; name: string; lon: number; lat: number };
-  services: { id: string; name_zh: string; name_en: string }[]; partners: string[]; contact_phone: string | null;
-  is_sample: boolean; note: string | null;
-}
-export interface UpcomingDesks { next: DeskVisit | null; visits: DeskVisit[]; within_minutes: number; ical_url: string | null }
+export type PointCollection = Static<typeof PointCollectionSchema>;
+export type PointFeature = PointCollection['features'][number];
+export type PointProperties = PointFeature['properties'];
+
+export type NearestItem = Static<typeof NearestItemSchema>;
+export type RingFeature = Static<typeof RingFeatureSchema>;
+export type ReachAnswer = Static<typeof ReachResponse>;
+export type RouteAnswer = Static<typeof RouteResponse>;
+export type SiteFeature = Static<typeof SiteFeatureSchema>;
+export type DeskVisit = Static<typeof UpcomingVisit>;
+export type UpcomingDesks = Static<typeof UpcomingResponse>;
+
+/** A GeoJSON position as the [lon, lat] pair MapLibre takes (the schema says two numbers; its type says number[]). */
+export const lonLat = (position: number[]): [number, number] => [position[0], position[1]];
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly messageZh?: string, readonly field?: string) { super(message); }

@@ -4,7 +4,7 @@
 // its reason) and the list that shows the first few and keeps the rest behind "再显示 N 次".
 import { currentLang, translator } from '../lang.ts';
 import type { DeskVisit } from './api.ts';
-import { el } from './dom.ts';
+import { h } from './dom.ts';
 import { messages } from './deskMessages.ts';
 import './deskVisits.css';
 
@@ -36,10 +36,10 @@ export function walkText(v: DeskVisit): string {
 
 export const servicesText = (v: DeskVisit) => deskText('deskServices', v.services.map(nameOf));
 
-export const cancelledBadge = () => el('span', { class: 'badge-cancelled' }, deskText('deskCancelled'));
+export const cancelledBadge = () => h('span', { class: 'badge-cancelled' }, deskText('deskCancelled'));
 
 export function cancelReason(v: DeskVisit): HTMLElement | null {
-  return v.status === 'cancelled' && v.cancel_reason ? el('span', { class: 'reason' }, deskText('deskCancelReason', v.cancel_reason)) : null;
+  return v.status === 'cancelled' && v.cancel_reason ? h('span', { class: 'reason' }, deskText('deskCancelReason', v.cancel_reason)) : null;
 }
 
 /**
@@ -49,32 +49,32 @@ export function cancelReason(v: DeskVisit): HTMLElement | null {
 export function visitBlock<K extends 'button' | 'div'>(tag: K, v: DeskVisit, attrs: Record<string, string | ((e: Event) => void)> = {}): HTMLElementTagNameMap[K] {
   const { today, tomorrow } = shanghaiDates();
   const cancelled = v.status === 'cancelled';
-  return el(tag, { ...attrs, class: `desk-visit${cancelled ? ' cancelled' : ''}`, 'data-visit-id': v.id, 'data-status': v.status },
-    el('span', { class: 'when-line' },
-      el('span', { class: 'when' }, visitDate(v)), ' ', el('span', { class: 'time' }, visitWindow(v)),
-      v.date === today ? el('span', { class: 'badge-soon' }, deskText('deskToday')) : v.date === tomorrow ? el('span', { class: 'badge-soon' }, deskText('deskTomorrow')) : null,
+  return h(tag, { ...attrs, class: `desk-visit${cancelled ? ' cancelled' : ''}`, 'data-visit-id': v.id, 'data-status': v.status },
+    h('span', { class: 'when-line' },
+      h('span', { class: 'when' }, visitDate(v)), ' ', h('span', { class: 'time' }, visitWindow(v)),
+      v.date === today ? h('span', { class: 'badge-soon' }, deskText('deskToday')) : v.date === tomorrow ? h('span', { class: 'badge-soon' }, deskText('deskTomorrow')) : null,
       cancelled ? cancelledBadge() : null,
-      v.is_sample ? el('span', { class: 'badge-sample' }, deskText('sample')) : null),
+      v.is_sample ? h('span', { class: 'badge-sample' }, deskText('sample')) : null),
     // Place and walk wrap as two units: a separator would be left dangling at a line's end on a phone.
-    el('span', { class: 'where' }, el('span', { class: 'place' }, v.place.name), ' ',
-      el('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, walkText(v))),
-    el('span', { class: 'services' }, servicesText(v)),
+    h('span', { class: 'where' }, h('span', { class: 'place' }, v.place.name), ' ',
+      h('span', { class: 'walk', 'data-walk-min': v.walk_min ?? '' }, walkText(v))),
+    h('span', { class: 'services' }, servicesText(v)),
     cancelReason(v),
-    v.recurrence ? el('span', { class: 'meta' }, deskText('deskRecurring', currentLang() === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null);
+    v.recurrence ? h('span', { class: 'meta' }, deskText('deskRecurring', currentLang() === 'zh' ? v.recurrence.zh : v.recurrence.en)) : null);
 }
 
 /** The first `open` visits as an ordered list; the rest behind a native <details> ("再显示 N 次"). */
 export function visitList(visits: DeskVisit[], block: (v: DeskVisit) => HTMLElement, open = DESK_VISITS_OPEN): HTMLElement[] {
-  const item = (v: DeskVisit) => el('li', {}, block(v));
+  const item = (v: DeskVisit) => h('li', {}, block(v));
   const rest = visits.slice(open);
-  const shown: HTMLElement = el('ol', { class: 'desk-list' }, ...visits.slice(0, open).map(item));
+  const shown: HTMLElement = h('ol', { class: 'desk-list' }, ...visits.slice(0, open).map(item));
   if (!rest.length) return [shown];
-  return [shown, el('details', { class: 'desk-more' },
-    el('summary', {}, deskText('deskMore', rest.length)),
-    el('ol', { class: 'desk-list', start: open + 1 }, ...rest.map(item)))];
+  return [shown, h('details', { class: 'desk-more' },
+    h('summary', {}, deskText('deskMore', rest.length)),
+    h('ol', { class: 'desk-list', start: open + 1 }, ...rest.map(item)))];
 }
 
 /** A link that hands an iCalendar feed (RFC 5545) to the phone's calendar. */
 export function calendarLink(href: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
-  return el('p', { class: 'calendar' }, el('a', { ...attrs, href, type: 'text/calendar', class: 'calendar-link' }, text));
+  return h('p', { class: 'calendar' }, h('a', { ...attrs, href, type: 'text/calendar', class: 'calendar-link' }, text));
 }

@@ -1,25 +1,40 @@
-// Building the page from data without innerHTML: every user string (names, addresses, notes typed by
-// staff) becomes a text node, so nothing in the data can turn into markup. `escapeXml` is for the few
-// places that build SVG or HTML as text.
-type Child = Node | string | number | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | null | undefined | ((e: Event) => void)>;
+// Building the pages from data without innerHTML (resident map, phone page, admin): every user string
+// (names, addresses, notes typed by staff) becomes a text node, so nothing in the data can turn into
+// markup. `escapeXml` is for the few places that build SVG or HTML as text.
+export type Child = Node | string | number | null | undefined | false;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+type Props = Record<string, unknown> & {
+  class?: string;
+  style?: string;
+  dataset?: Record<string, string>;
+};
+
+/**
+ * An element with its props and children. `class`, `style` and `dataset` as named; `onclick`/`onClick`
+ * add a listener; a non-string value for an element property (`hidden: true`, `disabled`, `checked`)
+ * sets the property; anything else is an attribute (`true` as an empty one). null/undefined/false skip.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (typeof value === 'function') node.addEventListener(key.replace(/^on/, ''), value as EventListener);
-    else if (value === true) node.setAttribute(key, '');
-    else node.setAttribute(key, String(value));
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = String(value);
+    else if (key === 'style') node.setAttribute('style', String(value));
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
+    } else if (key in node && typeof value !== 'string') {
+      (node as unknown as Record<string, unknown>)[key] = value;
+    } else node.setAttribute(key, value === true ? '' : String(value));
   }
   append(node, ...children);
   return node;
 }
 
 export function append(parent: Node, ...children: Child[]): void {
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    parent.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
   }
 }
 

@@ -3,7 +3,7 @@
 // taps: 反馈, the service, 发送); text and a call-back phone are optional. After sending it shows the
 // receipt code and the link to /r/:code. No sign-in; a signed form token and a hidden honeypot field.
 import { currentLang, translator } from '../lang.ts';
-import { append, clear, el, textColorOn } from './dom.ts';
+import { append, clear, h, textColorOn } from './dom.ts';
 import { zh, en } from './reportMessages.ts';
 
 
@@ -38,23 +38,23 @@ export function openReportForm(context: ReportContext, categories: ReportCategor
   let category: string | null = context.category ?? null;
   const tokenPromise = formToken().catch(() => null);
 
-  const dialog = el('dialog', { class: 'report-dialog', 'aria-labelledby': 'report-title' });
-  const problem = el('p', { class: 'report-problem', role: 'alert' });
-  const kindButtons = KINDS.map((k) => el('button', {
+  const dialog = h('dialog', { class: 'report-dialog', 'aria-labelledby': 'report-title' });
+  const problem = h('p', { class: 'report-problem', role: 'alert' });
+  const kindButtons = KINDS.map((k) => h('button', {
     type: 'button', class: 'report-kind', 'data-kind': k, 'aria-pressed': String(kind === k),
     onclick: () => { kind = k; category = null; sync(); },
-  }, el('strong', {}, t(k)), el('span', {}, t(`${k}_hint` as const))));
-  const categoryButtons = categories.map((c) => el('button', {
+  }, h('strong', {}, t(k)), h('span', {}, t(`${k}_hint` as const))));
+  const categoryButtons = categories.map((c) => h('button', {
     type: 'button', class: 'report-category', 'data-category': c.id, 'aria-pressed': String(category === c.id),
     onclick: () => { kind = 'service_missing'; category = c.id; sync(); },
-  }, el('span', { class: 'report-icon', style: `background:${c.color};color:${textColorOn(c.color)}`, 'aria-hidden': 'true' }, c.icon), nameOf(c)));
-  const text = el('textarea', { id: 'report-text', name: 'text', maxlength: 300, rows: 3 });
-  const counter = el('span', { class: 'report-count', 'aria-live': 'polite' }, t('chars', 0));
+  }, h('span', { class: 'report-icon', style: `background:${c.color};color:${textColorOn(c.color)}`, 'aria-hidden': 'true' }, c.icon), nameOf(c)));
+  const text = h('textarea', { id: 'report-text', name: 'text', maxlength: 300, rows: 3 });
+  const counter = h('span', { class: 'report-count', 'aria-live': 'polite' }, t('chars', 0));
   text.addEventListener('input', () => { counter.textContent = t('chars', [...text.value].length); });
-  const phone = el('input', { id: 'report-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 40 });
+  const phone = h('input', { id: 'report-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 40 });
   // Robots fill in every field; people never see this one.
-  const honeypot = el('input', { name: 'website', type: 'text', tabindex: -1, autocomplete: 'off', class: 'report-hp', 'aria-hidden': 'true' });
-  const send = el('button', { type: 'submit', class: 'report-send' }, t('send'));
+  const honeypot = h('input', { name: 'website', type: 'text', tabindex: -1, autocomplete: 'off', class: 'report-hp', 'aria-hidden': 'true' });
+  const send = h('button', { type: 'submit', class: 'report-send' }, t('send'));
 
   function sync(): void {
     for (const b of kindButtons) b.setAttribute('aria-pressed', String(b.dataset.kind === kind));
@@ -62,17 +62,17 @@ export function openReportForm(context: ReportContext, categories: ReportCategor
     problem.textContent = '';
   }
 
-  const form = el('form', { class: 'report-form', method: 'dialog' },
-    el('h2', { id: 'report-title' }, t('title')),
-    el('p', { class: 'report-about' }, t('about', context.label ?? t('here'))),
-    el('fieldset', {}, el('legend', {}, t('missingLegend')), el('div', { class: 'report-categories' }, ...categoryButtons)),
-    el('fieldset', {}, el('legend', {}, t('kindLegend')), el('div', { class: 'report-kinds' }, ...kindButtons)),
-    el('label', { for: 'report-text' }, t('textLabel'), ' ', counter), text,
-    el('label', { for: 'report-phone' }, t('phoneLabel')), phone,
-    el('p', { class: 'report-note' }, t('phoneNote')),
+  const form = h('form', { class: 'report-form', method: 'dialog' },
+    h('h2', { id: 'report-title' }, t('title')),
+    h('p', { class: 'report-about' }, t('about', context.label ?? t('here'))),
+    h('fieldset', {}, h('legend', {}, t('missingLegend')), h('div', { class: 'report-categories' }, ...categoryButtons)),
+    h('fieldset', {}, h('legend', {}, t('kindLegend')), h('div', { class: 'report-kinds' }, ...kindButtons)),
+    h('label', { for: 'report-text' }, t('textLabel'), ' ', counter), text,
+    h('label', { for: 'report-phone' }, t('phoneLabel')), phone,
+    h('p', { class: 'report-note' }, t('phoneNote')),
     honeypot,
     problem,
-    el('div', { class: 'report-actions' }, send, el('button', { type: 'button', class: 'report-cancel', onclick: () => dialog.close() }, t('cancel'))));
+    h('div', { class: 'report-actions' }, send, h('button', { type: 'button', class: 'report-cancel', onclick: () => dialog.close() }, t('cancel'))));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -106,13 +106,13 @@ export function openReportForm(context: ReportContext, categories: ReportCategor
   function showReceipt(answer: { code: string; merged: boolean }): void {
     clear(dialog);
     const href = `/r/${answer.code}${lang === 'en' ? '?lang=en' : ''}`;
-    append(dialog, el('div', { class: 'report-receipt', role: 'status' },
-      el('h2', {}, t('sent')),
-      answer.merged ? el('p', {}, t('merged')) : null,
-      el('p', {}, t('code'), '：', el('strong', { class: 'report-code', id: 'report-code' }, answer.code)),
-      el('p', {}, el('a', { class: 'report-link', id: 'report-link', href }, t('receiptLink'))),
-      el('p', { class: 'report-note' }, t('keep')),
-      el('button', { type: 'button', class: 'report-cancel', onclick: () => dialog.close() }, t('close'))));
+    append(dialog, h('div', { class: 'report-receipt', role: 'status' },
+      h('h2', {}, t('sent')),
+      answer.merged ? h('p', {}, t('merged')) : null,
+      h('p', {}, t('code'), '：', h('strong', { class: 'report-code', id: 'report-code' }, answer.code)),
+      h('p', {}, h('a', { class: 'report-link', id: 'report-link', href }, t('receiptLink'))),
+      h('p', { class: 'report-note' }, t('keep')),
+      h('button', { type: 'button', class: 'report-cancel', onclick: () => dialog.close() }, t('close'))));
   }
 
   dialog.addEventListener('close', () => dialog.remove());

@@ -3,8 +3,8 @@
 // the first thing on screen; the live map (or, without WebGL2, a static picture) follows.
 import { ringColor } from '../../../server/palette.ts';
 import { currentLang, setLang, translator } from '../lang.ts';
-import { api, ApiError, getJson, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
-import { append, clear, el, textColorOn } from '../common/dom.ts';
+import { api, ApiError, getJson, lonLat, type Catalog, type NearestItem, type ReachAnswer, type SiteFeature } from '../common/api.ts';
+import { append, clear, h, textColorOn } from '../common/dom.ts';
 import { boardGroups, type BoardGroup } from '../common/boardRows.ts';
 import { boardMinutes } from '../common/format.ts';
 import { formatOpeningHours, hhmm, openNow, whenText, type OpenNow } from '../common/hours.ts';
@@ -16,6 +16,7 @@ import { circlePicture } from './staticPicture.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
+import 'virtual:palette.css';
 import './mobile.css';
 
 declare global {
@@ -37,8 +38,8 @@ const DESK_DAYS_AHEAD = 60;
 const siteId = Number(location.pathname.match(/\/m\/site\/(\d+)/)?.[1] ?? new URLSearchParams(location.search).get('site'));
 const params = new URLSearchParams(location.search);
 
-const root = el('main', { id: 'page', class: 'page' });
-const status = el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
+const root = h('main', { id: 'page', class: 'page' });
+const status = h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
 
 /** Text size: 0 standard (18 px), 1 大字 (23 px), 2 特大 (30 px); remembered on the phone. */
 type TextSize = 0 | 1 | 2;
@@ -52,7 +53,7 @@ function textSize(): TextSize {
 }
 
 function marker(color: string, text: string | number, label?: string): HTMLElement {
-  return el('span', { class: 'marker', style: `background:${color};color:${textColorOn(color)}`, ...(label ? { 'aria-label': label } : { 'aria-hidden': 'true' }) }, String(text));
+  return h('span', { class: 'marker', style: `background:${color};color:${textColorOn(color)}`, ...(label ? { 'aria-label': label } : { 'aria-hidden': 'true' }) }, String(text));
 }
 
 /** Lang switch keeps the place: the URL's ?lang= (set by a board's QR code) is replaced, not left to win. */
@@ -65,7 +66,7 @@ function switchLanguage(): void {
 }
 
 function toolbar(speech?: () => string): HTMLElement {
-  const sizeButton = (id: string, size: TextSize, text: string, label: string) => el('button', {
+  const sizeButton = (id: string, size: TextSize, text: string, label: string) => h('button', {
     type: 'button', id, class: 'tool size', 'data-size': size, 'aria-pressed': String(textSize() === size), 'aria-label': label,
     onclick: (e: Event) => {
       const next: TextSize = textSize() === size ? 0 : size;
@@ -76,13 +77,13 @@ function toolbar(speech?: () => string): HTMLElement {
   const large = sizeButton('large-text', 1, t('largeText'), t('largeTextLabel'));
   const huge = sizeButton('huge-text', 2, t('hugeText'), t('hugeTextLabel'));
   const read = speech ? readButton('read-summary', t('readAloud'), t('readSummary'), speech) : null;
-  const langBtn = el('button', { type: 'button', id: 'lang', class: 'tool', 'aria-label': t('langSwitchLabel'), onclick: switchLanguage }, t('langSwitch'));
-  return el('div', { class: 'tools' }, large, huge, read, langBtn);
+  const langBtn = h('button', { type: 'button', id: 'lang', class: 'tool', 'aria-label': t('langSwitchLabel'), onclick: switchLanguage }, t('langSwitch'));
+  return h('div', { class: 'tools' }, large, huge, read, langBtn);
 }
 
 /** A read-aloud button, hidden until the browser has a voice for the page's language. */
 function readButton(id: string | null, text: string, label: string, say: () => string): HTMLElement {
-  const b = el('button', { type: 'button', class: 'tool read', hidden: true, 'aria-label': label, ...(id ? { id } : {}), onclick: () => speak(say(), lang) }, text);
+  const b = h('button', { type: 'button', class: 'tool read', hidden: true, 'aria-label': label, ...(id ? { id } : {}), onclick: () => speak(say(), lang) }, text);
   whenVoiceAvailable(lang, () => { b.hidden = false; });
   return b;
 }
@@ -107,8 +108,8 @@ async function fillOpenStates(container: HTMLElement, at: Date): Promise<void> {
 /** The actions under an opened row: navigation, read aloud (and, from issue 13, a report button). */
 function rowActions(item: NearestItem, site: [number, number], siteName: string, speech: () => string): HTMLElement[] {
   return [
-    el('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
-      ...NAV_APPS.map((app) => el('a', {
+    h('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
+      ...NAV_APPS.map((app) => h('a', {
         class: 'nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
         href: navigationUrl(app, { lon: item.lon, lat: item.lat, name: item.name }, { lon: site[0], lat: site[1], name: siteName }),
       }, `${t('navigate')} · ${t(app)}`))),
@@ -120,27 +121,27 @@ function rowActions(item: NearestItem, site: [number, number], siteName: string,
 
 function pointDetails(item: NearestItem, site: [number, number], siteName: string, speech: () => string): HTMLElement {
   const hoursText = formatOpeningHours(item.opening_hours, lang);
-  return el('div', { class: 'details' },
-    item.address ? el('p', {}, el('span', { class: 'k' }, `${t('address')}${t('colon')}`), item.address) : null,
-    item.phone ? el('p', {}, el('span', { class: 'k' }, `${t('phone')}${t('colon')}`),
-      el('a', { class: 'tel', href: `tel:${item.phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', item.phone) }, item.phone)) : null,
-    el('p', { class: 'hours' }, el('span', { class: 'k' }, `${t('hours')}${t('colon')}`), hoursText ?? t('hoursUnknown')),
+  return h('div', { class: 'details' },
+    item.address ? h('p', {}, h('span', { class: 'k' }, `${t('address')}${t('colon')}`), item.address) : null,
+    item.phone ? h('p', {}, h('span', { class: 'k' }, `${t('phone')}${t('colon')}`),
+      h('a', { class: 'tel', href: `tel:${item.phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', item.phone) }, item.phone)) : null,
+    h('p', { class: 'hours' }, h('span', { class: 'k' }, `${t('hours')}${t('colon')}`), hoursText ?? t('hoursUnknown')),
     ...rowActions(item, site, siteName, speech));
 }
 
 function row(item: NearestItem, number: number | null, color: string, site: [number, number], siteName: string): HTMLElement {
-  const state = el('span', { class: 'open-state', 'data-state': item.opening_hours ? 'pending' : 'unknown', ...(item.opening_hours ? { 'data-hours': item.opening_hours } : {}) },
+  const state = h('span', { class: 'open-state', 'data-state': item.opening_hours ? 'pending' : 'unknown', ...(item.opening_hours ? { 'data-hours': item.opening_hours } : {}) },
     item.opening_hours ? '' : t('hoursUnknown'));
   const speech = () => t('rowSpeech', item.name, boardMinutes(item.walk_s), state.textContent ?? '', item.address ?? '');
-  return el('li', { class: 'point', 'data-point-id': item.id },
-    el('details', {},
-      el('summary', {},
-        number === null ? el('span', { class: 'marker blank', 'aria-hidden': 'true' }, '·') : marker(color, number),
-        el('span', { class: 'what' },
-          el('span', { class: 'name' }, item.name, item.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-          el('span', { class: 'sub' }, [item.subtype, number !== null ? t('boardNumber', number) : null].filter(Boolean).join(' · ')),
+  return h('li', { class: 'point', 'data-point-id': item.id },
+    h('details', {},
+      h('summary', {},
+        number === null ? h('span', { class: 'marker blank', 'aria-hidden': 'true' }, '·') : marker(color, number),
+        h('span', { class: 'what' },
+          h('span', { class: 'name' }, item.name, item.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+          h('span', { class: 'sub' }, [item.subtype, number !== null ? t('boardNumber', number) : null].filter(Boolean).join(' · ')),
           state),
-        el('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', boardMinutes(item.walk_s)))),
+        h('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', boardMinutes(item.walk_s)))),
       pointDetails(item, site, siteName, speech)));
 }
 
@@ -148,23 +149,23 @@ function row(item: NearestItem, number: number | null, color: string, site: [num
 const NEAREST_FEW = 3;
 
 function renderList(groups: BoardGroup[], nearest: Record<string, NearestItem[]>, site: [number, number], siteName: string): HTMLElement {
-  const list = el('ol', { id: 'board-list', class: 'groups' });
+  const list = h('ol', { id: 'board-list', class: 'groups' });
   for (const g of groups) {
     const c = g.category;
     const missing = g.rows.length === 0;
-    const group = el('li', { class: `group${missing ? ' missing' : ''}`, 'data-category': c.id, 'data-missing': String(missing) },
-      el('h3', {}, marker(c.color, c.icon), nameOf(c), missing ? el('span', { class: 'missing-tag' }, t('missing')) : null));
-    const ul = el('ul', { class: 'points' });
+    const group = h('li', { class: `group${missing ? ' missing' : ''}`, 'data-category': c.id, 'data-missing': String(missing) },
+      h('h3', {}, marker(c.color, c.icon), nameOf(c), missing ? h('span', { class: 'missing-tag' }, t('missing')) : null));
+    const ul = h('ul', { class: 'points' });
     if (missing) {
       const few = [...(nearest[c.id] ?? [])].sort((a, b) => a.walk_s - b.walk_s || a.id - b.id).slice(0, NEAREST_FEW);
-      append(group, el('p', { class: 'beyond' }, few.length ? t('nearestFew') : t('noneAtAll')),
+      append(group, h('p', { class: 'beyond' }, few.length ? t('nearestFew') : t('noneAtAll')),
         reportButton(() => ({ site_id: siteId, kind: 'service_missing', category: c.id, label: document.title }), () => reportCategories,
           { compact: true, text: rt('openMissing', nameOf(c)) }));
       for (const r of few) append(ul, row(r, null, c.color, site, siteName));
     } else {
       for (const r of g.rows) append(ul, row(r, r.number, c.color, site, siteName));
       if (g.extra.length) {
-        append(ul, el('li', { class: 'more' }, t('more', g.extra.length)));
+        append(ul, h('li', { class: 'more' }, t('more', g.extra.length)));
         for (const r of g.extra) append(ul, row(r, null, c.color, site, siteName));
       }
     }
@@ -181,20 +182,20 @@ function renderList(groups: BoardGroup[], nearest: Record<string, NearestItem[]>
 function finder(items: NearestItem[], numberOf: Map<number, number>, categories: Catalog['categories'], listBox: HTMLElement,
   site: [number, number], siteName: string): HTMLElement {
   const byCategory = new Map(categories.map((c) => [c.id, c]));
-  const results = el('section', { id: 'results', class: 'results', hidden: true, 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
-  const search = el('input', { id: 'search', type: 'search', class: 'field', autocomplete: 'off', placeholder: t('searchPlaceholder') });
-  const subtype = el('select', { id: 'subtype', class: 'field' }, el('option', { value: '' }, t('anySubtype')),
+  const results = h('section', { id: 'results', class: 'results', hidden: true, 'aria-live': 'polite', 'aria-labelledby': 'results-title' });
+  const search = h('input', { id: 'search', type: 'search', class: 'field', autocomplete: 'off', placeholder: t('searchPlaceholder') });
+  const subtype = h('select', { id: 'subtype', class: 'field' }, h('option', { value: '' }, t('anySubtype')),
     ...categories.map((c) => {
       const kinds = [...new Set(items.filter((i) => i.category_id === c.id && i.subtype).map((i) => i.subtype as string))].sort();
-      return kinds.length ? el('optgroup', { label: nameOf(c) }, ...kinds.map((k) => el('option', { value: k }, k))) : null;
+      return kinds.length ? h('optgroup', { label: nameOf(c) }, ...kinds.map((k) => h('option', { value: k }, k))) : null;
     }));
-  const when = el('select', { id: 'when', class: 'field' },
-    el('option', { value: 'any' }, t('whenAny')), el('option', { value: 'now' }, t('whenNow')), el('option', { value: 'at' }, t('whenAt')));
-  const at = el('input', { id: 'at', type: 'datetime-local', class: 'field' });
-  const atBox = el('label', { class: 'finder-field', hidden: true }, el('span', {}, t('atLabel')), at);
-  const within = el('select', { id: 'within', class: 'field' }, el('option', { value: '' }, t('withinAny')),
-    ...[5, 10, 15, 30].map((n) => el('option', { value: String(n) }, t('withinN', n))));
-  const clearBtn = el('button', { type: 'button', id: 'clear-find', class: 'tool', hidden: true }, t('clear'));
+  const when = h('select', { id: 'when', class: 'field' },
+    h('option', { value: 'any' }, t('whenAny')), h('option', { value: 'now' }, t('whenNow')), h('option', { value: 'at' }, t('whenAt')));
+  const at = h('input', { id: 'at', type: 'datetime-local', class: 'field' });
+  const atBox = h('label', { class: 'finder-field', hidden: true }, h('span', {}, t('atLabel')), at);
+  const within = h('select', { id: 'within', class: 'field' }, h('option', { value: '' }, t('withinAny')),
+    ...[5, 10, 15, 30].map((n) => h('option', { value: String(n) }, t('withinN', n))));
+  const clearBtn = h('button', { type: 'button', id: 'clear-find', class: 'tool', hidden: true }, t('clear'));
   let run = 0;
   const update = async () => {
     const mine = ++run;
@@ -214,9 +215,9 @@ function finder(items: NearestItem[], numberOf: Map<number, number>, categories:
     });
     if (mine !== run) return;
     clear(results);
-    append(results, el('h2', { id: 'results-title' }, t('resultsTitle', found.length)));
-    if (!found.length) { append(results, el('p', { class: 'none' }, t('noResults'))); return; }
-    const ul = el('ul', { class: 'points' });
+    append(results, h('h2', { id: 'results-title' }, t('resultsTitle', found.length)));
+    if (!found.length) { append(results, h('p', { class: 'none' }, t('noResults'))); return; }
+    const ul = h('ul', { class: 'points' });
     for (const f of found) {
       const c = byCategory.get(f.item.category_id);
       append(ul, row(f.item, numberOf.get(f.item.id) ?? null, c?.color ?? '#666666', site, siteName));
@@ -226,17 +227,17 @@ function finder(items: NearestItem[], numberOf: Map<number, number>, categories:
   };
   for (const input of [search, subtype, when, at, within]) input.addEventListener('input', () => void update());
   clearBtn.addEventListener('click', () => { search.value = ''; subtype.value = ''; when.value = 'any'; within.value = ''; at.value = ''; void update(); search.focus(); });
-  return el('section', { id: 'finder', class: 'finder', 'aria-labelledby': 'finder-title' },
-    el('h2', { id: 'finder-title' }, t('findTitle')),
-    el('form', { role: 'search', onsubmit: (e: Event) => { e.preventDefault(); void update(); } },
-      el('label', { class: 'finder-field wide', for: 'search' }, el('span', { class: 'sr-only' }, t('searchLabel')), search),
-      el('details', { id: 'filters', class: 'filters' },
-        el('summary', {}, t('filtersTitle')),
-        el('div', { class: 'filter-fields' },
-          el('label', { class: 'finder-field' }, el('span', {}, t('subtypeLabel')), subtype),
-          el('label', { class: 'finder-field' }, el('span', {}, t('whenLabel')), when),
+  return h('section', { id: 'finder', class: 'finder', 'aria-labelledby': 'finder-title' },
+    h('h2', { id: 'finder-title' }, t('findTitle')),
+    h('form', { role: 'search', onsubmit: (e: Event) => { e.preventDefault(); void update(); } },
+      h('label', { class: 'finder-field wide', for: 'search' }, h('span', { class: 'sr-only' }, t('searchLabel')), search),
+      h('details', { id: 'filters', class: 'filters' },
+        h('summary', {}, t('filtersTitle')),
+        h('div', { class: 'filter-fields' },
+          h('label', { class: 'finder-field' }, h('span', {}, t('subtypeLabel')), subtype),
+          h('label', { class: 'finder-field' }, h('span', {}, t('whenLabel')), when),
           atBox,
-          el('label', { class: 'finder-field' }, el('span', {}, t('withinLabel')), within))),
+          h('label', { class: 'finder-field' }, h('span', {}, t('withinLabel')), within))),
       clearBtn),
     results);
 }
@@ -250,15 +251,15 @@ function finder(items: NearestItem[], numberOf: Map<number, number>, categories:
 function renderDesks(container: HTMLElement, profile: string): void {
   api.upcomingDesks(siteId, profile, DESK_VISITS_ASKED, DESK_DAYS_AHEAD).then(async (answer) => {
     if (!answer.visits.length) {
-      append(container, el('section', { id: 'desk', class: 'desks', 'data-empty': 'true', 'aria-labelledby': 'desk-title' },
-        el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), t('deskTitleFallback')),
-        el('p', { class: 'intro' }, t('deskNone'))));
+      append(container, h('section', { id: 'desk', class: 'desks', 'data-empty': 'true', 'aria-labelledby': 'desk-title' },
+        h('h2', { id: 'desk-title' }, h('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), t('deskTitleFallback')),
+        h('p', { class: 'intro' }, t('deskNone'))));
       return;
     }
     const { calendarLink, deskText, visitBlock, visitList } = await import('../common/deskVisits.ts');
-    append(container, el('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
-      el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
-      el('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
+    append(container, h('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
+      h('h2', { id: 'desk-title' }, h('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
+      h('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
       ...visitList(answer.visits, (v) => visitBlock('div', v)),
       calendarLink(`/api/desks/site/${siteId}.ics`, deskText('deskSiteCalendar'))));
   }).catch(() => { /* no desks feature, or the site is off the walking network: the services list is what matters */ });
@@ -271,7 +272,7 @@ function renderDesks(container: HTMLElement, profile: string): void {
 function renderChanges(container: HTMLElement, profile: string, version: string): void {
   getJson<BoardChangesAnswer>(`/api/boards/${siteId}/changes?profile=${encodeURIComponent(profile)}&since=${version}`).then((a) => {
     const names = (xs: { name: string }[]) => xs.map((x) => x.name).join(t('sep'));
-    if (!a.changed) { append(container, el('p', { id: 'changes', class: 'changes same', 'data-changed': 'false' }, t('changesNone'))); return; }
+    if (!a.changed) { append(container, h('p', { id: 'changes', class: 'changes same', 'data-changed': 'false' }, t('changesNone'))); return; }
     const c = a.changes;
     const lines = c ? [
       c.added.length ? t('changesAdded', names(c.added)) : null,
@@ -282,10 +283,10 @@ function renderChanges(container: HTMLElement, profile: string, version: string)
       c.rings.length ? t('changesRings') : null,
       c.title || c.omitted ? t('changesOther') : null,
     ].filter((x): x is string => !!x) : [];
-    append(container, el('section', { id: 'changes', class: 'changes', role: 'status', 'data-changed': 'true' },
-      el('p', { class: 'changes-title' }, lines.length ? t('changesTitle') : t('changesUnknown')),
-      lines.length ? el('ul', {}, ...lines.map((l) => el('li', {}, l))) : null,
-      lines.length ? el('p', {}, t('changesFooter')) : null));
+    append(container, h('section', { id: 'changes', class: 'changes', role: 'status', 'data-changed': 'true' },
+      h('p', { class: 'changes-title' }, lines.length ? t('changesTitle') : t('changesUnknown')),
+      lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null,
+      lines.length ? h('p', {}, t('changesFooter')) : null));
   }).catch(() => { /* an old or unknown version, or boards unavailable: say nothing rather than guess */ });
 }
 
@@ -304,15 +305,15 @@ async function render(profile: string): Promise<void> {
   } catch (err) {
     clear(root);
     const notFound = err instanceof ApiError && (err.status === 404 || err.status === 400);
-    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, notFound ? t('notFound') : t('failed')),
-      notFound ? el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))) : null,
-      notFound ? null : el('button', { type: 'button', class: 'tool', onclick: () => void render(profile) }, t('retry')));
+    append(root, toolbar(), h('p', { class: 'error', role: 'alert' }, notFound ? t('notFound') : t('failed')),
+      notFound ? h('p', {}, h('a', { class: 'foot-link', href: '/' }, t('fullMap'))) : null,
+      notFound ? null : h('button', { type: 'button', class: 'tool', onclick: () => void render(profile) }, t('retry')));
     return;
   }
   const s = site.properties;
   const title = s.kind === 'compound_gate' && s.compound_name ? `${s.compound_name} · ${s.name}` : s.name;
   document.title = t('pageTitle', title);
-  const at = site.geometry.coordinates;
+  const at = lonLat(site.geometry.coordinates);
   const groups = boardGroups(catalog.categories, reach.nearest);
   const walkingProfile = catalog.profiles.filter((p) => p.id === profile);
   reportCategories = catalog.categories;
@@ -320,8 +321,8 @@ async function render(profile: string): Promise<void> {
   const missing = groups.filter((g) => g.rows.length === 0);
   const anySample = s.is_sample || reach.contains_sample;
 
-  const profiles = el('div', { class: 'profiles', role: 'radiogroup', 'aria-label': t('profile') },
-    ...catalog.profiles.map((p) => el('button', {
+  const profiles = h('div', { class: 'profiles', role: 'radiogroup', 'aria-label': t('profile') },
+    ...catalog.profiles.map((p) => h('button', {
       type: 'button', role: 'radio', class: `seg${p.id === profile ? ' on' : ''}`, 'aria-checked': String(p.id === profile), 'data-profile': p.id,
       onclick: () => {
         if (p.id === profile) return;
@@ -332,38 +333,38 @@ async function render(profile: string): Promise<void> {
         void render(p.id).then(() => root.querySelector<HTMLElement>(`.profiles [data-profile="${p.id}"]`)?.focus());
       },
     }, nameOf(p))));
-  const mapBox = el('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('mapLabel') });
-  const deskSlot = el('div', { id: 'desk-slot' });
-  const changesSlot = el('div', { id: 'changes-slot' });
+  const mapBox = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('mapLabel') });
+  const deskSlot = h('div', { id: 'desk-slot' });
+  const changesSlot = h('div', { id: 'changes-slot' });
   const summaryText = () => [title, t('summary', found.length, groups.length),
     missing.length ? t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep'))) : t('allFound', groups.length)].join(lang === 'zh' ? '。' : '. ');
   const numberOf = new Map(groups.flatMap((g) => g.rows.map((r) => [r.id, r.number] as [number, number])));
   const allItems = Object.values(reach.nearest).flat();
-  const listBox = el('section', { id: 'list', 'aria-labelledby': 'list-title' },
-    el('h2', { id: 'list-title' }, t('listTitle')),
+  const listBox = h('section', { id: 'list', 'aria-labelledby': 'list-title' },
+    h('h2', { id: 'list-title' }, t('listTitle')),
     renderList(groups, reach.nearest, at, title));
   clear(root);
   append(root,
-    el('header', { class: 'head' },
+    h('header', { class: 'head' },
       toolbar(summaryText),
-      el('h1', { id: 'site-name' }, title, s.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-      el('p', { class: 'where' }, [s.street_name, s.community_name].filter(Boolean).join(' · '))),
+      h('h1', { id: 'site-name' }, title, s.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+      h('p', { class: 'where' }, [s.street_name, s.community_name].filter(Boolean).join(' · '))),
     changesSlot,
-    el('section', { class: 'summary', id: 'summary' },
-      el('p', { class: 'big' }, t('summary', found.length, groups.length)),
-      missing.length ? el('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep')))) : el('p', {}, t('allFound', groups.length)),
+    h('section', { class: 'summary', id: 'summary' },
+      h('p', { class: 'big' }, t('summary', found.length, groups.length)),
+      missing.length ? h('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep')))) : h('p', {}, t('allFound', groups.length)),
       reportButton(() => ({ site_id: siteId, label: title }), () => reportCategories, { id: 'report-site' })),
     profiles,
     finder(allItems, numberOf, catalog.categories, listBox, at, title),
     listBox,
     deskSlot,
-    el('h2', { class: 'sr-only' }, t('mapLabel')),
+    h('h2', { class: 'sr-only' }, t('mapLabel')),
     mapBox,
-    el('p', { class: 'legend' }, ...reach.minutes.map((m) => el('span', { class: 'ring', 'data-minutes': m, style: `color:${ringColor(m).line}` }, t('ringLegend', m))),
-      ...walkingProfile.map((p) => el('span', { class: 'ring-note', 'data-speed': p.speed_mps }, t('ringNote', nameOf(p), p.speed_mps)))),
-    el('p', { class: 'foot' }, t('updated'), ' ', el('a', { class: 'foot-link', href: `/#o=${at[0].toFixed(5)},${at[1].toFixed(5)}${profile !== 'standard' ? `&p=${profile}` : ''}` }, t('fullMap'))),
-    anySample ? el('p', { id: 'sample-note', class: 'sample-note' }, t('sampleNote')) : null,
-    el('p', { class: 'foot attribution' }, t('attribution')));
+    h('p', { class: 'legend' }, ...reach.minutes.map((m) => h('span', { class: 'ring', 'data-minutes': m, style: `color:${ringColor(m).line}` }, t('ringLegend', m))),
+      ...walkingProfile.map((p) => h('span', { class: 'ring-note', 'data-speed': p.speed_mps }, t('ringNote', nameOf(p), p.speed_mps)))),
+    h('p', { class: 'foot' }, t('updated'), ' ', h('a', { class: 'foot-link', href: `/#o=${at[0].toFixed(5)},${at[1].toFixed(5)}${profile !== 'standard' ? `&p=${profile}` : ''}` }, t('fullMap'))),
+    anySample ? h('p', { id: 'sample-note', class: 'sample-note' }, t('sampleNote')) : null,
+    h('p', { class: 'foot attribution' }, t('attribution')));
   const printedVersion = params.get('v');
   if (printedVersion && /^[0-9a-f]{12}$/.test(printedVersion) && profile === (params.get('profile') ?? 'standard')) renderChanges(changesSlot, profile, printedVersion);
   void fillOpenStates(listBox, new Date());
@@ -377,7 +378,7 @@ async function render(profile: string): Promise<void> {
   const colorOf = new Map(catalog.categories.map((c) => [c.id, c.color]));
   const ownPicture = () => {
     clear(mapBox);
-    append(mapBox, el('p', { class: 'sr-only' }, t('staticPicture')), circlePicture({
+    append(mapBox, h('p', { class: 'sr-only' }, t('staticPicture')), circlePicture({
       site: at, rings: reach.rings.features, title: t('staticPicture'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
       points: numbered.map((p) => ({ lon: p.lon, lat: p.lat, number: p.number, color: colorOf.get(p.category) ?? '#666666' })),
     }));
@@ -386,7 +387,7 @@ async function render(profile: string): Promise<void> {
   // Without WebGL2: the printed board's own drawing (same rings and numbers), else a picture of ours.
   const picture = () => {
     mapBox.classList.add('static');
-    const img = el('img', { src: `/api/boards/${siteId}.svg?profile=${encodeURIComponent(profile)}&lang=${lang}`, alt: t('staticPicture'), class: 'board-picture' });
+    const img = h('img', { src: `/api/boards/${siteId}.svg?profile=${encodeURIComponent(profile)}&lang=${lang}`, alt: t('staticPicture'), class: 'board-picture' });
     img.addEventListener('load', () => { window.__mobileReady = true; });
     img.addEventListener('error', ownPicture);
     clear(mapBox);
@@ -412,7 +413,7 @@ function start(): void {
   append(root, status);
   if (!Number.isInteger(siteId) || siteId < 1) {
     clear(root);
-    append(root, toolbar(), el('p', { class: 'error', role: 'alert' }, t('notFound')), el('p', {}, el('a', { class: 'foot-link', href: '/' }, t('fullMap'))));
+    append(root, toolbar(), h('p', { class: 'error', role: 'alert' }, t('notFound')), h('p', {}, h('a', { class: 'foot-link', href: '/' }, t('fullMap'))));
     return;
   }
   const profile = params.get('profile') ?? 'standard';

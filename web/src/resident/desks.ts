@@ -5,7 +5,7 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { translator } from '../lang.ts';
 import { api, type DeskVisit, type UpcomingDesks } from '../common/api.ts';
-import { append, clear, el } from '../common/dom.ts';
+import { append, clear, h } from '../common/dom.ts';
 import { calendarLink, cancelledBadge, cancelReason, deskText, servicesText, visitBlock, visitDate, visitList, visitWindow, walkText } from '../common/deskVisits.ts';
 import { addDeskLayer, closeDeskPopup, deskPlaceAt, setDeskPlaces, showDeskPopup, type DeskPlace } from '../map/deskMarkers.ts';
 import { setFixedMarks } from '../map/overlay.ts';
@@ -20,7 +20,7 @@ const VISITS_ASKED = 8;
 /** Visits a popup lists: it must fit the map's half of a phone screen. */
 const POPUP_VISITS = 3;
 
-const section = el('section', { id: 'desks', class: 'desks', 'aria-labelledby': 'desks-title', hidden: true });
+const section = h('section', { id: 'desks', class: 'desks', 'aria-labelledby': 'desks-title', hidden: true });
 let map: MapLibreMap | null = null;
 let abort: AbortController | null = null;
 let answer: UpcomingDesks | null = null;
@@ -70,7 +70,7 @@ export async function showDesksNear(origin: [number, number], profile: string): 
   clear(section);
   section.hidden = false;
   section.dataset.state = 'loading';
-  append(section, el('h2', { id: 'desks-title' }, deskText('deskTitle')), el('p', { class: 'muted' }, t('deskLoading')));
+  append(section, h('h2', { id: 'desks-title' }, deskText('deskTitle')), h('p', { class: 'muted' }, t('deskLoading')));
   try {
     answer = await api.upcomingDesksAt(origin[0], origin[1], profile, VISITS_ASKED, DAYS_AHEAD, signal);
   } catch (err) {
@@ -78,7 +78,7 @@ export async function showDesksNear(origin: [number, number], profile: string): 
     answer = null;
     clear(section);
     section.dataset.state = 'failed';
-    append(section, el('h2', { id: 'desks-title' }, deskText('deskTitle')), el('p', { class: 'muted' }, t('deskFailed')));
+    append(section, h('h2', { id: 'desks-title' }, deskText('deskTitle')), h('p', { class: 'muted' }, t('deskFailed')));
     return;
   }
   render(answer);
@@ -87,17 +87,17 @@ export async function showDesksNear(origin: [number, number], profile: string): 
 function render(a: UpcomingDesks): void {
   clear(section);
   section.dataset.state = a.visits.length ? 'ready' : 'empty';
-  append(section, el('h2', { id: 'desks-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')));
+  append(section, h('h2', { id: 'desks-title' }, h('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')));
   if (!a.visits.length) {
-    append(section, el('p', { class: 'muted' }, t('deskNone', a.within_minutes, DAYS_AHEAD)));
+    append(section, h('p', { class: 'muted' }, t('deskNone', a.within_minutes, DAYS_AHEAD)));
     return;
   }
-  append(section, el('p', { class: 'muted intro' }, t('deskIntro', a.within_minutes)),
+  append(section, h('p', { class: 'muted intro' }, t('deskIntro', a.within_minutes)),
     ...visitList(a.visits, (v) => visitBlock('button', v, { type: 'button', onclick: () => openPlace(placeKey(v), true) })));
   // A place has no calendar of its own: each street of the listed visits offers its feed.
   const streets = new Map(a.visits.map((v) => [v.street_code, v.street_name]));
   append(section,
-    el('p', { class: 'muted hint' }, t('deskMarkerHint')),
+    h('p', { class: 'muted hint' }, t('deskMarkerHint')),
     ...[...streets].map(([code, name]) => calendarLink(`/api/desks/street/${encodeURIComponent(code)}.ics`, deskText('deskStreetCalendar', name), { 'data-street': code })));
 
   if (map) {
@@ -123,18 +123,18 @@ function openPlace(key: string, fromList = false): void {
   if (!visits.length) return;
   const first = visits.find((v) => v.status === 'scheduled') ?? visits[0];
   const sameServices = (v: DeskVisit) => servicesText(v) === servicesText(first);
-  const content = el('div', { class: 'desk-popup-body', 'data-place': key },
-    el('h3', {}, deskText('deskTitle'), first.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-    el('p', { class: 'place' }, first.place.name, ' · ', walkText(first)),
-    el('p', {}, servicesText(first)),
-    el('ul', {}, ...visits.slice(0, POPUP_VISITS).map((v) => el('li', { 'data-status': v.status },
-      el('strong', {}, `${visitDate(v)} ${visitWindow(v)}`),
+  const content = h('div', { class: 'desk-popup-body', 'data-place': key },
+    h('h3', {}, deskText('deskTitle'), first.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+    h('p', { class: 'place' }, first.place.name, ' · ', walkText(first)),
+    h('p', {}, servicesText(first)),
+    h('ul', {}, ...visits.slice(0, POPUP_VISITS).map((v) => h('li', { 'data-status': v.status },
+      h('strong', {}, `${visitDate(v)} ${visitWindow(v)}`),
       v.status === 'cancelled' ? cancelledBadge() : null,
-      sameServices(v) ? null : el('span', { class: 'services' }, servicesText(v)),
+      sameServices(v) ? null : h('span', { class: 'services' }, servicesText(v)),
       cancelReason(v)))),
-    first.partners.length ? el('p', {}, t('deskPartners', first.partners)) : null,
-    first.contact_phone ? el('p', {}, el('a', { class: 'tel', href: `tel:${first.contact_phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', first.contact_phone) }, first.contact_phone)) : null,
-    first.note ? el('p', { class: 'meta' }, t('deskNote', first.note)) : null);
+    first.partners.length ? h('p', {}, t('deskPartners', first.partners)) : null,
+    first.contact_phone ? h('p', {}, h('a', { class: 'tel', href: `tel:${first.contact_phone.replace(/[^0-9+]/g, '')}`, 'aria-label': t('call', first.contact_phone) }, first.contact_phone)) : null,
+    first.note ? h('p', { class: 'meta' }, t('deskNote', first.note)) : null);
   const at: [number, number] = [first.place.lon, first.place.lat];
   if (fromList) {
     // On a phone the map sits above the list: bring it into view, then the place into the map.

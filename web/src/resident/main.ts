@@ -6,8 +6,8 @@
 // place, keeping filter, place, results and view; a search finds a service by name or kind (finder.ts).
 import type { LngLatBoundsLike, Map as MapLibreMap, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
 import { currentLang, setLang, translator } from '../lang.ts';
-import { api, ApiError, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
-import { append, clear, el, textColorOn } from '../common/dom.ts';
+import { api, ApiError, lonLat, type Catalog, type Category, type NearestItem, type PointFeature, type ReachAnswer } from '../common/api.ts';
+import { append, clear, h, textColorOn } from '../common/dom.ts';
 import { formatOpeningHours, hhmm, openNow } from '../common/hours.ts';
 import { textMatches } from '../common/finder.ts';
 import { RING_COLORS } from '../../../server/palette.ts';
@@ -19,6 +19,7 @@ import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskA
 import { messages } from './messages.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
+import 'virtual:palette.css';
 import './resident.css';
 
 let lang = currentLang();
@@ -45,15 +46,15 @@ interface State {
 }
 
 const ui = {
-  status: el('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-  chips: el('div', { id: 'chips', class: 'chips', role: 'group' }),
-  profiles: el('div', { id: 'profiles', class: 'segmented', role: 'radiogroup' }),
-  results: el('section', { id: 'results', class: 'results', 'aria-live': 'polite' }),
-  card: el('section', { id: 'card', class: 'card', role: 'dialog', 'aria-modal': 'false', hidden: true, tabindex: '-1' }),
-  mapBox: el('div', { id: 'map', class: 'map' }),
-  sheetHandle: el('button', { type: 'button', id: 'sheet-handle', class: 'sheet-handle', 'aria-controls': 'panel', 'aria-expanded': 'true' }),
-  search: el('input', { id: 'map-search', type: 'search', class: 'field', autocomplete: 'off' }),
-  searchResults: el('div', { id: 'search-results', class: 'search-results', 'aria-live': 'polite' }),
+  status: h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
+  chips: h('div', { id: 'chips', class: 'chips', role: 'group' }),
+  profiles: h('div', { id: 'profiles', class: 'segmented', role: 'radiogroup' }),
+  results: h('section', { id: 'results', class: 'results', 'aria-live': 'polite' }),
+  card: h('section', { id: 'card', class: 'card', role: 'dialog', 'aria-modal': 'false', hidden: true, tabindex: '-1' }),
+  mapBox: h('div', { id: 'map', class: 'map' }),
+  sheetHandle: h('button', { type: 'button', id: 'sheet-handle', class: 'sheet-handle', 'aria-controls': 'panel', 'aria-expanded': 'true' }),
+  search: h('input', { id: 'map-search', type: 'search', class: 'field', autocomplete: 'off' }),
+  searchResults: h('div', { id: 'search-results', class: 'search-results', 'aria-live': 'polite' }),
 };
 let sheetSize: SheetSize = 'half';
 /** The walking route on the map, kept so the view can be fitted to it when the sheet changes size. */
@@ -100,57 +101,57 @@ if (largeTextOn()) document.documentElement.classList.add('large');
 function renderShell(): void {
   const score = (scoreLayers ??= scoreLayer(() => map, () => state.profile, { toggle: t('scoreToggle'), legend: t('scoreLegend') }));
   score.setText({ toggle: t('scoreToggle'), legend: t('scoreLegend') });
-  const langButton = el('button', {
+  const langButton = h('button', {
     type: 'button', class: 'lang', 'aria-label': t('langSwitchLabel'),
     // The page is rebuilt in the other language in place: same place, results, filter, card and map view.
     onclick: () => switchLang(),
   }, t('langSwitch'));
   // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
-  const largeButton = el('button', {
+  const largeButton = h('button', {
     type: 'button', id: 'large-text', class: 'lang', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
     onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); requestAnimationFrame(() => keepInView()); },
   }, t('largeText'));
-  const header = el('header', { class: 'top' },
-    el('div', {}, el('h1', {}, t('title')), el('p', { class: 'subtitle' }, t('subtitle'))),
-    el('div', { class: 'top-tools' }, largeButton, langButton));
+  const header = h('header', { class: 'top' },
+    h('div', {}, h('h1', {}, t('title')), h('p', { class: 'subtitle' }, t('subtitle'))),
+    h('div', { class: 'top-tools' }, largeButton, langButton));
   ui.search.setAttribute('placeholder', t('searchPlaceholder'));
-  const searchForm = el('form', { role: 'search', class: 'search', 'aria-labelledby': 'search-title', onsubmit: (e: Event) => { e.preventDefault(); void runSearch(); } },
-    el('h2', { class: 'label', id: 'search-title' }, t('searchTitle')),
-    el('label', { for: 'map-search', class: 'sr-only' }, t('searchLabel')),
+  const searchForm = h('form', { role: 'search', class: 'search', 'aria-labelledby': 'search-title', onsubmit: (e: Event) => { e.preventDefault(); void runSearch(); } },
+    h('h2', { class: 'label', id: 'search-title' }, t('searchTitle')),
+    h('label', { for: 'map-search', class: 'sr-only' }, t('searchLabel')),
     ui.search, ui.searchResults);
-  const panel = el('aside', { id: 'panel', class: 'panel', 'data-sheet': sheetSize, 'aria-label': t('resultsTitle') },
+  const panel = h('aside', { id: 'panel', class: 'panel', 'data-sheet': sheetSize, 'aria-label': t('resultsTitle') },
     ui.sheetHandle,
-    el('p', { id: 'sample-banner', class: 'sample-banner', hidden: !pointsHaveSample }, el('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
-    el('div', { class: 'row' }, el('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
-    el('div', { class: 'row actions' },
-      el('button', { type: 'button', id: 'locate', class: 'btn primary', onclick: () => void locate() }, t('myLocation')),
-      el('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter')),
+    h('p', { id: 'sample-banner', class: 'sample-banner', hidden: !pointsHaveSample }, h('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
+    h('div', { class: 'row' }, h('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
+    h('div', { class: 'row actions' },
+      h('button', { type: 'button', id: 'locate', class: 'btn primary', onclick: () => void locate() }, t('myLocation')),
+      h('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter')),
       score.button),
     score.legend,
     searchForm,
-    el('h2', { class: 'label', id: 'categories-label' }, t('categories')),
+    h('h2', { class: 'label', id: 'categories-label' }, t('categories')),
     ui.chips,
     ui.status,
     ui.results,
     deskSection(),
-    el('p', { class: 'attribution-note' }, t('attributionNote')));
+    h('p', { class: 'attribution-note' }, t('attributionNote')));
   ui.profiles.setAttribute('aria-labelledby', 'profile-label');
   ui.chips.setAttribute('aria-labelledby', 'categories-label');
-  const main = el('main', { class: 'layout' }, panel, el('div', { class: 'map-wrap' }, ui.mapBox, ringLegend()));
+  const main = h('main', { class: 'layout' }, panel, h('div', { class: 'map-wrap' }, ui.mapBox, ringLegend()));
   append(document.body, header, main);
   placeCard();
   updateSheetHandle();
-  if (!state?.reach) { clear(ui.results); ui.results.append(el('p', { class: 'hint' }, t('hint'))); }
+  if (!state?.reach) { clear(ui.results); ui.results.append(h('p', { class: 'hint' }, t('hint'))); }
 }
 
 let pointsHaveSample = false;
 
 /** The 5/10/15-minute rings in colour and in words, on the map at both sizes. */
 function ringLegend(): HTMLElement {
-  return el('div', { id: 'ring-legend', class: 'ring-legend', role: 'group', 'aria-labelledby': 'ring-legend-title' },
-    el('span', { id: 'ring-legend-title', class: 'ring-legend-title' }, t('legendTitle')),
-    ...Object.entries(RING_COLORS).map(([m, c]) => el('span', { class: 'ring-legend-item', 'data-minutes': m },
-      el('span', { class: 'ring-swatch', 'aria-hidden': 'true', style: `background:${c.fill}40;border-color:${c.line}` }),
+  return h('div', { id: 'ring-legend', class: 'ring-legend', role: 'group', 'aria-labelledby': 'ring-legend-title' },
+    h('span', { id: 'ring-legend-title', class: 'ring-legend-title' }, t('legendTitle')),
+    ...Object.entries(RING_COLORS).map(([m, c]) => h('span', { class: 'ring-legend-item', 'data-minutes': m },
+      h('span', { class: 'ring-swatch', 'aria-hidden': 'true', style: `background:${c.fill}40;border-color:${c.line}` }),
       t('legendRing', Number(m)))));
 }
 
@@ -182,7 +183,7 @@ function updateSheetHandle(): void {
     const within = state.catalog.categories.filter((c) => (reach.nearest[c.id] ?? []).some((i) => i.walk_s <= 15 * 60)).length;
     line = t('sheetSummary', within, state.catalog.categories.length);
   } else if (state?.origin) line = t('loading');
-  append(ui.sheetHandle, el('span', { class: 'grip', 'aria-hidden': 'true' }), el('span', { id: 'sheet-summary', class: 'summary' }, line));
+  append(ui.sheetHandle, h('span', { class: 'grip', 'aria-hidden': 'true' }), h('span', { id: 'sheet-summary', class: 'summary' }, line));
 }
 
 /** Bottom of the map hidden by the sheet (phone), in px of the map's own box. */
@@ -215,7 +216,7 @@ function keepInView(animate = true, follow = true): void {
   const duration = animate ? 300 : 0;
   const focus: [number, number][] = [...(routeLine ?? []), ...(state?.origin ? [state.origin] : [])];
   const feature = state?.selected ? state.points.find((p) => p.properties.id === state.selected) : undefined;
-  if (feature) focus.push(feature.geometry.coordinates);
+  if (feature) focus.push(lonLat(feature.geometry.coordinates));
   if (focus.length >= 2) {
     const lons = focus.map((p) => p[0]); const lats = focus.map((p) => p[1]);
     const bounds: LngLatBoundsLike = [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
@@ -274,14 +275,14 @@ function visibleCategories(): string[] | null { return state.picked.size ? [...s
 
 function marker(c: Category | undefined, text?: string | number): HTMLElement {
   const color = c?.color ?? '#666666';
-  return el('span', { class: 'marker', style: `background:${color};color:${textColorOn(color)}`, 'aria-hidden': 'true' }, String(text ?? c?.icon ?? '?'));
+  return h('span', { class: 'marker', style: `background:${color};color:${textColorOn(color)}`, 'aria-hidden': 'true' }, String(text ?? c?.icon ?? '?'));
 }
 
 function renderProfiles(): void {
   clear(ui.profiles);
   for (const p of state.catalog.profiles) {
     const checked = p.id === state.profile;
-    append(ui.profiles, el('button', {
+    append(ui.profiles, h('button', {
       type: 'button', role: 'radio', 'aria-checked': String(checked), class: `seg${checked ? ' on' : ''}`, 'data-profile': p.id,
       tabindex: checked ? '0' : '-1',
       onclick: () => { if (state.profile !== p.id) { state.profile = p.id; renderProfiles(); writeHash(state); scoreLayers?.update(); if (state.origin) void queryAt(state.origin); } },
@@ -301,12 +302,12 @@ function renderChips(): void {
   // A chip pressed from the keyboard keeps the focus across the redraw.
   const focused = ui.chips.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.category : undefined;
   clear(ui.chips);
-  append(ui.chips, el('button', {
+  append(ui.chips, h('button', {
     type: 'button', class: 'chip all', 'aria-pressed': String(state.picked.size === 0), 'data-category': '',
     onclick: () => { state.picked.clear(); applyFilter(); writeHash(state); },
   }, t('allCategories')));
   for (const c of state.catalog.categories) {
-    append(ui.chips, el('button', {
+    append(ui.chips, h('button', {
       type: 'button', class: 'chip', 'aria-pressed': String(state.picked.has(c.id)), 'data-category': c.id,
       onclick: () => { if (state.picked.has(c.id)) state.picked.delete(c.id); else state.picked.add(c.id); applyFilter(); writeHash(state); },
     }, marker(c), nameOf(c)));
@@ -340,7 +341,7 @@ async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = '
   if (map) { setOrigin(map, origin); setRoute(map, null); }
   routeLine = null;
   clear(ui.results);
-  append(ui.results, el('p', { class: 'hint' }, t('loading')));
+  append(ui.results, h('p', { class: 'hint' }, t('loading')));
   state.reach = null;
   // Phone: the results come up in the sheet, the place stays in the map above it.
   if (phone.matches && sheetSize === 'peek') setSheet('half'); else { updateSheetHandle(); requestAnimationFrame(() => keepInView()); }
@@ -353,7 +354,7 @@ async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = '
     clearDesks();
     clear(ui.results);
     const outside = err instanceof ApiError && err.status === 422;
-    append(ui.results, el('p', { class: 'error', role: 'alert' }, outside ? (from === 'geolocation' ? t('locationOutside') : t('outside')) : t('failed')));
+    append(ui.results, h('p', { class: 'error', role: 'alert' }, outside ? (from === 'geolocation' ? t('locationOutside') : t('outside')) : t('failed')));
     if (outside && from === 'geolocation') ui.status.textContent = t('locationOutside');
     if (map) setRings(map, [], () => '');
     return;
@@ -371,31 +372,31 @@ function renderResults(): void {
   if (!reach) return;
   clear(ui.results);
   state.numbers.clear();
-  const list = el('ol', { class: 'groups' });
+  const list = h('ol', { class: 'groups' });
   let n = 0;
   for (const c of state.catalog.categories) {
     if (state.picked.size && !state.picked.has(c.id)) continue;
     const items = reach.nearest[c.id] ?? [];
-    const group = el('li', { class: 'group', 'data-category': c.id },
-      el('h3', {}, marker(c), nameOf(c), items.length === 0 ? el('span', { class: 'none' }, ` · ${t('noneWithin')}`) : null));
-    const ul = el('ul', { class: 'items' });
+    const group = h('li', { class: 'group', 'data-category': c.id },
+      h('h3', {}, marker(c), nameOf(c), items.length === 0 ? h('span', { class: 'none' }, ` · ${t('noneWithin')}`) : null));
+    const ul = h('ul', { class: 'items' });
     for (const item of items) {
       n += 1;
       state.numbers.set(item.id, n);
-      append(ul, el('li', {},
-        el('button', { type: 'button', class: 'result-item', 'data-point-id': item.id, onclick: () => void openCard(item.id) },
+      append(ul, h('li', {},
+        h('button', { type: 'button', class: 'result-item', 'data-point-id': item.id, onclick: () => void openCard(item.id) },
           marker(c, n),
-          el('span', { class: 'name' }, item.name, item.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-          el('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', Math.max(1, Math.ceil(item.walk_s / 60 - 1e-9))))),
+          h('span', { class: 'name' }, item.name, item.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+          h('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', Math.max(1, Math.ceil(item.walk_s / 60 - 1e-9))))),
         reportButton(() => ({ point_id: item.id, label: item.name, kind: 'info_wrong' }), () => state.catalog.categories, { compact: true })));
     }
     append(group, ul);
     append(list, group);
   }
   append(ui.results,
-    el('h2', {}, t('resultsTitle'), ' ',
+    h('h2', {}, t('resultsTitle'), ' ',
       reportButton(() => (state.origin ? { lon: state.origin[0], lat: state.origin[1] } : null), () => state.catalog.categories, { compact: true, id: 'report-here' })),
-    el('p', { class: 'muted' }, t('resultsFor', nameOf(reach.profile)),
+    h('p', { class: 'muted' }, t('resultsFor', nameOf(reach.profile)),
       reach.origin.snap_distance_m >= 30 ? ` ${t('snapNote', Math.round(reach.origin.snap_distance_m))}` : ''),
     list);
   if (map) setPoints(map, mapPoints(), state.catalog.categories);
@@ -425,25 +426,25 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
   const signal = cardAbort.signal;
   if (map) selectPoint(map, id);
 
-  const hours = el('p', { class: 'hours' }, p.opening_hours ? el('span', { class: 'open-state', 'data-state': 'pending' }, '…') : t('hoursUnknown'), p.opening_hours ? ` ${formatOpeningHours(p.opening_hours, lang)}` : '');
-  const walk = el('p', { class: 'walk', id: 'card-walk' }, state.origin ? t('loading') : t('pickOrigin'));
-  const nav = el('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
-    ...NAV_APPS.map((app) => el('a', {
+  const hours = h('p', { class: 'hours' }, p.opening_hours ? h('span', { class: 'open-state', 'data-state': 'pending' }, '…') : t('hoursUnknown'), p.opening_hours ? ` ${formatOpeningHours(p.opening_hours, lang)}` : '');
+  const walk = h('p', { class: 'walk', id: 'card-walk' }, state.origin ? t('loading') : t('pickOrigin'));
+  const nav = h('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
+    ...NAV_APPS.map((app) => h('a', {
       class: 'btn nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
       href: navigationUrl(app, { lon, lat, name: p.name }, state.origin ? { lon: state.origin[0], lat: state.origin[1], name: t('here') } : undefined),
     }, t(app))));
   clear(ui.card);
   append(ui.card,
-    el('button', { type: 'button', class: 'close', 'aria-label': t('close'), onclick: () => { closeCard(); writeHash(state); } }, '×'),
-    el('h2', { id: 'card-title' }, marker(c), p.name, p.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-    el('p', { class: 'category' }, c ? nameOf(c) : p.category, p.subtype ? ` · ${p.subtype}` : ''),
+    h('button', { type: 'button', class: 'close', 'aria-label': t('close'), onclick: () => { closeCard(); writeHash(state); } }, '×'),
+    h('h2', { id: 'card-title' }, marker(c), p.name, p.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+    h('p', { class: 'category' }, c ? nameOf(c) : p.category, p.subtype ? ` · ${p.subtype}` : ''),
     walk,
-    el('dl', {},
-      p.address ? el('dt', {}, t('address')) : null, p.address ? el('dd', {}, p.address) : null,
-      p.phone ? el('dt', {}, t('phone')) : null,
-      p.phone ? el('dd', {}, el('a', { href: `tel:${p.phone.replace(/[^0-9+]/g, '')}`, class: 'tel', 'aria-label': t('call', p.phone) }, p.phone)) : null,
-      el('dt', {}, t('hours')), el('dd', {}, hours)),
-    el('p', { class: 'label' }, t('navigate')), nav);
+    h('dl', {},
+      p.address ? h('dt', {}, t('address')) : null, p.address ? h('dd', {}, p.address) : null,
+      p.phone ? h('dt', {}, t('phone')) : null,
+      p.phone ? h('dd', {}, h('a', { href: `tel:${p.phone.replace(/[^0-9+]/g, '')}`, class: 'tel', 'aria-label': t('call', p.phone) }, p.phone)) : null,
+      h('dt', {}, t('hours')), h('dd', {}, hours)),
+    h('p', { class: 'label' }, t('navigate')), nav);
   ui.card.setAttribute('aria-labelledby', 'card-title');
   ui.card.hidden = false;
   routeLine = null;
@@ -470,7 +471,7 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
       const route = await api.route(state.origin, [lon, lat], state.profile, signal);
       walk.dataset.walkMin = String(route.properties.walk_min);
       walk.textContent = t('walkFromOrigin', Math.max(1, Math.ceil(route.properties.walk_s / 60 - 1e-9)), metres(route.properties.walk_m));
-      routeLine = route.geometry.coordinates;
+      routeLine = route.geometry.coordinates.map(lonLat);
       if (map) { setRoute(map, routeLine); if (phone.matches) keepInView(); }
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
@@ -521,7 +522,7 @@ async function start(): Promise<void> {
   applyFilter();
   if (!hasWebGL2()) {
     ui.mapBox.classList.add('no-webgl');
-    append(ui.mapBox, el('p', { class: 'error' }, t('noMap')));
+    append(ui.mapBox, h('p', { class: 'error' }, t('noMap')));
     if (hash.origin) await queryAt(hash.origin);
     return;
   }
@@ -589,16 +590,16 @@ async function runSearch(): Promise<void> {
   const d = (f: PointFeature) => (o ? Math.hypot((f.geometry.coordinates[0] - o[0]) * Math.cos((o[1] * Math.PI) / 180), f.geometry.coordinates[1] - o[1]) : 0);
   found.sort((a, b) => d(a) - d(b) || a.properties.name.localeCompare(b.properties.name, 'zh-CN'));
   const shown = found.slice(0, SEARCH_SHOWN);
-  append(ui.searchResults, el('p', { class: 'muted search-count' }, found.length ? t('searchCount', found.length, shown.length) : t('searchNone')));
+  append(ui.searchResults, h('p', { class: 'muted search-count' }, found.length ? t('searchCount', found.length, shown.length) : t('searchNone')));
   if (!shown.length) return;
-  const list = el('ul', { class: 'items' });
+  const list = h('ul', { class: 'items' });
   for (const f of shown) {
     const p = f.properties;
     const c = categoryById(p.category);
-    append(list, el('li', {}, el('button', {
+    append(list, h('li', {}, h('button', {
       type: 'button', class: 'result-item search-item', 'data-point-id': p.id, onclick: () => chooseFound(f),
-    }, marker(c), el('span', { class: 'name' }, p.name, p.is_sample ? el('span', { class: 'badge-sample' }, t('sample')) : null),
-    el('span', { class: 'kind' }, p.subtype ?? (c ? nameOf(c) : p.category)))));
+    }, marker(c), h('span', { class: 'name' }, p.name, p.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+    h('span', { class: 'kind' }, p.subtype ?? (c ? nameOf(c) : p.category)))));
   }
   append(ui.searchResults, list);
 }
@@ -607,8 +608,8 @@ function chooseFound(f: PointFeature): void {
   const id = f.properties.id;
   // A point of a category the filter hides is shown with its category added to the filter.
   if (state.picked.size && !state.picked.has(f.properties.category)) { state.picked.add(f.properties.category); applyFilter(); }
-  if (map && !phone.matches) map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 600 });
-  if (map && phone.matches && !state.origin) map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(map.getZoom(), 15), duration: 300 });
+  if (map && !phone.matches) map.flyTo({ center: lonLat(f.geometry.coordinates), zoom: Math.max(map.getZoom(), 15), duration: 600 });
+  if (map && phone.matches && !state.origin) map.easeTo({ center: lonLat(f.geometry.coordinates), zoom: Math.max(map.getZoom(), 15), duration: 300 });
   void openCard(id);
 }
 

@@ -1,6 +1,6 @@
 // The record list of an editing tab: a table with one selectable row per record (keyboard too), closed
 // rows struck through, sample rows badged. Cells are text only.
-import { clear, h, type Child } from '../dom.ts';
+import { clear, h, type Child } from '../../common/dom.ts';
 
 export interface ListColumn<T> { label: string; cell: (row: T) => Child | Child[] }
 

@@ -5,7 +5,8 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, formatTime, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
+import { formatTime } from '../../common/format.ts';
 import { FIELD_NAMES_ZH, type FieldIssue } from '../../../../server/records/validation.ts';
 import { CONFIRM_FIELD, judgePlacement, type AreaIndex, type PlacementProblem } from '../../../../server/records/placement.ts';
 import type { EditMap } from './editMap.ts';

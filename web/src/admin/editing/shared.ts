@@ -1,7 +1,7 @@
 // Small pieces the editing tabs share: the district outline (for the same "inside Hexi" check as the
 // server), the validation context, filter controls and the street/community choices.
 import type { AdminContext } from '../context.ts';
-import { h } from '../dom.ts';
+import { h } from '../../common/dom.ts';
 import type { DistrictOutline, ValidationContext } from '../../../../server/records/validation.ts';
 import { AreaIndex, type AreaShape } from '../../../../server/records/placement.ts';
 

@@ -4,7 +4,8 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, formatTime, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
+import { formatTime } from '../../common/format.ts';
 import { crsOptions, forgetAreas, labelled, selectControl } from '../editing/shared.ts';
 import { editingMessages } from '../editing/messages.ts';
 

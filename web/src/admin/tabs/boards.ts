@@ -7,7 +7,8 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, formatTime, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
+import { formatTime } from '../../common/format.ts';
 import * as messages from './boards.messages.ts';
 
 interface SiteFeature { id: number; properties: { id: number; name: string; kind: string; community_name: string | null } }

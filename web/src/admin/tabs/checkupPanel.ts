@@ -6,7 +6,7 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
 
 /** Score 0–10, red to green: the same table as the printed report (server/checkup/report.ts). */
 const SCORE_COLORS = ['#67000d', '#a50f15', '#cb181d', '#ef3b2c', '#fb6a4a', '#fdae6b', '#fed976', '#c7e9b4', '#7fcdbb', '#41ae76', '#006d2c'];

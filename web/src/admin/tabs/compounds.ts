@@ -3,7 +3,7 @@
 // walks start). Close/reopen, history and restore for both.
 import { translator } from '../../lang.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
 import { EditMap, type MapRecord } from '../editing/editMap.ts';
 import { RecordList } from '../editing/list.ts';
 import { editingMessages } from '../editing/messages.ts';

@@ -9,7 +9,7 @@ import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap, MapMou
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
 import { hasWebGL2 } from '../../common/webgl.ts';
 import { ringColor, RING_COLORS, FALLBACK_RING } from '../../../../server/palette.ts';
 import * as messages from './coverage.messages.ts';

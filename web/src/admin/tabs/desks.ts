@@ -5,7 +5,7 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { append, clear, h, type Child } from '../dom.ts';
+import { append, clear, h, type Child } from '../../common/dom.ts';
 import * as messages from './desks.messages.ts';
 
 interface Term { id: string; name_zh: string; name_en: string; active?: boolean }

@@ -4,7 +4,8 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { formatTime, h } from '../dom.ts';
+import { h } from '../../common/dom.ts';
+import { formatTime } from '../../common/format.ts';
 import type { AuditEntry } from '../editing/recordForm.ts';
 import { staffMessages } from './staff.messages.ts';
 

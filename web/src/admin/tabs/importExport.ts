@@ -4,7 +4,7 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { append, clear, h } from '../dom.ts';
+import { append, clear, h } from '../../common/dom.ts';
 import { editingMessages } from '../editing/messages.ts';
 import { labelled, selectControl, streetOptions, writableStreets } from '../editing/shared.ts';
 

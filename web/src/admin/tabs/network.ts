@@ -8,7 +8,8 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { clear, formatTime, h } from '../dom.ts';
+import { clear, h } from '../../common/dom.ts';
+import { formatTime } from '../../common/format.ts';
 import { labelled, loadAreas, selectControl } from '../editing/shared.ts';
 import { createMap, hasWebGL2 } from '../../map/createMap.ts';
 

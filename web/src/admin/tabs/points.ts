@@ -3,7 +3,7 @@
 // restore, and export of what the filters select.
 import { translator } from '../../lang.ts';
 import type { AdminContext } from '../context.ts';
-import { h } from '../dom.ts';
+import { h } from '../../common/dom.ts';
 import { EditMap } from '../editing/editMap.ts';
 import { RecordList } from '../editing/list.ts';
 import { editingMessages } from '../editing/messages.ts';

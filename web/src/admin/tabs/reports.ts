@@ -4,7 +4,7 @@
 import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
-import { append, clear, h } from '../dom.ts';
+import { append, clear, h } from '../../common/dom.ts';
 import * as messages from './reports.messages.ts';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 

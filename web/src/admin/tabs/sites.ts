@@ -2,7 +2,7 @@
 // filters, a map where a site is placed or dragged, the form, close/reopen, history and restore.
 import { translator } from '../../lang.ts';
 import type { AdminContext } from '../context.ts';
-import { h } from '../dom.ts';
+import { h } from '../../common/dom.ts';
 import { EditMap } from '../editing/editMap.ts';
 import { RecordList } from '../editing/list.ts';
 import { editingMessages } from '../editing/messages.ts';
