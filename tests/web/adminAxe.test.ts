@@ -64,3 +64,27 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
     });
   });
 }
+
+describe('/admin behind the first view (1280×800)', () => {
+  it('a record opened in the points tab, the new-point form and the password dialog: 0 critical and 0 serious', async () => {
+    const page = await s.newPage('desktop', 'admin-axe-states', { bypassCSP: true });
+    await signInToAdmin(page, '#points', username, password);
+    await page.locator('.record-list tr[data-id]').first().waitFor({ timeout: 30_000 });
+    const states: Row[] = [];
+    await page.locator('.record-list tr[data-id]').first().click();
+    await page.locator('.record-form').waitFor();
+    await page.waitForLoadState('networkidle');
+    states.push({ tab: 'points: a record opened', viewport: 'desktop', violations: await axeSerious(page) });
+    await page.getByRole('button', { name: '新建', exact: true }).first().click();
+    await page.locator('.record-form [name="name"]').waitFor();
+    states.push({ tab: 'points: new-point form', viewport: 'desktop', violations: await axeSerious(page) });
+    await saveScreenshot(page, 'admin-axe-desktop-points-new');
+    await page.locator('[data-action="password"]').click();
+    await page.locator('dialog[open]').waitFor();
+    states.push({ tab: 'password dialog', viewport: 'desktop', violations: await axeSerious(page) });
+    await saveScreenshot(page, 'admin-axe-desktop-password');
+    rows.push(...states);
+    expect(states).toHaveLength(3);
+    expect(states.filter((r) => r.violations.length)).toEqual([]);
+  });
+});
