@@ -28,6 +28,9 @@ registerBenchSection({
       const url = `http://127.0.0.1:${server.port}${page}`;
       const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['accessibility', 'performance'] });
       const lhr = result!.lhr;
+      // The whole report beside the summary, for finding what costs the time (git-ignored).
+      fs.mkdirSync(path.join(process.cwd(), 'test-artifacts'), { recursive: true });
+      fs.writeFileSync(path.join(process.cwd(), 'test-artifacts', `lighthouse-${page.replace(/[^A-Za-z0-9]+/g, '_')}.json`), JSON.stringify(lhr));
       const ms = (id: string) => Math.round(Number(lhr.audits[id]?.numericValue ?? NaN));
       const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       console.log(`  ${page.padEnd(28)} accessibility ${score('accessibility')}, performance ${score('performance')}` +

@@ -115,7 +115,7 @@ describe('a compound passage with a gate shut at night', () => {
     const preview = await editor.inject({ method: 'POST', url: `/api/network/corrections/${p.json().id}/preview`, payload: {} });
     expect(preview.statusCode, preview.body).toBe(200);
     // Print the boards the passage will change (standard walk) before publishing it.
-    const printedIds = [...new Set(preview.json().sites.filter((c: any) => c.profile === 'standard').map((c: any) => c.site_id as number))].slice(0, 3);
+    const printedIds: number[] = [...new Set<number>(preview.json().sites.filter((c: any) => c.profile === 'standard').map((c: any) => c.site_id as number))].slice(0, 3);
     expect(printedIds.length).toBeGreaterThan(0);
     const job = await admin.inject({ method: 'POST', url: '/api/boards/jobs', payload: { site_ids: printedIds, size: 'A4', format: 'pdf' } });
     expect(job.statusCode, job.body).toBe(202);

@@ -45,6 +45,8 @@ for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
       await page.goto(`/m/site/${siteId}`);
       await page.locator('#board-list').waitFor({ timeout: 30_000 });
       await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
+      // The live map loads when the resident scrolls to it (before that a picture stands in).
+      await page.locator('#map').scrollIntoViewIfNeeded();
       await waitForMapIdle(page);
     });
 
@@ -148,6 +150,7 @@ describe('phone page measurements', () => {
     const beforeMap = await page.evaluate((at) => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
       .filter((e) => (e as PerformanceResourceTiming).responseEnd <= at)
       .reduce((n, e) => n + ((e as PerformanceResourceTiming).transferSize || 0), 0), firstUseful);
+    await page.locator('#map').scrollIntoViewIfNeeded();
     await waitForMapIdle(page);
     const entries = await page.evaluate(() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
       .map((e) => ({ name: e.name.replace(location.origin, ''), transfer: (e as PerformanceResourceTiming).transferSize || 0, body: (e as PerformanceResourceTiming).decodedBodySize || 0 })));
@@ -166,6 +169,46 @@ describe('phone page measurements', () => {
   });
 });
 
+describe('phone page: the live map waits for the resident', () => {
+  const open = async (label: string, large: boolean) => {
+    const page = await s.newPage('phone', label);
+    await page.addInitScript((l) => localStorage.setItem('hexi.largeText', l ? '1' : '0'), large);
+    await page.goto(`/m/site/${siteId}`);
+    await page.locator('#board-list').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    return page;
+  };
+  const mapCode = (label: string) => s.requests.filter((r) => r.page === label && /maplibre|createMap|liveMap|\/tiles\//.test(r.url));
+
+  it('shows the list and a picture of the circle without loading MapLibre; scrolling to the picture brings the live map', async () => {
+    const page = await open('mobile-lazy', false);
+    expect(await page.locator('#map svg.circle-picture').count()).toBe(1);
+    expect(await page.locator('#map canvas').count()).toBe(0);
+    expect(mapCode('mobile-lazy')).toEqual([]);
+    // The element screenshot scrolls the picture into view, which is what starts the live map.
+    await saveElementScreenshot(page.locator('#map'), 'mobile-lazy-picture');
+    await waitForMapIdle(page);
+    expect(await page.locator('#map canvas').count()).toBe(1);
+    expect(await page.locator('#map svg.circle-picture').count()).toBe(0);
+    expect(mapCode('mobile-lazy').length).toBeGreaterThan(0);
+    expect(s.pageErrors.filter((e) => e.startsWith('[mobile-lazy]'))).toEqual([]);
+  });
+
+  it('in 大字, the picture\'s button (60 px) brings the live map without scrolling', async () => {
+    const page = await open('mobile-lazy-large', true);
+    const button = page.locator('#map .live-map-button');
+    expect(await button.textContent()).toBe('显示可缩放地图');
+    expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(60);
+    expect(mapCode('mobile-lazy-large')).toEqual([]);
+    await button.evaluate((b) => (b as HTMLButtonElement).click());
+    await waitForMapIdle(page);
+    expect(await page.locator('#map canvas').count()).toBe(1);
+    expect(mapCode('mobile-lazy-large').length).toBeGreaterThan(0);
+    expect(s.pageErrors.filter((e) => e.startsWith('[mobile-lazy-large]'))).toEqual([]);
+  });
+});
+
 describe('phone page without WebGL2', () => {
   it('still shows the list and a static picture of the circle instead of the live map', async () => {
     const page = await s.newPage('phone', 'mobile-nowebgl');
@@ -178,10 +221,14 @@ describe('phone page without WebGL2', () => {
     await page.goto(`/m/site/${siteId}`);
     await page.locator('#board-list').waitFor();
     await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
+    // Scrolled to (the live map would load here), the phone without WebGL2 gets the board's own picture.
+    await page.locator('#map').scrollIntoViewIfNeeded();
+    await page.locator('#map img.board-picture').waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector('#map img.board-picture') as HTMLImageElement | null)?.complete === true);
     expect(await page.locator('#map canvas').count()).toBe(0);
     expect(await page.locator('#map img, #map svg').count()).toBe(1);
     expect(await page.locator('#board-list li.point').count()).toBeGreaterThan(3);
-    expect(s.requests.some((r) => r.page === 'mobile-nowebgl' && r.url.includes('maplibre'))).toBe(false);
+    expect(s.requests.some((r) => r.page === 'mobile-nowebgl' && /maplibre|createMap|liveMap/.test(r.url))).toBe(false);
     await saveScreenshot(page, 'mobile-nowebgl-full', true);
     await saveElementScreenshot(page.locator('#map'), 'mobile-nowebgl-picture');
     expect(s.foreignRequests()).toEqual([]);

@@ -203,7 +203,13 @@ for (const mode of ['normal', '大字'] as const) {
       await page.locator('header button.lang:not(#large-text)').click();
       await expect.poll(() => page.locator('h1').textContent()).toBe('15-minute service circle');
       expect(await page.locator('#sheet-summary').textContent()).toMatch(/^Within 15 min: \d+\/10 kinds$/);
-      expect(await page.locator('#ring-legend .ring-legend-item').allTextContents()).toEqual(['within 5 min', 'within 10 min', 'within 15 min']);
+      expect(await page.locator('#ring-legend .ring-legend-title').textContent()).toBe('Walk within');
+      expect(await page.locator('#ring-legend .ring-legend-item').allTextContents()).toEqual(['5 min', '10 min', '15 min']);
+      // The legend takes at most two lines at the top of the map (大字 included): its words start on ≤ 2 rows.
+      const legendRows = await page.locator('#ring-legend > span').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top).sort((a, b) => a - b)
+        .reduce((rows, top) => (rows.length && top - rows[rows.length - 1] < 12 ? rows : [...rows, top]), [] as number[]).length);
+      expect(legendRows).toBeGreaterThanOrEqual(1);
+      expect(legendRows).toBeLessThanOrEqual(2);
       expect(await page.locator('#results .result-item .min').first().textContent()).toMatch(/^\d+ min$/);
       // The sheet still shows the results (the rebuilt panel is scrolled to them), not only the controls.
       const sheet = await rectOf(page, '#panel');
@@ -273,7 +279,7 @@ describe('at the desk (1280×800)', () => {
     expect(await nameOf()).toBe(name);
     expect(await card.locator('h2 .badge-sample').textContent()).toBe('Sample');
     await expect.poll(() => card.locator('#card-walk').textContent(), { timeout: 20_000 }).toMatch(/min walk from the start/);
-    expect(await page.locator('#ring-legend .ring-legend-item').allTextContents()).toEqual(['within 5 min', 'within 10 min', 'within 15 min']);
+    expect(await page.locator('#ring-legend .ring-legend-item').allTextContents()).toEqual(['5 min', '10 min', '15 min']);
     const after = await view();
     const metres = Math.hypot((after.c[0] - before.c[0]) * 111_320 * Math.cos((before.c[1] * Math.PI) / 180), (after.c[1] - before.c[1]) * 110_574);
     expect(metres).toBeLessThan(5);

@@ -61,8 +61,68 @@ const WHERE = { lat: 39.1, lon: 117.2, address: { country_code: 'cn', state: 'å¤
 
 export interface OpenNow { state: OpenState; /** next change of state, when known */ next?: Date }
 
+const DAY_INDEX: Record<string, number> = { Su: 0, Mo: 1, Tu: 2, We: 3, Th: 4, Fr: 5, Sa: 6 };
+const TIME_RANGE = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+/**
+ * The plain weekly form most values take ("Mo-Fr 08:00-11:30,13:30-17:00; Sa 08:00-12:00", "24/7",
+ * "Tu-Su 09:00-17:00", "Su off") as opening minutes per weekday (0 = Sunday), a later rule replacing the
+ * earlier ones on its days as in OSM. Anything else (holidays, months, times past midnight, comments)
+ * is null and goes to the OSM parser, which is large: the phone page then never loads it for plain values.
+ */
+export function plainWeek(value: string): [number, number][][] | null {
+  const v = value.trim();
+  if (v === '24/7') return Array.from({ length: 7 }, () => [[0, 1440]]);
+  const week: [number, number][][] = Array.from({ length: 7 }, () => []);
+  for (const rule of v.split(/\s*;\s*/)) {
+    const m = /^(?:((?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?(?:,(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)*)\s+)?(\S.*)$/.exec(rule);
+    if (!m) return null;
+    const days = new Set<number>();
+    for (const part of (m[1] ?? 'Mo-Su').split(',')) {
+      const [a, b] = part.split('-').map((d) => DAY_INDEX[d]);
+      // "Fr-Mo" runs over the weekend.
+      for (let d = a; ; d = (d + 1) % 7) { days.add(d); if (b === undefined || d === b) break; }
+    }
+    const intervals: [number, number][] = [];
+    if (m[2] !== 'off' && m[2] !== 'closed') {
+      for (const range of m[2].split(/\s*,\s*/)) {
+        const t = TIME_RANGE.exec(range);
+        if (!t) return null;
+        const start = Number(t[1]) * 60 + Number(t[2]);
+        const end = Number(t[3]) * 60 + Number(t[4]);
+        if (end <= start || end > 1440) return null;
+        intervals.push([start, end]);
+      }
+    }
+    for (const d of days) week[d] = intervals;
+  }
+  return week;
+}
+
+/** Open or closed at `at` for a plain weekly value, and the next change within a week (none for 24/7 or never open). */
+function plainOpenNow(week: [number, number][][], at: Date): OpenNow {
+  const dayStart = (offset: number) => new Date(at.getFullYear(), at.getMonth(), at.getDate() + offset);
+  const now = at.getHours() * 60 + at.getMinutes() + at.getSeconds() / 60 + at.getMilliseconds() / 60_000;
+  // Minutes from today's midnight, over eight days (so a change next week on the same day is found) and
+  // one more, so that the horizon's own end is not taken for a closing.
+  const spans: [number, number][] = [];
+  for (let offset = 0; offset < 9; offset++) {
+    for (const [a, b] of week[(at.getDay() + offset) % 7]) spans.push([offset * 1440 + a, offset * 1440 + b]);
+  }
+  const openAt = (t: number) => spans.some(([a, b]) => a <= t && t < b);
+  const state = openAt(now);
+  const next = spans.flat().filter((t) => t > now && t <= 8 * 1440).sort((x, y) => x - y).find((t) => openAt(t) !== state);
+  if (next === undefined) return { state: state ? 'open' : 'closed' };
+  const day = Math.floor(next / 1440);
+  const d = dayStart(day);
+  d.setMinutes(next - day * 1440);
+  return { state: state ? 'open' : 'closed', next: d };
+}
+
 export async function openNow(value: string | null, at: Date = new Date()): Promise<OpenNow> {
   if (!value) return { state: 'unknown' };
+  const week = plainWeek(value);
+  if (week) return plainOpenNow(week, at);
   try {
     const OpeningHours = await loadHoursParser();
     const oh = new OpeningHours(value, WHERE);

@@ -376,10 +376,10 @@ async function render(profile: string): Promise<void> {
 
   const numbered = groups.flatMap((g) => g.rows.map((r) => ({ id: r.id, lon: r.lon, lat: r.lat, name: r.name, category: g.category.id, number: r.number, is_sample: r.is_sample })));
   const colorOf = new Map(catalog.categories.map((c) => [c.id, c.color]));
-  const ownPicture = () => {
+  const ownPicture = (label: string) => {
     clear(mapBox);
-    append(mapBox, h('p', { class: 'sr-only' }, t('staticPicture')), circlePicture({
-      site: at, rings: reach.rings.features, title: t('staticPicture'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
+    append(mapBox, h('p', { class: 'sr-only' }, label), circlePicture({
+      site: at, rings: reach.rings.features, title: label, hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
       points: numbered.map((p) => ({ lon: p.lon, lat: p.lat, number: p.number, color: colorOf.get(p.category) ?? '#666666' })),
     }));
     window.__mobileReady = true;
@@ -389,22 +389,49 @@ async function render(profile: string): Promise<void> {
     mapBox.classList.add('static');
     const img = h('img', { src: `/api/boards/${siteId}.svg?profile=${encodeURIComponent(profile)}&lang=${lang}`, alt: t('staticPicture'), class: 'board-picture' });
     img.addEventListener('load', () => { window.__mobileReady = true; });
-    img.addEventListener('error', ownPicture);
+    img.addEventListener('error', () => ownPicture(t('staticPicture')));
     clear(mapBox);
     append(mapBox, img);
   };
-  if (!hasWebGL2()) { picture(); return; }
-  try {
-    const { showLiveMap } = await import('./liveMap.ts');
-    await showLiveMap(mapBox, {
-      site: at, rings: reach.rings.features, points: numbered, categories: catalog.categories,
-      ariaLabel: t('mapLabel'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
-    });
-    window.__mobileReady = true;
-  } catch (err) {
-    console.warn('live map unavailable, showing the static picture:', err);
-    picture();
-  }
+  // Creating a WebGL context is itself costly (a GPU process, or a software one): the real check waits
+  // for the live map; a browser without the WebGL2 API at all gets the board's picture at once.
+  if (!('WebGL2RenderingContext' in window)) { picture(); return; }
+  // The live map (MapLibre: most of the page's bytes and nearly all of its main-thread work on a phone)
+  // waits until the resident scrolls near it or asks for it. Until then our own picture of the same rings
+  // and numbers stands in its place, at the same size, so nothing moves when the map arrives.
+  ownPicture(t('mapPreview'));
+  const liveButton = h('button', { type: 'button', class: 'tool live-map-button' }, t('showLiveMap'));
+  mapBox.append(liveButton);
+  let started = false;
+  const startLiveMap = async (focus: boolean) => {
+    if (started) return;
+    started = true;
+    observer?.disconnect();
+    liveButton.disabled = true;
+    liveButton.textContent = t('liveMapLoading');
+    if (!hasWebGL2()) { picture(); return; }
+    // The map grows under the picture, hidden, and takes its place once it has loaded.
+    const live = h('div', { class: 'live-map', 'data-loading': 'true' });
+    mapBox.append(live);
+    try {
+      const { showLiveMap } = await import('./liveMap.ts');
+      await showLiveMap(live, {
+        site: at, rings: reach.rings.features, points: numbered, categories: catalog.categories,
+        ariaLabel: t('mapLabel'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
+      });
+      for (const node of [...mapBox.children]) if (node !== live) node.remove();
+      delete live.dataset.loading;
+      if (focus) live.querySelector<HTMLElement>('canvas')?.focus();
+    } catch (err) {
+      console.warn('live map unavailable, showing the static picture:', err);
+      picture();
+    }
+  };
+  liveButton.addEventListener('click', () => void startLiveMap(true));
+  const observer = 'IntersectionObserver' in window
+    ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void startLiveMap(false); }, { rootMargin: '0px 0px 200px 0px' })
+    : null;
+  if (observer) observer.observe(mapBox); else void startLiveMap(false);
 }
 
 function start(): void {

@@ -144,8 +144,9 @@ const en: ResidentMessages = {
   sheetSummary: (within: number, total: number) => `Within 15 min: ${within}/${total} kinds`,
   sheetOpen: 'Show results',
   sheetHandleLabel: 'Results panel: Enter changes its size, arrow keys up and down expand or collapse it, Esc collapses it',
-  legendTitle: 'Walk',
-  legendRing: (n: number) => `within ${n} min`,
+  // Short enough that the legend fits two lines at 390 px in 大字 (18 px): the title carries "within".
+  legendTitle: 'Walk within',
+  legendRing: (n: number) => `${n} min`,
   searchTitle: 'Find a service',
   searchLabel: 'Find a service by name or kind, e.g. 老人家食堂, 幼儿园, 药店 (pinyin initials work)',
   searchPlaceholder: '老人家食堂, 幼儿园, 药店…',
