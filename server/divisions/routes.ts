@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sql } from 'kysely';
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
-import { CatalogResponse } from './schemas.ts';
+import { CatalogResponse, StreetsResponse } from './schemas.ts';
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/health', {
@@ -66,12 +66,7 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['meta'],
       summary: 'The streets (街道) of the district with their communities (社区)',
-      response: {
-        200: Type.Array(Type.Object({
-          code: Type.String(), name: Type.String(),
-          communities: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), lon: Type.Union([Type.Number(), Type.Null()]), lat: Type.Union([Type.Number(), Type.Null()]) })),
-        })),
-      },
+      response: { 200: StreetsResponse },
     },
   }, async () => {
     const streets = await app.db.selectFrom('streets').select(['code', 'name']).orderBy('code').execute();

@@ -1,5 +1,5 @@
-// TypeBox schema of the catalog answer (GET /api/categories): the categories, dimensions and walking
-// profiles of data/*.json as the API, the resident map and the phone page read them.
+// TypeBox schemas of the reference answers: the catalog (GET /api/categories: the categories, dimensions
+// and walking profiles of data/*.json) and the streets with their communities (GET /api/streets).
 import { Type } from 'typebox';
 
 export const CatalogResponse = Type.Object({
@@ -12,3 +12,8 @@ export const CatalogResponse = Type.Object({
     id: Type.String(), name_zh: Type.String(), name_en: Type.String(), speed_mps: Type.Number(),
   }, { additionalProperties: true })),
 });
+
+export const StreetsResponse = Type.Array(Type.Object({
+  code: Type.String(), name: Type.String(),
+  communities: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), lon: Type.Union([Type.Number(), Type.Null()]), lat: Type.Union([Type.Number(), Type.Null()]) })),
+}));

@@ -16,7 +16,7 @@ export const SiteProperties = Type.Object({
   gate_id: Type.Union([Type.Integer(), Type.Null()]),
   is_sample: Type.Boolean(),
   sample_label: Type.Optional(Type.String()),
-  status: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('closed')]),
   version: Type.Integer(),
   updated_at: Type.String(),
   mobile_url: Type.String(),

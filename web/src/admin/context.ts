@@ -1,6 +1,8 @@
 // What the admin shell hands to every tab: the API client (with the CSRF header), the signed-in staff
 // member, the page language and its t(), and the reference tables most tabs need.
 import type { Lang } from '../lang.ts';
+import type { Static } from 'typebox';
+import type { CatalogResponse, StreetsResponse } from '../../../server/divisions/schemas.ts';
 import type { ApiClient } from './api.ts';
 
 export type StaffRole = 'admin' | 'editor' | 'viewer';
@@ -13,10 +15,9 @@ export interface StaffUser {
   display_name: string | null;
 }
 
-export interface StreetRef { code: string; name: string; communities: { code: string; name: string; lon: number | null; lat: number | null }[] }
-export interface CategoryRef {
-  id: string; name_zh: string; name_en: string; color: string; icon: string; dimension: string; subtypes: string[];
-}
+/** A street with its communities and a category, as /api/streets and /api/categories answer (the server's schemas). */
+export type StreetRef = Static<typeof StreetsResponse>[number];
+export type CategoryRef = Static<typeof CatalogResponse>['categories'][number];
 
 export interface AdminContext {
   api: ApiClient;

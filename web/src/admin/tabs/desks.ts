@@ -6,20 +6,15 @@ import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { append, clear, h, type Child } from '../../common/dom.ts';
+import type { Static } from 'typebox';
+import type { Plan as PlanSchema, StaffVisit } from '../../../../server/desks/schemas.ts';
 import * as messages from './desks.messages.ts';
 
 interface Term { id: string; name_zh: string; name_en: string; active?: boolean }
-interface Place { kind: 'site' | 'gate' | 'point'; name: string; site_id: number | null; gate_id: number | null; compound_id: number | null; compound_name: string | null; lon: number; lat: number }
-interface Visit {
-  id: number; status: 'scheduled' | 'cancelled'; cancel_reason: string | null; origin: string; plan_id: number | null;
-  recurrence: { zh: string; en: string } | null; date: string; weekday_zh: string; start_time: string; end_time: string;
-  ends_at: string; street_code: string; place: Place; services: Term[]; partners: string[]; is_sample: boolean; version: number;
-  report: { received: number; summary_zh: string; summary_en: string };
-}
-interface Plan {
-  id: number; title: string; rule: string; rule_zh: string; rule_en: string; start_time: string; end_time: string; place: Place;
-  services: Term[]; status: 'active' | 'closed'; is_sample: boolean; version: number; next_dates: { date: string; status: string }[];
-}
+/** A visit and a plan as the staff routes answer them (the server's schemas). */
+type Visit = Static<typeof StaffVisit>;
+type Plan = Static<typeof PlanSchema>;
+type Place = Visit['place'];
 interface SiteOption { id: number; kind: string; name: string; compound_id: number | null }
 interface Proposal {
   month: string; cycle_months: number;

@@ -12,15 +12,11 @@ import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
 import { validatePoint } from '../../../../server/records/validation.ts';
+import type { Static } from 'typebox';
+import type { PointFeature as PointFeatureSchema } from '../../../../server/points/schemas.ts';
 
-interface PointFeature {
-  type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: {
-    id: number; external_id: string | null; name: string; category: string; category_name_zh: string; category_name_en: string;
-    color: string; subtype: string | null; address: string | null; phone: string | null; opening_hours: string | null;
-    street_code: string | null; community_code: string | null; is_sample: boolean; status: 'active' | 'closed'; version: number; updated_at: string;
-  };
-}
+/** A point as /api/points answers it (the server's schema; its feature id is always the record's). */
+type PointFeature = Static<typeof PointFeatureSchema> & { id: number };
 
 export async function mount(container: HTMLElement, ctx: AdminContext): Promise<() => void> {
   const t = translator(editingMessages, ctx.lang);

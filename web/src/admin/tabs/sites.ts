@@ -11,15 +11,11 @@ import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
 import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/records/validation.ts';
+import type { Static } from 'typebox';
+import type { SiteFeature as SiteFeatureSchema } from '../../../../server/sites/present.ts';
 
-interface SiteFeature {
-  type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: {
-    id: number; kind: 'service_center' | 'compound_gate'; name: string; street_code: string; street_name: string;
-    community_code: string | null; community_name: string | null; compound_id: number | null; compound_name: string | null;
-    gate_id: number | null; is_sample: boolean; status: 'active' | 'closed'; version: number; updated_at: string; mobile_url: string;
-  };
-}
+/** A board site as /api/sites answers it (the server's schema; its feature id is always the record's). */
+type SiteFeature = Static<typeof SiteFeatureSchema> & { id: number };
 interface Gate { id: number; compound_id: number; compound_name: string; street_code: string; name: string; lon: number; lat: number }
 
 const KIND_COLOR = { service_center: '#4B4B9B', compound_gate: '#59A14F' } as const;
