@@ -60,12 +60,13 @@ export const api = {
   catalog: (signal?: AbortSignal) => getJson<Catalog>('/api/categories', signal),
   points: (signal?: AbortSignal) => getJson<PointCollection>('/api/points', signal),
   site: (id: number, signal?: AbortSignal) => getJson<SiteFeature>(`/api/sites/${id}`, signal),
-  reachAt: (lon: number, lat: number, profile: string, perCategory = 3, signal?: AbortSignal) =>
-    getJson<ReachAnswer>(`/api/reach?${query({ lon: lon.toFixed(6), lat: lat.toFixed(6), profile, per_category: perCategory })}`, signal),
-  reachSite: (site: number, profile: string, perCategory = 50, signal?: AbortSignal) =>
-    getJson<ReachAnswer>(`/api/reach?${query({ site, profile, per_category: perCategory })}`, signal),
-  route: (from: [number, number], to: [number, number], profile: string, signal?: AbortSignal) =>
-    getJson<RouteAnswer>(`/api/route?${query({ from: `${from[0].toFixed(6)},${from[1].toFixed(6)}`, to: `${to[0].toFixed(6)},${to[1].toFixed(6)}`, profile })}`, signal),
+  /** `at`: the local time asked about (YYYY-MM-DDTHH:mm; see timeChoice.ts): gates shut then are not passed. */
+  reachAt: (lon: number, lat: number, profile: string, perCategory = 3, signal?: AbortSignal, at?: string) =>
+    getJson<ReachAnswer>(`/api/reach?${query({ lon: lon.toFixed(6), lat: lat.toFixed(6), profile, per_category: perCategory, at })}`, signal),
+  reachSite: (site: number, profile: string, perCategory = 50, signal?: AbortSignal, at?: string) =>
+    getJson<ReachAnswer>(`/api/reach?${query({ site, profile, per_category: perCategory, at })}`, signal),
+  route: (from: [number, number], to: [number, number], profile: string, signal?: AbortSignal, at?: string) =>
+    getJson<RouteAnswer>(`/api/route?${query({ from: `${from[0].toFixed(6)},${from[1].toFixed(6)}`, to: `${to[0].toFixed(6)},${to[1].toFixed(6)}`, profile, at })}`, signal),
   /** Desk visits at a board site or within a 15-minute walk of it, the next `limit` of the coming `days`. */
   upcomingDesks: (site: number, profile: string, limit: number, days: number, signal?: AbortSignal) =>
     getJson<UpcomingDesks>(`/api/desks/upcoming?${query({ site, profile, limit, days })}`, signal),

@@ -12,6 +12,7 @@ import { findServices, isActive, type FinderQuery } from '../common/finder.ts';
 import { speak, whenVoiceAvailable } from '../common/speech.ts';
 import { NAV_APPS, navigationUrl } from '../common/navigation.ts';
 import { hasWebGL2 } from '../common/webgl.ts';
+import { atParam, choiceDate, choiceFromParam, choiceToParam, timeControl, type TimeChoice } from '../common/timeChoice.ts';
 import { circlePicture } from './staticPicture.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
@@ -37,6 +38,9 @@ const DESK_DAYS_AHEAD = 60;
 
 const siteId = Number(location.pathname.match(/\/m\/site\/(\d+)/)?.[1] ?? new URLSearchParams(location.search).get('site'));
 const params = new URLSearchParams(location.search);
+/** The time the page answers for (now unless the resident picks another; t= in the address). */
+let pageTime: TimeChoice = choiceFromParam(params.get('t'));
+const pageDate = () => choiceDate(pageTime);
 
 const root = h('main', { id: 'page', class: 'page' });
 const status = h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }, t('loading'));
@@ -212,7 +216,7 @@ function finder(items: NearestItem[], numberOf: Map<number, number>, categories:
     const found = await findServices(items, q, (i) => {
       const c = byCategory.get(i.category_id);
       return c ? [c.name_zh, c.name_en] : [];
-    });
+    }, pageDate());
     if (mine !== run) return;
     clear(results);
     append(results, h('h2', { id: 'results-title' }, t('resultsTitle', found.length)));
@@ -223,7 +227,7 @@ function finder(items: NearestItem[], numberOf: Map<number, number>, categories:
       append(ul, row(f.item, numberOf.get(f.item.id) ?? null, c?.color ?? '#666666', site, siteName));
     }
     append(results, ul);
-    await fillOpenStates(results, q.when === 'at' && q.at ? q.at : new Date());
+    await fillOpenStates(results, q.when === 'at' && q.at ? q.at : pageDate());
   };
   for (const input of [search, subtype, when, at, within]) input.addEventListener('input', () => void update());
   clearBtn.addEventListener('click', () => { search.value = ''; subtype.value = ''; when.value = 'any'; within.value = ''; at.value = ''; void update(); search.focus(); });
@@ -301,7 +305,7 @@ interface BoardChangesAnswer {
 async function render(profile: string): Promise<void> {
   let site: SiteFeature; let catalog: Catalog; let reach: ReachAnswer;
   try {
-    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(), api.reachSite(siteId, profile, 50)]);
+    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(), api.reachSite(siteId, profile, 50, undefined, atParam(pageDate()))]);
   } catch (err) {
     clear(root);
     const notFound = err instanceof ApiError && (err.status === 404 || err.status === 400);
@@ -333,6 +337,15 @@ async function render(profile: string): Promise<void> {
         void render(p.id).then(() => root.querySelector<HTMLElement>(`.profiles [data-profile="${p.id}"]`)?.focus());
       },
     }, nameOf(p))));
+  const timeBox = timeControl(lang, pageTime, (c) => {
+    pageTime = c;
+    const q = new URLSearchParams(location.search);
+    const v = choiceToParam(c);
+    if (v) q.set('t', v); else q.delete('t');
+    history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
+    // Walks (gates shut at night) and open states are for the new time; keep the keyboard where it was.
+    void render(profile).then(() => root.querySelector<HTMLElement>(c.kind === 'at' ? '#time-at' : '#time-choice')?.focus());
+  });
   const mapBox = h('div', { id: 'map', class: 'map', role: 'region', 'aria-label': t('mapLabel') });
   const deskSlot = h('div', { id: 'desk-slot' });
   const changesSlot = h('div', { id: 'changes-slot' });
@@ -355,6 +368,7 @@ async function render(profile: string): Promise<void> {
       missing.length ? h('p', { class: 'gap' }, t('missingSummary', missing.map((g) => nameOf(g.category)).join(t('sep')))) : h('p', {}, t('allFound', groups.length)),
       reportButton(() => ({ site_id: siteId, label: title }), () => reportCategories, { id: 'report-site' })),
     profiles,
+    timeBox,
     finder(allItems, numberOf, catalog.categories, listBox, at, title),
     listBox,
     deskSlot,
@@ -367,7 +381,7 @@ async function render(profile: string): Promise<void> {
     h('p', { class: 'foot attribution' }, t('attribution')));
   const printedVersion = params.get('v');
   if (printedVersion && /^[0-9a-f]{12}$/.test(printedVersion) && profile === (params.get('profile') ?? 'standard')) renderChanges(changesSlot, profile, printedVersion);
-  void fillOpenStates(listBox, new Date());
+  void fillOpenStates(listBox, pageDate());
   if (window.__firstUsefulMs === undefined) {
     window.__firstUsefulMs = performance.now();
     performance.mark('hexi:first-useful-content');

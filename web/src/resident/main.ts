@@ -19,6 +19,7 @@ import { attachDeskMap, clearDesks, closeDeskPopupIfOpen, deskSection, openDeskA
 import { messages } from './messages.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
+import { atParam, choiceDate, choiceFromParam, choiceLabel, choiceToParam, timeControl, type TimeChoice } from '../common/timeChoice.ts';
 import 'virtual:palette.css';
 import './resident.css';
 
@@ -38,6 +39,8 @@ interface State {
   /** Categories the resident picked; empty = all. */
   picked: Set<string>;
   profile: string;
+  /** The time asked about (now unless picked: noon, evening, another time today). */
+  time: TimeChoice;
   origin: [number, number] | null;
   reach: ReachAnswer | null;
   /** Board-style numbers of the listed points (by point id). */
@@ -49,6 +52,7 @@ const ui = {
   status: h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
   chips: h('div', { id: 'chips', class: 'chips', role: 'group' }),
   profiles: h('div', { id: 'profiles', class: 'segmented', role: 'radiogroup' }),
+  time: h('div', { class: 'row time-row' }),
   results: h('section', { id: 'results', class: 'results', 'aria-live': 'polite' }),
   card: h('section', { id: 'card', class: 'card', role: 'dialog', 'aria-modal': 'false', hidden: true, tabindex: '-1' }),
   mapBox: h('div', { id: 'map', class: 'map' }),
@@ -60,7 +64,7 @@ let sheetSize: SheetSize = 'half';
 /** The walking route on the map, kept so the view can be fitted to it when the sheet changes size. */
 let routeLine: [number, number][] | null = null;
 
-interface HashState { origin: [number, number] | null; profile: string | null; point: number | null; categories: string[]; view: { center: [number, number]; zoom: number } | null }
+interface HashState { origin: [number, number] | null; profile: string | null; time: TimeChoice; point: number | null; categories: string[]; view: { center: [number, number]; zoom: number } | null }
 
 function readHash(): HashState {
   const p = new URLSearchParams(location.hash.slice(1));
@@ -69,6 +73,7 @@ function readHash(): HashState {
   return {
     origin: o && o.length === 2 && o.every(Number.isFinite) ? [o[0], o[1]] : null,
     profile: p.get('p'),
+    time: choiceFromParam(p.get('t')),
     point: Number(p.get('pt')) || null,
     categories: (p.get('c') ?? '').split(',').filter((c) => /^[a-z_]{1,40}$/.test(c)),
     view: m && m.length === 3 && m.every(Number.isFinite) ? { center: [m[0], m[1]], zoom: m[2] } : null,
@@ -81,6 +86,8 @@ function writeHash(s: State, withView = false): void {
   const parts: string[] = [];
   if (s.origin) parts.push(`o=${s.origin[0].toFixed(5)},${s.origin[1].toFixed(5)}`);
   if (s.profile !== 'standard') parts.push(`p=${encodeURIComponent(s.profile)}`);
+  const time = choiceToParam(s.time);
+  if (time) parts.push(`t=${time}`);
   if (s.selected) parts.push(`pt=${s.selected}`);
   if (s.picked.size) parts.push(`c=${[...s.picked].join(',')}`);
   if (withView && map) parts.push(`m=${map.getCenter().lng.toFixed(5)},${map.getCenter().lat.toFixed(5)},${map.getZoom().toFixed(2)}`);
@@ -123,6 +130,7 @@ function renderShell(): void {
     ui.sheetHandle,
     h('p', { id: 'sample-banner', class: 'sample-banner', hidden: !pointsHaveSample }, h('span', { class: 'badge-sample' }, t('sample')), ' ', t('sampleBanner')),
     h('div', { class: 'row' }, h('span', { class: 'label', id: 'profile-label' }, t('profile')), ui.profiles),
+    ui.time,
     h('div', { class: 'row actions' },
       h('button', { type: 'button', id: 'locate', class: 'btn primary', onclick: () => void locate() }, t('myLocation')),
       h('button', { type: 'button', id: 'query-center', class: 'btn', onclick: () => { if (map) void queryAt(map.getCenter().toArray() as [number, number]); } }, t('queryCenter')),
@@ -244,6 +252,7 @@ function switchLang(): void {
   document.querySelector('main.layout')?.remove();
   renderShell();
   renderProfiles();
+  renderTime();
   applyFilter();
   if (map) {
     map.resize();
@@ -298,6 +307,17 @@ function renderProfiles(): void {
   }
 }
 
+/** The time asked about: walks (gates shut at night) and the card's open state follow it. */
+function renderTime(): void {
+  clear(ui.time);
+  append(ui.time, timeControl(lang, state.time, (c) => {
+    state.time = c;
+    writeHash(state);
+    if (state.origin) void queryAt(state.origin);
+    if (state.selected) void openCard(state.selected, { focus: false });
+  }));
+}
+
 function renderChips(): void {
   // A chip pressed from the keyboard keeps the focus across the redraw.
   const focused = ui.chips.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.category : undefined;
@@ -347,7 +367,7 @@ async function queryAt(origin: [number, number], from: 'map' | 'geolocation' = '
   if (phone.matches && sheetSize === 'peek') setSheet('half'); else { updateSheetHandle(); requestAnimationFrame(() => keepInView()); }
   void showDesksNear(origin, state.profile);
   try {
-    state.reach = await api.reachAt(origin[0], origin[1], state.profile, 3, reachAbort.signal);
+    state.reach = await api.reachAt(origin[0], origin[1], state.profile, 3, reachAbort.signal, atParam(choiceDate(state.time)));
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
     state.reach = null;
@@ -396,7 +416,7 @@ function renderResults(): void {
   append(ui.results,
     h('h2', {}, t('resultsTitle'), ' ',
       reportButton(() => (state.origin ? { lon: state.origin[0], lat: state.origin[1] } : null), () => state.catalog.categories, { compact: true, id: 'report-here' })),
-    h('p', { class: 'muted' }, t('resultsFor', nameOf(reach.profile)),
+    h('p', { class: 'muted' }, t('resultsFor', nameOf(reach.profile)), state.time.kind !== 'now' ? ` · ${choiceLabel(state.time, lang)}` : '',
       reach.origin.snap_distance_m >= 30 ? ` ${t('snapNote', Math.round(reach.origin.snap_distance_m))}` : ''),
     list);
   if (map) setPoints(map, mapPoints(), state.catalog.categories);
@@ -459,16 +479,18 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
   if (options.focus !== false) ui.card.focus({ preventScroll: true });
 
   if (p.opening_hours) {
-    void openNow(p.opening_hours).then((o) => {
+    void openNow(p.opening_hours, choiceDate(state.time)).then((o) => {
       const badge = hours.querySelector('.open-state') as HTMLElement;
       badge.dataset.state = o.state;
-      badge.textContent = o.state === 'open' ? t('openNow') : o.state === 'closed' ? t('closedNow') : t('hoursUnknown');
+      // At a picked time the badge says which: "12:00 时 营业中".
+      const when = choiceLabel(state.time, lang);
+      badge.textContent = `${when ? `${when} ` : ''}${o.state === 'open' ? t('openNow') : o.state === 'closed' ? t('closedNow') : t('hoursUnknown')}`;
       if (o.next && o.state !== 'unknown') badge.after(` (${o.state === 'open' ? t('closesAt', hhmm(o.next)) : t('opensAt', hhmm(o.next))})`);
     });
   }
   if (state.origin) {
     try {
-      const route = await api.route(state.origin, [lon, lat], state.profile, signal);
+      const route = await api.route(state.origin, [lon, lat], state.profile, signal, atParam(choiceDate(state.time)));
       walk.dataset.walkMin = String(route.properties.walk_min);
       walk.textContent = t('walkFromOrigin', Math.max(1, Math.ceil(route.properties.walk_s / 60 - 1e-9)), metres(route.properties.walk_m));
       routeLine = route.geometry.coordinates.map(lonLat);
@@ -512,13 +534,14 @@ async function start(): Promise<void> {
   const hash = readHash();
   const [catalog, points] = await Promise.all([api.catalog(), api.points()]);
   state = {
-    catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard',
+    catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard', time: hash.time,
     origin: null, reach: null, numbers: new Map(), selected: null,
   };
   pointsHaveSample = points.contains_sample;
   if (points.contains_sample) document.getElementById('sample-banner')!.hidden = false;
   updateSheetHandle();
   renderProfiles();
+  renderTime();
   applyFilter();
   if (!hasWebGL2()) {
     ui.mapBox.classList.add('no-webgl');
