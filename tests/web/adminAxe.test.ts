@@ -61,7 +61,7 @@ for (const viewport of ['desktop', 'phone'] as ViewportName[]) {
       expect(found.length).toBeGreaterThanOrEqual(12);
       expect(found.filter((r) => r.violations.length)).toEqual([]);
       expect(s.pageErrors).toEqual([]);
-    });
+    }, 300_000); // twelve tabs, each mounted and checked, on a shared two-core machine
   });
 }
 
@@ -86,5 +86,5 @@ describe('/admin behind the first view (1280×800)', () => {
     rows.push(...states);
     expect(states).toHaveLength(3);
     expect(states.filter((r) => r.violations.length)).toEqual([]);
-  });
+  }, 180_000);
 });
