@@ -187,7 +187,12 @@ async function insertTable(trx: Transaction<Database>, table: TableEntry, target
   const perStatement = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / names.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const values = rows.slice(start, start + perStatement).map((row) => sql`(${sql.join([
-      ...row.map((v, i) => sql`cast(${v} as ${sql.raw(typeOf.get(names[i])!)})`),
+      // The value is the column's text form; a bytea one ("\\x…", a finished print file) is passed as
+      // text first, or the embedded engine's driver would take the parameter for binary data.
+      ...row.map((v, i) => {
+        const type = typeOf.get(names[i])!;
+        return type === 'bytea' ? sql`cast(cast(${v} as text) as bytea)` : sql`cast(${v} as ${sql.raw(type)})`;
+      }),
       ...secrets.map(() => sql`${RESTORED_PASSWORD_MARKER}`),
     ])})`);
     await sql`insert into ${sql.table(table.name)} (${columnList}) values ${sql.join(values)}`.execute(trx);
