@@ -15,7 +15,7 @@ export interface AuditFilter {
   record?: string;
   action?: string;
   street?: string;
-  /** local dates (Asia/Shanghai), both inclusive */
+  /** local dates (the district time zone), both inclusive */
   from?: string;
   to?: string;
   before_id?: number;

@@ -6,5 +6,5 @@ export interface BoardClock { now(): Date }
 
 export const systemClock = (): BoardClock => ({ now: () => new Date() });
 
-/** The district's date (Asia/Shanghai) on the clock. */
+/** The district's date (its time zone) on the clock. */
 export const clockToday = (clock: BoardClock): string => localToday(clock.now());

@@ -74,7 +74,7 @@ function sendCalendar(reply: import('fastify').FastifyReply, body: string, filen
 
 export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const base = app.config.publicBaseUrl;
-  const uidHost = (() => { try { return new URL(base).hostname; } catch { return 'hexi.local'; } })();
+  const uidHost = (() => { try { return new URL(base).hostname; } catch { return 'service.local'; } })();
   const cache = new Map<string, { revision: number; at: number; body: Static<typeof UpcomingResponse> }>();
 
   app.get('/api/desks/services', {

@@ -259,7 +259,7 @@ describe('backup and restore', () => {
     await writeBackup(t.database.handle, archive);
     const target = await openDatabase({ dataDir: path.join(work, 'restored') });
     try {
-      await restoreBackup(target.db, fs.readFileSync(archive), { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog() });
+      await restoreBackup(target.db, fs.readFileSync(archive), { catalog: loadCatalog() });
       const after = await listCorrections(target.db, {});
       const comparable = (rows: typeof before) => rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString() }));
       expect(comparable(after)).toEqual(comparable(before));

@@ -46,7 +46,7 @@ export interface SiteFeature {
 export interface DeskVisit {
   id: number; status: 'scheduled' | 'cancelled'; cancel_reason: string | null;
   recurrence: { rule: string; zh: string; en: string } | null;
-  /** Local (Asia/Shanghai) date; `weekday` is ISO (1 = Monday). */
+  /** Local date (the district time zone); `weekday` is ISO (1 = Monday). */
   date: string; weekday: number; weekday_zh: string; start_time: string; end_time: string;
   street_code: string; street_name: string;
   at_site: boolean; walk_min: number | null; walk_m: number | null;

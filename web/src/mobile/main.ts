@@ -16,6 +16,7 @@ import { circlePicture } from './staticPicture.ts';
 import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
+import { loadDistrict } from '../common/district.ts';
 import './mobile.css';
 
 declare global {
@@ -29,7 +30,7 @@ const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.n
 const rt = translator({ zh: reportZh, en: reportEn }, lang);
 /** The categories the report form offers (set once the catalog is in). */
 let reportCategories: Catalog['categories'] = [];
-const LARGE_KEY = 'hexi.largeText';
+const LARGE_KEY = 'svc.largeText';
 /** Desk visits asked for: the next 8 of the coming 60 days, as on the resident map. */
 const DESK_VISITS_ASKED = 8;
 const DESK_DAYS_AHEAD = 60;
@@ -255,7 +256,8 @@ function renderDesks(container: HTMLElement, profile: string): void {
         el('p', { class: 'intro' }, t('deskNone'))));
       return;
     }
-    const { calendarLink, deskText, visitBlock, visitList } = await import('../common/deskVisits.ts');
+    // 今天/明天 are the district's days (its time zone), read with the district.
+    const [{ calendarLink, deskText, visitBlock, visitList }] = await Promise.all([import('../common/deskVisits.ts'), loadDistrict()]);
     append(container, el('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
       el('h2', { id: 'desk-title' }, el('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
       el('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
@@ -369,7 +371,7 @@ async function render(profile: string): Promise<void> {
   void fillOpenStates(listBox, new Date());
   if (window.__firstUsefulMs === undefined) {
     window.__firstUsefulMs = performance.now();
-    performance.mark('hexi:first-useful-content');
+    performance.mark('svc:first-useful-content');
   }
   renderDesks(deskSlot, profile);
 
