@@ -20,7 +20,7 @@ if (config.databaseUrl) {
   console.log(`dropped all tables in ${handle.location}`);
 }
 await prepareDatabase(handle.db, {
-  dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample, log: (m) => console.log(m),
+  catalog: loadCatalog(), loadSample: config.loadSample, log: (m) => console.log(m),
 });
 await handle.close();
 console.log('database ready');

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bearing, destination, distance, nearestPointOnLine, lineString, point } from '@turf/turf';
 import { PROJECT_ROOT } from '../server/config.ts';
-import { readOsmRoads, defaultRoadsFile, type NetworkWay } from '../server/seed/network.ts';
+import { readOsmRoads, type NetworkWay } from '../server/seed/network.ts';
+import { readDistrictFile } from '../server/district.ts';
 import { readDivisions } from '../server/seed/divisions.ts';
 
 const STREET_CODE = '120103003000';
@@ -29,7 +30,7 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 const between = (lo: number, hi: number) => lo + random() * (hi - lo);
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
-const ways = readOsmRoads(defaultRoadsFile(path.join(PROJECT_ROOT, 'data')))
+const ways = readOsmRoads(readDistrictFile(path.join(PROJECT_ROOT, 'data', 'district.json')).files.roads)
   .filter((w) => w.walkable && !w.bridge && !w.tunnel)
   .filter((w) => w.coordinates.some(([lon, lat]) => lon > 117.18 && lon < 117.225 && lat > 39.09 && lat < 39.118));
 const LOCAL = new Set(['residential', 'living_street', 'service', 'tertiary', 'unclassified', 'footway', 'pedestrian']);
@@ -65,7 +66,7 @@ function jitter(lon: number, lat: number, radiusM: number) {
 const landline = () => `022-2${Math.floor(between(1000000, 9999999))}`;
 const mobile = () => `1${pick(['35', '38', '39', '52', '58', '86', '87'])}${Math.floor(between(10000000, 99999999))}`;
 
-const communities = readDivisions(path.join(PROJECT_ROOT, 'data'))
+const communities = readDivisions(path.join(PROJECT_ROOT, 'data', 'divisions', 'hexi_divisions.csv'))
   .filter((r) => r.level === 'community' && r.parent_code === STREET_CODE)
   .map((r) => ({ code: r.code, name: r.name, short: r.name.replace('社区居委会', ''), lon: Number(r.approx_lon), lat: Number(r.approx_lat) }));
 

@@ -27,7 +27,7 @@ let handle;
 try {
   const extract = await readExtract(file);
   handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
-  await prepareDatabase(handle.db, { dataRoot: config.dataRoot, catalog, loadSample: config.loadSample });
+  await prepareDatabase(handle.db, { catalog, loadSample: config.loadSample });
   const report = await importNetwork(handle.db, extract, {
     source: path.basename(file), dryRun: values['dry-run'] === true, profiles: catalog.profiles, maxSnapM: config.maxSnapM,
   });

@@ -13,6 +13,6 @@ export function copyPreparedEmbedded(dir: string): boolean {
     : undefined;
   if (!template) return false;
   fs.cpSync(template, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
+  fs.rmSync(path.join(dir, 'service.lock'), { force: true });
   return true;
 }

@@ -31,7 +31,7 @@ try {
   } else {
     const started = Date.now();
     const report = await restoreBackup(handle.db, fs.readFileSync(file), {
-      dataRoot: config.dataRoot, catalog: loadCatalog(), newPasswords: values['new-passwords'], log: (m) => console.log(m),
+      catalog: loadCatalog(), newPasswords: values['new-passwords'], log: (m) => console.log(m),
     });
     for (const w of report.warnings) console.warn(`warning: ${w}`);
     console.log(`restored the backup of ${report.manifest.created_at} (${report.manifest.source.engine}) into the ${handle.engine} database (${handle.location}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

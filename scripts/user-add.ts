@@ -33,7 +33,7 @@ const config = loadConfig();
 let handle;
 try {
   handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
-  await prepareDatabase(handle.db, { dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample });
+  await prepareDatabase(handle.db, { catalog: loadCatalog(), loadSample: config.loadSample });
   const user = await createStaffUser(handle.db, {
     username: values.username, password, role: values.role as StaffRole, street_code: values.street ?? null, display_name: values.name ?? null,
   });

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
+import { useDistrict, type District } from './district.ts';
 import type { DatabaseHandle } from './db/engine.ts';
 import type { Database } from './db/schema.ts';
 import { CHANGE_CHANNEL, DataEvents } from './events.ts';
@@ -39,6 +40,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig;
     catalog: Catalog;
+    /** The district served: names, time zone, extent, data files (server/district.ts). */
+    district: District;
     db: Kysely<Database>;
     database: DatabaseHandle;
     dataEvents: DataEvents;
@@ -68,6 +71,8 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
 
   app.decorate('config', config);
   app.decorate('catalog', loadCatalog());
+  const served = useDistrict(config.districtFile);
+  app.decorate('district', served);
   app.decorate('db', database.db);
   app.decorate('database', database);
   const events = new DataEvents();
@@ -103,7 +108,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
     openapi: {
       info: {
         title: '15分钟综合服务圈 API',
-        description: 'Walking-time service maps for street offices in Hexi District, Tianjin. Street network © OpenStreetMap contributors, ODbL 1.0.',
+        description: `Walking-time service maps for the street offices of ${served.name_en}${served.city_en ? `, ${served.city_en}` : ''}. Street network © OpenStreetMap contributors, ODbL 1.0.`,
         version: '0.1.0',
       },
     },

@@ -26,6 +26,8 @@ export interface AppConfig {
   /** Load the sample data set into an empty database. */
   loadSample: boolean;
   dataRoot: string;
+  /** The district file (server/district.ts): names, time zone, extent, divisions and network files. */
+  districtFile: string;
   /** Event-loop delay (ms) beyond which requests get 503 (0 turns the check off). */
   maxEventLoopDelayMs: number;
   /** Heap (MB) beyond which requests get 503. */
@@ -70,6 +72,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: process.env.LOG_LEVEL || 'info',
     loadSample: boolSetting('LOAD_SAMPLE', true),
     dataRoot: path.join(PROJECT_ROOT, 'data'),
+    districtFile: path.resolve(PROJECT_ROOT, process.env.DISTRICT_FILE || 'data/district.json'),
     maxEventLoopDelayMs: intSetting('MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
     maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
     trustProxy: boolSetting('TRUST_PROXY', false),

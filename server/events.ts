@@ -13,7 +13,7 @@ export interface DataChange {
   street?: string | null;
 }
 
-export const CHANGE_CHANNEL = 'hexi_changes';
+export const CHANGE_CHANNEL = 'svc_changes';
 const NOTIFY_MAX_BYTES = 7000;
 
 export class DataEvents {

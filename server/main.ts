@@ -4,11 +4,14 @@ import { DatabaseStartupError, openDatabase, postgisVersion } from './db/engine.
 import { prepareDatabase } from './seed/index.ts';
 import { buildApp } from './app.ts';
 import { loadCatalog } from './catalog.ts';
+import { useDistrict, type District } from './district.ts';
 
 async function main(): Promise<void> {
   let config;
+  let district: District;
   try {
     config = loadConfig();
+    district = useDistrict(config.districtFile);
   } catch (err) {
     console.error(`Configuration error: ${(err as Error).message}`);
     process.exit(1);
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.pgPoolMax });
     await prepareDatabase(database.db, {
-      dataRoot: config.dataRoot, catalog: loadCatalog(), loadSample: config.loadSample, maxSnapM: config.maxSnapM,
+      district, catalog: loadCatalog(), loadSample: config.loadSample, maxSnapM: config.maxSnapM,
       log: (msg) => console.log(`[setup] ${msg}`),
     });
     await postgisVersion(database.db);

@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from '../server/config.ts';
 import { openDatabase } from '../server/db/engine.ts';
 import { prepareDatabase } from '../server/seed/index.ts';
 import { loadCatalog } from '../server/catalog.ts';
+import { readDistrictFile } from '../server/district.ts';
 import { ensureWebBuilt } from './browser/harness.ts';
 
 export function inputsHash(): string {
@@ -16,7 +17,7 @@ export function inputsHash(): string {
   const files = [
     ...fs.readdirSync(path.join(PROJECT_ROOT, 'migrations')).map((f) => path.join('migrations', f)),
     ...fs.readdirSync(path.join(PROJECT_ROOT, 'server', 'seed')).map((f) => path.join('server', 'seed', f)),
-    'data/sample/taoyuan-sample.json', 'data/osm/hexi_osm_roads.geojson', 'data/categories.json',
+    'data/district.json', 'server/district.ts', 'data/sample/taoyuan-sample.json', 'data/osm/hexi_osm_roads.geojson', 'data/categories.json',
     'data/divisions/hexi_divisions.csv', 'server/network/walkingRules.ts',
     // Approximate street and community areas are derived when the template is seeded.
     'server/areas/derive.ts', 'server/areas/repository.ts', 'server/points/district.ts',
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject): Promise<void> {
       const url = new URL(databaseUrl);
       url.pathname = `/${templateName}`;
       const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
-      await prepareDatabase(handle.db, { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
+      await prepareDatabase(handle.db, { district: readDistrictFile(path.join(PROJECT_ROOT, 'data', 'district.json')), catalog: loadCatalog(), loadSample: true });
       await handle.close();
     }
     await admin.query('select pg_advisory_unlock(hashtext($1))', [templateName]);
@@ -66,7 +67,7 @@ export async function prepareEmbeddedTemplate(hash: string, cacheRoot = path.joi
   const buildDir = `${templateDir}.build-${process.pid}`;
   fs.rmSync(buildDir, { recursive: true, force: true });
   const handle = await openDatabase({ dataDir: buildDir });
-  await prepareDatabase(handle.db, { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
+  await prepareDatabase(handle.db, { district: readDistrictFile(path.join(PROJECT_ROOT, 'data', 'district.json')), catalog: loadCatalog(), loadSample: true });
   await handle.close();
   fs.writeFileSync(path.join(buildDir, 'READY'), new Date().toISOString());
   try {

@@ -42,7 +42,7 @@ export async function openTestDatabase(engine: 'under-test' | 'embedded' = 'unde
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-test-db-'));
   fs.cpSync(template.dir, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
+  fs.rmSync(path.join(dir, 'service.lock'), { force: true });
   const handle = await openDatabase({ dataDir: dir });
   return {
     handle,

@@ -25,11 +25,11 @@ export async function benchApp(ctx: BenchContext, name: string, template: string
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hexi-bench-${name}-`));
   if (template) {
     fs.cpSync(template, dir, { recursive: true });
-    fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
+    fs.rmSync(path.join(dir, 'service.lock'), { force: true });
   }
   const database = await openDatabase({ dataDir: dir });
   ctx.onCleanup(async () => { await database.close().catch(() => {}); fs.rmSync(dir, { recursive: true, force: true }); });
-  await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
+  await prepareDatabase(database.db, { catalog: loadCatalog(), loadSample: true });
   process.env.MAX_EVENT_LOOP_DELAY_MS ??= '0';
   const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
   ctx.onCleanup(() => app.close());

@@ -17,7 +17,7 @@ import { copyPreparedEmbedded } from '../preparedDatabase.ts';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-bench-db-'));
 const template = copyPreparedEmbedded(dir);
 const database = await openDatabase({ dataDir: dir });
-await prepareDatabase(database.db, { dataRoot: path.join(ROOT, 'data'), catalog: loadCatalog(), loadSample: true });
+await prepareDatabase(database.db, { catalog: loadCatalog(), loadSample: true });
 const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const site = await database.db.selectFrom('board_sites').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirst();

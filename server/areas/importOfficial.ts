@@ -43,6 +43,7 @@ function ringsOf(geometry: { type?: unknown; coordinates?: unknown }, field: str
 export function readOfficialAreas(
   collection: unknown, codeProperty: string | undefined, crs: Crs,
   streets: { code: string; communities: { code: string }[] }[],
+  districtName: { zh: string; en: string },
 ): OfficialArea[] {
   const fc = collection as { type?: unknown; features?: unknown };
   if (!fc || typeof fc !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
@@ -64,10 +65,10 @@ export function readOfficialAreas(
       throw bad(field, `has no division code (looked for ${codeProperty ?? CODE_PROPERTIES.join(', ')})`, `缺少区划代码（查找的属性：${codeProperty ?? CODE_PROPERTIES.join('、')}）`);
     }
     const raw = String(props[key]).trim();
-    // Official codes are 12 digits; a 9-digit street code (120103003) is the same code without its zeros.
+    // Official codes are 12 digits; a 9-digit street code is the same code without its three trailing zeros.
     const code = /^\d{9}$/.test(raw) ? `${raw}000` : raw;
     const known = streetOf.get(code);
-    if (!known) throw bad(field, `"${raw}" is not a street or community code of Hexi District`, `“${raw}”不是河西区的街道或社区代码`);
+    if (!known) throw bad(field, `"${raw}" is not a street or community code of ${districtName.en}`, `“${raw}”不是${districtName.zh}的街道或社区代码`);
     if (seen.has(code)) throw bad(field, `code ${code} appears twice`, `代码 ${code} 重复出现`);
     seen.add(code);
     const polygons = ringsOf(f?.geometry ?? {}, `geojson.features.${i}.geometry`, crs);
@@ -88,8 +89,9 @@ export async function checkOfficialGeometry(trx: Transaction<Database>, areas: O
       select ST_Area(ST_Intersection(g, ST_Buffer(${geom(district.polygons)}, 0.003))) / nullif(ST_Area(g), 0) as share
         from (select ${geom(a.polygons)} as g) x`.execute(trx);
     if (!(Number(near.share) >= 0.9)) {
-      throw bad(field, `the boundary of ${a.code} lies mostly outside Hexi District (check the coordinate system: WGS84, GCJ-02 or BD-09)`,
-        `${a.code} 的边界大部分不在河西区范围内（请检查坐标系：WGS84、GCJ-02 或 BD-09）`);
+      const name = district.name ?? { en: 'the district', zh: '本区' };
+      throw bad(field, `the boundary of ${a.code} lies mostly outside ${name.en} (check the coordinate system: WGS84, GCJ-02 or BD-09)`,
+        `${a.code} 的边界大部分不在${name.zh}范围内（请检查坐标系：WGS84、GCJ-02 或 BD-09）`);
     }
   }
 }

@@ -109,7 +109,7 @@ async function areasPlugin(app: FastifyInstance): Promise<void> {
     const body = request.body as { geojson: unknown; code_property?: string; crs?: 'WGS84' | 'GCJ-02' | 'BD-09'; source_note?: string };
     const staff = staffOf(request);
     const ctx = await app.validationContext();
-    const areas = readOfficialAreas(body.geojson, body.code_property, body.crs ?? 'WGS84', ctx.streets);
+    const areas = readOfficialAreas(body.geojson, body.code_property, body.crs ?? 'WGS84', ctx.streets, { zh: app.district.name_zh, en: app.district.name_en });
     const note = body.source_note?.trim() || null;
     const result = await app.db.transaction().execute(async (trx) => {
       await checkOfficialGeometry(trx, areas, ctx.district);

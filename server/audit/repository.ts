@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalog } from '../catalog.ts';
-import { addDays, fromLocal } from '../desks/localTime.ts';
+import { addDays, fromLocal } from '../localTime.ts';
 import type { AuditNames, AuditRow } from './presenter.ts';
 
 export interface AuditFilter {
@@ -15,7 +15,7 @@ export interface AuditFilter {
   record?: string;
   action?: string;
   street?: string;
-  /** local dates (Asia/Shanghai), both inclusive */
+  /** local dates (the district time zone), both inclusive */
   from?: string;
   to?: string;
   before_id?: number;

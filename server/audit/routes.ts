@@ -9,7 +9,7 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { StreetCode } from '../records/schemas.ts';
 import { badRequest } from '../http/errors.ts';
 import { neutraliseCell } from '../importexport/spreadsheet.ts';
-import { isCalendarDate, localToday, toLocal } from '../desks/localTime.ts';
+import { isCalendarDate, localToday, toLocal } from '../localTime.ts';
 import { describeAudit } from './presenter.ts';
 import { findAuditRows, namesForAudit, type AuditFilter } from './repository.ts';
 
@@ -43,8 +43,8 @@ const AuditQuery = Type.Object({
   street: Type.Optional(StreetCode),
   action: Type.Optional(Type.String({ pattern: '^[a-z_]{2,30}(:[a-z_]{2,30})?$' })),
   username: Type.Optional(Type.String({ maxLength: 40, description: 'who did it (for a sign-in: the username tried)' })),
-  from: Type.Optional(Type.String({ pattern: '^(19|20)\\d{2}-\\d{2}-\\d{2}$', description: 'first local date (Asia/Shanghai), YYYY-MM-DD' })),
-  to: Type.Optional(Type.String({ pattern: '^(19|20)\\d{2}-\\d{2}-\\d{2}$', description: 'last local date (Asia/Shanghai), inclusive' })),
+  from: Type.Optional(Type.String({ pattern: '^(19|20)\\d{2}-\\d{2}-\\d{2}$', description: 'first local date (the district time zone), YYYY-MM-DD' })),
+  to: Type.Optional(Type.String({ pattern: '^(19|20)\\d{2}-\\d{2}-\\d{2}$', description: 'last local date (the district time zone), inclusive' })),
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { description: 'language of the sentences (default zh)' })),
 }, { additionalProperties: false });
 

@@ -33,7 +33,7 @@ declare module 'fastify' {
 /** Refused sign-in attempts with this account's username between the previous sign-in and this one. */
 export interface SignInNotice { failed_attempts: number; last_failed_at: string | null; previous_sign_in_at: string | null }
 
-export const SESSION_COOKIE = 'hexi_sid';
+export const SESSION_COOKIE = 'svc_sid';
 export const CSRF_HEADER = 'x-csrf-token';
 const IDLE_MS = 12 * 3600_000;
 const ABSOLUTE_MS = 7 * 24 * 3600_000;

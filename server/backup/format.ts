@@ -4,8 +4,17 @@
 // either engine. Which tables are office data is decided here, in one place.
 import { sql, type Kysely } from 'kysely';
 
-export const ARCHIVE_FORMAT = 'hexi-15min-backup';
+export const ARCHIVE_FORMAT = '15min-service-backup';
 export const ARCHIVE_FORMAT_VERSION = 1;
+
+/**
+ * Whether a manifest's format is this archive's. Archives made before the format got its neutral name
+ * carry the example district's short name in front of "-15min-backup"; they have the same content and
+ * still restore.
+ */
+export function isArchiveFormat(format: unknown): boolean {
+  return format === ARCHIVE_FORMAT || (typeof format === 'string' && /^[a-z]+-15min-backup$/.test(format));
+}
 
 /**
  * Tables that are not what the offices entered: rebuilt from the files in data/ on every new database

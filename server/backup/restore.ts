@@ -10,11 +10,12 @@ import type { Catalog } from '../catalog.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { migrations as knownMigrations } from '../../migrations/index.ts';
 import { loadDivisions, syncCategories } from '../seed/divisions.ts';
-import { defaultRoadsFile, loadNetwork, readOsmRoads } from '../seed/network.ts';
+import { loadNetwork, readOsmRoads } from '../seed/network.ts';
+import { configuredDistrict, type District } from '../district.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { recordAudit } from '../records/audit.ts';
 import {
-  ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, REPLACED_ON_RESTORE, RESTORED_PASSWORD_MARKER, SECRET_COLUMNS, appliedMigrations,
+  ARCHIVE_FORMAT, ARCHIVE_FORMAT_VERSION, isArchiveFormat, REPLACED_ON_RESTORE, RESTORED_PASSWORD_MARKER, SECRET_COLUMNS, appliedMigrations,
   describeTables, networkFingerprint, type Manifest, type TableEntry,
 } from './format.ts';
 
@@ -22,7 +23,8 @@ import {
 export class RestoreError extends Error {}
 
 export interface RestoreOptions {
-  dataRoot: string;
+  /** Whose divisions and network an empty database receives; defaults to the configured district. */
+  district?: District;
   catalog: Catalog;
   /** Give every restored staff account a new generated password (returned once). */
   newPasswords?: boolean;
@@ -51,7 +53,7 @@ export function readManifest(archive: Uint8Array): Manifest {
   try { manifest = JSON.parse(new TextDecoder().decode(files['manifest.json'])); } catch {
     throw new RestoreError('The archive\'s manifest.json is not valid JSON');
   }
-  if (manifest.format !== ARCHIVE_FORMAT) throw new RestoreError(`This is not a ${ARCHIVE_FORMAT} archive (format "${String(manifest.format)}")`);
+  if (!isArchiveFormat(manifest.format)) throw new RestoreError(`This is not a ${ARCHIVE_FORMAT} archive (format "${String(manifest.format)}")`);
   if (manifest.format_version !== ARCHIVE_FORMAT_VERSION) {
     throw new RestoreError(`Archive format version ${manifest.format_version} is not supported by this version of the service (it reads version ${ARCHIVE_FORMAT_VERSION})`);
   }
@@ -110,10 +112,11 @@ export async function restoreBackup(db: Kysely<Database>, archive: Uint8Array, o
   else warnings.push(`the database is already at a newer schema (${before.at(-1)}) than the archive (${archiveVersion}); restoring into it`);
 
   const count = async (table: string) => Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db)).rows[0].n);
-  if (await count('streets') === 0) await loadDivisions(db, options.dataRoot, log);
+  const district = options.district ?? configuredDistrict();
+  if (await count('streets') === 0) await loadDivisions(db, district.files.divisions, log);
   if (await count('ways') === 0) {
-    log('loading the walking network from data/osm');
-    await loadNetwork(db, readOsmRoads(defaultRoadsFile(options.dataRoot)));
+    log(`loading the walking network from ${district.files.roads}`);
+    await loadNetwork(db, readOsmRoads(district.files.roads));
   }
 
   // 2. Everything read and checked before anything is written.

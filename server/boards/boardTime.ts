@@ -3,7 +3,7 @@
 // gates and dated closures of that time, and says so beside its ring key. The time is part of the
 // board's content (its snapshot), so the reprint list compares a print with the board for the same time.
 import { parseDistrictTime, type DistrictTime } from '../network/corrections.ts';
-import { addDays, toLocal, fromLocal } from '../desks/localTime.ts';
+import { addDays, toLocal, fromLocal } from '../localTime.ts';
 
 export type BoardDay = 'weekday' | 'weekend';
 export interface BoardTime { day: BoardDay; time: string }

@@ -9,7 +9,7 @@ import type { Catalog, WalkingProfile } from '../catalog.ts';
 import type { RingCollection } from '../network/rings.ts';
 import type { ServicePointRow } from '../points/repository.ts';
 import type { BoardSiteRow } from '../sites/repository.ts';
-import { toLocal } from '../desks/localTime.ts';
+import { toLocal } from '../localTime.ts';
 import { boardTimeKey, DEFAULT_BOARD_TIME, type BoardTime } from './boardTime.ts';
 
 /** The rings every board shows (minutes). */

@@ -7,7 +7,7 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError } from '../http/errors.ts';
 import { recordAudit } from '../records/audit.ts';
 import { DEFAULT_PROFILE, ProfileId } from '../records/schemas.ts';
-import { isCalendarDate, toLocal } from '../desks/localTime.ts';
+import { isCalendarDate, localTimeZone, toLocal } from '../localTime.ts';
 import { commitEdit, ConflictResponse, staffOf, staleVersion } from '../records/editing.ts';
 import { clockToday, type BoardClock } from './clock.ts';
 import { findPrint, lockPosting, savePosting, type PostingRow } from './postingRepository.ts';
@@ -18,7 +18,7 @@ const Posting = Type.Object({
   street_code: Type.String(),
   print_id: Type.Integer({ description: 'the print that is on the wall' }),
   content_version: Type.String(),
-  posted_on: Type.String({ description: 'local date (Asia/Shanghai) the board was put up' }),
+  posted_on: Type.String({ description: 'local date (the district\'s time zone) the board was put up' }),
   posted_by: Type.String({ description: 'who put it up' }),
   confirmed_by: Type.Union([Type.String(), Type.Null()], { description: 'the staff member who confirmed it here' }),
   confirmed_at: Type.String(),
@@ -38,7 +38,7 @@ export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => a
     schema: {
       tags: ['boards'],
       summary: 'Confirm that a printed board was put up (张贴确认): when and by whom',
-      description: 'Records which print of a site\'s board (per walking profile) is on the wall. `version` is the posting version the confirmation was decided on (0 when nothing was posted at the site yet; the reprint list gives it); a newer stored version answers 409 with the current posting. The date defaults to today in the district (Asia/Shanghai).',
+      description: 'Records which print of a site\'s board (per walking profile) is on the wall. `version` is the posting version the confirmation was decided on (0 when nothing was posted at the site yet; the reprint list gives it); a newer stored version answers 409 with the current posting. The date defaults to today in the district (its time zone).',
       body: Type.Object({
         site_id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
         profile: Type.Optional(ProfileId),
@@ -56,7 +56,7 @@ export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => a
     const today = clockToday(clock);
     const postedOn = b.posted_on ?? today;
     if (!isCalendarDate(postedOn)) throw new HttpError(400, `posted_on: ${postedOn} is not a calendar date`, 'posted_on', 'posted_on：日期不存在');
-    if (postedOn > today) throw new HttpError(400, `posted_on: ${postedOn} is after today (${today}, Asia/Shanghai)`, 'posted_on', `posted_on：张贴日期不能晚于今天（${today}）`);
+    if (postedOn > today) throw new HttpError(400, `posted_on: ${postedOn} is after today (${today}, ${localTimeZone()})`, 'posted_on', `posted_on：张贴日期不能晚于今天（${today}）`);
     const postedBy = (b.posted_by ?? staff.display_name ?? staff.username).trim();
     if (!postedBy) throw new HttpError(400, 'posted_by: must name who put the board up', 'posted_by', 'posted_by：请填写张贴人');
 

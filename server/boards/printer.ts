@@ -19,7 +19,7 @@ import { allStreets } from './repository.ts';
 import { boardSvg } from './svg.ts';
 import type { BoardWalking } from './walking.ts';
 import { boardDistrictTime, DEFAULT_BOARD_TIME, type BoardTime } from './boardTime.ts';
-import { localToday } from '../desks/localTime.ts';
+import { localToday } from '../localTime.ts';
 
 
 /** `svg` is the file form (millimetres); `pdfSvg` the same drawing sized in points for the PDF. */

@@ -18,7 +18,7 @@ import { reprintReport, summarise } from './reprint.ts';
 import { diffSnapshots, hasChanges } from './content.ts';
 import { createJob, getJob, jobFile, listJobs, printedSnapshot, recentJobsBy, type JobRow } from './repository.ts';
 import { recordAudit } from '../records/audit.ts';
-import { DESK_TIME_ZONE } from '../desks/localTime.ts';
+import { localTimeZone } from '../localTime.ts';
 import { BOARD_DAYS, boardTimeKey, DEFAULT_BOARD_TIME, parseBoardTimeKey, type BoardTime } from './boardTime.ts';
 
 const literals = <T extends readonly string[]>(values: T, description: string, dflt: T[number]) =>
@@ -170,7 +170,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     reply.header('cache-control', 'no-store');
     return {
       public_base_url: app.config.publicBaseUrl, qr_ok: warning === null, qr_warning: warning,
-      time_zone: DESK_TIME_ZONE, local_date: clockToday(clock),
+      time_zone: localTimeZone(), local_date: clockToday(clock),
     };
   });
 

@@ -8,6 +8,7 @@ import { suggest } from '../coverage/planning.ts';
 import { activePoints, dataVersion, deskFigures, listSnapshots, type DeskFigures, type SnapshotRow } from './repository.ts';
 import { changesBetween, history, type SnapshotChanges } from './history.ts';
 import type { AreaCheckup, SurfaceState } from './service.ts';
+import { districtName } from '../district.ts';
 
 export type ReportLang = 'zh' | 'en';
 
@@ -131,7 +132,7 @@ export async function gatherReport(app: FastifyInstance, street: { code: string;
   const trends: ReportTrend[] = [];
   if (snapshots.length) {
     for (const c of categories) {
-      const h = await history(app, street?.code ?? null, street?.name ?? (lang === 'zh' ? '河西区' : 'Hexi District'), c.id, profile);
+      const h = await history(app, street?.code ?? null, street?.name ?? districtName(app.district, lang), c.id, profile);
       trends.push({
         category: c.id, name: c.name, color: c.color,
         points: [...h.series.map((p) => ({ taken_at: p.taken_at, share: p.share, now: false })), { taken_at: new Date().toISOString(), share: c.share.share, now: true }],
@@ -155,7 +156,7 @@ export async function gatherReport(app: FastifyInstance, street: { code: string;
     }
   }
   const profileRow = app.catalog.profileById.get(profile)!;
-  const areaName = street ? street.name : (lang === 'zh' ? '河西区' : 'Hexi District');
+  const areaName = street ? street.name : districtName(app.district, lang);
   return {
     lang, street_code: street?.code ?? null,
     title: lang === 'zh' ? `${areaName} 15分钟生活圈体检报告` : `${areaName}: 15-minute check-up report`,

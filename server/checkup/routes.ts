@@ -185,7 +185,7 @@ export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
     const street = await checkStreet(request.query.street);
     const category = request.query.category;
     if (!app.catalog.categoryById.has(category)) throw badRequest('category', `unknown category "${category}"`, `category：未知类别 ${category}`);
-    return history(app, street?.code ?? null, street?.name ?? '河西区', category, profile, request.query.since ? new Date(request.query.since) : undefined);
+    return history(app, street?.code ?? null, street?.name ?? app.district.name_zh, category, profile, request.query.since ? new Date(request.query.since) : undefined);
   });
 
 

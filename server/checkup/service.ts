@@ -150,7 +150,7 @@ export class CheckupService {
     });
     return {
       street_code: street,
-      street_name: street ? (coverage.streets.find((s) => s.code === street)?.name ?? street) : '河西区',
+      street_name: street ? (coverage.streets.find((s) => s.code === street)?.name ?? street) : this.app.district.name_zh,
       profile,
       spacing_m: state.surface.samples.spacingM,
       sampled_m: lengths.total_m,

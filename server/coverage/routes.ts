@@ -291,7 +291,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox<CoverageRouteOptions> = a
       streetNames: new Map(snap.streets.map((s) => [s.code, s.name])),
       sampleCompounds: new Set(snap.compounds.filter((c) => c.is_sample).map((c) => c.id)),
     };
-    const file = `coverage-${street ?? 'hexi'}-${profile}.${format}`;
+    const file = `coverage-${street ?? app.district.code}-${profile}.${format}`;
     reply.header('content-disposition', `attachment; filename="${file}"`);
     reply.header('cache-control', 'no-store');
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(coverageCsv(input));

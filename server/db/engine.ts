@@ -114,7 +114,7 @@ async function listenWithReconnect(url: string, channel: string, onPayload: (pay
   };
 }
 
-const LOCK_FILE = 'hexi-service.lock';
+const LOCK_FILE = 'service.lock';
 
 function processAlive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }

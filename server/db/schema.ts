@@ -229,7 +229,7 @@ export interface Database {
   network_imports: NetworkImportsTable;
 }
 
-// Mobile service desks (migrations/0005_desks.ts). Dates are local (Asia/Shanghai) `date` columns,
+// Mobile service desks (migrations/0005_desks.ts). Dates are local (the district time zone) `date` columns,
 // read through to_char; visit times are instants (timestamptz).
 export interface DeskServicesTable {
   id: string; name_zh: string; name_en: string; fills_category: string | null; sort_order: Generated<number>; active: Generated<boolean>;

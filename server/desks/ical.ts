@@ -2,6 +2,7 @@
 // octets without splitting a UTF-8 character, TEXT values escaped, times in UTC (no VTIMEZONE needed),
 // cancelled visits kept as STATUS:CANCELLED so a calendar that already holds them shows them called off.
 import type { PublicVisit } from './schemas.ts';
+import { localTimeZone } from '../localTime.ts';
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
 export function escapeText(value: string): string {
@@ -59,11 +60,11 @@ export function visitsCalendar(visits: readonly CalendarVisit[], o: CalendarOpti
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
-    'PRODID:-//Hexi District//15-minute service circle//ZH',
+    'PRODID:-//15-minute service circle//Mobile service desks//ZH',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${escapeText(o.name)}`,
-    'X-WR-TIMEZONE:Asia/Shanghai',
+    `X-WR-TIMEZONE:${localTimeZone()}`,
     'REFRESH-INTERVAL;VALUE=DURATION:PT6H',
     ...(o.description ? [`X-WR-CALDESC:${escapeText(o.description)}`] : []),
   ];

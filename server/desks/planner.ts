@@ -5,7 +5,7 @@
 // ceil(N / k) months (the cycle). A compound not visited within the current cycle is "due"; due
 // compounds come first, and among them those with the most coverage gaps, then the longest since their
 // last visit, then the most residents. Visit dates are spread evenly over the allowed weekdays.
-import { datesOfMonth, daysBetween, weekdayOf, WEEKDAY_ZH } from './localTime.ts';
+import { datesOfMonth, daysBetween, weekdayOf, WEEKDAY_ZH } from '../localTime.ts';
 import type { PlaceInput } from './schemas.ts';
 import type { ServiceRef } from './repository.ts';
 

@@ -3,7 +3,7 @@
 // open-ended plans as the horizon moves on. Needs auth, app.walking, app.coverage and the district outline.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { addDays, localToday } from './localTime.ts';
+import { addDays, localToday } from '../localTime.ts';
 import { getPlan, listPlans } from './repository.ts';
 import { materializePlan, PLAN_HORIZON_DAYS } from './writes.ts';
 import { deskPublicRoutes } from './publicRoutes.ts';

@@ -1,7 +1,7 @@
 // Turns stored visits and plans into API answers: local date and time, weekday, service names, the
 // recurrence in words. Public answers are built field by field, so nothing private can ride along.
 import { describeRule } from './recurrence.ts';
-import { toLocal, WEEKDAY_ZH } from './localTime.ts';
+import { toLocal, WEEKDAY_ZH } from '../localTime.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadServices, type PlanRow, type ServiceRef, type VisitCounts, type VisitRow } from './repository.ts';
 import type { Plan, PlaceInput, PlanCreateBody, PublicVisit, StaffVisit, VisitCreateBody } from './schemas.ts';

@@ -11,7 +11,7 @@ import { getSite, type BoardSiteRow } from '../sites/repository.ts';
 import { OutsideNetworkError } from '../network/walkingEngine.ts';
 import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { outsideNetwork } from '../network/httpErrors.ts';
-import { addDays, fromLocal, isCalendarDate, localToday } from './localTime.ts';
+import { addDays, fromLocal, isCalendarDate, localToday } from '../localTime.ts';
 import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
 import { publicVisit, serviceNames, visitReport, type ServiceNames } from './present.ts';
 import { placeKey, walksToPlaces, type DeskPlace } from './walking.ts';
@@ -74,7 +74,7 @@ function sendCalendar(reply: import('fastify').FastifyReply, body: string, filen
 
 export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const base = app.config.publicBaseUrl;
-  const uidHost = (() => { try { return new URL(base).hostname; } catch { return 'hexi.local'; } })();
+  const uidHost = (() => { try { return new URL(base).hostname; } catch { return 'service.local'; } })();
   const cache = new Map<string, { revision: number; at: number; body: Static<typeof UpcomingResponse> }>();
 
   app.get('/api/desks/services', {

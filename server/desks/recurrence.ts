@@ -3,7 +3,7 @@
 // expanded with `rrule` over local dates, and described in words for people ("每月第2、4个周三").
 import { createRequire } from 'node:module';
 import type { Options as RRuleOptions } from 'rrule';
-import { addDays, fromLocal } from './localTime.ts';
+import { addDays, fromLocal } from '../localTime.ts';
 
 const { RRule } = createRequire(import.meta.url)('rrule') as typeof import('rrule');
 

@@ -11,7 +11,7 @@ import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
 import { validatePhone, type FieldIssue } from '../records/validation.ts';
 import { neutraliseCell } from '../importexport/spreadsheet.ts';
-import { addDays, datesOfMonth, fromLocal, localToday, toLocal } from './localTime.ts';
+import { addDays, datesOfMonth, fromLocal, localToday, toLocal } from '../localTime.ts';
 import { getVisit, listVisits, visitReports } from './repository.ts';
 import { visitReport } from './present.ts';
 import {

@@ -5,7 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, DeskRequestStatus } from '../db/schema.ts';
 import type { StaffIdentity } from '../auth/users.ts';
-import { toLocal } from './localTime.ts';
+import { toLocal } from '../localTime.ts';
 import type { DeskRequest } from './schemas.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -9,7 +9,7 @@ import { invalidInput } from '../records/editing.ts';
 import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import type { FieldIssue } from '../records/validation.ts';
 import { coverageGapsByCompound, GAP_SOURCE } from './coverageGaps.ts';
-import { addDays, datesOfMonth, fromLocal, localToday, nextMonth, toLocal } from './localTime.ts';
+import { addDays, datesOfMonth, fromLocal, localToday, nextMonth, toLocal } from '../localTime.ts';
 import { proposeRotation, type PlannerCompound } from './planner.ts';
 import { lastVisitByCompound, listVisits, loadServices, rotationCompounds, type ServiceRef } from './repository.ts';
 import type { PlaceInput, RotationProposal, RotationPublishBody, RotationQuery } from './schemas.ts';

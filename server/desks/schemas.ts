@@ -4,8 +4,8 @@ import { Type, type Static } from 'typebox';
 import { IdParams, ProfileId, StreetCode } from '../records/schemas.ts';
 
 export { IdParams, StreetCode };
-const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'local date (Asia/Shanghai), YYYY-MM-DD' });
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local clock time (Asia/Shanghai), HH:MM' });
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'local date (the district time zone), YYYY-MM-DD' });
+const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local clock time (the district time zone), HH:MM' });
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
@@ -87,7 +87,7 @@ const visitProperties = {
   origin: Type.Union([Type.Literal('manual'), Type.Literal('plan'), Type.Literal('rotation')]),
   plan_id: Nullable(Type.Integer()),
   recurrence: Nullable(Type.Object({ rule: Type.String(), zh: Type.String(), en: Type.String() })),
-  date: Type.String({ description: 'local date (Asia/Shanghai)' }),
+  date: Type.String({ description: 'local date (the district time zone)' }),
   weekday: Type.Integer({ description: 'ISO weekday, 1 = Monday' }),
   weekday_zh: Type.String(),
   start_time: Type.String(),

@@ -13,7 +13,7 @@ import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, defaultStreet, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
 import type { FieldIssue } from '../records/validation.ts';
 import { placeRecord } from '../records/placementCheck.ts';
-import { addDays, fromLocal, isCalendarDate, localToday, toLocal, WEEKDAY_ZH } from './localTime.ts';
+import { addDays, fromLocal, isCalendarDate, localToday, toLocal, WEEKDAY_ZH } from '../localTime.ts';
 import { describeRule, expandPlan } from './recurrence.ts';
 import {
   getPlan, getVisit, listPlans, listVisits, loadServices, upsertTerm, visitReports, type PlanRow, type ServiceRef, type TermList,

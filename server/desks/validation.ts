@@ -8,7 +8,7 @@ import { badRequest } from '../http/errors.ts';
 import { invalidInput } from '../records/editing.ts';
 import type { FieldIssue } from '../records/validation.ts';
 import { normalizeText, validatePhone, validatePosition, type DistrictOutline } from '../records/validation.ts';
-import { addDays, isCalendarDate, localToday, windowOf } from './localTime.ts';
+import { addDays, isCalendarDate, localToday, windowOf } from '../localTime.ts';
 import { expandPlan, parseRule, RuleError } from './recurrence.ts';
 import type { ServiceRef, TermList, TermValues } from './repository.ts';
 import type { PlaceInput, PlanCreateBody, PlanPreviewBody, TermBody, VisitCreateBody } from './schemas.ts';

@@ -4,7 +4,7 @@
 // produces is cancelled (it was announced: residents should see it called off, not vanish).
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { addDays, localToday } from './localTime.ts';
+import { addDays, localToday } from '../localTime.ts';
 import { expandPlan } from './recurrence.ts';
 import { getPlan, getVisit, type PlanRow, type VisitRow } from './repository.ts';
 import type { PlanDraft, ResolvedPlace, VisitDraft } from './validation.ts';

@@ -189,7 +189,7 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const description = Object.entries({ ...q, lang: undefined, encoding: undefined })
         .filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('&') || '—';
       const stamp = new Date().toISOString().slice(0, 10);
-      const label = q.street ? streetNames.get(q.street) ?? q.street : '河西区';
+      const label = q.street ? streetNames.get(q.street) ?? q.street : app.district.name_zh;
       const fileName = `服务点-${label}-${stamp}.${format}`;
       reply.header('content-disposition', `attachment; filename="points-${stamp}.${format}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
       reply.header('cache-control', 'no-store');

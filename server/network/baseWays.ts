@@ -1,5 +1,5 @@
 // The base network's ways as the ways table keeps them: reading the shipped Geofabrik-schema GeoJSON
-// (data/osm/hexi_osm_roads.geojson) and replacing the table inside a transaction. The first start
+// (the district's roads file, server/district.ts) and replacing the table inside a transaction. The first start
 // (server/seed/network.ts) and a network import (networkImport.ts) both write through replaceWays.
 import fs from 'node:fs';
 import { sql, type Transaction } from 'kysely';

@@ -7,6 +7,7 @@ import { haversineM, LocalPlane, projectOnSegment, type LonLat } from '../geo.ts
 import { buildWalkingGraph, buildWalkingGraphAsync, NODE_MAJOR_JUNCTION, type BuildOptions, type WalkingGraph, type WalkingWayInput } from './walkingGraph.ts';
 import { isWalkable } from './walkingRules.ts';
 import type { CrossingKind, NetworkOverlay, OverlayClosure, OverlayGate } from './overlay.ts';
+import { toLocal } from '../localTime.ts';
 
 export type { CrossingKind, NetworkOverlay, OverlayClosure, OverlayGate } from './overlay.ts';
 
@@ -86,12 +87,10 @@ export function parseDistrictTime(value: string): DistrictTime | null {
   return { date: `${m[1]}-${m[2]}-${m[3]}`, wallClock };
 }
 
-/** Now, in the district's time zone (Asia/Shanghai, UTC+8 all year). */
+/** Now, in the district's time zone (server/localTime.ts). */
 export function districtNow(now = new Date()): DistrictTime {
-  const shifted = new Date(now.getTime() + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const text = `${shifted.getUTCFullYear()}-${p(shifted.getUTCMonth() + 1)}-${p(shifted.getUTCDate())}T${p(shifted.getUTCHours())}:${p(shifted.getUTCMinutes())}`;
-  return parseDistrictTime(text)!;
+  const local = toLocal(now);
+  return parseDistrictTime(`${local.date}T${local.time}`)!;
 }
 
 // ---- paths: extra ways joined at their ends ------------------------------------------------------

@@ -1,4 +1,4 @@
-// Turns the OSM roads GeoJSON (data/osm/hexi_osm_roads.geojson) into graph-builder input: one input
+// Turns the OSM roads GeoJSON (the district's roads file, server/district.ts) into graph-builder input: one input
 // way per LineString part, bridge/tunnel flags from 'T'/'F'. Used by tests and the benchmark; the
 // running service reads the same ways from the database instead.
 

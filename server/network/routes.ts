@@ -14,6 +14,7 @@ import type { Static } from 'typebox';
 import { outsideNetwork } from './httpErrors.ts';
 import type { LonLat } from '../geo.ts';
 import { isOpenAt, nextOpening, parseDistrictTime, type DistrictTime } from './corrections.ts';
+import { localTimeZone } from '../localTime.ts';
 
 const MAX_RINGS = 6;
 
@@ -40,7 +41,7 @@ function parseMinutes(value: string): number[] {
 function parseAt(value: string | undefined): DistrictTime | undefined {
   if (value === undefined) return undefined;
   const at = parseDistrictTime(value);
-  if (!at) throw badRequest('at', `must be a local date-time YYYY-MM-DDTHH:mm in Asia/Shanghai (got "${value}")`, 'at：时间格式应为 YYYY-MM-DDTHH:mm（北京时间）');
+  if (!at) throw badRequest('at', `must be a local date-time YYYY-MM-DDTHH:mm in ${localTimeZone()} (got "${value}")`, `at：时间格式应为 YYYY-MM-DDTHH:mm（当地时间，${localTimeZone()}）`);
   return at;
 }
 

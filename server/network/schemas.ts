@@ -15,7 +15,7 @@ export const ReachQuery = Type.Object({
   per_category: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'nearest points listed per category' })),
   categories: Type.Optional(Type.String({ maxLength: 400, description: 'only these category ids, comma separated (default all)' })),
   routes: Type.Optional(Type.Boolean({ default: false, description: 'include the walking route to each listed point' })),
-  at: Type.Optional(Type.String({ maxLength: 40, description: 'local date-time in the district (Asia/Shanghai), YYYY-MM-DDTHH:mm: gates shut then cannot be passed, services closed then are marked' })),
+  at: Type.Optional(Type.String({ maxLength: 40, description: 'local date-time in the district (its time zone), YYYY-MM-DDTHH:mm: gates shut then cannot be passed, services closed then are marked' })),
 }, { additionalProperties: false });
 export type ReachQuery = Static<typeof ReachQuery>;
 
@@ -23,7 +23,7 @@ export const RouteQuery = Type.Object({
   from: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
   to: Type.String({ maxLength: 60, description: 'lon,lat (WGS84)' }),
   profile: Type.Optional(ProfileId),
-  at: Type.Optional(Type.String({ maxLength: 40, description: 'local date-time in the district (Asia/Shanghai), YYYY-MM-DDTHH:mm: gates shut then cannot be passed, services closed then are marked' })),
+  at: Type.Optional(Type.String({ maxLength: 40, description: 'local date-time in the district (its time zone), YYYY-MM-DDTHH:mm: gates shut then cannot be passed, services closed then are marked' })),
 }, { additionalProperties: false });
 export type RouteQuery = Static<typeof RouteQuery>;
 

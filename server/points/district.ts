@@ -1,4 +1,4 @@
-// The district outline that "inside Hexi District" is checked against. No official boundary ships with
+// The district outline that "inside the district" is checked against. No official boundary ships with
 // the project, but the street network is clipped to the district, so the outline is the ground within the
 // snapping distance (MAX_SNAP_M) of a walkable way, with every enclosed hole filled: the same rule the
 // walking engine applies when it attaches a point to the street. Computed here in TypeScript on a 40 m
@@ -105,7 +105,10 @@ export async function loadDistrictOutline(db: Kysely<Database>, widenM: number):
 async function districtPlugin(app: FastifyInstance): Promise<void> {
   let pending: Promise<DistrictOutline> | null = null;
   app.decorate('districtOutline', () => {
-    pending ??= loadDistrictOutline(app.db, app.config.maxSnapM).catch((err) => { pending = null; throw err; });
+    const name = { zh: app.district.name_zh, en: app.district.name_en };
+    pending ??= loadDistrictOutline(app.db, app.config.maxSnapM)
+      .then((outline) => ({ ...outline, name }))
+      .catch((err) => { pending = null; throw err; });
     return pending;
   });
   let streets: Promise<StreetsRef[]> | null = null;
@@ -125,10 +128,32 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
     return { categories: app.catalog.categories, streets: streetList, district };
   });
 
+  app.get('/api/district/info', {
+    schema: {
+      tags: ['meta'],
+      summary: 'The district served (from the district file): its code, names, time zone, extent and the street the staff pages open on',
+      response: {
+        200: Type.Object({
+          code: Type.String(), name_zh: Type.String(), name_en: Type.String(), city_zh: Type.String(), city_en: Type.String(),
+          time_zone: Type.String({ description: 'IANA time zone of every local date and time' }),
+          extent: Type.Array(Type.Number(), { description: '[west, south, east, north], WGS84' }),
+          default_street: Type.Union([Type.String(), Type.Null()]),
+        }),
+      },
+    },
+  }, async (_request, reply) => {
+    const d = app.district;
+    reply.header('cache-control', 'public, max-age=300');
+    return {
+      code: d.code, name_zh: d.name_zh, name_en: d.name_en, city_zh: d.city_zh, city_en: d.city_en,
+      time_zone: d.time_zone, extent: d.extent, default_street: d.default_street,
+    };
+  });
+
   app.get('/api/district', {
     schema: {
       tags: ['meta'],
-      summary: 'The outline that positions are checked against (inside Hexi District), derived from the street network',
+      summary: 'The outline that positions are checked against (inside the district), derived from the street network',
       response: {
         200: Type.Object({
           type: Type.Literal('Feature'),
@@ -143,7 +168,7 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
     return {
       type: 'Feature' as const,
       geometry: { type: 'MultiPolygon' as const, coordinates: outline.polygons },
-      properties: { name: '河西区（由路网推算）', bbox: outline.bbox, attribution: ODBL_ATTRIBUTION },
+      properties: { name: `${app.district.name_zh}（由路网推算）`, bbox: outline.bbox, attribution: ODBL_ATTRIBUTION },
     };
   });
 }

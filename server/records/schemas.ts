@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { loadCatalog } from '../catalog.ts';
 
-export const StreetCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit official street code, e.g. 120103003000 (桃园街道)' });
+export const StreetCode = Type.String({ pattern: '^[0-9]{12}$', description: '12-digit official street code (the divisions file of the district)' });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 

@@ -181,6 +181,8 @@ export interface DistrictOutline {
   /** Polygons, each a list of rings (outer first, then holes). */
   polygons: [number, number][][][];
   bbox: [number, number, number, number];
+  /** The district's name, for messages ("outside …"); absent, messages say "the district". */
+  name?: { zh: string; en: string };
 }
 
 export function insideDistrict(outline: DistrictOutline, lon: number, lat: number): boolean {
@@ -217,7 +219,8 @@ export function validatePosition(
   if (!insideDistrict(district, x, y)) {
     const crsHint = crs === 'WGS84' ? '; if the coordinates come from Amap or Baidu, set crs to GCJ-02 or BD-09' : '';
     const crsHintZh = crs === 'WGS84' ? '；如坐标取自高德或百度地图，请将坐标系设为 GCJ-02 或 BD-09' : '';
-    issues.push(issue('lon', `${lon}, ${lat} (${crs}) is outside Hexi District${crsHint}`, `${lon}, ${lat}（${crs}）不在河西区范围内${crsHintZh}`));
+    const name = district.name ?? { en: 'the district', zh: '本区' };
+    issues.push(issue('lon', `${lon}, ${lat} (${crs}) is outside ${name.en}${crsHint}`, `${lon}, ${lat}（${crs}）不在${name.zh}范围内${crsHintZh}`));
     return null;
   }
   return { lon: x, lat: y };

@@ -90,7 +90,7 @@ export const reportPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (lon === undefined || lat === undefined) {
       if (!b.site_id && !b.point_id) issues.push(reportIssue('lon', 'a place is required: lon and lat, a site_id or a point_id', '请在地图上点选位置'));
     } else if (!Number.isFinite(lon) || !Number.isFinite(lat) || !insideDistrict(district, lon, lat)) {
-      issues.push(reportIssue('lon', `the place ${lon}, ${lat} is outside Hexi District`, `所选位置（${lon}, ${lat}）不在河西区范围内`));
+      issues.push(reportIssue('lon', `the place ${lon}, ${lat} is outside ${app.district.name_en}`, `所选位置（${lon}, ${lat}）不在${app.district.name_zh}范围内`));
     }
     if (issues.length) throw invalidInput(issues);
 

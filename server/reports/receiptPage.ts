@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { normalizeCode, reportByCode } from './repository.ts';
 import { presentPublic } from './present.ts';
+import { localTimeZone } from '../localTime.ts';
 
 type Lang = 'zh' | 'en';
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -27,7 +28,7 @@ const T = {
   home: { zh: '返回服务地图', en: 'Back to the service map' },
 } satisfies Record<string, Record<Lang, string>>;
 
-const when = (iso: string, lang: Lang) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
+const when = (iso: string, lang: Lang) => new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: localTimeZone(), dateStyle: 'medium', timeStyle: 'short' });
 
 function page(lang: Lang, title: string, body: string, switchHref: string): string {
   return `<!doctype html>

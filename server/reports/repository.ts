@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ReportKind, ReportStatus } from '../db/schema.ts';
+import { localTimeZone } from '../localTime.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -154,7 +155,7 @@ export async function streetCounts(db: Db, street: string) {
     .select(['kind', sql<number>`count(*)::int`.as('received'), sql<number>`(count(*) filter (where status = 'resolved'))::int`.as('resolved')])
     .groupBy('kind').orderBy('kind').execute();
   const byMonth = await db.selectFrom('resident_reports').where('street_code', '=', street)
-    .select([sql<string>`to_char(received_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as('month'), sql<number>`count(*)::int`.as('received'),
+    .select([sql<string>`to_char(received_at at time zone ${localTimeZone()}, 'YYYY-MM')`.as('month'), sql<number>`count(*)::int`.as('received'),
       sql<number>`(count(*) filter (where status = 'resolved'))::int`.as('resolved')])
     .groupBy(sql`1`).orderBy(sql`1`).execute();
   return {

@@ -1,7 +1,6 @@
-// Loads the 14 streets and 141 communities of Hexi District (real names and official codes)
-// and the category and dimension tables from data/.
+// Loads the district's streets and communities (names and official codes) from its divisions file
+// (server/district.ts), and the category and dimension tables from data/.
 import fs from 'node:fs';
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -12,23 +11,24 @@ interface DivisionRow {
   code: string; name: string; parent_code: string; parent_name: string; approx_lon: string; approx_lat: string;
 }
 
-export function readDivisions(dataRoot: string): DivisionRow[] {
-  const text = fs.readFileSync(path.join(dataRoot, 'divisions', 'hexi_divisions.csv'), 'utf8');
+/** The rows of a divisions CSV (level, code, name, parent_code, parent_name, approx_lon, approx_lat). */
+export function readDivisions(file: string): DivisionRow[] {
+  const text = fs.readFileSync(file, 'utf8');
   return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as DivisionRow[];
 }
 
 /**
- * Community rows whose official code repeats an earlier row's. The source lists 恩德里社区居委会 and
- * 珠海里社区 (越秀路街道) under the same code 120103006003; a code must name one community, so the
- * first row is kept and the repeat is reported rather than given an invented code.
+ * Community rows whose official code repeats an earlier row's (a published list may give two committees
+ * one code; data/README.md names the case). A code must name one community, so the first row is kept
+ * and the repeat is reported rather than given an invented code.
  */
 export function duplicateCommunityCodes(rows: DivisionRow[]): DivisionRow[] {
   const seen = new Set<string>();
   return rows.filter((r) => r.level === 'community' && (seen.has(r.code) || !seen.add(r.code)));
 }
 
-export async function loadDivisions(db: Kysely<Database>, dataRoot: string, log: (msg: string) => void = () => {}): Promise<void> {
-  const rows = readDivisions(dataRoot);
+export async function loadDivisions(db: Kysely<Database>, file: string, log: (msg: string) => void = () => {}): Promise<void> {
+  const rows = readDivisions(file);
   for (const d of duplicateCommunityCodes(rows)) log(`division code ${d.code} repeats for ${d.name}; kept the first row`);
   await db.transaction().execute(async (trx) => {
     for (const s of rows.filter((r) => r.level === 'street')) {

@@ -4,15 +4,17 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalog } from '../catalog.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { loadNetwork, readOsmRoads, defaultRoadsFile } from './network.ts';
+import { loadNetwork, readOsmRoads } from './network.ts';
 import { loadDivisions, syncCategories } from './divisions.ts';
 import { loadSample } from './sample.ts';
 import { deriveApproximateAreas } from '../areas/repository.ts';
 import { loadDistrictOutline } from '../points/district.ts';
+import { configuredDistrict, type District } from '../district.ts';
 
 export interface SeedReport { migrations: string[]; loadedNetwork: boolean; loadedSample: boolean }
 
-type PrepareOptions = { dataRoot: string; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void; maxSnapM?: number };
+/** `district` defaults to the configured one (DISTRICT_FILE, else data/district.json). */
+type PrepareOptions = { district?: District; catalog: Catalog; loadSample: boolean; log?: (msg: string) => void; maxSnapM?: number };
 
 /** Any constant: the key of the advisory lock under which instances prepare a database one at a time. */
 const PREPARE_LOCK = 150_103_015;
@@ -34,6 +36,7 @@ export async function prepareDatabase(db: Kysely<Database>, options: PrepareOpti
 
 async function prepareInTurn(db: Kysely<Database>, options: PrepareOptions): Promise<SeedReport> {
   const log = options.log ?? (() => {});
+  const district = options.district ?? configuredDistrict();
   // The category tables exist from the first migration on and are filled from data/categories.json before
   // later migrations run, so that those may refer to categories.
   const migrations = await migrateToLatest(db, '0001_init');
@@ -43,26 +46,26 @@ async function prepareInTurn(db: Kysely<Database>, options: PrepareOptions): Pro
 
   const { count: streetCount } = await db.selectFrom('streets').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(streetCount) === 0) {
-    await loadDivisions(db, options.dataRoot, log);
-    log('loaded streets and communities from data/divisions/hexi_divisions.csv');
+    await loadDivisions(db, district.files.divisions, log);
+    log(`loaded streets and communities of ${district.name_en} from ${district.files.divisions}`);
   }
 
   let loadedNetwork = false;
   const { count: wayCount } = await db.selectFrom('ways').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
   if (Number(wayCount) === 0) {
-    const ways = readOsmRoads(defaultRoadsFile(options.dataRoot));
+    const ways = readOsmRoads(district.files.roads);
     await loadNetwork(db, ways);
     loadedNetwork = true;
-    log(`loaded ${ways.length} ways (${ways.filter((w) => w.walkable).length} walkable) from data/osm/hexi_osm_roads.geojson`);
+    log(`loaded ${ways.length} ways (${ways.filter((w) => w.walkable).length} walkable) from ${district.files.roads}`);
   }
 
   let loadedSample = false;
   const seeded = await db.selectFrom('app_settings').select('value').where('key', '=', 'sample_loaded').executeTakeFirst();
-  if (options.loadSample && !seeded) {
-    await loadSample(db, options.dataRoot, options.catalog);
+  if (options.loadSample && !seeded && district.files.sample) {
+    await loadSample(db, district.files.sample, options.catalog);
     await db.insertInto('app_settings').values({ key: 'sample_loaded', value: JSON.stringify({ at: new Date().toISOString() }) }).execute();
     loadedSample = true;
-    log('loaded the SAMPLE data set for 桃园街道 (data/sample/taoyuan-sample.json)');
+    log(`loaded the SAMPLE data set (${district.files.sample})`);
   }
 
   // Until official boundaries are imported, street and community areas are derived from the community

@@ -1,8 +1,7 @@
-// Loads data/sample/taoyuan-sample.json (made by scripts/generate-sample.ts). Every row is_sample = true.
+// Loads the district's sample file (data/sample/*.json, made by scripts/generate-sample.ts). Every row is_sample = true.
 // Board sites: one per community service center and one per compound main gate; then the recurring
 // mobile desk plans at some of those sites, with their visits from today on (sampleDesks.ts).
 import fs from 'node:fs';
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalog } from '../catalog.ts';
@@ -24,12 +23,12 @@ interface SampleFile {
 
 const pointGeom = (lon: number, lat: number) => sql`ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)`;
 
-export function readSample(dataRoot: string): SampleFile {
-  return JSON.parse(fs.readFileSync(path.join(dataRoot, 'sample', 'taoyuan-sample.json'), 'utf8')) as SampleFile;
+export function readSample(file: string): SampleFile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SampleFile;
 }
 
-export async function loadSample(db: Kysely<Database>, dataRoot: string, catalog: Catalog, now = new Date()): Promise<void> {
-  const sample = readSample(dataRoot);
+export async function loadSample(db: Kysely<Database>, file: string, catalog: Catalog, now = new Date()): Promise<void> {
+  const sample = readSample(file);
   const street = sample.street_code;
   await db.transaction().execute(async (trx) => {
     /** Board site ids by the sample's keys: a service center's key, a compound's key for its main-gate site. */

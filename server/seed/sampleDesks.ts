@@ -8,7 +8,7 @@ import { loadServices, listVisits } from '../desks/repository.ts';
 import { parseRule } from '../desks/recurrence.ts';
 import { checkServices, resolvePlace } from '../desks/validation.ts';
 import { insertPlan, materializePlan, setVisitStatus } from '../desks/writes.ts';
-import { localToday } from '../desks/localTime.ts';
+import { localToday } from '../localTime.ts';
 
 export interface SampleDeskPlan {
   key: string;

@@ -1,12 +1,12 @@
 // Reads what the basemap draws: every way of the network from the database (the same table the
-// walking engine is built from, on either engine), and the static OSM layers from data/osm.
+// walking engine is built from, on either engine), and the district's static OSM layers (server/district.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Feature, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { Database } from '../db/schema.ts';
 import type { BasemapLayers, StreetWay } from './basemap.ts';
+import type { District } from '../district.ts';
 
 /** Every way, and a digest of everything drawn from them (cheap: hashed from the rows as read). */
 export async function loadStreetWays(db: Kysely<Database>): Promise<{ ways: StreetWay[]; digest: string }> {
@@ -27,22 +27,21 @@ export async function loadStreetWays(db: Kysely<Database>): Promise<{ ways: Stre
 
 interface OsmFeature<G> { type: 'Feature'; geometry: G; properties: { fclass?: string; name?: string | null; tunnel?: string; layer?: number | null } }
 
-function readCollection<G>(file: string): OsmFeature<G>[] {
-  if (!fs.existsSync(file)) return [];
+function readCollection<G>(file: string | null): OsmFeature<G>[] {
+  if (!file || !fs.existsSync(file)) return [];
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { features: OsmFeature<G>[] }).features;
 }
 
 /** Metro lines and the parking / fuel / bus-station areas of the OSM extract (ODbL, see data/README.md). */
-export function readStaticLayers(dataRoot: string): Omit<BasemapLayers, 'streets'> {
-  const osm = path.join(dataRoot, 'osm');
-  const subway = readCollection<LineString | MultiLineString>(path.join(osm, 'hexi_osm_subway.geojson')).map((f) => ({
+export function readStaticLayers(district: District): Omit<BasemapLayers, 'streets'> {
+  const subway = readCollection<LineString | MultiLineString>(district.files.subway).map((f) => ({
     type: 'Feature' as const,
     geometry: f.geometry,
     properties: { ...(f.properties.name ? { name: f.properties.name } : {}), tunnel: f.properties.tunnel === 'T', layer: Number(f.properties.layer ?? 0) },
   })) satisfies Feature<LineString | MultiLineString>[];
   const areas = [
-    ...readCollection<Polygon | MultiPolygon>(path.join(osm, 'hexi_osm_traffic_a.geojson')),
-    ...readCollection<Polygon | MultiPolygon>(path.join(osm, 'hexi_osm_transport_a.geojson')),
+    ...readCollection<Polygon | MultiPolygon>(district.files.traffic_a),
+    ...readCollection<Polygon | MultiPolygon>(district.files.transport_a),
   ].map((f) => ({
     type: 'Feature' as const,
     geometry: f.geometry,

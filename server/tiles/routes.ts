@@ -58,7 +58,7 @@ function notModified(request: FastifyRequest, reply: FastifyReply, etag: string)
 
 const plugin: FastifyPluginAsyncTypebox = async (app) => {
   let current: Promise<Basemap> | undefined;
-  const staticLayers = readStaticLayers(app.config.dataRoot);
+  const staticLayers = readStaticLayers(app.district);
   const staticDigest = createHash('sha256').update(JSON.stringify(staticLayers)).digest('hex');
   const build = async () => {
     const { ways, digest } = await loadStreetWays(app.db);
@@ -99,7 +99,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
     const basemap = await service.get();
     reply.header('cache-control', 'no-cache');
     if (notModified(request, reply, `"style-${basemap.version}"`)) return reply;
-    return basemapStyle({ version: basemap.version, bounds: basemap.bounds }) as never;
+    return basemapStyle({ version: basemap.version, bounds: basemap.bounds, districtName: app.district.name_zh }) as never;
   });
 
   app.get('/tiles/:z/:x/:y.pbf', {

@@ -27,10 +27,12 @@ const ROAD_MIN_ZOOM: Record<string, number> = { trunk: 8, primary: 10, secondary
 export interface StyleOptions {
   version: string;
   bounds: [number, number, number, number];
+  /** The district's name (the style's title). */
+  districtName: string;
 }
 
 /** The style document served at /style.json. Tile URLs are same-origin paths carrying the data version. */
-export function basemapStyle({ version, bounds }: StyleOptions): Record<string, unknown> {
+export function basemapStyle({ version, bounds, districtName }: StyleOptions): Record<string, unknown> {
   const catalog = loadCatalog();
   const center = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2];
   const layers: Record<string, unknown>[] = [
@@ -158,13 +160,13 @@ export function basemapStyle({ version, bounds }: StyleOptions): Record<string, 
   );
   return {
     version: 8,
-    name: '河西区 15分钟综合服务圈 底图',
+    name: `${districtName} 15分钟综合服务圈 底图`,
     metadata: {
-      'hexi:version': version, 'hexi:label-font': LABEL_FONT,
+      'svc:version': version, 'svc:label-font': LABEL_FONT,
       // The colour table and walking speeds the overlays draw with (server/palette.ts, data/*.json).
-      'hexi:rings': RING_COLORS, 'hexi:ring-fill-opacity': RING_FILL_OPACITY,
-      'hexi:categories': Object.fromEntries(catalog.categories.map((c) => [c.id, { color: c.color, text: textColorOn(c.color) }])),
-      'hexi:profiles': Object.fromEntries(catalog.profiles.map((p) => [p.id, { speed_mps: p.speed_mps }])),
+      'svc:rings': RING_COLORS, 'svc:ring-fill-opacity': RING_FILL_OPACITY,
+      'svc:categories': Object.fromEntries(catalog.categories.map((c) => [c.id, { color: c.color, text: textColorOn(c.color) }])),
+      'svc:profiles': Object.fromEntries(catalog.profiles.map((p) => [p.id, { speed_mps: p.speed_mps }])),
     },
     center,
     zoom: 13,

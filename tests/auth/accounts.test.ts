@@ -9,7 +9,7 @@ import { buildTestApp, type LoggedIn, type TestApp } from '../helper.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { generatePassword } from '../../server/auth/passwords.ts';
 import { recordAudit } from '../../server/records/audit.ts';
-import { toLocal } from '../../server/desks/localTime.ts';
+import { toLocal } from '../../server/localTime.ts';
 
 const TAOYUAN = '120103003000';
 const DAYINGMEN = '120103001000';

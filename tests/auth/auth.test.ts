@@ -35,7 +35,7 @@ describe('staff sign-in', () => {
     const first = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'cookie_check', password: 'a-long-enough-passphrase' } });
     expect(first.statusCode).toBe(200);
     const [cookie] = cookieOf(first);
-    expect(cookie).toMatch(/hexi_sid=/);
+    expect(cookie).toMatch(/svc_sid=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/Secure/i);
     expect(cookie).toMatch(/SameSite=Lax/i);

@@ -23,7 +23,7 @@ afterAll(async () => { await t?.close(); });
 
 function officeSpreadsheet(): Buffer {
   // Positions: around the sample set's real places in 桃园街道 (within about 40 m), so every row is inside the district.
-  const anchors = readSample(path.join(PROJECT_ROOT, 'data')).points.map((p) => [p.lon, p.lat]);
+  const anchors = readSample(path.join(PROJECT_ROOT, 'data', 'sample', 'taoyuan-sample.json')).points.map((p) => [p.lon, p.lat]);
   const categories = ['养老', '健康', '教育', '文化', '体育', '交通', '便民', '购物', '政务服务', '应急安全'];
   const hours = ['Mo-Fr 08:30-17:30', 'Mo-Su 06:00-22:00', '24/7', 'Mo-Sa 09:00-12:00,14:00-18:00; PH off', '周一至周五 8:00-17:00'];
   const lines = ['外部编号,名称,类别,地址,电话,开放时间,经度,纬度,坐标系'];

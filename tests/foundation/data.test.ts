@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildTestApp, type TestApp } from '../helper.ts';
-import { readOsmRoads, defaultRoadsFile } from '../../server/seed/network.ts';
+import { readOsmRoads } from '../../server/seed/network.ts';
 import { duplicateCommunityCodes, readDivisions } from '../../server/seed/divisions.ts';
 import { readSample } from '../../server/seed/sample.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
@@ -15,7 +15,7 @@ afterAll(async () => { await t?.close(); });
 
 describe('import', () => {
   it('loads every part of every OSM way, with its length', async () => {
-    const expected = readOsmRoads(defaultRoadsFile(dataRoot));
+    const expected = readOsmRoads(path.join(dataRoot, 'osm', 'hexi_osm_roads.geojson'));
     const row = await t.app.db.selectFrom('ways')
       .select([sql<number>`count(*)`.as('n'), sql<number>`sum(length_m)`.as('m'), sql<number>`sum(ST_Length(geom::geography))`.as('geo_m')])
       .executeTakeFirstOrThrow();
@@ -35,7 +35,7 @@ describe('import', () => {
   });
 
   it('loads the 14 streets and 141 communities with their official codes', async () => {
-    const divisions = readDivisions(dataRoot);
+    const divisions = readDivisions(path.join(dataRoot, 'divisions', 'hexi_divisions.csv'));
     const streets = await t.app.db.selectFrom('streets').selectAll().execute();
     const communities = await t.app.db.selectFrom('communities').selectAll().execute();
     expect(streets).toHaveLength(14);
@@ -48,7 +48,7 @@ describe('import', () => {
   });
 
   it('loads the sample set: 8 centers, 53 compounds with gates, points in all 10 categories, all flagged', async () => {
-    const sample = readSample(dataRoot);
+    const sample = readSample(path.join(dataRoot, 'sample', 'taoyuan-sample.json'));
     const centers = await t.app.db.selectFrom('board_sites').select('is_sample').where('kind', '=', 'service_center').execute();
     const compounds = await t.app.db.selectFrom('compounds').select('is_sample').execute();
     const gates = await t.app.db.selectFrom('compound_gates').select('is_sample').execute();

@@ -31,9 +31,9 @@ describe('one colour table and one speed for map, phone and board', () => {
     const res = await t.app.inject({ url: '/style.json' });
     expect(res.statusCode).toBe(200);
     const meta = res.json().metadata;
-    expect(meta['hexi:categories'].elder_care).toEqual({ color: elderCare.color, text: textColorOn(elderCare.color) });
-    expect(meta['hexi:profiles'].elderly.speed_mps).toBe(elderly.speed_mps);
-    expect(meta['hexi:rings'][15].line).toBe(ringColor(15).line);
+    expect(meta['svc:categories'].elder_care).toEqual({ color: elderCare.color, text: textColorOn(elderCare.color) });
+    expect(meta['svc:profiles'].elderly.speed_mps).toBe(elderly.speed_mps);
+    expect(meta['svc:rings'][15].line).toBe(ringColor(15).line);
   });
 
   it('the phone page draws from the same colour and speed', async () => {

@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!fs.existsSync(waysFile)) {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-mutation-db-'));
     fs.cpSync(templateDir, copy, { recursive: true });
-    fs.rmSync(path.join(copy, 'hexi-service.lock'), { force: true });
+    fs.rmSync(path.join(copy, 'service.lock'), { force: true });
     const handle = await openDatabase({ dataDir: copy });
     try {
       const ways = await loadWalkingWays(handle.db);

@@ -61,7 +61,7 @@ describe('compressed answers', () => {
     const n = 2 ** 14;
     const x = Math.floor(((lon + 180) / 360) * n);
     const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
-    const url = `/tiles/14/${x}/${y}.pbf?v=${style.metadata['hexi:version']}`;
+    const url = `/tiles/14/${x}/${y}.pbf?v=${style.metadata['svc:version']}`;
     const zipped = await t.app.inject({ url, headers: { 'accept-encoding': 'gzip, br' } });
     expect(zipped.statusCode).toBe(200);
     expect(zipped.headers['content-encoding']).toBe('gzip');

@@ -7,7 +7,7 @@ import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts
 import { metresOutside } from '../../server/records/placement.ts';
 import { pdfTextCompact, tempPdf } from '../boards/boardCheck.ts';
 import { boardDistrictTime } from '../../server/boards/boardTime.ts';
-import { localToday } from '../../server/desks/localTime.ts';
+import { localToday } from '../../server/localTime.ts';
 
 const TAOYUAN = '120103003000';
 const YOUYI = '120103004000';
@@ -331,7 +331,7 @@ describe('backup and restore', () => {
     await writeBackup(t.database.handle, archive);
     const target = await openDatabase({ dataDir: path.join(work, 'restored') });
     try {
-      await restoreBackup(target.db, fs.readFileSync(archive), { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog() });
+      await restoreBackup(target.db, fs.readFileSync(archive), { catalog: loadCatalog() });
       const after = await listCorrections(target.db, {});
       const comparable = (rows: typeof before) => rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString() }));
       expect(comparable(after)).toEqual(comparable(before));

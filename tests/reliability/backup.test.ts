@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { buildTestApp, loginAs, type TestApp } from '../helper.ts';
@@ -26,7 +26,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-backup-test-'));
 const cleanups: (() => Promise<unknown>)[] = [];
 let source: TestApp;
 let archive: string;
-const options = { dataRoot: path.join(PROJECT_ROOT, 'data'), catalog: loadCatalog() };
+const options = { catalog: loadCatalog() };
 
 /** A new, empty embedded database (a directory that does not exist yet). */
 async function emptyEmbedded(): Promise<DatabaseHandle> {
@@ -98,10 +98,22 @@ afterAll(async () => {
 });
 
 describe('the archive', () => {
+  it('made before the format had its neutral name (hexi-15min-backup) is still read; another format is refused', () => {
+    const files = unzipSync(fs.readFileSync(archive));
+    const renamed = (format: string) => zipSync({
+      ...files,
+      'manifest.json': new TextEncoder().encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(files['manifest.json'])), format })),
+    });
+    const old = readManifest(renamed('hexi-15min-backup'));
+    expect(old.format).toBe('hexi-15min-backup');
+    expect(old.tables.map((t) => t.name)).toContain('service_points');
+    expect(() => readManifest(renamed('other-product-export'))).toThrow(RestoreError);
+  });
+
   it('holds every office table with a manifest and schema version, and no password hash or session', async () => {
     const bytes = fs.readFileSync(archive);
     const manifest = readManifest(bytes);
-    expect(manifest.format).toBe('hexi-15min-backup');
+    expect(manifest.format).toBe('15min-service-backup');
     expect(manifest.migrations[0]).toBe('0001_init');
     const names = manifest.tables.map((t) => t.name);
     for (const t of ['service_points', 'board_sites', 'compounds', 'compound_gates', 'desk_visits', 'desk_plans', 'desk_requests',
@@ -190,7 +202,7 @@ describe('the commands', () => {
     // Back up a stopped embedded directory with the command.
     const dir = path.join(work, 'cli-source');
     fs.cpSync(source.database.handle.location, dir, { recursive: true });
-    fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
+    fs.rmSync(path.join(dir, 'service.lock'), { force: true });
     const file = path.join(work, 'cli.zip');
     const backup = await run('scripts/backup.ts', ['--out', file], { DATA_DIR: dir });
     expect(backup.code, backup.out).toBe(0);
@@ -201,7 +213,7 @@ describe('the commands', () => {
     const manifest = readManifest(fs.readFileSync(file));
     const killed = await run('scripts/restore.ts', [file], { DATA_DIR: target }, (line, kill) => { if (/^restored \w+: \d+ rows/.test(line)) kill(); });
     expect(killed.signal, killed.out).toBe('SIGKILL');
-    fs.rmSync(path.join(target, 'hexi-service.lock'), { force: true });
+    fs.rmSync(path.join(target, 'service.lock'), { force: true });
     const half = await openDatabase({ dataDir: target });
     const countsAfterKill = (await sql<{ points: number; users: number; audit: number }>`
       select (select count(*) from service_points)::int as points, (select count(*) from staff_users)::int as users,

@@ -203,7 +203,7 @@ describe('SIGTERM', () => {
       const row = await handle.db.selectFrom('service_points').select('name').where('id', '=', point.id).executeTakeFirstOrThrow();
       expect(row.name).toBe('SIGTERM 期间的修改');
     } finally { await handle.close(); }
-    if (data.engine === 'embedded') expect(fs.existsSync(path.join(data.env.DATA_DIR, 'hexi-service.lock'))).toBe(false);
+    if (data.engine === 'embedded') expect(fs.existsSync(path.join(data.env.DATA_DIR, 'service.lock'))).toBe(false);
   }, 300_000);
 });
 

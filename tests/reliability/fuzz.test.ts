@@ -242,7 +242,7 @@ describe('fuzz: every route, malformed input', () => {
 
   it('hostile headers: broken cookies, CSRF tokens, accept and range headers', async () => {
     const headerCases: Record<string, string>[] = [
-      { cookie: 'hexi_sid=' + 'x'.repeat(5000) }, { cookie: 'hexi_sid=%E0%A4%A' }, { cookie: '=;;;=' }, { cookie: 'hexi_sid=\u0000' },
+      { cookie: 'svc_sid=' + 'x'.repeat(5000) }, { cookie: 'svc_sid=%E0%A4%A' }, { cookie: '=;;;=' }, { cookie: 'svc_sid=\u0000' },
       { 'x-csrf-token': 'x'.repeat(10_000) }, { accept: 'application/x-nothing' }, { 'accept-encoding': 'br;q=2, *;q=NaN' },
       { range: 'bytes=99999999-1' }, { 'if-none-match': '"' + 'x'.repeat(5000) }, { 'accept-language': '<script>' },
     ];

@@ -1,6 +1,6 @@
 // Several service instances on one PostGIS server (real processes on loopback ports): an edit made
 // through instance A reaches instance B's walking answers, coverage and tiles (NOTIFY on
-// hexi_changes → app.dataEvents → each subscriber), and a session made on A works on B. Delays are printed, not asserted: the bench owns the 1 s figure.
+// svc_changes → app.dataEvents → each subscriber), and a session made on A works on B. Delays are printed, not asserted: the bench owns the 1 s figure.
 // Runs on the server leg (DATABASE_URL); the embedded engine is one process by design.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -140,7 +140,7 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     await sql`insert into ways (source_ref, highway, name, layer, bridge, tunnel, walkable, length_m, geom)
       values ('test/multi-instance', 'footway', '多实例测试步道', 0, false, false, true, 80,
               ST_SetSRID(ST_MakeLine(ST_MakePoint(117.2000, 39.1030), ST_MakePoint(117.2009, 39.1031)), 4326))`.execute(handle.db);
-    await sql`select pg_notify('hexi_changes', ${JSON.stringify({ kind: 'network', origin: 'operator' })})`.execute(handle.db);
+    await sql`select pg_notify('svc_changes', ${JSON.stringify({ kind: 'network', origin: 'operator' })})`.execute(handle.db);
     await handle.close();
     const changedAt = Date.now();
     const after = await waitFor('B to serve a new basemap version', async () => {

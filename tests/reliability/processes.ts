@@ -47,7 +47,7 @@ export async function copyTestData(engine: 'under-test' | 'embedded' = 'under-te
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hexi-proc-db-'));
   fs.cpSync(template.dir, dir, { recursive: true });
-  fs.rmSync(path.join(dir, 'hexi-service.lock'), { force: true });
+  fs.rmSync(path.join(dir, 'service.lock'), { force: true });
   return {
     engine: 'embedded',
     env: { DATA_DIR: dir },

@@ -97,12 +97,12 @@ describe('sessions', () => {
   it('never turns an attacker-chosen session id into a session (no fixation)', async () => {
     const password = 'a-long-enough-passphrase';
     await createStaffUser(s.app.db, { username: 'fixation_victim', password, role: 'admin' });
-    const planted = 'hexi_sid=attacker-chosen-value-0123456789';
+    const planted = 'svc_sid=attacker-chosen-value-0123456789';
     const login = await s.app.inject({ method: 'POST', url: '/api/auth/login', headers: { cookie: planted }, payload: { username: 'fixation_victim', password } });
     expect(login.statusCode).toBe(200);
     const issued = String([login.headers['set-cookie']].flat()[0]).split(';')[0];
     expect(issued).not.toBe(planted);
-    expect(issued).toMatch(/^hexi_sid=[A-Za-z0-9_-]{43}$/); // 256 random bits
+    expect(issued).toMatch(/^svc_sid=[A-Za-z0-9_-]{43}$/); // 256 random bits
     expect((await s.app.inject({ url: '/api/auth/me', headers: { cookie: planted } })).statusCode).toBe(401);
     // Only the hash of the id is stored: the database never holds a usable session id.
     const stored = await s.app.db.selectFrom('staff_sessions').select('id_hash').execute();

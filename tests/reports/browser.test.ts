@@ -38,7 +38,7 @@ describe('a report from the phone page to the street office and back', () => {
 
   it('sends a 缺少服务 report in three taps in large-text mode and shows the receipt code', async () => {
     const page = await s.newPage('phone', 'report-phone');
-    await page.addInitScript(() => localStorage.setItem('hexi.largeText', '1'));
+    await page.addInitScript(() => localStorage.setItem('svc.largeText', '1'));
     await page.goto(`/m/site/${site.id}`);
     const open = page.locator('#report-site');
     await open.waitFor({ timeout: 30_000 });
@@ -131,7 +131,7 @@ describe('a report from the phone page to the street office and back', () => {
 
   it('shows the status and the reply on the receipt page, in Chinese and in English', async () => {
     const page = await s.newPage('phone', 'report-receipt');
-    await page.addInitScript(() => localStorage.setItem('hexi.largeText', '1'));
+    await page.addInitScript(() => localStorage.setItem('svc.largeText', '1'));
     await page.goto(`/r/${code}`);
     expect(await page.locator('[data-status]').textContent()).toBe('已办结');
     expect(await page.locator('[data-reply]').textContent()).toBe(REPLY);

@@ -46,7 +46,7 @@ describe('basemap tiles', () => {
   it('a z14 tile over Taoyuan decodes and holds named streets of several classes', async () => {
     const s = await style();
     const [x, y] = tileOf(...TAOYUAN, 14);
-    const res = await t.app.inject(`/tiles/14/${x}/${y}.pbf?v=${s.metadata['hexi:version']}`);
+    const res = await t.app.inject(`/tiles/14/${x}/${y}.pbf?v=${s.metadata['svc:version']}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
     const tile = decode(res.rawPayload);
@@ -135,7 +135,7 @@ describe('basemap style', () => {
     const etag = first.headers.etag as string;
     expect(etag).toBeTruthy();
     expect((await t.app.inject({ url: '/style.json', headers: { 'if-none-match': etag } })).statusCode).toBe(304);
-    const version = first.json().metadata['hexi:version'];
+    const version = first.json().metadata['svc:version'];
     const [x, y] = tileOf(...TAOYUAN, 14);
     const tile = await t.app.inject(`/tiles/14/${x}/${y}.pbf?v=${version}`);
     expect(tile.headers['cache-control']).toContain('immutable');
@@ -145,7 +145,7 @@ describe('basemap style', () => {
   });
 
   it('follows a change of the network: new version, new tile content', async () => {
-    const before = (await style()).metadata['hexi:version'];
+    const before = (await style()).metadata['svc:version'];
     const [x, y] = tileOf(...TAOYUAN, 14);
     const oldNames = new Set(streetsOf(decode((await t.app.inject(`/tiles/14/${x}/${y}.pbf`)).rawPayload)).map((p) => p.name));
     const renamed = [...oldNames].find(Boolean) as string;
@@ -160,7 +160,7 @@ describe('basemap style', () => {
     while (after === before && waited < 100) {
       await new Promise((r) => setTimeout(r, 50));
       waited++;
-      after = (await style()).metadata['hexi:version'];
+      after = (await style()).metadata['svc:version'];
     }
     expect(after).not.toBe(before);
     const newNames = new Set(streetsOf(decode((await t.app.inject(`/tiles/14/${x}/${y}.pbf?v=${after}`)).rawPayload)).map((p) => p.name));

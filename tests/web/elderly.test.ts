@@ -52,7 +52,7 @@ for (const p of PAGES) {
       for (const mode of ['normal', '大字'] as const) {
         it(`${viewport}, ${mode}: 0 serious axe violations, targets ≥ ${mode === '大字' ? 60 : 44} px, line height ≥ 1.3${mode === '大字' ? ', text ≥ 18 px' : ''}, no sideways scroll`, async () => {
           const page = await s.newPage(viewport, `elderly-${p.name}-${viewport}-${mode}`, { bypassCSP: true });
-          await page.addInitScript((large) => localStorage.setItem('hexi.largeText', large ? '1' : '0'), mode === '大字');
+          await page.addInitScript((large) => localStorage.setItem('svc.largeText', large ? '1' : '0'), mode === '大字');
           await page.goto(p.url);
           await p.ready(page);
           const measures = await measureElderly(page);

@@ -38,7 +38,7 @@ describe('the elderly resident at site 50 in 大字 mode, at a weekday lunchtime
   beforeAll(async () => {
     page = await s.newPage('phone', 'find-elderly');
     await page.clock.setFixedTime(LUNCHTIME);
-    await page.addInitScript(() => localStorage.setItem('hexi.largeText', '1'));
+    await page.addInitScript(() => localStorage.setItem('svc.largeText', '1'));
     await page.goto(`/m/site/${SITE}?profile=elderly`);
     await page.locator('#board-list').waitFor({ timeout: 30_000 });
   });

@@ -68,7 +68,7 @@ for (const mode of ['normal', '大字'] as const) {
     let page: Page;
     beforeAll(async () => {
       page = await s.newPage('phone', `resphone-${mode}`, { bypassCSP: true });
-      await page.addInitScript((large) => localStorage.setItem('hexi.largeText', large ? '1' : '0'), mode === '大字');
+      await page.addInitScript((large) => localStorage.setItem('svc.largeText', large ? '1' : '0'), mode === '大字');
       await page.goto('/');
       await waitForMapIdle(page);
     });

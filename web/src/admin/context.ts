@@ -27,6 +27,10 @@ export interface AdminContext {
   t: (key: string, ...args: unknown[]) => string;
   streets: StreetRef[];
   categories: CategoryRef[];
+  /** The district's IANA time zone (GET /api/district/info): local dates shown and sent. */
+  timeZone: string;
+  /** The street a tab opens on: the staff member's own, else the district file's default_street (null: none). */
+  defaultStreet: string | null;
   /** True when this staff member may write records of that street (admin: any; editor: own street). */
   canEdit(streetCode: string | null | undefined): boolean;
   /** A short message in the shell's status line. */

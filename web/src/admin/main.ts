@@ -10,6 +10,7 @@ import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
 import 'virtual:palette.css';
 import './admin.css';
+import { loadDistrict } from '../common/district.ts';
 
 /** What the server tells the owner about failed sign-ins with their username before this session. */
 interface SignInNotice { failed_attempts: number; last_failed_at: string | null; previous_sign_in_at: string | null }
@@ -26,7 +27,7 @@ api.onUnauthorized = () => { if (api.csrfToken) { api.csrfToken = null; remember
 
 // Remembers (not a secret, not the session) that this browser signed in, so a first visit shows the
 // sign-in form without asking the server and logging a 401.
-const SIGNED_IN_KEY = 'hexi.admin.signedIn';
+const SIGNED_IN_KEY = 'svc.admin.signedIn';
 const remember = (on: boolean) => { try { if (on) localStorage.setItem(SIGNED_IN_KEY, '1'); else localStorage.removeItem(SIGNED_IN_KEY); } catch { /* storage blocked */ } };
 const remembered = () => { try { return localStorage.getItem(SIGNED_IN_KEY) === '1'; } catch { return true; } };
 
@@ -94,12 +95,12 @@ function languageButton(): HTMLButtonElement {
 }
 
 /** Told once per session (until dismissed): attempts with this username that failed since the last sign-in. */
-function signInNoticeBanner(notice: SignInNotice | undefined): HTMLElement[] {
+function signInNoticeBanner(notice: SignInNotice | undefined, timeZone: string | undefined): HTMLElement[] {
   if (!notice || notice.failed_attempts <= 0) return [];
-  const key = `hexi.admin.noticeSeen.${notice.last_failed_at}`;
+  const key = `svc.admin.noticeSeen.${notice.last_failed_at}`;
   try { if (sessionStorage.getItem(key)) return []; } catch { /* storage blocked: show it */ }
   const when = notice.last_failed_at
-    ? new Date(notice.last_failed_at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
+    ? new Date(notice.last_failed_at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' })
     : '—';
   const banner = h('div', { class: 'admin-notice', role: 'alert' },
     h('span', null, t('signInNotice', notice.failed_attempts, when)),
@@ -116,15 +117,18 @@ function roleName(user: StaffUser): string {
 
 async function showShell(session: SessionInfo): Promise<void> {
   api.csrfToken = session.csrf_token;
-  const [streets, catalog] = await Promise.all([
+  const [streets, catalog, district] = await Promise.all([
     api.get<StreetRef[]>('/api/streets'),
     api.get<{ categories: CategoryRef[] }>('/api/categories'),
+    loadDistrict(),
   ]);
   const user = session.user;
   const status = h('div', { class: 'admin-status', role: 'status', 'aria-live': 'polite' });
   let statusTimer: number | undefined;
   const ctx: AdminContext = {
     api, staff: user, lang, streets, categories: catalog.categories,
+    timeZone: district?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    defaultStreet: user.street_code ?? streets.find((s) => s.code === district?.default_street)?.code ?? null,
     t: (key, ...args) => (t as (k: string, ...a: unknown[]) => string)(key, ...args),
     canEdit: (street) => user.role === 'admin' || (user.role === 'editor' && !!street && street === user.street_code),
     notify(message, kind = 'info') {
@@ -159,7 +163,7 @@ async function showShell(session: SessionInfo): Promise<void> {
       languageButton(),
       signOut,
     ),
-    ...signInNoticeBanner(session.sign_in),
+    ...signInNoticeBanner(session.sign_in, district?.time_zone),
     tabBar, status, panel,
   );
   if (!tabs.length) { panel.append(h('p', null, t('noTabs'))); return; }

@@ -5,6 +5,7 @@
 import { currentLang, translator } from '../lang.ts';
 import type { DeskVisit } from './api.ts';
 import { h } from './dom.ts';
+import { knownDistrict } from './district.ts';
 import { messages } from './deskMessages.ts';
 import './deskVisits.css';
 
@@ -15,10 +16,12 @@ const nameOf = (c: { name_zh: string; name_en: string }) => (currentLang() === '
 /** Visits listed open; the rest wait behind "再显示 N 次". */
 export const DESK_VISITS_OPEN = 3;
 
-/** Today and tomorrow in Shanghai, where the desks are (the phone's own zone may differ). */
-function shanghaiDates(): { today: string; tomorrow: string } {
-  const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
-  return { today: day(0), tomorrow: day(1) };
+/** Today and tomorrow in the district, where the desks are (the phone's own zone may differ). */
+function districtDates(): { today: string; tomorrow: string } {
+  const timeZone = knownDistrict()?.time_zone;
+  const today = new Date().toLocaleDateString('en-CA', { timeZone });
+  const [y, m, d] = today.split('-').map(Number);
+  return { today, tomorrow: new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10) };
 }
 
 /** "6月10日（周三）" / "Wed 10 Jun". */
@@ -47,7 +50,7 @@ export function cancelReason(v: DeskVisit): HTMLElement | null {
  * block on the phone page. `data-status` and `data-walk-min` let tests and styles find what it says.
  */
 export function visitBlock<K extends 'button' | 'div'>(tag: K, v: DeskVisit, attrs: Record<string, string | ((e: Event) => void)> = {}): HTMLElementTagNameMap[K] {
-  const { today, tomorrow } = shanghaiDates();
+  const { today, tomorrow } = districtDates();
   const cancelled = v.status === 'cancelled';
   return h(tag, { ...attrs, class: `desk-visit${cancelled ? ' cancelled' : ''}`, 'data-visit-id': v.id, 'data-status': v.status },
     h('span', { class: 'when-line' },

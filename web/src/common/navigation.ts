@@ -11,7 +11,7 @@ const gcoord: Gcoord = gcoordExports.default?.transform ? gcoordExports.default 
 export type NavApp = 'amap' | 'tencent' | 'baidu';
 export const NAV_APPS: NavApp[] = ['amap', 'tencent', 'baidu'];
 /** Identifies us to the map providers (`src` / `referer`); a Tencent developer key can replace it. */
-export const NAV_SOURCE = 'hexi-15min-service-circle';
+export const NAV_SOURCE = '15min-service-circle';
 
 export interface NavPlace { lon: number; lat: number; name: string }
 

@@ -17,7 +17,7 @@ export interface ReportContext {
 }
 export interface ReportCategory { id: string; name_zh: string; name_en: string; color: string; icon: string }
 
-const DEVICE_KEY = 'hexi.reportDevice';
+const DEVICE_KEY = 'svc.reportDevice';
 const KINDS = ['info_wrong', 'blocked', 'path_missing', 'other'] as const;
 
 async function formToken(): Promise<string> {

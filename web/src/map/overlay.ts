@@ -21,7 +21,7 @@ const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** The font stack of the basemap's labels (from the style's metadata), for our own labels. */
 export function labelFont(map: MapLibreMap): string[] {
   const meta = map.getStyle().metadata as Record<string, unknown> | undefined;
-  return (meta?.['hexi:label-font'] as string[] | undefined) ?? FONT_STACK;
+  return (meta?.['svc:label-font'] as string[] | undefined) ?? FONT_STACK;
 }
 
 export interface OverlayOptions {

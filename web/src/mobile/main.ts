@@ -18,6 +18,7 @@ import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
 import 'virtual:palette.css';
+import { loadDistrict } from '../common/district.ts';
 import './mobile.css';
 
 declare global {
@@ -31,7 +32,7 @@ const nameOf = (c: { name_zh: string; name_en: string }) => (lang === 'zh' ? c.n
 const rt = translator({ zh: reportZh, en: reportEn }, lang);
 /** The categories the report form offers (set once the catalog is in). */
 let reportCategories: Catalog['categories'] = [];
-const LARGE_KEY = 'hexi.largeText';
+const LARGE_KEY = 'svc.largeText';
 /** Desk visits asked for: the next 8 of the coming 60 days, as on the resident map. */
 const DESK_VISITS_ASKED = 8;
 const DESK_DAYS_AHEAD = 60;
@@ -260,7 +261,8 @@ function renderDesks(container: HTMLElement, profile: string): void {
         h('p', { class: 'intro' }, t('deskNone'))));
       return;
     }
-    const { calendarLink, deskText, visitBlock, visitList } = await import('../common/deskVisits.ts');
+    // 今天/明天 are the district's days (its time zone), read with the district.
+    const [{ calendarLink, deskText, visitBlock, visitList }] = await Promise.all([import('../common/deskVisits.ts'), loadDistrict()]);
     append(container, h('section', { id: 'desk', class: 'desks', 'aria-labelledby': 'desk-title' },
       h('h2', { id: 'desk-title' }, h('span', { class: 'desk-mark', 'aria-hidden': 'true' }, '桌'), deskText('deskTitle')),
       h('p', { class: 'intro' }, t('deskIntro', answer.within_minutes)),
@@ -384,7 +386,7 @@ async function render(profile: string): Promise<void> {
   void fillOpenStates(listBox, pageDate());
   if (window.__firstUsefulMs === undefined) {
     window.__firstUsefulMs = performance.now();
-    performance.mark('hexi:first-useful-content');
+    performance.mark('svc:first-useful-content');
   }
   renderDesks(deskSlot, profile);
 

@@ -21,6 +21,7 @@ import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
 import { atParam, choiceDate, choiceFromParam, choiceLabel, choiceToParam, timeControl, type TimeChoice } from '../common/timeChoice.ts';
 import 'virtual:palette.css';
+import { loadDistrict } from '../common/district.ts';
 import './resident.css';
 
 let lang = currentLang();
@@ -95,7 +96,7 @@ function writeHash(s: State, withView = false): void {
 }
 
 let scoreLayers: ReturnType<typeof scoreLayer> | undefined;
-const LARGE_KEY = 'hexi.largeText';
+const LARGE_KEY = 'svc.largeText';
 function largeTextOn(): boolean {
   try { return (localStorage.getItem(LARGE_KEY) ?? '0') !== '0'; } catch { return false; }
 }
@@ -113,7 +114,7 @@ function renderShell(): void {
     // The page is rebuilt in the other language in place: same place, results, filter, card and map view.
     onclick: () => switchLang(),
   }, t('langSwitch'));
-  // 大字 mode, shared with the phone page (one remembered setting: hexi.largeText).
+  // 大字 mode, shared with the phone page (one remembered setting: svc.largeText).
   const largeButton = h('button', {
     type: 'button', id: 'large-text', class: 'lang', 'aria-pressed': String(largeTextOn()), 'aria-label': t('largeTextLabel'),
     onclick: () => { const on = !largeTextOn(); applyLargeText(on); largeButton.setAttribute('aria-pressed', String(on)); requestAnimationFrame(() => keepInView()); },
@@ -530,9 +531,11 @@ function onMapClick(e: MapMouseEvent): void {
 
 async function start(): Promise<void> {
   document.title = t('title');
+  const loading = Promise.all([api.catalog(), api.points()]);
+  await loadDistrict(); // its name is in the subtitle and the map's label
   renderShell();
   const hash = readHash();
-  const [catalog, points] = await Promise.all([api.catalog(), api.points()]);
+  const [catalog, points] = await loading;
   state = {
     catalog, points: points.features, picked: new Set(hash.categories.filter((c) => catalog.categories.some((k) => k.id === c))), profile: catalog.profiles.some((p) => p.id === hash.profile) ? hash.profile! : 'standard', time: hash.time,
     origin: null, reach: null, numbers: new Map(), selected: null,

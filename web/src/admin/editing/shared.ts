@@ -1,4 +1,4 @@
-// Small pieces the editing tabs share: the district outline (for the same "inside Hexi" check as the
+// Small pieces the editing tabs share: the district outline (for the same "inside the district" check as the
 // server), the validation context, filter controls and the street/community choices.
 import type { AdminContext } from '../context.ts';
 import { h } from '../../common/dom.ts';

@@ -11,11 +11,11 @@ import { editingMessages } from '../editing/messages.ts';
 
 const zh = {
   title: '街道与社区边界',
-  intro: '记录的位置须在其街道（及所选社区）范围内。尚未导入正式边界时，系统由各社区位置推算近似边界（泰森多边形，按河西区范围裁剪）：超出近似边界时编辑须核实确认；导入正式边界后，超出即不能保存。允许误差：',
+  intro: '记录的位置须在其街道（及所选社区）范围内。尚未导入正式边界时，系统由各社区位置推算近似边界（泰森多边形，按{district}范围裁剪）：超出近似边界时编辑须核实确认；导入正式边界后，超出即不能保存。允许误差：',
   colStreet: '街道', colSource: '边界来源', colWhen: '时间', colNote: '说明',
   official: '正式边界', approximate: '近似边界',
   importTitle: '导入正式边界',
-  importHelp: '上传 GeoJSON（FeatureCollection），每个面要素的属性中带 12 位区划代码（街道或社区），例如 {"code": "120103003000"}。所有要素都通过检查才会写入；同一代码的原有边界被替换，并记入修改记录。',
+  importHelp: (example: string) => `上传 GeoJSON（FeatureCollection），每个面要素的属性中带 12 位区划代码（街道或社区），例如 {"code": "${example}"}。所有要素都通过检查才会写入；同一代码的原有边界被替换，并记入修改记录。`,
   file: 'GeoJSON 文件', codeProperty: '代码所在属性（可不填）', codePropertyHint: '默认依次查找 code、division_code、admin_code、adcode、xzqdm',
   crs: '坐标系', note: '来源说明', notePlaceholder: '例如：区民政局 2026 年区划图',
   submit: '导入', importing: '正在导入…', notJson: '文件不是有效的 JSON', chooseFile: '请先选择文件',
@@ -24,11 +24,11 @@ const zh = {
 };
 const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   title: 'Street and community boundaries',
-  intro: 'A record must lie inside its street (and its chosen community). Until official boundaries are imported, approximate ones are derived from the community locations (Voronoi cells clipped to Hexi District): outside them an editor must confirm; outside an official boundary a record cannot be saved. Tolerance:',
+  intro: 'A record must lie inside its street (and its chosen community). Until official boundaries are imported, approximate ones are derived from the community locations (Voronoi cells clipped to {district}): outside them an editor must confirm; outside an official boundary a record cannot be saved. Tolerance:',
   colStreet: 'Street', colSource: 'Boundary', colWhen: 'When', colNote: 'Note',
   official: 'official', approximate: 'approximate',
   importTitle: 'Import official boundaries',
-  importHelp: 'Upload GeoJSON (a FeatureCollection) whose polygon features carry the 12-digit division code (street or community) in a property, e.g. {"code": "120103003000"}. Nothing is written unless every feature passes; the areas of those codes are replaced, and the import is audited.',
+  importHelp: (example: string) => `Upload GeoJSON (a FeatureCollection) whose polygon features carry the 12-digit division code (street or community) in a property, e.g. {"code": "${example}"}. Nothing is written unless every feature passes; the areas of those codes are replaced, and the import is audited.`,
   file: 'GeoJSON file', codeProperty: 'Property holding the code (optional)', codePropertyHint: 'by default code, division_code, admin_code, adcode, xzqdm are tried',
   crs: 'Coordinate system', note: 'Source', notePlaceholder: 'e.g. district civil affairs bureau, 2026 map',
   submit: 'Import', importing: 'Importing…', notJson: 'The file is not valid JSON', chooseFile: 'Choose a file first',
@@ -49,7 +49,7 @@ export function mount(container: HTMLElement, ctx: AdminContext): void {
   const submit = h('button', { type: 'submit', class: 'primary' }, t('submit'));
   const result = h('p', { class: 'field-error', role: 'alert' });
   const form = h('form', { class: 'area-import' },
-    h('h3', null, t('importTitle')), h('p', { class: 'meta' }, t('importHelp')),
+    h('h3', null, t('importTitle')), h('p', { class: 'meta' }, t('importHelp', ctx.streets[0]?.code ?? '000000000000')),
     h('div', { class: 'grid' },
       labelled(t('file'), file),
       h('label', null, t('codeProperty'), codeProperty, h('span', { class: 'meta' }, t('codePropertyHint'))),

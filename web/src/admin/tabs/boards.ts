@@ -41,7 +41,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const t = translator(messages, ctx.lang);
   const streets = ctx.staff.role === 'editor' ? ctx.streets.filter((s) => s.code === ctx.staff.street_code) : ctx.streets;
   const streetSelect = h('select', { 'aria-label': t('street') }, ...streets.map((s) => h('option', { value: s.code }, s.name)));
-  streetSelect.value = ctx.staff.street_code ?? streets.find((s) => s.code === '120103003000')?.code ?? streets[0]?.code ?? '';
+  streetSelect.value = ctx.defaultStreet ?? streets[0]?.code ?? '';
   const sizeSelect = h('select', { 'aria-label': t('size') }, ...SIZES.map((s) => h('option', { value: s }, s)));
   sizeSelect.value = 'A1';
   const orientationSelect = h('select', { 'aria-label': t('orientation') },

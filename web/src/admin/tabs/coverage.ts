@@ -66,7 +66,6 @@ interface Scenario {
 interface Compare { a: Scenario; b: Scenario; both: { items: number; residents: number }; only_a: { items: number; residents: number; list: ScenarioItem[] }; only_b: { items: number; residents: number; list: ScenarioItem[] } }
 type PlanPoint = { category: string; lon: number; lat: number; label?: string | null };
 
-const TAOYUAN = '120103003000';
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 /** Gap counts → colour (0 green … 4+ red); the count is also printed on the marker, so colour is never the only cue. */
 const GAP_COLORS: [number, string][] = [[0, '#1a9850'], [1, '#fee08b'], [2, '#fc8d59'], [4, '#d73027']];
@@ -95,7 +94,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   };
   const colon = ctx.lang === 'zh' ? '：' : ': ';
 
-  let street = ctx.staff.street_code ?? (ctx.streets.some((s) => s.code === TAOYUAN) ? TAOYUAN : '');
+  let street = ctx.defaultStreet ?? '';
   let profile = 'standard';
   let category = '';
   let mode: 'gaps' | 'whatif' | 'suggest' | 'fewest' | 'scenarios' = 'gaps';
@@ -168,7 +167,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   function setUpLayers(m: MapLibreMap): void {
     const meta = m.getStyle().metadata as Record<string, unknown> | undefined;
-    const font = (meta?.['hexi:label-font'] as string[] | undefined) ?? FONT_STACK;
+    const font = (meta?.['svc:label-font'] as string[] | undefined) ?? FONT_STACK;
     const byMinutes = (key: 'fill' | 'line'): ExpressionSpecification =>
       ['match', ['get', 'minutes'], ...Object.entries(RING_COLORS).flatMap(([mm, c]) => [Number(mm), c[key]]), FALLBACK_RING[key]] as unknown as ExpressionSpecification;
     addAreaLayers(m, font);

@@ -37,13 +37,14 @@ const RULE_PRESETS: [string, string][] = [
   ['FREQ=MONTHLY;BYMONTHDAY=15', '每月15日 · the 15th'],
 ];
 
-const shanghaiDate = (d = new Date()) => d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+/** Today's date in the district's time zone, YYYY-MM-DD. */
+const localDate = (timeZone: string, d = new Date()) => d.toLocaleDateString('en-CA', { timeZone });
 const addDays = (date: string, n: number) => {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 };
-const nextMonth = () => {
-  const [y, m] = shanghaiDate().split('-').map(Number);
+const nextMonth = (timeZone: string) => {
+  const [y, m] = localDate(timeZone).split('-').map(Number);
   return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
 };
 
@@ -59,7 +60,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   ]);
   const activeServices = services.filter((s) => s.active);
 
-  let street = ctx.staff.street_code ?? ctx.streets.find((s) => s.code === '120103003000')?.code ?? ctx.streets[0]?.code;
+  let street = ctx.defaultStreet ?? ctx.streets[0]?.code;
   let sites: SiteOption[] = [];
   let section: 'schedule' | 'plans' | 'rotation' | 'requests' = 'schedule';
 
@@ -151,7 +152,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   // ---- schedule --------------------------------------------------------------------------------
 
   async function showSchedule(): Promise<void> {
-    const from = h('input', { type: 'date', value: addDays(shanghaiDate(), -7) });
+    const from = h('input', { type: 'date', value: addDays(localDate(ctx.timeZone), -7) });
     const list = h('div', { class: 'record-list' });
     const formSlot = h('div');
     const load = async () => {
@@ -209,7 +210,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   function visitForm(slot: HTMLElement, reload: () => Promise<void>): void {
     clear(slot);
-    const date = h('input', { type: 'date', name: 'date', value: addDays(shanghaiDate(), 7), required: true });
+    const date = h('input', { type: 'date', name: 'date', value: addDays(localDate(ctx.timeZone), 7), required: true });
     const start = h('input', { type: 'time', name: 'start_time', value: '09:00' });
     const end = h('input', { type: 'time', name: 'end_time', value: '11:30' });
     const place = placePicker();
@@ -313,7 +314,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     const preset = h('select', { 'aria-label': t('rulePreset') }, ...RULE_PRESETS.map(([rule, label]) => h('option', { value: rule }, label)), h('option', { value: '' }, t('presetCustom')));
     const rule = h('input', { name: 'rule', value: RULE_PRESETS[0][0], maxlength: '300', size: 36 });
     preset.addEventListener('change', () => { if (preset.value) rule.value = preset.value; });
-    const startDate = h('input', { type: 'date', name: 'start_date', value: shanghaiDate() });
+    const startDate = h('input', { type: 'date', name: 'start_date', value: localDate(ctx.timeZone) });
     const untilDate = h('input', { type: 'date', name: 'until_date' });
     const start = h('input', { type: 'time', name: 'start_time', value: '14:00' });
     const end = h('input', { type: 'time', name: 'end_time', value: '17:00' });
@@ -360,7 +361,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   // ---- rotation planner ------------------------------------------------------------------------
 
   function showRotation(): void {
-    const month = h('input', { type: 'month', value: nextMonth() });
+    const month = h('input', { type: 'month', value: nextMonth(ctx.timeZone) });
     const count = h('input', { type: 'number', min: '1', max: '31', value: '3', size: 3 });
     const start = h('input', { type: 'time', value: '09:00' });
     const end = h('input', { type: 'time', value: '11:30' });

@@ -54,7 +54,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const t = translator(messages, ctx.lang);
   const pick = (row: [string, string, string]) => (ctx.lang === 'zh' ? row[1] : row[2]);
   const errorText = (err: unknown) => (err instanceof ApiError ? err.text(ctx.lang) : String(err));
-  let street = ctx.staff.street_code ?? ctx.streets.find((s) => s.code === '120103003000')?.code ?? ctx.streets[0]?.code;
+  let street = ctx.defaultStreet ?? ctx.streets[0]?.code;
   let status = 'open';
   let kind = '';
   let map: MapLibreMap | null = null;
@@ -94,7 +94,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         ctx.notify(t('networkDraftReady', answer.draft.correction.id), 'success');
       } else {
         ctx.notify(t('draftReady', answer.draft.point.name), 'success');
-        sessionStorage.setItem('hexi.pointDraft', JSON.stringify(answer.draft));
+        sessionStorage.setItem('svc.pointDraft', JSON.stringify(answer.draft));
       }
       await show();
     } catch (err) { ctx.notify(errorText(err), 'error'); }

@@ -1,12 +1,25 @@
-// Desk visits are announced in local time (Asia/Shanghai): "周三 14:00–17:00". This module turns local
-// dates and clock times into instants and back, through Intl, so no UTC offset is written into the code.
+// Desk visits, boards and `at=` speak the district's local time (its time_zone in the district file):
+// "周三 14:00–17:00". This module turns local dates and clock times into instants and back, through Intl,
+// so no UTC offset is written into the code.
+import { configuredDistrict } from './district.ts';
 
-export const DESK_TIME_ZONE = 'Asia/Shanghai';
+/** The IANA time zone of every local date and time: the configured district's. */
+export function localTimeZone(): string {
+  return configuredDistrict().time_zone;
+}
 
-const partsFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: DESK_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short',
-});
+const formats = new Map<string, Intl.DateTimeFormat>();
+function partsFormatOf(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short',
+    });
+    formats.set(timeZone, format);
+  }
+  return format;
+}
 
 const WEEKDAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 export const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
@@ -24,7 +37,7 @@ export interface LocalDateTime {
 /** The local date, clock time and weekday of an instant. */
 export function toLocal(instant: Date): LocalDateTime {
   const p: Record<string, string> = {};
-  for (const part of partsFormat.formatToParts(instant)) p[part.type] = part.value;
+  for (const part of partsFormatOf(localTimeZone()).formatToParts(instant)) p[part.type] = part.value;
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, weekday: WEEKDAY_INDEX[p.weekday] };
 }
 

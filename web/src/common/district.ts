@@ -1,0 +1,35 @@
+// The district the service runs for (GET /api/district/info, from the server's district file): its names
+// fill the {district} placeholder of every page's strings, its time zone dates what the pages show.
+import { setDistrictNames } from '../lang.ts';
+
+export interface DistrictInfo {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  city_zh: string;
+  city_en: string;
+  time_zone: string;
+  extent: [number, number, number, number];
+  default_street: string | null;
+}
+
+let pending: Promise<DistrictInfo | null> | undefined;
+let loaded: DistrictInfo | null = null;
+
+/** The district once loadDistrict() has answered (null before, or when it could not be read). */
+export function knownDistrict(): DistrictInfo | null {
+  return loaded;
+}
+
+/** Fetched once per page; null if it cannot be read (the strings then say 本区 / the district). */
+export function loadDistrict(): Promise<DistrictInfo | null> {
+  pending ??= fetch('/api/district/info', { headers: { accept: 'application/json' } })
+    .then((res) => (res.ok ? res.json() as Promise<DistrictInfo> : null))
+    .then((info) => {
+      if (info) setDistrictNames({ zh: info.name_zh, en: info.name_en });
+      loaded = info;
+      return info;
+    })
+    .catch(() => null);
+  return pending;
+}
