@@ -100,9 +100,9 @@ describe('walking graph: ways, flags and the report', () => {
     way('footway', [[300, 0]]),
     way('footway', [[300, 50], [300, 0]], { foot: 'no' }),
   ];
-  const g = buildWalkingGraph(input);
 
   it('leaves out what a pedestrian cannot use, and ways of fewer than two vertices', () => {
+    const g = buildWalkingGraph(input);
     expect(g.report.waysIn).toBe(9);
     expect(g.report.waysWalkable).toBe(5);
     expect(g.ways.map((w) => w.id)).toEqual(input.slice(0, 5).map((w) => w.id));
@@ -113,6 +113,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('flags steps, major roads and at-grade edges, and classes every edge', () => {
+    const g = buildWalkingGraph(input);
     const flagsOf = (a: [number, number], b: [number, number]) => g.edgeFlags[edgeBetween(g, nodeAt(g, ...a), nodeAt(g, ...b))];
     const classOf = (a: [number, number], b: [number, number]) => g.highwayClasses[g.edgeClass[edgeBetween(g, nodeAt(g, ...a), nodeAt(g, ...b))]];
     expect(flagsOf([0, 0], [100, 0])).toBe(EDGE_MAJOR_ROAD | EDGE_AT_GRADE);
@@ -128,6 +129,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('marks a junction where a major road meets an at-grade minor way, and nowhere else', () => {
+    const g = buildWalkingGraph(input);
     const junctions = [];
     for (let v = 0; v < g.nodeCount; v++) if (g.nodeFlags[v] & NODE_MAJOR_JUNCTION) junctions.push(v);
     // (100,0): a footway on the ground. Not (0,0): only a bridge there; not (200,0): steps and primary only.
@@ -139,6 +141,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('reports lengths, counts and components', () => {
+    const g = buildWalkingGraph(input);
     let total = 0;
     for (let e = 0; e < g.edgeCount; e++) {
       const a = g.edgeFrom[e], b = g.edgeTo[e];
@@ -155,6 +158,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('places the plane at the centre of the network\'s box and gives every node its metres on it', () => {
+    const g = buildWalkingGraph(input);
     const [lonW, latS] = at(0, 0), [lonE, latN] = at(300, 100);
     expect(g.plane.lon0).toBeCloseTo((lonW + lonE) / 2, 12);
     expect(g.plane.lat0).toBeCloseTo((latS + latN) / 2, 12);
@@ -169,6 +173,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('lists each edge once at each end in the adjacency', () => {
+    const g = buildWalkingGraph(input);
     expect(g.adjOffsets[g.nodeCount]).toBe(2 * g.edgeCount);
     for (let v = 0; v < g.nodeCount; v++) {
       for (let i = g.adjOffsets[v]; i < g.adjOffsets[v + 1]; i++) {
@@ -180,6 +185,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('builds the same graph when it yields to the event loop', async () => {
+    const g = buildWalkingGraph(input);
     const h = await buildWalkingGraphAsync(input);
     expect(Array.from(h.edgeFrom)).toEqual(Array.from(g.edgeFrom));
     expect(Array.from(h.edgeLengthM)).toEqual(Array.from(g.edgeLengthM));
@@ -187,6 +193,7 @@ describe('walking graph: ways, flags and the report', () => {
   });
 
   it('builds an empty graph from nothing walkable', () => {
+    const g = buildWalkingGraph(input);
     const e = buildWalkingGraph([way('motorway', [[0, 0], [100, 0]])]);
     expect(e.nodeCount).toBe(0);
     expect(e.report).toMatchObject({ waysIn: 1, waysWalkable: 0, nodes: 0, edges: 0, components: 0, largestComponentShare: 0 });
