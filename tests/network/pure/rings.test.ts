@@ -132,6 +132,16 @@ describe('rings on a hand-built network', () => {
     expect(inside(ring, 90, 500)).toBe(false);
   });
 
+  it('walks a long access leg at the profile\'s speed, from the origin towards the street', () => {
+    // From (300,320) to the branch at (300,200): 120 m off the street, more than twice the allowance.
+    const [ring] = ringsFrom(300, 320, [2]).features; // 60 m of walking
+    expect(inside(ring, 300, 310)).toBe(true);
+    expect(inside(ring, 300, 275)).toBe(true); // 45 m down the leg
+    expect(inside(ring, 300, 230)).toBe(false); // 90 m
+    expect(inside(ring, 300, 200)).toBe(false); // the street, 120 m
+    expect(inside(ring, 300, 365)).toBe(false); // away from the street
+  });
+
   it('widens with the off-street allowance and follows the cell size', () => {
     const wide = ringsFrom(0, 100, [4], { cellM: 10, offStreetM: 60, decimals: 6, simplifyM: 0 }).features[0];
     expect(inside(wide, 45, 100)).toBe(true);

@@ -89,6 +89,10 @@ describe('snapping on a hand-built network', () => {
     // The nearest edge is stairs, which a step-free walker cannot use: the distance is to the street.
     expect(snapper.snap(...at(-55, 460), n.stepFree, 30)).toMatchObject({ ok: false, nearestM: 55 });
     expect(snapper.snap(...at(-55, 460), n.all, 30)).toMatchObject({ ok: false, nearestM: 40 });
+    // A small limit, the point beside the middle of a long east–west edge (its ends far outside the search box).
+    const mid = ok(snapper.snap(...at(450, 1005), n.all, 10));
+    expect(mid.edge).toBe(edgeBetween(n.g, nodeAt(n.g, 400, 1000), nodeAt(n.g, 500, 1000)));
+    expect(mid.t).toBeCloseTo(0.5, 4);
     // Within the limit, just.
     expect(ok(snapper.snap(...at(30, 250), n.all, 31)).snapDistM).toBeCloseTo(30, 2);
     expect(snapper.snap(...at(30, 250), n.all, 29)).toMatchObject({ ok: false, nearestM: 30, maxSnapM: 29 });
