@@ -80,7 +80,8 @@ export class EdgeSnapper {
       if (usable(e)) consider(e);
     }
     if (best < 0 || bestDist > maxSnapM) {
-      if (best < 0) for (const e of this.index.neighbors(px, py, 8, Infinity, usable)) consider(e);
+      // The box reaches maxSnapM along each axis only: an edge in its corner may be farther than one just outside.
+      for (const e of this.index.neighbors(px, py, 8, Infinity, usable)) consider(e);
       return { ok: false, lon, lat, reason: 'too_far', nearestM: best < 0 ? null : Math.round(bestDist), maxSnapM };
     }
     const a = g.edgeFrom[best], b = g.edgeTo[best];

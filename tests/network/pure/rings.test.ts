@@ -1,0 +1,169 @@
+// Rings (server/network/rings.ts) from searches on a hand-built network walked at 0.5 m/s (two seconds a
+// metre): which places lie inside each minute's ring, where its outline runs, the access leg from an
+// origin off the street, edges that cannot be used, and the options.
+//
+//   a street up x = 0 from (0,−1000) to (0,1000), a vertex every 200 m; a branch east along y = 200 to
+//   (600,200); a flight of steps west from (0,0) to (−200,0), which the costs here forbid.
+import { describe, it, expect } from 'vitest';
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { buildWalkingGraph } from '../../../server/network/walkingGraph.ts';
+import { EdgeSnapper, type SnappedLocation } from '../../../server/network/snapping.ts';
+import { TravelTimeSearch, seedsOf } from '../../../server/network/travelTimes.ts';
+import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingFeature } from '../../../server/network/rings.ts';
+import { way, at, PLANE } from './handNetwork.ts';
+
+const SPEED = 0.5;
+
+function network() {
+  const g = buildWalkingGraph([
+    way('residential', Array.from({ length: 11 }, (_, i) => [0, -1000 + i * 200] as [number, number])),
+    way('footway', [[0, 200], [200, 200], [400, 200], [600, 200]]),
+    way('steps', [[0, 0], [-200, 0]]),
+  ]);
+  const costs = new Float64Array(g.edgeCount);
+  for (let e = 0; e < g.edgeCount; e++) costs[e] = g.highwayClasses[g.edgeClass[e]] === 'steps' ? Infinity : g.edgeLengthM[e] / SPEED;
+  return { g, costs, snapper: new EdgeSnapper(g) };
+}
+
+function ringsFrom(x: number, y: number, minutes: number[], opts: RingOptions = DEFAULT_RING_OPTIONS) {
+  const n = network();
+  const origin = n.snapper.snap(...at(x, y), n.costs) as SnappedLocation;
+  expect(origin.ok).toBe(true);
+  const search = new TravelTimeSearch(n.g).start(n.costs, seedsOf(n.g, n.costs, origin, SPEED, 0));
+  search.runTo(Math.max(...minutes) * 60 + ringSearchMarginSec(opts, SPEED));
+  return ringsFromSearch(n.g, search, origin, SPEED, minutes, opts);
+}
+
+const inside = (ring: RingFeature, x: number, y: number) => booleanPointInPolygon(at(x, y), ring);
+
+/** The ring's extent in metres on the test plane. */
+function extent(ring: RingFeature) {
+  const xs: number[] = [], ys: number[] = [];
+  for (const poly of ring.geometry.coordinates) for (const r of poly) for (const [lon, lat] of r) { xs.push(PLANE.x(lon)); ys.push(PLANE.y(lat)); }
+  return { west: Math.min(...xs), east: Math.max(...xs), south: Math.min(...ys), north: Math.max(...ys) };
+}
+
+describe('rings on a hand-built network', () => {
+  // Origin on the street at (0,100): a place at (0,y) is 2·|y − 100| s away, a place on the branch at
+  // (x,200) 2·(100 + x) s; off the street, the straight distance is added, up to 25 m. Rings of 4 and 8
+  // minutes: 120 m and 240 m of walking.
+  // Computed in each test, not once for the file: the mutation run counts which test runs which line.
+  const originRings = () => {
+    const rings = ringsFrom(0, 100, [8, 4, 4]);
+    const [two, four] = rings.features;
+    return { rings, two, four };
+  };
+
+  it('gives one ring per distinct minute, smallest first', () => {
+    const { rings, two, four } = originRings();
+    expect(rings.type).toBe('FeatureCollection');
+    expect(rings.features.map((f) => f.properties.minutes)).toEqual([4, 8]);
+    expect(two.geometry.type).toBe('MultiPolygon');
+    expect(two.geometry.coordinates).toHaveLength(1);
+    expect(four.geometry.coordinates).toHaveLength(1);
+  });
+
+  it('holds the places reached within its minutes and not the others', () => {
+    const { rings, two, four } = originRings();
+    const expectations: [number, number, boolean, boolean][] = [
+      // x, y, inside 4 min, inside 8 min (comments: metres walked)
+      [0, 100, true, true],
+      [0, 0, true, true], // 100 m
+      [0, 200, true, true], // 100 m, at the branch
+      [10, 100, true, true], // 10 m off the street (the outline runs between cell centres, 15 m apart)
+      [-10, 150, true, true],
+      [40, 100, false, false], // beyond the off-street allowance
+      [0, -60, false, true], // 160 m
+      [0, 300, false, true], // 200 m
+      [100, 200, false, true], // 200 m along the branch
+      [100, 210, false, true],
+      [0, -190, false, false], // 290 m
+      [0, 390, false, false],
+      [190, 200, false, false],
+      [-60, 0, false, false], // only over the steps, which cannot be used
+      [-150, 0, false, false],
+    ];
+    for (const [x, y, in2, in4] of expectations) {
+      expect(inside(two, x, y), `(${x},${y}) in the 2-minute ring`).toBe(in2);
+      expect(inside(four, x, y), `(${x},${y}) in the 4-minute ring`).toBe(in4);
+    }
+  });
+
+  it('ends where the time runs out (within rounding and the 3 m outward simplification)', () => {
+    const { two, four } = originRings();
+    // Cell centres lie 2.5 m east of the street and 2.5 m north of the branch: the outline crosses their
+    // lines where 2·(distance along + 2.5) s is the ring's time.
+    const e4 = extent(four);
+    expect(e4.south).toBeGreaterThan(-145); expect(e4.south).toBeLessThan(-133); // 100 − 237.5
+    expect(e4.north).toBeGreaterThan(333); expect(e4.north).toBeLessThan(345); // 100 + 237.5
+    expect(e4.east).toBeGreaterThan(130); expect(e4.east).toBeLessThan(145); // 237.5 − 100
+    expect(e4.west).toBeGreaterThan(-33); expect(e4.west).toBeLessThan(-20); // the allowance
+    const e2 = extent(two);
+    expect(e2.south).toBeGreaterThan(-25); expect(e2.south).toBeLessThan(-13); // 100 − 117.5
+    expect(e2.north).toBeGreaterThan(213); expect(e2.north).toBeLessThan(225);
+    expect(e2.east).toBeGreaterThan(15); expect(e2.east).toBeLessThan(45); // the allowance and 17.5 m along the branch
+  });
+
+  it('writes lon/lat with five decimals, as the default options say', () => {
+    const { rings, two, four } = originRings();
+    let vertices = 0;
+    for (const poly of four.geometry.coordinates) {
+      for (const ring of poly) {
+        for (const [lon, lat] of ring) {
+          expect(Math.round(lon * 1e5) / 1e5).toBe(lon);
+          expect(Math.round(lat * 1e5) / 1e5).toBe(lat);
+          vertices++;
+        }
+      }
+    }
+    expect(vertices).toBeGreaterThan(8);
+    const explicit = ringsFrom(0, 100, [4, 8], { cellM: 15, offStreetM: 25, decimals: 5, simplifyM: 3 });
+    expect(explicit).toEqual(rings);
+  });
+
+  it('includes the access leg from an origin off the street', () => {
+    // From (60,500): 60 m to the street at (0,500), then along it.
+    const [ring] = ringsFrom(60, 500, [4]).features;
+    expect(inside(ring, 60, 500)).toBe(true);
+    expect(inside(ring, 30, 500)).toBe(true);
+    expect(inside(ring, 0, 540)).toBe(true); // 100 m
+    expect(inside(ring, 0, 590)).toBe(false); // 150 m
+    expect(inside(ring, 0, 410)).toBe(false);
+    expect(inside(ring, 90, 500)).toBe(false);
+  });
+
+  it('walks a long access leg at the profile\'s speed, from the origin towards the street', () => {
+    // From (300,320) to the branch at (300,200): 120 m off the street, more than twice the allowance.
+    const [ring] = ringsFrom(300, 320, [2]).features; // 60 m of walking
+    expect(inside(ring, 300, 310)).toBe(true);
+    expect(inside(ring, 300, 275)).toBe(true); // 45 m down the leg
+    expect(inside(ring, 300, 230)).toBe(false); // 90 m
+    expect(inside(ring, 300, 200)).toBe(false); // the street, 120 m
+    expect(inside(ring, 300, 365)).toBe(false); // away from the street
+  });
+
+  it('widens with the off-street allowance and follows the cell size', () => {
+    const wide = ringsFrom(0, 100, [4], { cellM: 10, offStreetM: 60, decimals: 6, simplifyM: 0 }).features[0];
+    expect(inside(wide, 45, 100)).toBe(true);
+    expect(inside(wide, 75, 100)).toBe(false);
+    const e = extent(wide);
+    expect(e.west).toBeLessThan(-50);
+    expect(e.south).toBeGreaterThan(-30); // still 120 m along the street
+  });
+
+  it('gives an empty ring for a minute nobody reaches, and no rings for no minutes', () => {
+    const none = ringsFrom(0, 100, [0, 2]);
+    expect(none.features[0]).toEqual({ type: 'Feature', properties: { minutes: 0 }, geometry: { type: 'MultiPolygon', coordinates: [] } });
+    expect(none.features[1].geometry.coordinates).toHaveLength(1);
+    expect(ringsFrom(0, 100, [2]).features).toHaveLength(1);
+    const n = network();
+    const origin = n.snapper.snap(...at(0, 100), n.costs) as SnappedLocation;
+    const search = new TravelTimeSearch(n.g).start(n.costs, seedsOf(n.g, n.costs, origin, SPEED, 0)).runTo(600);
+    expect(ringsFromSearch(n.g, search, origin, SPEED, [])).toEqual({ type: 'FeatureCollection', features: [] });
+  });
+
+  it('asks for a cell and a half of walking past the largest ring', () => {
+    expect(ringSearchMarginSec({ ...DEFAULT_RING_OPTIONS, cellM: 20 }, 0.8)).toBeCloseTo(37.5, 12);
+    expect(ringSearchMarginSec(DEFAULT_RING_OPTIONS, 1.5)).toBeCloseTo(15, 12);
+  });
+});
