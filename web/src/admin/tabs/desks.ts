@@ -7,27 +7,19 @@ import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { append, clear, h, type Child } from '../../common/dom.ts';
 import type { Static } from 'typebox';
-import type { Plan as PlanSchema, StaffVisit } from '../../../../server/desks/schemas.ts';
+import type {
+  DeskRequest as DeskRequestSchema, Plan as PlanSchema, RotationProposal, ServiceTerm, StaffVisit, Term as TermSchema, TopicTerm,
+} from '../../../../server/desks/schemas.ts';
 import * as messages from './desks.messages.ts';
 
-interface Term { id: string; name_zh: string; name_en: string; active?: boolean }
-/** A visit and a plan as the staff routes answer them (the server's schemas). */
+/** A service or topic term, a visit, a plan, a rotation proposal and a 民情日记 request as the desk routes answer them (the server's schemas). */
+type Term = Static<typeof TermSchema>;
 type Visit = Static<typeof StaffVisit>;
 type Plan = Static<typeof PlanSchema>;
 type Place = Visit['place'];
 interface SiteOption { id: number; kind: string; name: string; compound_id: number | null }
-interface Proposal {
-  month: string; cycle_months: number;
-  visits: { date: string; start_time: string; end_time: string; place: Record<string, unknown>; place_name: string; compound_name: string; services: string[];
-    reason: { gap_categories: string[]; days_since_last_visit: number | null; due: boolean } }[];
-  ranking: { compound_name: string; gap_count: number; days_since_last_visit: number | null; due: boolean; rank: number }[];
-  skipped: { compound_name: string; reason: string }[];
-}
-interface DeskRequest {
-  id: number; visit_id: number; visit_date: string; topic: Term; description: string; compound_name: string | null;
-  contact_name?: string | null; contact_phone?: string | null; contact_hidden: boolean; status: string; status_zh: string;
-  resolved_on_site: boolean; assignee: string | null; resolution_note: string | null; received_at: string; age_days: number; version: number;
-}
+type Proposal = Static<typeof RotationProposal>;
+type DeskRequest = Static<typeof DeskRequestSchema>;
 
 const RULE_PRESETS: [string, string][] = [
   ['FREQ=MONTHLY;BYDAY=2WE,4WE', '每月第2、4个周三 · 2nd and 4th Wednesday'],
@@ -54,8 +46,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const errorText = (err: unknown) => (err instanceof ApiError ? err.text(ctx.lang) : String(err));
 
   const [services, topics] = await Promise.all([
-    ctx.api.get<(Term & { active: boolean })[]>('/api/desks/services'),
-    ctx.api.get<(Term & { active: boolean })[]>('/api/desks/topics'),
+    ctx.api.get<Static<typeof ServiceTerm>[]>('/api/desks/services'),
+    ctx.api.get<Static<typeof TopicTerm>[]>('/api/desks/topics'),
   ]);
   const activeServices = services.filter((s) => s.active);
 
