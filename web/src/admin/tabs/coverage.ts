@@ -16,7 +16,7 @@ import * as messages from './coverage.messages.ts';
 import { checkupPanel } from './checkupPanel.ts';
 import type { Static } from 'typebox';
 import type {
-  CompoundMapResponse, CoverageResponse, FewestSitesResponse, ScenarioCompareResponse, ScenarioSchema, SettingsResponse, StreetSummarySchema,
+  CompoundMapResponse, CoverageResponse, FewestSitesResponse, ScenarioCompareResponse, ScenarioDraftResponse, ScenarioSchema, SettingsResponse, StreetSummarySchema,
   SuggestResponse, Tally as TallySchema, WhatIfResponse,
 } from '../../../../server/coverage/schemas.ts';
 
@@ -593,7 +593,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   async function toDraft(x: Scenario, index: number): Promise<void> {
     try {
-      const r = await ctx.api.post<{ point_id: number; point_name: string; explanation_zh: string; explanation: string }>(`/api/coverage/scenarios/${x.id}/points/${index}/draft`, { version: x.version });
+      const r = await ctx.api.post<Static<typeof ScenarioDraftResponse>>(`/api/coverage/scenarios/${x.id}/points/${index}/draft`, { version: x.version });
       ctx.notify(`${r.point_name}（#${r.point_id}）${ctx.lang === 'zh' ? r.explanation_zh : r.explanation}`, 'success');
       planningView = null;
       await loadScenarios();

@@ -8,7 +8,7 @@ import type { AdminContext } from '../context.ts';
 import { append, clear, h, type Child } from '../../common/dom.ts';
 import type { Static } from 'typebox';
 import type {
-  DeskRequest as DeskRequestSchema, Plan as PlanSchema, RotationProposal, ServiceTerm, StaffVisit, Term as TermSchema, TopicTerm,
+  DeskRequest as DeskRequestSchema, Plan as PlanSchema, PlanPreviewResponse, RotationProposal, ServiceTerm, StaffVisit, Term as TermSchema, TopicTerm,
 } from '../../../../server/desks/schemas.ts';
 import * as messages from './desks.messages.ts';
 
@@ -326,7 +326,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: async () => {
           try {
-            const p = await ctx.api.post<{ zh: string; en: string; dates: { date: string; weekday_zh: string }[] }>('/api/desks/plans/preview', {
+            const p = await ctx.api.post<Static<typeof PlanPreviewResponse>>('/api/desks/plans/preview', {
               rule: rule.value, start_date: startDate.value, until_date: untilDate.value || null, start_time: start.value, end_time: end.value,
             });
             clear(previewOut); clear(errors);
