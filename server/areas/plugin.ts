@@ -9,6 +9,7 @@ import { recordAudit } from '../records/audit.ts';
 import { staffOf } from '../records/editing.ts';
 import { AreaIndex } from '../records/placement.ts';
 import { listAreas, type AreaRow } from './repository.ts';
+import { AreaCollection } from './schemas.ts';
 import { checkOfficialGeometry, readOfficialAreas, storeOfficialAreas } from './importOfficial.ts';
 
 declare module 'fastify' {
@@ -19,17 +20,6 @@ declare module 'fastify' {
 }
 
 export const APPROXIMATE_LABEL = { zh: '近似边界', en: 'approximate' };
-
-const AreaFeature = Type.Object({
-  type: Type.Literal('Feature'),
-  geometry: Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Type.Array(Type.Array(Type.Number())))) }),
-  properties: Type.Object({
-    code: Type.String(), level: Type.Union([Type.Literal('street'), Type.Literal('community')]), street_code: Type.String(),
-    name: Type.String(), source: Type.Union([Type.Literal('approximate'), Type.Literal('official')]),
-    label: Type.String({ description: 'name, with 近似边界 for an approximate area' }),
-    imported_at: Type.String(), source_note: Type.Union([Type.String(), Type.Null()]),
-  }),
-});
 
 const ImportBody = Type.Object({
   geojson: Type.Unknown({ description: 'a GeoJSON FeatureCollection of Polygon/MultiPolygon features, each with a division code in a property' }),
@@ -74,7 +64,7 @@ async function areasPlugin(app: FastifyInstance): Promise<void> {
         street: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
       }, { additionalProperties: false }),
       response: {
-        200: Type.Object({ type: Type.Literal('FeatureCollection'), tolerance_m: Type.Integer(), approximate_margin_m: Type.Integer(), features: Type.Array(AreaFeature) }),
+        200: AreaCollection,
         400: ErrorResponse,
       },
     },

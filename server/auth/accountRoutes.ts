@@ -12,17 +12,9 @@ import {
   createStaffUser, endStaffSessions, listStaffAccounts, lockStaffAccount, setStaffPassword, staffPasswordHash,
   updateStaffAccount, type StaffAccount,
 } from './users.ts';
+import { Account, AccountListed, Role } from './schemas.ts';
 
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
 const StreetOrNull = Type.Union([Type.String({ pattern: '^[0-9]{12}$' }), Type.Null()]);
-const Account = Type.Object({
-  id: Type.Integer(), username: Type.String(), role: Role,
-  street_code: Type.Union([Type.String(), Type.Null()]), display_name: Type.Union([Type.String(), Type.Null()]),
-  active: Type.Boolean(),
-});
-const AccountListed = Type.Intersect([Account, Type.Object({
-  last_login_at: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
-})]);
 const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 

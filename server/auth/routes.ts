@@ -7,19 +7,9 @@ import { HttpError } from '../http/errors.ts';
 import { recordAudit } from '../records/audit.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
+import { SessionInfo } from './schemas.ts';
 import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
 
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('editor'), Type.Literal('viewer')]);
-const StaffUser = Type.Object({
-  id: Type.Integer(), username: Type.String(), role: Role,
-  street_code: Type.Union([Type.String(), Type.Null()]), display_name: Type.Union([Type.String(), Type.Null()]),
-});
-const SignInNotice = Type.Object({
-  failed_attempts: Type.Integer({ description: 'refused sign-in attempts with this username since the previous sign-in' }),
-  last_failed_at: Type.Union([Type.String(), Type.Null()]),
-  previous_sign_in_at: Type.Union([Type.String(), Type.Null()]),
-}, { description: 'told to the owner for the whole session' });
-const SessionInfo = Type.Object({ user: StaffUser, csrf_token: Type.String(), sign_in: SignInNotice });
 
 /** "45 seconds" / "45秒", "3 minutes" / "3分钟": how long a throttled sign-in must wait. */
 function waitText(seconds: number, lang: 'zh' | 'en'): string {

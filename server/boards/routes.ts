@@ -42,6 +42,81 @@ const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', desc
 const BoardDay = (d: string) => literals(BOARD_DAYS, `the kind of day the walk is drawn for (${d})`, 'weekday');
 const drawnFor = (q: { day?: BoardTime['day']; time?: string }): BoardTime => ({ day: q.day ?? DEFAULT_BOARD_TIME.day, time: q.time ?? DEFAULT_BOARD_TIME.time });
 
+const JobOptionsSchema = Type.Object({
+  profile: Type.String(), size: Type.String(), orientation: Type.String(), format: Type.String(), lang: Type.String(),
+  drawn_for: Type.Optional(Type.String({ description: 'the time the walk is drawn for, e.g. "weekday 10:00"' })),
+});
+export const JobResponse = Type.Object({
+  id: Type.Integer(),
+  street_code: Type.Union([Type.String(), Type.Null()]),
+  street_name: Type.Union([Type.String(), Type.Null()]),
+  site_ids: Type.Array(Type.Integer()),
+  options: JobOptionsSchema,
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  total: Type.Integer(),
+  done: Type.Integer(),
+  progress: Type.Number({ description: '0–1' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  created_by_name: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  result_name: Type.Union([Type.String(), Type.Null()]),
+  result_bytes: Type.Union([Type.Integer(), Type.Null()]),
+  status_url: Type.String(),
+  download_url: Type.Union([Type.String(), Type.Null()]),
+  qr_warning: QrWarningSchema,
+});
+const Changes = Type.Object({
+  added: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
+  removed: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
+  moved: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), moved_m: Type.Integer(), from_minutes: Type.Integer(), to_minutes: Type.Integer() })),
+  renamed: Type.Array(Type.Object({ id: Type.Integer(), from: Type.String(), to: Type.String() })),
+  updated: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fields: Type.Array(Type.String()) })),
+  rings: Type.Array(Type.Integer()),
+  title: Type.Boolean(),
+  omitted: Type.Boolean(),
+  sample: Type.Boolean(),
+});
+
+export const BoardsStatusResponse = Type.Object({
+  public_base_url: Type.String(),
+  qr_ok: Type.Boolean(),
+  qr_warning: QrWarningSchema,
+  time_zone: Type.String(),
+  local_date: Type.String({ description: 'today in the district (YYYY-MM-DD): file names, footers and posted dates use it' }),
+});
+
+export const ReprintResponse = Type.Object({
+  street: Type.String(),
+  checked: Type.Integer({ description: 'printed (site, profile) pairs compared' }),
+  needs_reprint: Type.Array(Type.Object({
+    site_id: Type.Integer(), site_name: Type.String(), title: Type.String(), profile: Type.String(),
+    printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(), prints: Type.Integer(),
+    printed_version: Type.String(), current_version: Type.String(),
+    basis: Type.Union([Type.Literal('posted'), Type.Literal('printed')], { description: 'compared with the posted print, or with the last print when none is confirmed as posted' }),
+    posted_on: Type.Union([Type.String(), Type.Null()]), posted_by: Type.Union([Type.String(), Type.Null()]),
+    changes: Changes,
+    corrections: Type.Array(Type.Object({
+      id: Type.Integer(), kind: Type.String(), status: Type.Union([Type.Literal('published'), Type.Literal('retired')]),
+      note: Type.Union([Type.String(), Type.Null()]), changed_at: Type.String(),
+    }), { description: 'network corrections (路网纠错) published or retired since that print within a 15-minute walk of the site: the reason the walks changed' }),
+    summary_zh: Type.String(), summary_en: Type.String(),
+  })),
+  printed_not_posted: Type.Array(Type.Object({
+    site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
+    printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(),
+    up_to_date: Type.Boolean(), posted_on: Type.Union([Type.String(), Type.Null()]),
+    posting_version: Type.Integer({ description: 'send back as version when confirming (0: nothing posted yet)' }),
+  }), { description: 'printed, not yet confirmed as put up (张贴确认)' }),
+  posted: Type.Array(Type.Object({
+    site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
+    posted_on: Type.String(), posted_by: Type.String(), confirmed_by: Type.Union([Type.String(), Type.Null()]),
+    up_to_date: Type.Boolean(), posting_version: Type.Integer(),
+  }), { description: 'confirmed as put up' }),
+  never_printed: Type.Array(Type.Object({ site_id: Type.Integer(), site_name: Type.String() })),
+  unavailable: Type.Array(Type.Object({ site_id: Type.Integer(), profile: Type.String(), reason: Type.String() })),
+});
+
 export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => async (app) => {
   const { printer, jobs, clock } = deps;
   const warning = qrWarning(app.config.publicBaseUrl);
@@ -115,30 +190,6 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
     }
   };
 
-  const JobOptionsSchema = Type.Object({
-    profile: Type.String(), size: Type.String(), orientation: Type.String(), format: Type.String(), lang: Type.String(),
-    drawn_for: Type.Optional(Type.String({ description: 'the time the walk is drawn for, e.g. "weekday 10:00"' })),
-  });
-  const JobResponse = Type.Object({
-    id: Type.Integer(),
-    street_code: Type.Union([Type.String(), Type.Null()]),
-    street_name: Type.Union([Type.String(), Type.Null()]),
-    site_ids: Type.Array(Type.Integer()),
-    options: JobOptionsSchema,
-    status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-    total: Type.Integer(),
-    done: Type.Integer(),
-    progress: Type.Number({ description: '0–1' }),
-    error: Type.Union([Type.String(), Type.Null()]),
-    created_by_name: Type.Union([Type.String(), Type.Null()]),
-    created_at: Type.String(),
-    finished_at: Type.Union([Type.String(), Type.Null()]),
-    result_name: Type.Union([Type.String(), Type.Null()]),
-    result_bytes: Type.Union([Type.Integer(), Type.Null()]),
-    status_url: Type.String(),
-    download_url: Type.Union([Type.String(), Type.Null()]),
-    qr_warning: QrWarningSchema,
-  });
   const presentJob = (j: JobRow) => ({
     id: j.id, street_code: j.street_code, street_name: j.street_name, site_ids: j.site_ids, options: j.options, status: j.status,
     total: j.total, done: j.done, progress: j.total ? Math.round((j.done / j.total) * 1000) / 1000 : 1, error: j.error,
@@ -156,13 +207,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       tags: ['boards'],
       summary: 'Before printing: where the QR codes lead, whether residents can open it, and today\'s local date',
       response: {
-        200: Type.Object({
-          public_base_url: Type.String(),
-          qr_ok: Type.Boolean(),
-          qr_warning: QrWarningSchema,
-          time_zone: Type.String(),
-          local_date: Type.String({ description: 'today in the district (YYYY-MM-DD): file names, footers and posted dates use it' }),
-        }),
+        200: BoardsStatusResponse,
         401: ErrorResponse,
       },
     },
@@ -307,17 +352,6 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       .send(file);
   });
 
-  const Changes = Type.Object({
-    added: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
-    removed: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), category: Type.String(), minutes: Type.Integer() })),
-    moved: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), moved_m: Type.Integer(), from_minutes: Type.Integer(), to_minutes: Type.Integer() })),
-    renamed: Type.Array(Type.Object({ id: Type.Integer(), from: Type.String(), to: Type.String() })),
-    updated: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), fields: Type.Array(Type.String()) })),
-    rings: Type.Array(Type.Integer()),
-    title: Type.Boolean(),
-    omitted: Type.Boolean(),
-    sample: Type.Boolean(),
-  });
 
   app.get('/api/boards/reprint', {
     preHandler: app.requireStaff(),
@@ -326,36 +360,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       summary: 'Boards whose content changed since the print on the wall (or the last print), with what changed; prints not yet posted; posted boards',
       querystring: Type.Object({ street: StreetCode }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          street: Type.String(),
-          checked: Type.Integer({ description: 'printed (site, profile) pairs compared' }),
-          needs_reprint: Type.Array(Type.Object({
-            site_id: Type.Integer(), site_name: Type.String(), title: Type.String(), profile: Type.String(),
-            printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(), prints: Type.Integer(),
-            printed_version: Type.String(), current_version: Type.String(),
-            basis: Type.Union([Type.Literal('posted'), Type.Literal('printed')], { description: 'compared with the posted print, or with the last print when none is confirmed as posted' }),
-            posted_on: Type.Union([Type.String(), Type.Null()]), posted_by: Type.Union([Type.String(), Type.Null()]),
-            changes: Changes,
-            corrections: Type.Array(Type.Object({
-              id: Type.Integer(), kind: Type.String(), status: Type.Union([Type.Literal('published'), Type.Literal('retired')]),
-              note: Type.Union([Type.String(), Type.Null()]), changed_at: Type.String(),
-            }), { description: 'network corrections (路网纠错) published or retired since that print within a 15-minute walk of the site: the reason the walks changed' }),
-            summary_zh: Type.String(), summary_en: Type.String(),
-          })),
-          printed_not_posted: Type.Array(Type.Object({
-            site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
-            printed_at: Type.String(), printed_by: Type.Union([Type.String(), Type.Null()]), printed_size: Type.String(),
-            up_to_date: Type.Boolean(), posted_on: Type.Union([Type.String(), Type.Null()]),
-            posting_version: Type.Integer({ description: 'send back as version when confirming (0: nothing posted yet)' }),
-          }), { description: 'printed, not yet confirmed as put up (张贴确认)' }),
-          posted: Type.Array(Type.Object({
-            site_id: Type.Integer(), site_name: Type.String(), profile: Type.String(), print_id: Type.Integer(),
-            posted_on: Type.String(), posted_by: Type.String(), confirmed_by: Type.Union([Type.String(), Type.Null()]),
-            up_to_date: Type.Boolean(), posting_version: Type.Integer(),
-          }), { description: 'confirmed as put up' }),
-          never_printed: Type.Array(Type.Object({ site_id: Type.Integer(), site_name: Type.String() })),
-          unavailable: Type.Array(Type.Object({ site_id: Type.Integer(), profile: Type.String(), reason: Type.String() })),
-        }),
+        200: ReprintResponse,
         400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse,
       },
     },

@@ -12,6 +12,7 @@ import { forbidden } from '../auth/plugin.ts';
 import { staffOf } from '../records/editing.ts';
 import { gatherReport, type ReportLang } from './reportContent.ts';
 import { writeReportPdf } from './report.ts';
+import { JobStatus } from './schemas.ts';
 
 interface ReportJob {
   id: string;
@@ -38,12 +39,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const staff = app.requireStaff();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
-  const JobStatus = Type.Object({
-    id: Type.String(), street_code: Type.Union([Type.String(), Type.Null()]), lang: Type.String(), profile: Type.String(),
-    status: Type.String(), stage: Type.String(), progress: Type.Number({ minimum: 0, maximum: 1 }),
-    created_at: Type.String(), finished_at: Type.Union([Type.String(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]),
-    file: Type.Union([Type.String(), Type.Null()]), bytes: Type.Union([Type.Integer(), Type.Null()]),
-  });
   const present = (j: ReportJob) => ({
     id: j.id, street_code: j.street, lang: j.lang, profile: j.profile, status: j.status, stage: j.stage, progress: Math.round(j.progress * 100) / 100,
     created_at: j.created_at, finished_at: j.finished_at, error: j.error,

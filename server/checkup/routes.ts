@@ -12,6 +12,7 @@ import { staffOf } from '../records/editing.ts';
 import { CheckupService } from './service.ts';
 import { history, takeSnapshot } from './history.ts';
 import { hasSnapshotFor, listSnapshots } from './repository.ts';
+import { SurfaceResponse } from './schemas.ts';
 import { SURFACE_LAYER, SURFACE_MAX_ZOOM, SURFACE_MIN_ZOOM } from './tiles.ts';
 
 declare module 'fastify' {
@@ -28,12 +29,6 @@ const Profile = Type.Optional(Type.String({ pattern: '^[a-z_]{1,40}$', descripti
 const Street = Type.Optional(Type.String({ pattern: '^[0-9]{12}$', description: 'street code; omit for the whole district' }));
 const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'Mapbox Vector Tile 2.1 (protobuf)' });
 
-const CategoryShare = Type.Object({
-  category: Type.String(), share: Type.Union([Type.Number(), Type.Null()]),
-  weighting: Type.Union([Type.Literal('residents'), Type.Literal('street_length')], { description: 'what `share` is weighted by: residents of compounds where compounds with residents exist, else sampled street length' }),
-  target_min: Type.Number(), length_share: Type.Union([Type.Number(), Type.Null()]), residents_share: Type.Union([Type.Number(), Type.Null()]),
-  residents_covered: Type.Integer(), residents_counted: Type.Integer(), compounds_covered: Type.Integer(), compounds_gap: Type.Integer(),
-});
 
 export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
   const service = new CheckupService(app);
@@ -60,12 +55,7 @@ export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The 15-minute surface of a street or the district: per category the share within target (saying its weighting), the mean score, and the tile URL',
       querystring: Type.Object({ profile: Profile, street: Street }, { additionalProperties: false }),
       response: {
-        200: Type.Object({
-          street_code: Type.Union([Type.String(), Type.Null()]), street_name: Type.String(), profile: Type.String(),
-          spacing_m: Type.Number(), sampled_m: Type.Number(), samples: Type.Integer(),
-          mean_score: Type.Union([Type.Number(), Type.Null()]), mean_score_weighting: Type.Literal('street_length'),
-          categories: Type.Array(CategoryShare), tiles: Type.String(), tile_layer: Type.String(), version: Type.String(), computed_ms: Type.Number(),
-        }),
+        200: SurfaceResponse,
         ...errors,
       },
     },

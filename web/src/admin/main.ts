@@ -8,13 +8,16 @@ import { clear, h } from '../common/dom.ts';
 import { shellMessages } from './messages.ts';
 import { openPasswordDialog } from './passwordDialog.ts';
 import { ADMIN_TABS } from './tabs.ts';
+import type { Static } from 'typebox';
+import type { SessionInfo as SessionInfoSchema } from '../../../server/auth/schemas.ts';
 import 'virtual:palette.css';
 import './admin.css';
 import { loadDistrict } from '../common/district.ts';
 
-/** What the server tells the owner about failed sign-ins with their username before this session. */
-interface SignInNotice { failed_attempts: number; last_failed_at: string | null; previous_sign_in_at: string | null }
-interface SessionInfo { user: StaffUser; csrf_token: string; sign_in?: SignInNotice }
+/** The session as /api/auth/login and /api/auth/me answer it (the server's schema), with what the server
+ * tells the owner about failed sign-ins with their username before this session. */
+type SessionInfo = Static<typeof SessionInfoSchema>;
+type SignInNotice = SessionInfo['sign_in'];
 
 const root = document.getElementById('admin-root')!;
 const api = new ApiClient();

@@ -8,6 +8,8 @@ import { clear, h } from '../../common/dom.ts';
 import { formatTime } from '../../common/format.ts';
 import { crsOptions, forgetAreas, labelled, selectControl } from '../editing/shared.ts';
 import { editingMessages } from '../editing/messages.ts';
+import type { Static } from 'typebox';
+import type { AreaCollection as AreaCollectionSchema } from '../../../../server/areas/schemas.ts';
 
 const zh = {
   title: '街道与社区边界',
@@ -36,7 +38,9 @@ const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
   metres: (m: number) => `${m} m`,
 };
 
-interface AreaProps { code: string; level: 'street' | 'community'; name: string; source: 'approximate' | 'official'; imported_at: string; source_note: string | null }
+/** The areas as GET /api/areas answers them (the server's schema). */
+type AreaCollection = Static<typeof AreaCollectionSchema>;
+type AreaProps = AreaCollection['features'][number]['properties'];
 
 export function mount(container: HTMLElement, ctx: AdminContext): void {
   const t = translator({ zh, en }, ctx.lang);
@@ -59,7 +63,7 @@ export function mount(container: HTMLElement, ctx: AdminContext): void {
 
   async function load(): Promise<void> {
     try {
-      const fc = await ctx.api.get<{ tolerance_m: number; features: { properties: AreaProps }[] }>('/api/areas?level=street');
+      const fc = await ctx.api.get<AreaCollection>('/api/areas?level=street');
       intro.textContent = `${t('intro')} ${t('metres', fc.tolerance_m)}`;
       clear(table);
       table.append(h('table', null,

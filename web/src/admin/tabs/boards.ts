@@ -10,30 +10,17 @@ import type { AdminContext } from '../context.ts';
 import { clear, h } from '../../common/dom.ts';
 import { formatTime } from '../../common/format.ts';
 import * as messages from './boards.messages.ts';
+import type { Static } from 'typebox';
+import type { SiteFeature as SiteFeatureSchema } from '../../../../server/sites/present.ts';
+import type { BoardsStatusResponse, JobResponse, ReprintResponse } from '../../../../server/boards/routes.ts';
 
-interface SiteFeature { id: number; properties: { id: number; name: string; kind: string; community_name: string | null } }
-interface Job {
-  id: number; street_name: string | null; status: 'queued' | 'running' | 'done' | 'failed'; total: number; done: number; progress: number;
-  error: string | null; created_by_name: string | null; created_at: string; result_name: string | null; result_bytes: number | null;
-  options: { size: string; orientation: string; profile: string; format: string }; download_url: string | null; site_ids: number[];
-}
-interface ReprintEntry {
-  site_id: number; site_name: string; profile: string; printed_at: string; printed_by: string | null; printed_size: string;
-  basis: 'posted' | 'printed'; posted_on: string | null; summary_zh: string; summary_en: string;
-}
-interface UnpostedEntry {
-  site_id: number; site_name: string; profile: string; print_id: number; printed_at: string; printed_by: string | null; printed_size: string;
-  up_to_date: boolean; posted_on: string | null; posting_version: number;
-}
-interface PostedEntry {
-  site_id: number; site_name: string; profile: string; posted_on: string; posted_by: string; up_to_date: boolean;
-}
-interface ReprintReport {
-  needs_reprint: ReprintEntry[]; printed_not_posted: UnpostedEntry[]; posted: PostedEntry[];
-  never_printed: { site_id: number; site_name: string }[]; unavailable: unknown[];
-}
-interface QrWarning { codes: string[]; message: string; message_zh: string }
-interface BoardsStatus { qr_warning: QrWarning | null; local_date: string }
+/** The answers of /api/sites, /api/boards/status, /api/boards/jobs and /api/boards/reprint (the server's schemas). */
+type SiteFeature = Static<typeof SiteFeatureSchema> & { id: number };
+type Job = Static<typeof JobResponse>;
+type ReprintReport = Static<typeof ReprintResponse>;
+type UnpostedEntry = ReprintReport['printed_not_posted'][number];
+type BoardsStatus = Static<typeof BoardsStatusResponse>;
+type QrWarning = NonNullable<BoardsStatus['qr_warning']>;
 
 const SIZES = ['A0', 'A1', 'A2', 'A3', 'A4'];
 

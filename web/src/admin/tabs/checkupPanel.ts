@@ -7,6 +7,8 @@ import { translator } from '../../lang.ts';
 import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { clear, h } from '../../common/dom.ts';
+import type { Static } from 'typebox';
+import type { JobStatus, SurfaceResponse } from '../../../../server/checkup/schemas.ts';
 
 /** Score 0–10, red to green: the same table as the printed report (server/checkup/report.ts). */
 const SCORE_COLORS = ['#67000d', '#a50f15', '#cb181d', '#ef3b2c', '#fb6a4a', '#fdae6b', '#fed976', '#c7e9b4', '#7fcdbb', '#41ae76', '#006d2c'];
@@ -28,9 +30,11 @@ const messages = {
   },
 };
 
-interface Surface { mean_score: number | null; sampled_m: number; tiles: string; tile_layer: string; categories: { category: string; share: number | null; weighting: 'residents' | 'street_length' }[] }
+/** The surface and a report job as /api/checkup/surface and /api/checkup/reports answer them (the server's schemas).
+ * /api/checkup/history has no response schema (Type.Unknown), so its shape stays written out here. */
+type Surface = Static<typeof SurfaceResponse>;
 interface History { series: { taken_at: string; compounds_share: number | null; length_share: number | null }[]; change: { text_zh: string; text_en: string } | null }
-interface Job { id: string; status: string; stage: string; progress: number; file: string | null }
+type Job = Static<typeof JobStatus>;
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 

@@ -12,16 +12,12 @@ import {
   communityOptions, crsOptions, idFromHash, labelled, orNull, selectControl, streetOptions, text, validationContext, writableStreets,
 } from '../editing/shared.ts';
 import { issue, requiredText, resolveStreet, validatePosition, type FieldIssue } from '../../../../server/records/validation.ts';
+import type { Static } from 'typebox';
+import type { CompoundRecord, GateRecord } from '../../../../server/compounds/routes.ts';
 
-interface Compound {
-  id: number; street_code: string; street_name: string; community_code: string | null; community_name: string | null; name: string;
-  address: string | null; households: number | null; residents: number | null; lon: number | null; lat: number | null;
-  is_sample: boolean; status: 'active' | 'closed'; version: number; updated_at: string; gate_count: number;
-}
-interface Gate {
-  id: number; compound_id: number; compound_name: string; street_code: string; name: string; step_free: boolean;
-  lon: number; lat: number; is_sample: boolean; status: 'active' | 'closed'; version: number; updated_at: string;
-}
+/** A compound and a gate as /api/compounds answers them (the server's schemas). */
+type Compound = Static<typeof CompoundRecord>;
+type Gate = Static<typeof GateRecord>;
 
 /** Gates share the map's one source with compounds; their feature ids are offset to stay distinct. */
 const GATE_ID_OFFSET = 1_000_000_000;

@@ -14,56 +14,27 @@ import { hasWebGL2 } from '../../common/webgl.ts';
 import { ringColor, RING_COLORS, FALLBACK_RING } from '../../../../server/palette.ts';
 import * as messages from './coverage.messages.ts';
 import { checkupPanel } from './checkupPanel.ts';
+import type { Static } from 'typebox';
+import type {
+  CompoundMapResponse, CoverageResponse, FewestSitesResponse, ScenarioCompareResponse, ScenarioDraftResponse, ScenarioSchema, SettingsResponse, StreetSummarySchema,
+  SuggestResponse, Tally as TallySchema, WhatIfResponse,
+} from '../../../../server/coverage/schemas.ts';
 
-type Status = 'covered' | 'gap' | 'unknown';
-interface Tally {
-  compounds: number; covered: number; gaps: number; unknown: number; share_covered: number | null;
-  residents: number; residents_covered: number; share_residents_covered: number | null;
-}
-interface Row {
-  compound_id: number; compound_name: string; street_code: string; residents: number | null; category: string;
-  walk_min: number | null; target_min: number; over_min: number | null; status: Status; note: string | null;
-  nearest: { name: string | null } | null; gate: { name: string } | null;
-}
-interface StreetSummary {
-  street_code: string; street_name: string; status: 'ok' | 'no_data'; compounds: number; residents: number;
-  compounds_without_gaps: number; residents_without_gaps: number; gap_rows: number; unknown_rows: number;
-  overall: Tally; by_category: Record<string, Tally>;
-}
-interface CoverageAnswer {
-  profile: string; street: string | null; computed_ms: number; rows_total: number; rows: Row[];
-  summary: { by_category: Record<string, Tally>; streets: StreetSummary[] }; contains_sample: boolean;
-}
-interface CompoundFeature {
-  type: 'Feature'; id: number; geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: { id: number; name: string; street_code: string; residents: number | null; households: number | null; gaps: number; unknown: number;
-    is_sample: boolean; categories: Record<string, { walk_min: number | null; target_min: number; status: Status; note: string | null; nearest: string | null }> };
-}
-interface Setting { category: string; defaults: Record<string, number>; overrides: Record<string, number>; effective: Record<string, number>; incomplete: boolean; note: string | null }
-interface Rings { type: 'FeatureCollection'; features: { type: 'Feature'; properties: { minutes: number }; geometry: unknown }[] }
-interface WhatIf {
-  category: string; location: { lon: number; lat: number; road: string | null };
-  newly_covered: { compound_id: number; compound_name: string; residents: number | null; walk_min_before: number | null; walk_min_after: number; target_min: number; lon: number | null; lat: number | null }[];
-  newly_covered_compounds: number; newly_covered_residents: number; newly_covered_mean_walk_min: number | null;
-  streets: { street_code: string; street_name: string; covered_before: number; covered_after: number; compounds: number; share_before: number | null; share_after: number | null; share_residents_before: number | null; share_residents_after: number | null }[];
-  rings: Rings;
-}
-interface Suggest { gap_compounds: number; candidates_evaluated: number; report_weighting?: { residents_per_report: number; reports_considered: number; reports_answered: number } | null; suggestions: (WhatIf & { rank: number; place_name: string; adds_compounds: number; adds_residents: number })[] }
-interface PlannedSite { lon: number; lat: number; place_name: string; compound_ids: number[]; compounds: number; residents: number }
-interface Exact { status: string; proven_optimal: boolean; solve_ms: number; variables: number; constraints: number; sites: PlannedSite[]; greedy_sites: PlannedSite[] }
-interface Fewest {
-  category: string; street: string | null; gap_compounds: number; gap_residents: number; candidates_evaluated: number; computed_ms: number;
-  uncoverable: { compound_id: number; compound_name: string; residents: number | null }[];
-  cover: Exact & { count: number | null; greedy_count: number };
-  budget: (Exact & { k: number; residents_covered: number; compounds_covered: number; greedy_residents: number; greedy_compounds: number }) | null;
-}
-interface ScenarioItem { compound_id: number; compound_name: string; category: string; residents: number | null }
-interface Scenario {
-  id: number; street_code: string; street_name: string; name: string; profile: string; version: number;
-  points: { category: string; lon: number; lat: number; label: string | null; place_name: string; draft_point_id: number | null }[];
-  effect: { compounds: number; residents: number; items: ScenarioItem[]; by_category: { category: string; points: number; compounds: number; residents: number }[] };
-}
-interface Compare { a: Scenario; b: Scenario; both: { items: number; residents: number }; only_a: { items: number; residents: number; list: ScenarioItem[] }; only_b: { items: number; residents: number; list: ScenarioItem[] } }
+/** The coverage routes' answers (the server's schemas in server/coverage/schemas.ts). */
+type CoverageAnswer = Static<typeof CoverageResponse>;
+type Row = CoverageAnswer['rows'][number];
+type Status = Row['status'];
+type Tally = Static<typeof TallySchema>;
+type StreetSummary = Static<typeof StreetSummarySchema>;
+type CompoundFeature = Static<typeof CompoundMapResponse>['features'][number];
+type Setting = Static<typeof SettingsResponse>['categories'][number];
+/** A what-if answer; the suggestions carry the same fields without `saved`. */
+type WhatIf = Omit<Static<typeof WhatIfResponse>, 'saved'>;
+type Suggest = Static<typeof SuggestResponse>;
+type Fewest = Static<typeof FewestSitesResponse>;
+type PlannedSite = Fewest['cover']['sites'][number];
+type Scenario = Static<typeof ScenarioSchema>;
+type Compare = Static<typeof ScenarioCompareResponse>;
 type PlanPoint = { category: string; lon: number; lat: number; label?: string | null };
 
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
@@ -233,7 +204,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       let fill: string, label: string;
       if (category) {
         const c = p.categories[category];
-        fill = STATUS_COLORS[c?.status ?? 'unknown'];
+        fill = STATUS_COLORS[(c?.status ?? 'unknown') as Status]; // the compound map's schema says only string
         label = c?.walk_min === null || c?.walk_min === undefined ? '?' : String(Math.round(c.walk_min));
       } else {
         fill = gapColor(p.gaps);
@@ -359,7 +330,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
             h('td', null, h('span', { class: 'swatch', style: `background:${categoryColor(r.id)}` }), categoryName(r.id)),
             h('td', null, r.walk_min ?? '—'),
             h('td', null, r.target_min),
-            h('td', { title: r.nearest ?? '' }, statusText(r.status), r.note ? h('span', { class: 'note' }, ` · ${noteText(r.note)}`) : null))))),
+            h('td', { title: r.nearest ?? '' }, statusText(r.status as Status), r.note ? h('span', { class: 'note' }, ` · ${noteText(r.note)}`) : null))))),
       );
       return;
     }
@@ -480,7 +451,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
     const newly = compounds.filter((f) => wanted.has(f.properties.id));
     source('cov-newly')?.setData({ type: 'FeatureCollection', features: newly.map((f) => ({ type: 'Feature', properties: { id: f.properties.id }, geometry: f.geometry })) });
     source('cov-points')?.setData({ type: 'FeatureCollection', features: sites.map((x, i) => ({ type: 'Feature', properties: { label: labels?.[i] ?? String(i + 1) }, geometry: { type: 'Point', coordinates: [x.lon, x.lat] } })) });
-    fitTo([...sites.map((x) => [x.lon, x.lat] as [number, number]), ...newly.map((f) => f.geometry.coordinates)]);
+    fitTo([...sites.map((x) => [x.lon, x.lat] as [number, number]), ...newly.map((f) => [f.geometry.coordinates[0], f.geometry.coordinates[1]] as [number, number])]);
   }
 
   async function runFewest(): Promise<void> {
@@ -621,7 +592,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
 
   async function toDraft(x: Scenario, index: number): Promise<void> {
     try {
-      const r = await ctx.api.post<{ point_id: number; point_name: string; explanation_zh: string; explanation: string }>(`/api/coverage/scenarios/${x.id}/points/${index}/draft`, { version: x.version });
+      const r = await ctx.api.post<Static<typeof ScenarioDraftResponse>>(`/api/coverage/scenarios/${x.id}/points/${index}/draft`, { version: x.version });
       ctx.notify(`${r.point_name}（#${r.point_id}）${ctx.lang === 'zh' ? r.explanation_zh : r.explanation}`, 'success');
       planningView = null;
       await loadScenarios();

@@ -7,27 +7,19 @@ import { ApiError } from '../api.ts';
 import type { AdminContext } from '../context.ts';
 import { append, clear, h, type Child } from '../../common/dom.ts';
 import type { Static } from 'typebox';
-import type { Plan as PlanSchema, StaffVisit } from '../../../../server/desks/schemas.ts';
+import type {
+  DeskRequest as DeskRequestSchema, Plan as PlanSchema, PlanPreviewResponse, RotationProposal, ServiceTerm, StaffVisit, Term as TermSchema, TopicTerm,
+} from '../../../../server/desks/schemas.ts';
 import * as messages from './desks.messages.ts';
 
-interface Term { id: string; name_zh: string; name_en: string; active?: boolean }
-/** A visit and a plan as the staff routes answer them (the server's schemas). */
+/** A service or topic term, a visit, a plan, a rotation proposal and a 民情日记 request as the desk routes answer them (the server's schemas). */
+type Term = Static<typeof TermSchema>;
 type Visit = Static<typeof StaffVisit>;
 type Plan = Static<typeof PlanSchema>;
 type Place = Visit['place'];
 interface SiteOption { id: number; kind: string; name: string; compound_id: number | null }
-interface Proposal {
-  month: string; cycle_months: number;
-  visits: { date: string; start_time: string; end_time: string; place: Record<string, unknown>; place_name: string; compound_name: string; services: string[];
-    reason: { gap_categories: string[]; days_since_last_visit: number | null; due: boolean } }[];
-  ranking: { compound_name: string; gap_count: number; days_since_last_visit: number | null; due: boolean; rank: number }[];
-  skipped: { compound_name: string; reason: string }[];
-}
-interface DeskRequest {
-  id: number; visit_id: number; visit_date: string; topic: Term; description: string; compound_name: string | null;
-  contact_name?: string | null; contact_phone?: string | null; contact_hidden: boolean; status: string; status_zh: string;
-  resolved_on_site: boolean; assignee: string | null; resolution_note: string | null; received_at: string; age_days: number; version: number;
-}
+type Proposal = Static<typeof RotationProposal>;
+type DeskRequest = Static<typeof DeskRequestSchema>;
 
 const RULE_PRESETS: [string, string][] = [
   ['FREQ=MONTHLY;BYDAY=2WE,4WE', '每月第2、4个周三 · 2nd and 4th Wednesday'],
@@ -55,8 +47,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
   const errorText = (err: unknown) => (err instanceof ApiError ? err.text(ctx.lang) : String(err));
 
   const [services, topics] = await Promise.all([
-    ctx.api.get<(Term & { active: boolean })[]>('/api/desks/services'),
-    ctx.api.get<(Term & { active: boolean })[]>('/api/desks/topics'),
+    ctx.api.get<Static<typeof ServiceTerm>[]>('/api/desks/services'),
+    ctx.api.get<Static<typeof TopicTerm>[]>('/api/desks/topics'),
   ]);
   const activeServices = services.filter((s) => s.active);
 
@@ -335,7 +327,7 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
       h('div', { class: 'actions' },
         h('button', { type: 'button', onclick: async () => {
           try {
-            const p = await ctx.api.post<{ zh: string; en: string; dates: { date: string; weekday_zh: string }[] }>('/api/desks/plans/preview', {
+            const p = await ctx.api.post<Static<typeof PlanPreviewResponse>>('/api/desks/plans/preview', {
               rule: rule.value, start_date: startDate.value, until_date: untilDate.value || null, start_time: start.value, end_time: end.value,
             });
             clear(previewOut); clear(errors);

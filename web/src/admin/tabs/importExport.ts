@@ -7,14 +7,13 @@ import type { AdminContext } from '../context.ts';
 import { append, clear, h } from '../../common/dom.ts';
 import { editingMessages } from '../editing/messages.ts';
 import { labelled, selectControl, streetOptions, writableStreets } from '../editing/shared.ts';
+import type { Static } from 'typebox';
+import type { ImportReportSchema, JobSchema } from '../../../../server/importexport/schemas.ts';
 
-interface ReportRow { line: number; status: 'created' | 'updated' | 'unchanged' | 'rejected'; id: number | null; name: string; field?: string; reason?: string; reason_zh?: string; changed?: string[] }
-interface ImportReport {
-  dry_run: boolean; format: string; encoding: string | null; rows_read: number;
-  summary: Record<ReportRow['status'], number>; columns: { recognised: string[]; ignored: string[] }; rows: ReportRow[];
-  timings_ms: { read: number; validate: number; write: number };
-}
-interface Job { phase: string; done: number; total: number; report: ImportReport | null; error: { message: string; message_zh: string } | null }
+/** An import report and job as the import routes answer them (the server's schemas). */
+type ImportReport = Static<typeof ImportReportSchema>;
+type ReportRow = ImportReport['rows'][number];
+type Job = Static<typeof JobSchema>;
 
 const SHOWN_ROWS = 500;
 

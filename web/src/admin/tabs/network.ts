@@ -12,6 +12,9 @@ import { clear, h } from '../../common/dom.ts';
 import { formatTime } from '../../common/format.ts';
 import { labelled, loadAreas, selectControl } from '../editing/shared.ts';
 import { createMap, hasWebGL2 } from '../../map/createMap.ts';
+import type { Static } from 'typebox';
+import type { CorrectionRecord } from '../../../../server/network/correctionSchemas.ts';
+import type { NetworkImportReportSchema } from '../../../../server/network/importSchemas.ts';
 
 const zh = {
   title: '路网纠错', intro: '在底图上绘制路网纠错：小区内部通道、封闭路段、有开放时间的门禁、主干道路口的过街方式。草稿不影响服务；预览后发布，步行计算立即按新路网更新。',
@@ -65,15 +68,9 @@ const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
 };
 
 type Kind = 'path' | 'closure' | 'gate' | 'crossing';
-interface Correction {
-  id: number; street_code: string; kind: Kind; status: 'draft' | 'published' | 'retired'; version: number; note: string | null;
-  needs_review: boolean; review_reason: string | null; review_reason_zh: string | null;
-  geometry: { type: 'LineString' | 'Point'; coordinates: unknown }; attributes: Record<string, unknown>;
-}
-interface ImportReport {
-  at: string; source: string; km: { added: number; removed: number; after: number }; components: { before: number; after: number };
-  corrections: { reanchored: number[]; needs_review: unknown[] }; board_sites: { sites_affected: number; sites_checked: number };
-}
+/** A correction and a network import report as /api/network/corrections and /api/network/imports answer them (the server's schemas). */
+type Correction = Static<typeof CorrectionRecord>;
+type ImportReport = Static<typeof NetworkImportReportSchema>;
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 const STATUS_COLOR = { draft: '#e66101', published: '#1a9641', retired: '#999999' };
 

@@ -7,18 +7,12 @@ import type { AdminContext } from '../context.ts';
 import { append, clear, h } from '../../common/dom.ts';
 import * as messages from './reports.messages.ts';
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { Static } from 'typebox';
+import type { CountsResponse, StaffReport } from '../../../../server/reports/schemas.ts';
 
-interface Report {
-  id: number; code: string; kind: string; kind_zh: string; category: string | null; category_zh: string | null;
-  site_name: string | null; point_id: number | null; point_name: string | null; lon: number; lat: number;
-  street_code: string; community_name: string | null; text: string | null; has_phone: boolean; phone?: string | null;
-  repeats: number; status: string; status_zh: string; public_reply: string | null; linked: { kind: string; point_id?: number; correction_id?: number } | null;
-  received_at: string; age_days: number; version: number;
-}
-interface Counts {
-  received: number; open: number; resolved: number; rejected: number; median_days_to_close: number | null;
-  by_kind: { kind: string; kind_zh: string; received: number; resolved: number }[]; by_month: { month: string; received: number; resolved: number }[];
-}
+/** A report and a street's counts as /api/reports/queue and /api/reports/counts answer them (the server's schemas). */
+type Report = Static<typeof StaffReport>;
+type Counts = Static<typeof CountsResponse>;
 
 const KINDS: [string, string, string][] = [
   ['info_wrong', '信息有误', 'Information wrong'], ['blocked', '此路不通', 'Blocked'], ['path_missing', '这里有路', 'Path missing'],

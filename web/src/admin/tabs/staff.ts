@@ -7,11 +7,13 @@ import type { AdminContext, StaffRole } from '../context.ts';
 import { clear, h } from '../../common/dom.ts';
 import { formatTime } from '../../common/format.ts';
 import { staffMessages } from './staff.messages.ts';
+import type { Static } from 'typebox';
+import type { Account as AccountSchema, AccountListed } from '../../../../server/auth/schemas.ts';
 
-interface Account {
-  id: number; username: string; role: StaffRole; street_code: string | null; display_name: string | null;
-  active: boolean; last_login_at: string | null;
-}
+/** An account as GET /api/users lists it (the server's schema). */
+type Account = Static<typeof AccountListed>;
+/** An account as POST /api/users answers it (no sign-in yet). */
+type NewAccount = Static<typeof AccountSchema>;
 
 export function mount(container: HTMLElement, ctx: AdminContext): () => void {
   const t = translator(staffMessages, ctx.lang);
@@ -110,7 +112,7 @@ export function mount(container: HTMLElement, ctx: AdminContext): () => void {
       event.preventDefault();
       error.hidden = true;
       try {
-        const created = await ctx.api.post<{ user: Account; password: string }>('/api/users', {
+        const created = await ctx.api.post<{ user: NewAccount; password: string }>('/api/users', {
           username: username.value.trim(), role: roleSelect.value, street_code: streetSelect.value || null,
           ...(display.value.trim() ? { display_name: display.value.trim() } : {}),
         });
