@@ -172,7 +172,7 @@ describe('phone page measurements', () => {
 describe('phone page: the live map waits for the resident', () => {
   const open = async (label: string, large: boolean) => {
     const page = await s.newPage('phone', label);
-    await page.addInitScript((l) => localStorage.setItem('hexi.largeText', l ? '1' : '0'), large);
+    await page.addInitScript((l) => localStorage.setItem('svc.largeText', l ? '1' : '0'), large);
     await page.goto(`/m/site/${siteId}`);
     await page.locator('#board-list').waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => (window as any).__mobileReady === true, undefined, { timeout: 30_000 });
