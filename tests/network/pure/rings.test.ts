@@ -34,6 +34,21 @@ function ringsFrom(x: number, y: number, minutes: number[], opts: RingOptions = 
   return ringsFromSearch(n.g, search, origin, SPEED, minutes, opts);
 }
 
+/** Rings on any hand-drawn network at 0.5 m/s; `cost` may override an edge's seconds (by its length). */
+function ringsOn(
+  ways: ReturnType<typeof way>[], x: number, y: number, minutes: number[], opts: RingOptions = DEFAULT_RING_OPTIONS,
+  cost: (lengthM: number) => number = (m) => m / SPEED,
+) {
+  const g = buildWalkingGraph(ways);
+  const costs = new Float64Array(g.edgeCount);
+  for (let e = 0; e < g.edgeCount; e++) costs[e] = cost(g.edgeLengthM[e]);
+  const origin = new EdgeSnapper(g).snap(...at(x, y), costs) as SnappedLocation;
+  expect(origin.ok).toBe(true);
+  const search = new TravelTimeSearch(g).start(costs, seedsOf(g, costs, origin, SPEED, 0));
+  search.runTo(Math.max(...minutes) * 60 + ringSearchMarginSec(opts, SPEED));
+  return ringsFromSearch(g, search, origin, SPEED, minutes, opts);
+}
+
 const inside = (ring: RingFeature, x: number, y: number) => booleanPointInPolygon(at(x, y), ring);
 
 /** The ring's extent in metres on the test plane. */
@@ -77,6 +92,7 @@ describe('rings on a hand-built network', () => {
       [0, 300, false, true], // 200 m
       [100, 200, false, true], // 200 m along the branch
       [100, 210, false, true],
+      [100, 185, false, true], // 15 m south of the branch
       [0, -190, false, false], // 290 m
       [0, 390, false, false],
       [190, 200, false, false],
@@ -165,5 +181,36 @@ describe('rings on a hand-built network', () => {
   it('asks for a cell and a half of walking past the largest ring', () => {
     expect(ringSearchMarginSec({ ...DEFAULT_RING_OPTIONS, cellM: 20 }, 0.8)).toBeCloseTo(37.5, 12);
     expect(ringSearchMarginSec(DEFAULT_RING_OPTIONS, 1.5)).toBeCloseTo(15, 12);
+  });
+
+  it('draws every way between two reached crossings', () => {
+    // 12 minutes (360 m): the crossings at (0,−200), (0,400) and (200,200) are reached, and so is every
+    // way joining two of them.
+    const [ring] = ringsFrom(0, 100, [12]).features;
+    for (const [x, y] of [[0, 300], [0, -100], [0, 450], [0, -250], [200, 200], [250, 200]]) {
+      expect(inside(ring, x, y), `(${x},${y})`).toBe(true);
+    }
+    for (const [x, y] of [[0, 480], [0, -280], [280, 200], [-100, 0]]) expect(inside(ring, x, y), `(${x},${y})`).toBe(false);
+  });
+
+  it('keeps an origin 70 m beyond a dead end, or beside a crossing, inside its ring, in every direction', () => {
+    // 70 m of the 120 m of 4 minutes are the access leg, 50 m are left along the street.
+    const cases: [number, number, number, number][] = [
+      // origin, the street's position it snaps to
+      [0, -1070, 0, -1000], [0, 1070, 0, 1000], [670, 200, 600, 200], [-70, 600, 0, 600],
+    ];
+    for (const [x, y, sx, sy] of cases) {
+      const [ring] = ringsFrom(x, y, [4]).features;
+      expect(inside(ring, x, y), `origin (${x},${y})`).toBe(true);
+      expect(inside(ring, (x + sx) / 2, (y + sy) / 2), `half-way from (${x},${y})`).toBe(true);
+      expect(inside(ring, sx, sy), `street from (${x},${y})`).toBe(true);
+    }
+  });
+
+  it('runs along a way in both directions from an origin between its crossings', () => {
+    // From (300,200) on the branch: 8 minutes are 240 m each way, past both crossings (100 m away).
+    const [ring] = ringsFrom(300, 200, [8]).features;
+    for (const x of [300, 200, 100, 80, 400, 500, 520]) expect(inside(ring, x, 200), `(${x},200)`).toBe(true);
+    for (const x of [40, 560]) expect(inside(ring, x, 200), `(${x},200)`).toBe(false);
   });
 });
