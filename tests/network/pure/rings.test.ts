@@ -213,4 +213,69 @@ describe('rings on a hand-built network', () => {
     for (const x of [300, 200, 100, 80, 400, 500, 520]) expect(inside(ring, x, 200), `(${x},200)`).toBe(true);
     for (const x of [40, 560]) expect(inside(ring, x, 200), `(${x},200)`).toBe(false);
   });
+
+  it('ends 25 m from a street reached all over, measured as a circle, however far the grid reaches', () => {
+    // A 80 m street, (502.5,−605) to (502.5,−525), reached from (502.5,−560) in at most 90 s of the 4
+    // minutes: the ring is the 25 m allowance round it, and the grid holds little more than the ring.
+    const exact = { cellM: 15, offStreetM: 25, decimals: 7, simplifyM: 0 };
+    const street = () => [way('residential', [[502.5, -605], [502.5, -565], [502.5, -525]])];
+    const [ring] = ringsOn(street(), 502.5, -560, [4], exact).features;
+    expect(ring.geometry.coordinates).toHaveLength(1);
+    for (const [x, y] of [[502.5, -560], [502.5, -525], [502.5, -625], [502.5, -505], [485, -560], [520, -560]]) {
+      expect(inside(ring, x, y), `(${x},${y}) within 25 m`).toBe(true);
+    }
+    for (const [x, y] of [
+      [502.5, -489], [502.5, -636], // 36 and 31 m beyond the ends
+      [540, -560], [465, -560], // 37.5 m to either side
+      [517.5, -502.5], // 15 m east and 22.5 m north of the end: 27 m away
+    ]) {
+      expect(inside(ring, x, y), `(${x},${y}) beyond 25 m`).toBe(false);
+    }
+    // Ways of prohibitive cost (1,000 km of walking) running 1 km out from both ends and the middle widen the
+    // grid in every direction and add no reached place: the ring is the same to the last decimal. (They are
+    // symmetric about the street's centre, the centre of the network's plane and of its grid lattice.)
+    const far = 1e6;
+    const widened = [
+      ...street(),
+      way('footway', [[502.5, -525], [502.5, 475]]), way('footway', [[502.5, -605], [502.5, -1605]]),
+      way('footway', [[502.5, -565], [1502.5, -565]]), way('footway', [[502.5, -565], [-497.5, -565]]),
+    ];
+    const [same] = ringsOn(widened, 502.5, -560, [4], exact, (m) => (m > 900 ? far : m / SPEED)).features;
+    expect(same).toEqual(ring);
+  });
+
+  it('leaves a hole in the middle of a block reached all round', () => {
+    // A 200 m square block, (1000,1000)–(1200,1200), entered at the middle of its west side; its far
+    // side's middle is 400 m away (800 s). In 15 minutes every side is reached, and the block's middle,
+    // more than 25 m from every side, is not.
+    const block = () => [
+      way('residential', [[1000, 1000], [1200, 1000]]), way('residential', [[1200, 1000], [1200, 1200]]),
+      way('residential', [[1200, 1200], [1000, 1200]]), way('residential', [[1000, 1200], [1000, 1000]]),
+    ];
+    const [ring] = ringsOn(block(), 1000, 1100, [15]).features;
+    expect(ring.geometry.coordinates).toHaveLength(1);
+    expect(ring.geometry.coordinates[0]).toHaveLength(2); // the outline and one hole
+    for (const [x, y] of [[1000, 1100], [1100, 1010], [1190, 1100], [1100, 1190], [1215, 1215], [1020, 1050]]) {
+      expect(inside(ring, x, y), `(${x},${y})`).toBe(true);
+    }
+    for (const [x, y] of [[1100, 1100], [1050, 1150], [1150, 1050], [1240, 1100], [960, 1100]]) {
+      expect(inside(ring, x, y), `(${x},${y})`).toBe(false);
+    }
+    // An 80 m block has a hole of about 30 m. Written to whole thousandths of a degree (≈ 90 m by 110 m),
+    // the hole shrinks to fewer than three distinct vertices and is left out (not written as an empty or
+    // null ring) while the outline, 130 m across, remains.
+    const small = () => [way('residential', [[1000, 1000], [1080, 1000], [1080, 1080], [1000, 1080], [1000, 1000]])];
+    const fine = ringsOn(small(), 1000, 1040, [15], { ...DEFAULT_RING_OPTIONS, decimals: 7, simplifyM: 0 }).features[0];
+    expect(fine.geometry.coordinates.map((p) => p.length)).toEqual([2]);
+    const coarse = ringsOn(small(), 1000, 1040, [15], { ...DEFAULT_RING_OPTIONS, decimals: 3, simplifyM: 0 }).features[0];
+    expect(coarse.geometry.coordinates).toHaveLength(1);
+    expect(coarse.geometry.coordinates[0]).toHaveLength(1);
+    expect(coarse.geometry.coordinates[0][0].length).toBeGreaterThanOrEqual(4);
+    for (const [lon, lat] of coarse.geometry.coordinates[0][0]) {
+      expect(Number.isFinite(lon) && Number.isFinite(lat)).toBe(true);
+    }
+    // At whole hundredths (≈ 1 km) even the outline has fewer than three vertices: the ring has no polygon.
+    const none = ringsOn(small(), 1000, 1040, [15], { ...DEFAULT_RING_OPTIONS, decimals: 2, simplifyM: 0 }).features[0];
+    expect(none).toEqual({ type: 'Feature', properties: { minutes: 15 }, geometry: { type: 'MultiPolygon', coordinates: [] } });
+  });
 });
