@@ -278,4 +278,17 @@ describe('rings on a hand-built network', () => {
     const none = ringsOn(small(), 1000, 1040, [15], { ...DEFAULT_RING_OPTIONS, decimals: 2, simplifyM: 0 }).features[0];
     expect(none).toEqual({ type: 'Feature', properties: { minutes: 15 }, geometry: { type: 'MultiPolygon', coordinates: [] } });
   });
+
+  it('draws the same rings from a search run farther than they need, or reused from another origin', () => {
+    // The search need only reach 8 minutes and the margin; one run to an hour, after a first start from
+    // the far south end, has settled every node, many beyond the rings' field.
+    const n = network();
+    const origin = n.snapper.snap(...at(0, 100), n.costs) as SnappedLocation;
+    const south = n.snapper.snap(...at(0, -990), n.costs) as SnappedLocation;
+    const search = new TravelTimeSearch(n.g).start(n.costs, seedsOf(n.g, n.costs, south, SPEED, 0)).runTo(3600);
+    search.start(n.costs, seedsOf(n.g, n.costs, origin, SPEED, 0)).runTo(3600);
+    expect(search.settledCount).toBeGreaterThan(10);
+    const exact = { cellM: 15, offStreetM: 25, decimals: 7, simplifyM: 0 };
+    expect(ringsFromSearch(n.g, search, origin, SPEED, [4, 8], exact)).toEqual(ringsFrom(0, 100, [4, 8], exact));
+  });
 });
