@@ -291,4 +291,15 @@ describe('rings on a hand-built network', () => {
     const exact = { cellM: 15, offStreetM: 25, decimals: 7, simplifyM: 0 };
     expect(ringsFromSearch(n.g, search, origin, SPEED, [4, 8], exact)).toEqual(ringsFrom(0, 100, [4, 8], exact));
   });
+
+  it('lets the walk go on off-street from where the access leg meets the street', () => {
+    // From (212,100) to a lone street along y = 0: 100 m to (212,0) (200 s), then 27.5 m of the 4¼ minutes
+    // (255 s) are left. (219,−22) lies 23 m on, across the street (246 s); 30 m on is too far.
+    const street = () => [way('residential', [[0, 0], [400, 0]])];
+    const [ring] = ringsOn(street(), 212, 100, [4.25], { cellM: 15, offStreetM: 25, decimals: 7, simplifyM: 0 }).features;
+    expect(inside(ring, 212, 0)).toBe(true);
+    expect(inside(ring, 219, -22)).toBe(true);
+    expect(inside(ring, 212, -30)).toBe(false);
+    expect(inside(ring, 245, 0)).toBe(false); // 33 m along the street
+  });
 });
