@@ -4,6 +4,8 @@
 //
 //   a street up x = 0 from (0,−1000) to (0,1000), a vertex every 200 m; a branch east along y = 200 to
 //   (600,200); a flight of steps west from (0,0) to (−200,0), which the costs here forbid.
+//
+// Later tests draw their own (ringsOn): a lone short street, a lone long street, square blocks.
 import { describe, it, expect } from 'vitest';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { buildWalkingGraph } from '../../../server/network/walkingGraph.ts';
