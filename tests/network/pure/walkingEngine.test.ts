@@ -5,13 +5,19 @@
 //   two streets up x = 0 and x = 200 (y 0…1000, a vertex every 100 m), joined by footways along y = 0 and
 //   y = 1000 and by a flight of steps along y = 500; an island street up x = 1000 (y 0…300), not joined.
 //   Profiles: walk (1 m/s), slow (0.5 m/s), step_free (1 m/s, no steps).
+// The second block holds the cases the mutation run of walkingEngine.ts showed untested (docs/testing.md):
+// answers out of insertion order, limits met exactly, unreachable batch origins, route ends, a gate.
 import { describe, it, expect } from 'vitest';
 import { buildWalkingGraph } from '../../../server/network/walkingGraph.ts';
 import { WalkingEngine, OutsideNetworkError, UnknownProfileError } from '../../../server/network/walkingEngine.ts';
 import type { CategorisedPoint } from '../../../server/network/servicePoints.ts';
 import type { SnappedLocation } from '../../../server/network/snapping.ts';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { way, at, nodeAt, profile, PLANE } from './handNetwork.ts';
+import { parseDistrictTime } from '../../../server/network/corrections.ts';
+import type { NetworkOverlay } from '../../../server/network/overlay.ts';
+import { TravelTimeSearch, seedsOf } from '../../../server/network/travelTimes.ts';
+import { ringsFromSearch, DEFAULT_RING_OPTIONS } from '../../../server/network/rings.ts';
+import { way, at, nodeAt, edgeBetween, profile, PLANE } from './handNetwork.ts';
 
 interface Point extends CategorisedPoint { name: string }
 
@@ -225,5 +231,121 @@ describe('walking engine on a hand-built network', () => {
     expect(e.pointView('walk')).toBe(e.pointView('slow')); // same edges usable
     expect(e.pointView('walk')).not.toBe(e.pointView('step_free'));
     expect(e.costs('slow')[0]).toBe(2 * e.costs('walk')[0]);
+  });
+});
+
+// Route coordinates back in metres on the test plane.
+const inMetres = (coords: number[][]) => coords.map(([lon, lat]) => [Math.round(PLANE.x(lon)), Math.round(PLANE.y(lat))]);
+
+describe('walking engine: orders, limits, ends and names', () => {
+  it('orders the nearest points by walking time, not by the order they were added', () => {
+    // From 10 m west of (0,960): H4 on the same edge 10+10+10, H3 130, H1 780 (H2 880 is fourth).
+    const near = engine().nearest(at(-10, 960), { profile: 'walk' });
+    expect(near.health.map((h) => h.point.id)).toEqual([H4.id, H3.id, H1.id]);
+    expect(near.health.map((h) => h.walk_s)).toEqual([30, 130, 780]);
+  });
+
+  it('keeps to a limit under five minutes, and counts a point reached exactly at the limit', () => {
+    const e = engine();
+    expect(e.nearest(ORIGIN, { profile: 'walk', maxMinutes: 4 }).health).toEqual([]); // H1 is 250 s away
+    expect(e.nearest(ORIGIN, { profile: 'walk', maxMinutes: 4.5 }).health.map((h) => h.walk_s)).toEqual([250]);
+    // A point on the street and an origin at the point itself: 0 s, within a limit of 0 minutes.
+    const P1 = pt('post', 0, 700);
+    e.points.setAll([H1, H2, H3, H4, C1, M1, P1]);
+    const here = at(0, 700);
+    expect(e.nearest(here, { profile: 'walk', categories: ['post'], maxMinutes: 0 }).post)
+      .toMatchObject([{ point: P1, walk_s: 0, walk_m: 0 }]);
+    expect(e.batchNearest([{ id: 'here', lon: here[0], lat: here[1] }], { profile: 'walk', categories: ['post'], maxMinutes: 0 })[0].nearest)
+      .toEqual({ post: { point: P1, walk_s: 0, walk_m: 0, walk_min: 0, straight_m: 0 } });
+  });
+
+  it('answers null in a batch for a category out of reach of an origin, with or without a limit', () => {
+    const e = engine();
+    const island = at(1010, 150);
+    const [out] = e.batchNearest([{ id: 'island', lon: island[0], lat: island[1] }], { profile: 'walk' });
+    expect(out.nearest).toEqual({ health: null, culture: null });
+    // 110 m off the street at (0,250): its edge end (0,200) is reached from H1 in 10 s, but H1 is
+    // 10 + 50 + 110 = 170 s away: beyond a limit of 2 minutes, within 3.
+    const off = at(-110, 250);
+    const origins = [{ id: 'off', lon: off[0], lat: off[1] }];
+    expect(e.batchNearest(origins, { profile: 'walk', categories: ['health'], maxMinutes: 2 })[0].nearest).toEqual({ health: null });
+    expect(e.batchNearest(origins, { profile: 'walk', categories: ['health'], maxMinutes: 3 })[0].nearest!.health)
+      .toMatchObject({ point: H1, walk_s: 170, walk_m: 170 });
+  });
+
+  it('answers a batch origin whose way to the point leaves through node 0', () => {
+    const e = engine();
+    const corner = nodeAt(e.graph, 0, 0);
+    expect(corner).toBe(0);
+    // 10 m south of the footway along y = 0: west to (0,0), north to H2: 10+100+100+10.
+    const south = at(100, -10);
+    const [out] = e.batchNearest([{ id: 's', lon: south[0], lat: south[1] }], { profile: 'walk', categories: ['health'] });
+    expect(out.nearest!.health).toMatchObject({ point: H2, walk_s: 220, walk_m: 220 });
+  });
+
+  it('draws a route arriving through the far end of the last edge, and one along edge 0', () => {
+    const e = engine();
+    // (210,480) lies on the edge (200,400)→(200,500), reached from its end at (200,500).
+    const down = e.route(ORIGIN, at(210, 480), 'walk')!;
+    expect(down.geometry.type).toBe('LineString');
+    expect(down.properties.walk_s).toBe(310);
+    expect(inMetres(down.geometry.coordinates)).toEqual([[-10, 430], [0, 430], [0, 500], [200, 500], [200, 480], [210, 480]]);
+    // The first edge of the graph, (0,0)–(0,100), walked whole: south from (0,150), then along the footway.
+    expect(edgeBetween(e.graph, nodeAt(e.graph, 0, 0), nodeAt(e.graph, 0, 100))).toBe(0);
+    const south = e.route(at(-10, 150), at(210, 30), 'walk')!;
+    expect(south.properties.walk_s).toBe(10 + 50 + 100 + 200 + 30 + 10);
+    expect(inMetres(south.geometry.coordinates)).toEqual([[-10, 150], [0, 150], [0, 100], [0, 0], [200, 0], [200, 30], [210, 30]]);
+  });
+
+  it('routes between two places far off a short path once the whole path is searched', () => {
+    // One 20 m path; both places 140 m east of its ends. Every node is settled (at 140 and 160 s)
+    // before the walk's own time (300 s) is within the search limit.
+    const e = new WalkingEngine<Point>(buildWalkingGraph([way('footway', [[0, 0], [0, 20]])]), PROFILES);
+    const r = e.route(at(140, 0), at(140, 20), 'walk')!;
+    expect(r).not.toBeNull();
+    expect(r.properties).toMatchObject({ walk_s: 300, walk_m: 300, straight_m: 20 });
+    expect(inMetres(r.geometry.coordinates)).toEqual([[140, 0], [0, 0], [0, 20], [140, 20]]);
+  });
+
+  it('draws the same rings as a search run to the end: it searches far enough past the largest ring', () => {
+    // At 1.7 min (102 s) the junction (0,500) is reached at 80 s, and the outline near it depends on
+    // the times just beyond the ring (the steps east of it, reached after 102 s).
+    const e = engine();
+    const loc = e.locate(ORIGIN, 'walk') as SnappedLocation;
+    const costs = e.costs('walk');
+    const complete = new TravelTimeSearch(e.graph).start(costs, seedsOf(e.graph, costs, loc, 1, 0)).runAll();
+    const reference = ringsFromSearch(e.graph, complete, loc, 1, [1, 1.7], DEFAULT_RING_OPTIONS);
+    expect(reference.features[1].geometry.coordinates.length).toBeGreaterThan(0);
+    expect(e.rings(ORIGIN, 'walk', [1, 1.7])).toEqual(reference);
+    expect(e.reach(ORIGIN, { profile: 'walk', minutes: [1, 1.7] }).rings).toEqual(reference);
+  });
+
+  it('names the place that is off the network in each answer\'s error', () => {
+    const e = engine();
+    const far = at(500, 500);
+    expect(() => e.locate(far, 'walk')).toThrow(/^point \(/);
+    expect(() => e.travelTimes(far, 'walk', 100)).toThrow(/^origin \(/);
+    expect(() => e.rings(far, 'walk', [5])).toThrow(/^origin \(/);
+    expect(() => e.reach(far, { profile: 'walk', minutes: [5] })).toThrow(/^origin \(/);
+    expect(() => e.route(far, ORIGIN, 'walk')).toThrow(/^from \(/);
+  });
+
+  it('snaps the points again when a gate shuts: a point by a shut gate is reached another way', () => {
+    // A gate on the street (200,500)–(200,600), open 08:00–18:00. C1 lies 20 m from it; at night it
+    // snaps to the steps beside it instead: 10+70+190+20 = 290 s instead of 310 s.
+    const g = buildGraph();
+    const edgeGate = new Int32Array(g.edgeCount).fill(-1);
+    edgeGate[edgeBetween(g, nodeAt(g, 200, 500), nodeAt(g, 200, 600))] = 0;
+    const overlay: NetworkOverlay = {
+      edgeGate, gates: [{ id: 1, openingHours: 'Mo-Su 08:00-18:00', stepFree: true }], edgeClosures: new Map(), closures: [],
+      crossings: new Map(), unplaced: [], applied: [],
+    };
+    const e = new WalkingEngine<Point>({ ...g, overlay }, PROFILES);
+    e.points.setAll([H1, C1]);
+    const day = parseDistrictTime('2026-12-04T10:00')!, night = parseDistrictTime('2026-12-04T22:00')!;
+    expect(e.nearest(ORIGIN, { profile: 'walk', categories: ['culture'], at: day }).culture).toMatchObject([{ point: C1, walk_s: 310 }]);
+    expect(e.nearest(ORIGIN, { profile: 'walk', categories: ['culture'], at: night }).culture).toMatchObject([{ point: C1, walk_s: 290, walk_m: 290 }]);
+    expect(e.pointView('walk', night)).not.toBe(e.pointView('walk', day));
+    expect(e.pointView('walk', night)).toBe(e.pointView('slow', night));
   });
 });
