@@ -1,4 +1,4 @@
-// Staff accounts: creation (from the CLI and by the district admin) and lookup.
+// Staff accounts: creation (from the CLI and by the district admin), lookup, and the sign-in stamp.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
