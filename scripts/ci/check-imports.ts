@@ -3,6 +3,8 @@
 // (records/, http/, db/ and the top-level modules) up into a domain, and no route file importing another.
 // And for the pages: web/ takes the server's API types with `import type` only (erased by the build), and
 // runs server code only from the few pure modules both sides share (colours, field rules, placement).
+// And route files stay thin: no query builder call and no sql`…` template in a *Routes.ts / routes.ts file
+// under server/ (the SQL lives in the folder's repository).
 // Usage: npx tsx scripts/ci/check-imports.ts   (exits 1 and lists every problem)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -142,13 +144,37 @@ export function webImportProblems(files = listFiles(webDir)): string[] {
   return problems;
 }
 
+// A Kysely query started in place (db.selectFrom(…), trx.updateTable(…) …), a raw sql`…` or sql<T>`…`
+// template, or a sql.ref/raw/lit/… helper.
+const ROUTE_SQL = /\b(selectFrom|selectNoFrom|insertInto|replaceInto|updateTable|deleteFrom|mergeInto)\s*\(|\bsql\s*(?:<[^`]*?>)?\s*`|\bsql\.\w+\s*\(/g;
+
+/** The route files under server/ (*Routes.ts and routes.ts). */
+export function routeFiles(): string[] { return listFiles(serverDir).filter(isRouteFile); }
+
+/**
+ * SQL written in a route file, one problem per occurrence with its line: a route validates, checks access
+ * and calls a service or a repository function, which holds the query.
+ */
+export function routeSqlProblems(files = routeFiles()): string[] {
+  const problems: string[] = [];
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(ROUTE_SQL)) {
+      const line = text.slice(0, m.index).split('\n').length;
+      const what = m[1] ?? (m[0].endsWith('`') ? 'sql`…` template' : m[0].replace(/\s*\($/, ''));
+      problems.push(`SQL in a route file: ${path.relative(root, file).split(path.sep).join('/')}:${line} ${what} (move the query to the folder's repository)`);
+    }
+  }
+  return problems;
+}
+
 /** The page sources under web/src (TypeScript). */
 export function webFiles(): string[] { return listFiles(webDir); }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const graph = importGraph();
-  const problems = [...importProblems(graph), ...webImportProblems()];
+  const problems = [...importProblems(graph), ...webImportProblems(), ...routeSqlProblems()];
   for (const p of problems) console.error(p);
-  console.log(`${graph.size} server files, ${[...graph.values()].reduce((n, t) => n + t.size, 0)} imports: ${problems.length ? `${problems.length} problems` : 'no circles, no upward imports'}`);
+  console.log(`${graph.size} server files, ${[...graph.values()].reduce((n, t) => n + t.size, 0)} imports: ${problems.length ? `${problems.length} problems` : 'no circles, no upward imports, no SQL in route files'}`);
   process.exit(problems.length ? 1 : 0);
 }

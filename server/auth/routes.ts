@@ -1,13 +1,13 @@
 // Login, logout and the current staff member. Staff accounts and passwords: accountRoutes.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { sql } from 'kysely';
 import { ErrorResponse } from '../http/geojson.ts';
 import { HttpError } from '../http/errors.ts';
 import { recordAudit } from '../records/audit.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
 import { SessionInfo } from './schemas.ts';
+import { markSignedIn, staffUserByName } from './users.ts';
 import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
 
 
@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Until sign-in succeeds, every step is the same whether or not the username exists: the throttle is
     // keyed by the name as typed, an unknown name is verified against a dummy hash, and a refusal writes
     // the same two rows (throttle, audit). The owner's notice is read from those audit rows later.
-    const user = await app.db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
+    const user = await staffUserByName(app.db, username);
     // The audit names the account when the username is one (entity_id '' when it is not).
     const account = { staff: null, username, entity: 'staff_user', entity_id: user ? String(user.id) : '', street_code: user?.street_code ?? null };
     const wait = await signinWaitSeconds(app.db, username, address);
@@ -63,7 +63,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The owner is told of attempts refused with their username since their previous sign-in.
     const refused = await refusedSignInsSince(app.db, user.username, user.last_login_at);
     const history = { failed_logins: refused.count, last_failed_login_at: refused.last, last_login_at: user.last_login_at };
-    await app.db.updateTable('staff_users').set({ last_login_at: sql`now()` }).where('id', '=', user.id).execute();
+    await markSignedIn(app.db, user.id);
     const csrf = await startSession(app, request, reply, user.id, history);
     await recordAudit(app.db, { staff: user, action: 'login', entity: 'staff_user', entity_id: user.id, street_code: user.street_code, after: { address } });
     return {

@@ -1,5 +1,5 @@
-// Staff accounts: creation (from the CLI and by the district admin) and lookup.
-import type { Kysely } from 'kysely';
+// Staff accounts: creation (from the CLI and by the district admin), lookup, and the sign-in stamp.
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem } from './passwords.ts';
@@ -101,4 +101,14 @@ export async function endStaffSessions(trx: Kysely<Database>, id: number): Promi
 export async function staffPasswordHash(db: Kysely<Database>, id: number): Promise<string | undefined> {
   const row = await db.selectFrom('staff_users').select('password_hash').where('id', '=', id).executeTakeFirst();
   return row?.password_hash;
+}
+
+/** The whole staff_users row of a username (password hash included, for sign-in), or undefined. */
+export async function staffUserByName(db: Kysely<Database>, username: string) {
+  return db.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+/** Stamps a successful sign-in (the database's clock, as the session rows use). */
+export async function markSignedIn(db: Kysely<Database>, id: number): Promise<void> {
+  await db.updateTable('staff_users').set({ last_login_at: sql`now()` }).where('id', '=', id).execute();
 }

@@ -73,3 +73,8 @@ export async function streetPostings(db: Kysely<Database>, streetCode: string): 
     snapshot: (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as BoardSnapshot,
   }));
 }
+
+/** A board site's street and status, read inside the posting's transaction; undefined when there is none. */
+export async function siteForPosting(trx: Transaction<Database>, siteId: number): Promise<{ id: number; street_code: string; status: string } | undefined> {
+  return trx.selectFrom('board_sites').select(['id', 'street_code', 'status']).where('id', '=', siteId).executeTakeFirst();
+}

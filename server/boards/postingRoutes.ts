@@ -10,7 +10,7 @@ import { DEFAULT_PROFILE, ProfileId } from '../records/schemas.ts';
 import { isCalendarDate, localTimeZone, toLocal } from '../localTime.ts';
 import { commitEdit, ConflictResponse, staffOf, staleVersion } from '../records/editing.ts';
 import { clockToday, type BoardClock } from './clock.ts';
-import { findPrint, lockPosting, savePosting, type PostingRow } from './postingRepository.ts';
+import { findPrint, lockPosting, savePosting, siteForPosting, type PostingRow } from './postingRepository.ts';
 
 const Posting = Type.Object({
   site_id: Type.Integer(),
@@ -61,7 +61,7 @@ export const postingRoutes = (clock: BoardClock): FastifyPluginAsyncTypebox => a
     if (!postedBy) throw new HttpError(400, 'posted_by: must name who put the board up', 'posted_by', 'posted_by：请填写张贴人');
 
     return commitEdit(app, async (trx) => {
-      const site = await trx.selectFrom('board_sites').select(['id', 'street_code', 'status']).where('id', '=', b.site_id).executeTakeFirst();
+      const site = await siteForPosting(trx, b.site_id);
       if (!site || site.status !== 'active') {
         throw new HttpError(404, `site_id: no active board site ${b.site_id}`, 'site_id', `site_id：站点 ${b.site_id} 不存在或已停用`);
       }

@@ -235,3 +235,8 @@ export async function recentJobsBy(trx: Kysely<Database>, staffId: number, windo
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), freeInSeconds: Math.max(1, Number(row.free_in ?? 1)) };
 }
+
+/** The street and status of each of these board sites that exists (a print job checks them all). */
+export async function siteStates(db: Kysely<Database>, siteIds: number[]): Promise<{ id: number; street_code: string; status: string }[]> {
+  return db.selectFrom('board_sites').select(['id', 'street_code', 'status']).where('id', 'in', siteIds).execute();
+}

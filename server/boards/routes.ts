@@ -16,7 +16,7 @@ import type { PrintOptions } from './paper.ts';
 import { qrWarning } from './publicUrl.ts';
 import { reprintReport, summarise } from './reprint.ts';
 import { diffSnapshots, hasChanges } from './content.ts';
-import { createJob, getJob, jobFile, listJobs, printedSnapshot, recentJobsBy, type JobRow } from './repository.ts';
+import { createJob, getJob, jobFile, listJobs, printedSnapshot, recentJobsBy, siteStates, type JobRow } from './repository.ts';
 import { recordAudit } from '../records/audit.ts';
 import { localTimeZone } from '../localTime.ts';
 import { BOARD_DAYS, boardTimeKey, DEFAULT_BOARD_TIME, parseBoardTimeKey, type BoardTime } from './boardTime.ts';
@@ -252,7 +252,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       street = b.street;
     } else {
       siteIds = b.site_ids!;
-      const rows = await app.db.selectFrom('board_sites').select(['id', 'street_code', 'status']).where('id', 'in', siteIds).execute();
+      const rows = await siteStates(app.db, siteIds);
       const found = new Map(rows.map((r) => [r.id, r]));
       const missing = siteIds.filter((id) => found.get(id)?.status !== 'active');
       if (missing.length) {

@@ -11,6 +11,7 @@ import { badRequest, HttpError } from '../http/errors.ts';
 import { forbidden } from '../auth/plugin.ts';
 import { staffOf } from '../records/editing.ts';
 import { gatherReport, type ReportLang } from './reportContent.ts';
+import { findStreet, getStreet } from './repository.ts';
 import { writeReportPdf } from './report.ts';
 import { JobStatus } from './schemas.ts';
 
@@ -49,7 +50,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     job.status = 'running';
     const progress = (stage: string, f: number) => { job.stage = stage; job.progress = Math.max(job.progress, Math.min(0.99, f)); };
     try {
-      const street = job.street ? await app.db.selectFrom('streets').select(['code', 'name']).where('code', '=', job.street).executeTakeFirstOrThrow() : null;
+      const street = job.street ? await getStreet(app.db, job.street) : null;
       const content = await gatherReport(app, street, job.profile, job.lang, (stage, f) => progress(stage, f * 0.75));
       await yieldToEventLoop();
       progress('pdf', 0.75);
@@ -92,8 +93,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const profile = b.profile ?? 'standard';
     if (!app.catalog.profileById.has(profile)) throw badRequest('profile', `unknown walking profile "${profile}"`, `profile：未知步行方式 ${profile}`);
     if (b.street) {
-      const exists = await app.db.selectFrom('streets').select('code').where('code', '=', b.street).executeTakeFirst();
-      if (!exists) throw badRequest('street', `unknown street code ${b.street}`, `street：街道代码 ${b.street} 不存在`);
+      if (!(await findStreet(app.db, b.street))) throw badRequest('street', `unknown street code ${b.street}`, `street：街道代码 ${b.street} 不存在`);
     }
     if (who.role === 'editor' && b.street !== who.street_code) {
       throw forbidden(`street: an editor may have only their own street's report (${who.street_code})`, 'street：街道编辑只能生成本街道的体检报告', 'street');

@@ -11,7 +11,7 @@ import { recordAudit } from '../records/audit.ts';
 import { staffOf } from '../records/editing.ts';
 import { CheckupService } from './service.ts';
 import { history, takeSnapshot } from './history.ts';
-import { hasSnapshotFor, listSnapshots } from './repository.ts';
+import { findStreet, hasSnapshotFor, listSnapshots } from './repository.ts';
 import { SurfaceResponse } from './schemas.ts';
 import { SURFACE_LAYER, SURFACE_MAX_ZOOM, SURFACE_MIN_ZOOM } from './tiles.ts';
 
@@ -43,7 +43,7 @@ export const checkupPlugin: FastifyPluginAsyncTypebox = async (app) => {
   };
   const checkStreet = async (street: string | undefined): Promise<{ code: string; name: string } | null> => {
     if (street === undefined) return null;
-    const row = await app.db.selectFrom('streets').select(['code', 'name']).where('code', '=', street).executeTakeFirst();
+    const row = await findStreet(app.db, street);
     if (!row) throw badRequest('street', `unknown street code ${street}`, `street：街道代码 ${street} 不存在`);
     return row;
   };

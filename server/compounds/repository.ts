@@ -165,6 +165,11 @@ export function gateSnapshot(row: GateRow) {
   };
 }
 
+/** The compound a gate is drawn for (its street and status), read inside the gate's transaction. */
+export async function compoundForGate(trx: Transaction<Database>, id: number): Promise<{ id: number; street_code: string; status: string } | undefined> {
+  return trx.selectFrom('compounds').select(['id', 'street_code', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
 export async function lockCompound(trx: Transaction<Database>, id: number): Promise<CompoundRow | undefined> {
   const locked = await trx.selectFrom('compounds').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
   return locked ? getCompound(trx, id) : undefined;

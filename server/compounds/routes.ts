@@ -7,7 +7,7 @@ import { notFound } from '../http/errors.ts';
 import { defaultStreet, invalidInput, versionedRecordRoutes } from '../records/editing.ts';
 import { IdParams, StreetCode } from '../records/schemas.ts';
 import {
-  compoundSnapshot, gateSnapshot, getCompound, insertCompound, insertGate, listCompounds, listGates, lockCompound, lockGate,
+  compoundForGate, compoundSnapshot, gateSnapshot, getCompound, insertCompound, insertGate, listCompounds, listGates, lockCompound, lockGate,
   setCompoundStatus, setGateStatus, updateCompound, updateGate, validateCompound, validateGate,
   type CompoundDraft, type CompoundRow, type GateDraft, type GateRow,
 } from './repository.ts';
@@ -124,7 +124,7 @@ export const compoundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async prepare(trx, input, ctx) {
       const compoundId = Number(input.compound_id);
       const compound = Number.isInteger(compoundId) && compoundId > 0
-        ? await trx.selectFrom('compounds').select(['id', 'street_code', 'status']).where('id', '=', compoundId).executeTakeFirst()
+        ? await compoundForGate(trx, compoundId)
         : undefined;
       const { draft, issues } = validateGate(input, ctx, compound);
       if (!draft) throw invalidInput(issues);

@@ -12,7 +12,7 @@ import { OutsideNetworkError } from '../network/walkingEngine.ts';
 import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { outsideNetwork } from '../network/httpErrors.ts';
 import { addDays, fromLocal, isCalendarDate, localToday } from '../localTime.ts';
-import { listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
+import { findStreet, listVisits, loadServices, loadTopics, visitReports, getVisit, type VisitRow } from './repository.ts';
 import { publicVisit, serviceNames, visitReport, type ServiceNames } from './present.ts';
 import { placeKey, walksToPlaces, type DeskPlace } from './walking.ts';
 import { visitsCalendar } from './ical.ts';
@@ -196,7 +196,7 @@ export const deskPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.String({ description: 'text/calendar' }), 400: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request, reply) => {
-    const street = await app.db.selectFrom('streets').select(['code', 'name']).where('code', '=', request.params.code).executeTakeFirst();
+    const street = await findStreet(app.db, request.params.code);
     if (!street) throw notFound(`street ${request.params.code}`, `街道 ${request.params.code} 不存在`);
     const now = new Date();
     const rows = await listVisits(app.db, {

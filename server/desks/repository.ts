@@ -228,3 +228,18 @@ export async function rotationCompounds(db: Db, streetCode: string, communityCod
   if (communityCode) q = q.where('c.community_code', '=', communityCode);
   return q.orderBy('c.id').execute();
 }
+
+/** Every request topic's id and whether it is active (a new request must name an active one). */
+export async function topicStates(db: Db): Promise<{ id: string; active: boolean }[]> {
+  return db.selectFrom('desk_request_topics').select(['id', 'active']).execute();
+}
+
+/** A compound's id and street, or undefined when there is no such compound. */
+export async function compoundStreet(db: Db, compoundId: number): Promise<{ id: number; street_code: string } | undefined> {
+  return db.selectFrom('compounds').select(['id', 'street_code']).where('id', '=', compoundId).executeTakeFirst();
+}
+
+/** A street's code and name, or undefined when there is no such street. */
+export async function findStreet(db: Db, code: string): Promise<{ code: string; name: string } | undefined> {
+  return db.selectFrom('streets').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+}

@@ -12,7 +12,7 @@ import { checkVersion, commitEdit, ConflictResponse, invalidInput, staffOf, Vali
 import { validatePhone, type FieldIssue } from '../records/validation.ts';
 import { neutraliseCell } from '../importexport/spreadsheet.ts';
 import { addDays, datesOfMonth, fromLocal, localToday, toLocal } from '../localTime.ts';
-import { getVisit, listVisits, visitReports } from './repository.ts';
+import { compoundStreet, getVisit, listVisits, topicStates, visitReports } from './repository.ts';
 import { visitReport } from './present.ts';
 import {
   addRequestNote, canSeeContacts, getRequest, insertRequest, listRequests, moveRequest, NEXT_STATUS, presentRequest,
@@ -47,7 +47,7 @@ export const deskRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const staff = staffOf(request);
     const b = request.body;
-    const topics = await app.db.selectFrom('desk_request_topics').select(['id', 'active']).execute();
+    const topics = await topicStates(app.db);
     const row = await commitEdit(app, async (trx) => {
       const visit = await getVisit(trx, request.params.id);
       if (!visit) throw notFound(`desk visit ${request.params.id}`, `流动办公桌活动 ${request.params.id} 不存在`);
@@ -66,7 +66,7 @@ export const deskRequestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const contactPhone = validatePhone(b.contact_phone ?? null, issues, 'contact_phone');
       let compoundId: number | null = b.compound_id ?? visit.compound_id;
       if (b.compound_id) {
-        const compound = await trx.selectFrom('compounds').select(['id', 'street_code']).where('id', '=', b.compound_id).executeTakeFirst();
+        const compound = await compoundStreet(trx, b.compound_id);
         if (!compound || compound.street_code !== visit.street_code) { issues.push(deskIssue('compound_id', 'is not a compound of this street', '不是本街道的小区')); compoundId = null; }
       }
       if (issues.length) throw invalidInput(issues);

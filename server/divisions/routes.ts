@@ -1,8 +1,8 @@
 // Reference data: streets, communities, categories, profiles, and the service's health.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { sql } from 'kysely';
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
+import { dataFigures, streetsWithCommunities } from './repository.ts';
 import { CatalogResponse, StreetsResponse } from './schemas.ts';
 
 export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,31 +25,11 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
   }, async () => {
-    const [network, points, counts, postgis] = await Promise.all([
-      app.db.selectFrom('ways').select([
-        sql<number>`count(*)`.as('ways'),
-        sql<number>`count(*) filter (where walkable)`.as('walkable_ways'),
-        sql<number>`coalesce(sum(length_m), 0) / 1000`.as('km'),
-      ]).executeTakeFirstOrThrow(),
-      app.db.selectFrom('service_points').select([
-        sql<number>`count(*) filter (where status = 'active')`.as('active'),
-        sql<number>`count(*) filter (where is_sample)`.as('sample'),
-      ]).executeTakeFirstOrThrow(),
-      sql<{ sites: number; compounds: number; streets: number }>`
-        select (select count(*) from board_sites where status = 'active') as sites,
-               (select count(*) from compounds where status = 'active') as compounds,
-               (select count(*) from streets) as streets`.execute(app.db),
-      sql<{ v: string }>`select postgis_lib_version() as v`.execute(app.db),
-    ]);
+    const figures = await dataFigures(app.db);
     return {
       status: 'ok' as const,
       engine: app.database.engine,
-      postgis: postgis.rows[0].v,
-      network: { ways: Number(network.ways), walkable_ways: Number(network.walkable_ways), km: Math.round(Number(network.km) * 10) / 10 },
-      points: { active: Number(points.active), sample: Number(points.sample) },
-      sites: Number(counts.rows[0].sites),
-      compounds: Number(counts.rows[0].compounds),
-      streets: Number(counts.rows[0].streets),
+      ...figures,
       attribution: ODBL_ATTRIBUTION,
     };
   });
@@ -68,14 +48,5 @@ export const referenceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The streets (街道) of the district with their communities (社区)',
       response: { 200: StreetsResponse },
     },
-  }, async () => {
-    const streets = await app.db.selectFrom('streets').select(['code', 'name']).orderBy('code').execute();
-    const communities = await app.db.selectFrom('communities')
-      .select(['code', 'name', 'street_code', sql<number | null>`ST_X(approx_geom)`.as('lon'), sql<number | null>`ST_Y(approx_geom)`.as('lat')])
-      .orderBy('code').execute();
-    return streets.map((s) => ({
-      ...s,
-      communities: communities.filter((c) => c.street_code === s.code).map(({ code, name, lon, lat }) => ({ code, name, lon, lat })),
-    }));
-  });
+  }, async () => streetsWithCommunities(app.db));
 };

@@ -16,7 +16,7 @@ import { ENTITY, inputOf, prepare, presentCorrection, snapshot, type Input } fro
 export { presentCorrection };
 import type { NetworkCorrection } from './corrections.ts';
 import {
-  findCorrection, insertCorrection, listCorrections, lockCorrection, setCorrectionStatus, toNetworkCorrection, updateCorrection,
+  activeSiteLocations, auditEntriesOf, findCorrection, isKnownStreet, insertCorrection, listCorrections, lockCorrection, setCorrectionStatus, toNetworkCorrection, updateCorrection,
   type CorrectionRow, type CorrectionStatus,
 } from './correctionsRepository.ts';
 import {
@@ -80,8 +80,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body.street_code ??= staffOf(request).role === 'editor' ? staffOf(request).street_code : undefined;
     if (!body.street_code) throw badRequest('street_code', 'is required', 'street_code：必填');
     app.assertStreetAccess(request, body.street_code as string, 'street_code');
-    const known = await app.db.selectFrom('streets').select('code').where('code', '=', body.street_code as string).executeTakeFirst();
-    if (!known) throw badRequest('street_code', `unknown street ${String(body.street_code)}`, `street_code：未知街道 ${String(body.street_code)}`);
+    if (!(await isKnownStreet(app.db, body.street_code as string))) throw badRequest('street_code', `unknown street ${String(body.street_code)}`, `street_code：未知街道 ${String(body.street_code)}`);
     const draft = await draftOf(request, body);
     const row = await commitEdit(app, async (trx) => {
       const created = await insertCorrection(trx, draft, staffOf(request).id);
@@ -157,8 +156,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: staff,
     schema: { tags: ['network'], summary: 'The audit entries of a correction, newest first (restore takes their id)', params: CorrectionIdParams },
   }, async (request) => {
-    const rows = await app.db.selectFrom('audit_log').select(['id', 'at', 'username', 'action', 'before', 'after'])
-      .where('entity', '=', ENTITY).where('entity_id', '=', String(request.params.id)).orderBy('id', 'desc').execute();
+    const rows = await auditEntriesOf(app.db, ENTITY, request.params.id);
     const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
     return { entries: rows.map((r) => ({ id: r.id, at: new Date(r.at as unknown as string).toISOString(), username: r.username, action: r.action, before: json(r.before), after: json(r.after) })) };
   });
@@ -180,9 +178,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!profiles.includes(profile)) throw badRequest('profile', `unknown walking profile "${profile}"`, `profile：未知步行方式 ${profile}`);
 
     const coords: LonLat[] = row.geometry.type === 'Point' ? [row.geometry.coordinates as LonLat] : row.geometry.coordinates as LonLat[];
-    const sites = (await app.db.selectFrom('board_sites').select(['id', 'name', sqlX('geom').as('lon'), sqlY('geom').as('lat')])
-      .where('status', '=', 'active').execute())
-      .map((s) => ({ id: s.id, name: s.name, lon: Number(s.lon), lat: Number(s.lat) }))
+    const sites = (await activeSiteLocations(app.db))
       .filter((s) => coords.some((c) => haversineM(c[0], c[1], s.lon, s.lat) <= PREVIEW_RADIUS_M));
     const walkOf = (w: { walk_s: number; walk_min: number; point: WalkingPoint } | null | undefined) =>
       w ? { walk_s: w.walk_s, walk_min: w.walk_min, point_id: w.point.id, point_name: w.point.name } : null;
@@ -216,7 +212,4 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
 type PreviewWalk = { walk_s: number; walk_min: number; point_id: number; point_name: string } | null;
 type PreviewSite = { site_id: number; site_name: string; profile: string; category_id: string; before: PreviewWalk; after: PreviewWalk };
-import { sql } from 'kysely';
-const sqlX = (c: string) => sql<number>`ST_X(${sql.ref(c)})`;
-const sqlY = (c: string) => sql<number>`ST_Y(${sql.ref(c)})`;
 export type { NetworkCorrection };

@@ -131,3 +131,22 @@ export async function correctionsChangedNear(db: Kysely<Database>, lon: number, 
     .execute();
   return rows.map((r) => ({ id: r.id, kind: r.kind as CorrectionKind, status: r.status as CorrectionStatus, street_code: r.street_code, note: r.note, changed_at: new Date(r.updated_at) }));
 }
+
+/** Whether a street with this code exists (a new correction must name one). */
+export async function isKnownStreet(db: Kysely<Database>, code: string): Promise<boolean> {
+  const known = await db.selectFrom('streets').select('code').where('code', '=', code).executeTakeFirst();
+  return known !== undefined;
+}
+
+/** The audit entries of one record (by entity and id), newest first, as stored. */
+export async function auditEntriesOf(db: Kysely<Database>, entity: string, entityId: number) {
+  return db.selectFrom('audit_log').select(['id', 'at', 'username', 'action', 'before', 'after'])
+    .where('entity', '=', entity).where('entity_id', '=', String(entityId)).orderBy('id', 'desc').execute();
+}
+
+/** Every active board site with its location: the places a correction's preview measures walks from. */
+export async function activeSiteLocations(db: Kysely<Database>): Promise<{ id: number; name: string; lon: number; lat: number }[]> {
+  const rows = await db.selectFrom('board_sites').select(['id', 'name', sql<number>`ST_X(${sql.ref('geom')})`.as('lon'), sql<number>`ST_Y(${sql.ref('geom')})`.as('lat')])
+    .where('status', '=', 'active').execute();
+  return rows.map((s) => ({ id: s.id, name: s.name, lon: Number(s.lon), lat: Number(s.lat) }));
+}

@@ -10,7 +10,7 @@ import { throttleAddress } from '../auth/throttle.ts';
 import type { ReportKind } from '../db/schema.ts';
 import { hashKey, isDeviceId, loadFormKey, newDeviceId, readFormToken, signFormToken } from './formToken.ts';
 import { countReportAttempt } from './limits.ts';
-import { findRepeat, insertReport, mergeRepeat, normalizeCode, reportByCode, reportById, type ReportDraft } from './repository.ts';
+import { activeSiteLocation, findRepeat, insertReport, mergeRepeat, normalizeCode, pointLocation, reportByCode, reportById, type ReportDraft } from './repository.ts';
 import { presentPublic } from './present.ts';
 import { CodeParams, CreatedReport, PublicReport, ReportBody, TokenQuery, TokenResponse } from './schemas.ts';
 import { cleanReportPhone, cleanReportText, REPORT_KINDS, reportIssue } from './validation.ts';
@@ -72,14 +72,12 @@ export const reportPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     let lon = b.lon, lat = b.lat;
     let source: ReportDraft['source'] = 'map';
     if (b.site_id) {
-      const site = await app.db.selectFrom('board_sites').select([(e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
-        .where('id', '=', b.site_id).where('status', '=', 'active').executeTakeFirst();
+      const site = await activeSiteLocation(app.db, b.site_id);
       if (!site) issues.push(reportIssue('site_id', `board site ${b.site_id} does not exist`, '展板站点不存在'));
       else { source = 'site'; lon ??= Number(site.lon); lat ??= Number(site.lat); }
     }
     if (b.point_id) {
-      const point = await app.db.selectFrom('service_points').select([(e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
-        .where('id', '=', b.point_id).executeTakeFirst();
+      const point = await pointLocation(app.db, b.point_id);
       if (!point) issues.push(reportIssue('point_id', `service point ${b.point_id} does not exist`, '服务点不存在'));
       else { source = 'point'; if (!b.site_id || b.lon === undefined) { lon = b.lon ?? Number(point.lon); lat = b.lat ?? Number(point.lat); } }
     }

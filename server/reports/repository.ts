@@ -191,3 +191,29 @@ export async function receivedSince(db: Db, street: string | null, since: Date):
   const row = await q.executeTakeFirstOrThrow();
   return { received: Number(row.received), resolved: Number(row.resolved) };
 }
+
+/** Whether a street with this code exists. */
+export async function isKnownStreet(db: Db, code: string): Promise<boolean> {
+  const row = await db.selectFrom('streets').select('code').where('code', '=', code).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The editable fields and location of the service point a report is about (throws when it is gone). */
+export async function reportedPoint(db: Db, pointId: number) {
+  return db.selectFrom('service_points')
+    .select(['id', 'name', 'category_id', 'subtype', 'address', 'phone', 'opening_hours', 'street_code', 'community_code', 'version', 'status',
+      (e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
+    .where('id', '=', pointId).executeTakeFirstOrThrow();
+}
+
+/** The location of an active board site, or undefined when there is no such active site. */
+export async function activeSiteLocation(db: Db, siteId: number): Promise<{ lon: number; lat: number } | undefined> {
+  return db.selectFrom('board_sites').select([(e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
+    .where('id', '=', siteId).where('status', '=', 'active').executeTakeFirst();
+}
+
+/** The location of a service point (of any status), or undefined when there is none. */
+export async function pointLocation(db: Db, pointId: number): Promise<{ lon: number; lat: number } | undefined> {
+  return db.selectFrom('service_points').select([(e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
+    .where('id', '=', pointId).executeTakeFirst();
+}

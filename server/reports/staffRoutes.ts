@@ -14,7 +14,7 @@ import { badRequest, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
 import { normalizeText } from '../records/validation.ts';
 import type { ReportKind, ReportStatus } from '../db/schema.ts';
-import { linkReport, listReports, moveReport, openServiceDemand, reportById, streetCounts, type ReportRow } from './repository.ts';
+import { isKnownStreet, linkReport, listReports, moveReport, openServiceDemand, reportById, reportedPoint, streetCounts, type ReportRow } from './repository.ts';
 import { presentStaff, reportSnapshot } from './present.ts';
 import { reportsCsv, reportsXlsx } from './export.ts';
 import { ConvertBody, CountsResponse, DemandQuery, ExportQuery, IdParams, QueueQuery, StaffReport, StatusBody, StreetQuery } from './schemas.ts';
@@ -34,8 +34,7 @@ export const reportStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
   const checkStreet = async (street: string) => {
-    const row = await app.db.selectFrom('streets').select('code').where('code', '=', street).executeTakeFirst();
-    if (!row) throw badRequest('street', `unknown street code ${street}`, `街道代码 ${street} 不存在`);
+    if (!(await isKnownStreet(app.db, street))) throw badRequest('street', `unknown street code ${street}`, `街道代码 ${street} 不存在`);
   };
   const checkKind = (kind: string | undefined) => {
     if (kind !== undefined && !REPORT_KINDS.includes(kind as ReportKind)) throw badRequest('kind', `unknown kind "${kind}"; known: ${REPORT_KINDS.join(', ')}`, `未知反馈类型“${kind}”`);
@@ -145,10 +144,7 @@ export const reportStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (before.kind !== 'info_wrong' || !before.point_id) {
         throw invalidInput([reportIssue('kind', 'only an 信息有误 report about a service point becomes a point edit', '只有针对服务点的“信息有误”反馈可转为服务点修改')]);
       }
-      const point = await trx.selectFrom('service_points')
-        .select(['id', 'name', 'category_id', 'subtype', 'address', 'phone', 'opening_hours', 'street_code', 'community_code', 'version', 'status',
-          (e) => e.fn<number>('st_x', ['geom']).as('lon'), (e) => e.fn<number>('st_y', ['geom']).as('lat')])
-        .where('id', '=', before.point_id).executeTakeFirstOrThrow();
+      const point = await reportedPoint(trx, before.point_id);
       app.assertStreetAccess(request, point.street_code, 'point_id');
       const linked = { kind: 'point_edit', point_id: point.id, at: new Date().toISOString(), by: staff.username };
       await linkReport(trx, before.id, linked, before.status === 'new');

@@ -1,10 +1,12 @@
 // The server's layers hold (and the pages take server code as types only, but for the shared pure modules): the shared write path (server/records/), http/ and db/ import no domain, no
-// two files or domain folders import each other in a circle, and no route file imports another.
+// two files or domain folders import each other in a circle, and no route file imports another or holds SQL.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_SHARED, importGraph, importProblems, webFiles, webImportProblems, webServerImports } from '../../scripts/ci/check-imports.ts';
+import {
+  BROWSER_SHARED, importGraph, importProblems, routeFiles, routeSqlProblems, webFiles, webImportProblems, webServerImports,
+} from '../../scripts/ci/check-imports.ts';
 import { PROJECT_ROOT } from '../../server/config.ts';
 
 describe('server import layers', () => {
@@ -57,6 +59,38 @@ describe('web imports of server code', () => {
       expect(webImportProblems([file])).toEqual([
         `web value import of server code: ${path.relative(PROJECT_ROOT, file).split(path.sep).join('/')} → server/catalog.ts (use import type)`,
         `web value import of server code: ${path.relative(PROJECT_ROOT, file).split(path.sep).join('/')} → server/records/schemas.ts (use import type)`,
+      ]);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+describe('thin route files', () => {
+  it('holds no query in any route file: the SQL lives in the repositories', () => {
+    const files = routeFiles().map((f) => path.relative(PROJECT_ROOT, f).split(path.sep).join('/'));
+    expect(files.length).toBeGreaterThan(20);
+    expect(files).toEqual(expect.arrayContaining(['server/divisions/routes.ts', 'server/network/correctionRoutes.ts', 'server/desks/staffRoutes.ts']));
+    expect(routeSqlProblems()).toEqual([]);
+  });
+
+  it('finds a query builder call, a sql template and a sql helper in a route file, with their lines', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'route-sql-'));
+    const file = path.join(dir, 'streetRoutes.ts');
+    fs.writeFileSync(file, [
+      `// Reads streets through the repository.`,
+      `const street = await findStreet(app.db, code);`,
+      `const row = await app.db.selectFrom('streets').select('code').executeTakeFirst();`,
+      `const v = await sql<{ v: string }>\`select postgis_lib_version() as v\`.execute(app.db);`,
+      `await trx`, `  .updateTable('staff_users').set({ last_login_at: sql\`now()\` }).where('id', '=', 1).where(sql.ref('id'), '>', 0).execute();`,
+    ].join('\n'));
+    const shown = path.relative(PROJECT_ROOT, file).split(path.sep).join('/');
+    const move = "(move the query to the folder's repository)";
+    try {
+      expect(routeSqlProblems([file])).toEqual([
+        `SQL in a route file: ${shown}:3 selectFrom ${move}`,
+        `SQL in a route file: ${shown}:4 sql\`…\` template ${move}`,
+        `SQL in a route file: ${shown}:6 updateTable ${move}`,
+        `SQL in a route file: ${shown}:6 sql\`…\` template ${move}`,
+        `SQL in a route file: ${shown}:6 sql.ref ${move}`,
       ]);
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
