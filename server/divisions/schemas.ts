@@ -17,3 +17,11 @@ export const StreetsResponse = Type.Array(Type.Object({
   code: Type.String(), name: Type.String(),
   communities: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), lon: Type.Union([Type.Number(), Type.Null()]), lat: Type.Union([Type.Number(), Type.Null()]) })),
 }));
+
+/** GET /api/district/info: the district served, from the district file (server/district.ts). */
+export const DistrictInfoResponse = Type.Object({
+  code: Type.String(), name_zh: Type.String(), name_en: Type.String(), city_zh: Type.String(), city_en: Type.String(),
+  time_zone: Type.String({ description: 'IANA time zone of every local date and time' }),
+  extent: Type.Array(Type.Number(), { description: '[west, south, east, north], WGS84' }),
+  default_street: Type.Union([Type.String(), Type.Null()]),
+});

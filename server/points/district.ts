@@ -3,6 +3,7 @@
 // snapping distance (MAX_SNAP_M) of a walkable way, with every enclosed hole filled: the same rule the
 // walking engine applies when it attaches a point to the street. Computed here in TypeScript on a 40 m
 // raster (a concave hull in PostGIS held the embedded engine's one thread for about two seconds).
+import { DistrictInfoResponse } from '../divisions/schemas.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
@@ -133,12 +134,7 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
       tags: ['meta'],
       summary: 'The district served (from the district file): its code, names, time zone, extent and the street the staff pages open on',
       response: {
-        200: Type.Object({
-          code: Type.String(), name_zh: Type.String(), name_en: Type.String(), city_zh: Type.String(), city_en: Type.String(),
-          time_zone: Type.String({ description: 'IANA time zone of every local date and time' }),
-          extent: Type.Array(Type.Number(), { description: '[west, south, east, north], WGS84' }),
-          default_street: Type.Union([Type.String(), Type.Null()]),
-        }),
+        200: DistrictInfoResponse,
       },
     },
   }, async (_request, reply) => {

@@ -3,7 +3,7 @@
 // publishes it; the resident map then answers the place with rings, where before it could not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
+import { saveScreenshot, signInToAdmin, startBrowserSession, waitForMapIdle, type BrowserSession } from '../browser/harness.ts';
 import { createStaffUser } from '../../server/auth/users.ts';
 import { generatePassword } from '../../server/auth/passwords.ts';
 import path from 'node:path';
@@ -41,10 +41,7 @@ describe('路网 tab', () => {
     const before = await s.app.inject(`/api/reach?lon=${PLACE[0]}&lat=${PLACE[1]}`);
     expect(before.statusCode).toBe(422);
 
-    await page.goto('/admin');
-    await page.getByLabel('用户名').fill(adminName);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
+    await signInToAdmin(page, '', adminName, password);
     await page.locator('.admin-user').waitFor();
     await page.getByRole('tab', { name: '路网' }).click();
     await page.locator('.network-form').waitFor();
@@ -85,10 +82,7 @@ describe('路网 tab', () => {
     await page.locator('.record-list td', { hasText: '已发布' }).waitFor();
     await saveScreenshot(page, 'network-desktop-published');
     const phone = await s.newPage('phone', 'network-phone');
-    await phone.goto('/admin');
-    await phone.getByLabel('用户名').fill(adminName);
-    await phone.getByLabel('密码').fill(password);
-    await phone.getByRole('button', { name: '登录' }).click();
+    await signInToAdmin(phone, '', adminName, password);
     await phone.locator('.admin-user').waitFor();
     await phone.getByRole('tab', { name: '路网' }).click();
     await phone.locator('.record-list tr[data-id]').first().waitFor();
@@ -115,10 +109,7 @@ describe('路网 tab', () => {
 
     for (const size of ['desktop', 'phone'] as const) {
       const page = await s.newPage(size, `network-review-${size}`);
-      await page.goto('/admin');
-      await page.getByLabel('用户名').fill(adminName);
-      await page.getByLabel('密码').fill(password);
-      await page.getByRole('button', { name: '登录' }).click();
+      await signInToAdmin(page, '', adminName, password);
       await page.locator('.admin-user').waitFor();
       await page.getByRole('tab', { name: '路网' }).click();
       const badge = page.locator(`.record-list tr[data-id="${c.id}"] .badge.review`);

@@ -1,17 +1,11 @@
 // The district the service runs for (GET /api/district/info, from the server's district file): its names
 // fill the {district} placeholder of every page's strings, its time zone dates what the pages show.
+import type { Static } from 'typebox';
+import type { DistrictInfoResponse } from '../../../server/divisions/schemas.ts';
 import { setDistrictNames } from '../lang.ts';
 
-export interface DistrictInfo {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  city_zh: string;
-  city_en: string;
-  time_zone: string;
-  extent: [number, number, number, number];
-  default_street: string | null;
-}
+/** The answer's type is the server's schema (server/divisions/schemas.ts). */
+export type DistrictInfo = Static<typeof DistrictInfoResponse>;
 
 let pending: Promise<DistrictInfo | null> | undefined;
 let loaded: DistrictInfo | null = null;
