@@ -31,6 +31,9 @@ const pixelOf = (page: Page, lngLat: [number, number]) => page.evaluate((ll) => 
 
 /** Waits until no camera move is running (the sheet fits the view with a short ease). */
 async function settled(page: Page): Promise<void> {
+  // The page moves the map from an animation frame after the sheet changes: let two frames pass first, so
+  // a loaded machine cannot read "not moving" before the move has begun.
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
   await page.waitForFunction(() => !(window as any).__map.isMoving(), undefined, { timeout: 10_000 });
   await page.waitForTimeout(50);
   await page.waitForFunction(() => !(window as any).__map.isMoving(), undefined, { timeout: 10_000 });
@@ -179,6 +182,11 @@ for (const mode of ['normal', '大字'] as const) {
       const rows = page.locator('#search-results .search-item');
       await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
       expect(await rows.locator('.name').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(CANTEEN)]));
+      // A row scrolled back into view (as a search or the keyboard does) stops below the sticky handle, not under it.
+      await page.locator('#panel').evaluate((p) => { p.scrollTop = p.scrollHeight; });
+      await rows.first().evaluate((r) => r.scrollIntoView({ block: 'start' }));
+      const [row, grip] = [await rows.first().boundingBox(), await page.locator('#sheet-handle').boundingBox()];
+      expect(row!.y).toBeGreaterThanOrEqual(grip!.y + grip!.height - 1);
       await rows.filter({ hasText: CANTEEN }).first().click();
       const card = page.locator('#card');
       await card.waitFor({ state: 'visible' });

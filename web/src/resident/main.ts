@@ -176,7 +176,9 @@ function setSheet(size: SheetSize): void {
   sheetSize = size;
   document.getElementById('panel')?.setAttribute('data-sheet', size);
   updateSheetHandle();
-  requestAnimationFrame(() => keepInView());
+  // Reading the sheet's box lays the page out at once, so the map follows in the same task (no frame in between
+  // in which a loaded phone shows the place under the grown sheet).
+  keepInView();
 }
 
 /** The handle's line: what the sheet holds, in one line (it is all a collapsed sheet shows). */
