@@ -121,4 +121,16 @@ describe('the time asked about', () => {
     expect(await desktop.locator('#time-choice-label').textContent()).toBe('Time');
     await saveScreenshot(desktop, 'time-phone-desktop-en');
   }, 180_000);
+  it('a phone set to another time zone asks about the district\'s clock: "now" and 中午 are Tianjin\'s, not New York\'s', async () => {
+    // 10:00 in the district is 21:00 the evening before in New York.
+    const page = await s.newPage('phone', 'time-phone-newyork', { timezoneId: 'America/New_York' });
+    await page.clock.setFixedTime(WEEKDAY_10);
+    const asked = page.waitForRequest((r) => r.url().includes('/api/reach?'));
+    await page.goto(`/m/site/${siteId}`);
+    expect(new URL((await asked).url()).searchParams.get('at')).toBe(`${DAY}T10:00`);
+    await page.locator('#list .point').first().waitFor({ timeout: 30_000 });
+    const noon = page.waitForRequest((r) => r.url().includes('/api/reach?') && r.url().includes('at='));
+    await page.locator('#time-choice').selectOption('noon');
+    expect(new URL((await noon).url()).searchParams.get('at')).toBe(`${DAY}T12:00`);
+  });
 });

@@ -27,3 +27,16 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
     .catch(() => null);
   return pending;
 }
+
+/**
+ * The district's wall clock now, as a Date whose local fields (getHours…) read the district's time: the
+ * form the opening-hours parser and atParam take. The phone's own clock until the district is known.
+ */
+export function districtNow(timeZone = knownDistrict()?.time_zone, at = new Date()): Date {
+  if (!timeZone) return at;
+  const f: Record<string, number> = {};
+  for (const part of new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at)) {
+    if (part.type !== 'literal') f[part.type] = Number(part.value);
+  }
+  return new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+}

@@ -4,6 +4,7 @@
 // loaded only when a query has Latin letters.
 import type { NearestItem } from './api.ts';
 import { openNow, type OpenNow } from './hours.ts';
+import { districtNow } from './district.ts';
 
 export interface FinderQuery {
   text: string;
@@ -38,7 +39,7 @@ export async function textMatches(fields: (string | null | undefined)[], query: 
 export interface Found { item: NearestItem; open: OpenNow }
 
 /** The items that match, nearest first, each with its open state at the query's time (or now). */
-export async function findServices(items: NearestItem[], q: FinderQuery, extraText: (item: NearestItem) => string[], now = new Date()): Promise<Found[]> {
+export async function findServices(items: NearestItem[], q: FinderQuery, extraText: (item: NearestItem) => string[], now = districtNow()): Promise<Found[]> {
   const at = q.when === 'at' && q.at ? q.at : now;
   const out: Found[] = [];
   for (const item of [...items].sort((a, b) => a.walk_s - b.walk_s || a.id - b.id)) {

@@ -1,8 +1,10 @@
 // The time a resident asks about, on the resident map and the phone page: now (the default), noon, the
 // evening, or a time of their own today. Walking answers are asked for that time (at=: compound gates
-// shut at night are not passed), and "open" means open then. Times are the phone's own clock, which in
-// the district is the district's: the same clock the open-now badges have always read.
+// shut at night are not passed), and "open" means open then. Times are the district's wall clock (its
+// time zone from /api/district/info), whatever the phone's own zone: a visitor's phone set to another
+// zone asks about the same 12:00 as a resident's.
 import { h } from './dom.ts';
+import { districtNow } from './district.ts';
 
 export type TimeKind = 'now' | 'noon' | 'evening' | 'at';
 export interface TimeChoice { kind: TimeKind; /** HH:MM, for 'at' */ time: string | null }
@@ -17,8 +19,8 @@ const LABELS = {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The moment a choice stands for: today at its clock time, or now. */
-export function choiceDate(c: TimeChoice, now = new Date()): Date {
+/** The moment a choice stands for: today (in the district) at its clock time, or now. */
+export function choiceDate(c: TimeChoice, now = districtNow()): Date {
   const hm = c.kind === 'at' ? c.time : c.kind === 'now' ? null : FIXED[c.kind];
   if (!hm) return now;
   const [hh, mm] = hm.split(':').map(Number);
@@ -30,7 +32,7 @@ export const atParam = (d: Date): string =>
   `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 /** "12:00 时" / "at 12:00" for a chosen time; '' for now. */
-export function choiceLabel(c: TimeChoice, lang: 'zh' | 'en', now = new Date()): string {
+export function choiceLabel(c: TimeChoice, lang: 'zh' | 'en', now = districtNow()): string {
   if (c.kind === 'now') return '';
   const d = choiceDate(c, now);
   return LABELS[lang].when(`${pad(d.getHours())}:${pad(d.getMinutes())}`);
@@ -62,7 +64,7 @@ export function timeControl(lang: 'zh' | 'en', initial: TimeChoice, onChange: (c
   select.addEventListener('change', () => {
     atBox.hidden = select.value !== 'at';
     if (select.value === 'at') {
-      if (!input.value) input.value = `${pad(new Date().getHours())}:00`;
+      if (!input.value) input.value = `${pad(districtNow().getHours())}:00`;
       input.focus();
     }
     onChange(current());

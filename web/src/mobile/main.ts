@@ -307,7 +307,9 @@ interface BoardChangesAnswer {
 async function render(profile: string): Promise<void> {
   let site: SiteFeature; let catalog: Catalog; let reach: ReachAnswer;
   try {
-    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(), api.reachSite(siteId, profile, 50, undefined, atParam(pageDate()))]);
+    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(), 
+      // The time asked about is the district's clock, so its zone is read first (a small answer).
+      loadDistrict().then(() => api.reachSite(siteId, profile, 50, undefined, atParam(pageDate())))]);
   } catch (err) {
     clear(root);
     const notFound = err instanceof ApiError && (err.status === 404 || err.status === 400);
