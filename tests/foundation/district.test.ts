@@ -129,7 +129,7 @@ describe('DISTRICT_FILE: the same service for another district', () => {
     await prepareDatabase(handle.db, { district: readDistrictFile(config.districtFile), catalog: loadCatalog(), loadSample: true });
     app = await buildApp({ config, database: handle, logger: false });
     await app.ready();
-  });
+  }, 600_000); // a new database of its own, migrated and loaded, on a machine shared with other suites
 
   afterAll(async () => {
     await app?.close();
