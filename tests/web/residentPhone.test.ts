@@ -31,8 +31,8 @@ const pixelOf = (page: Page, lngLat: [number, number]) => page.evaluate((ll) => 
 
 /** Waits until no camera move is running (the sheet fits the view with a short ease). */
 async function settled(page: Page): Promise<void> {
-  // The page moves the map from an animation frame after the sheet changes: let two frames pass first, so
-  // a loaded machine cannot read "not moving" before the move has begun.
+  // Some of the page's moves start from an animation frame (after a result or a card changes the sheet): let
+  // two frames pass first, so a loaded machine cannot read "not moving" before the move has begun.
   await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
   await page.waitForFunction(() => !(window as any).__map.isMoving(), undefined, { timeout: 10_000 });
   await page.waitForTimeout(50);

@@ -28,6 +28,14 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
   return pending;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per zone (making one costs far more than using it). */
+function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) formats.set(timeZone, f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
+  return f;
+}
+
 /**
  * The district's wall clock now, as a Date whose local fields (getHours…) read the district's time: the
  * form the opening-hours parser and atParam take. The phone's own clock until the district is known.
@@ -35,7 +43,7 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
 export function districtNow(timeZone = knownDistrict()?.time_zone, at = new Date()): Date {
   if (!timeZone) return at;
   const f: Record<string, number> = {};
-  for (const part of new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at)) {
+  for (const part of wallClockFormat(timeZone).formatToParts(at)) {
     if (part.type !== 'literal') f[part.type] = Number(part.value);
   }
   return new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);

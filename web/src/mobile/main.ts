@@ -307,7 +307,7 @@ interface BoardChangesAnswer {
 async function render(profile: string): Promise<void> {
   let site: SiteFeature; let catalog: Catalog; let reach: ReachAnswer;
   try {
-    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(), 
+    [site, catalog, reach] = await Promise.all([api.site(siteId), api.catalog(),
       // The time asked about is the district's clock, so its zone is read first (a small answer).
       loadDistrict().then(() => api.reachSite(siteId, profile, 50, undefined, atParam(pageDate())))]);
   } catch (err) {
