@@ -686,7 +686,8 @@ export async function mount(container: HTMLElement, ctx: AdminContext): Promise<
         h('span', { class: 'legend-title' }, `${t('bandTitle')}${colon}`),
         ...GAP_BANDS.map((b) => h('span', { class: `legend-item band-${b.id}` }, t(`band_${b.id}` as 'band_none'))),
         h('span', { class: 'legend-item band-nodata' }, t('noData'))),
-      h('div', { class: 'table-scroll' }, h('table', { class: 'coverage-overview-table' },
+      // Wider than a phone: the scrolling box takes keyboard focus (arrow keys scroll it) and is named.
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('overview') }, h('table', { class: 'coverage-overview-table' },
         h('thead', null, h('tr', null, h('th', null, t('street')), h('th', null, t('compounds')), h('th', null, t('residents')), h('th', null, t('withoutGaps')),
           h('th', { title: t('gapItemsNote', n) }, t('gapItems')), h('th', { title: t('pooledNote', n) }, t('sharePooled', n)), h('th', { title: t('pooledNote', n) }, t('sharePeoplePooled', n)),
           ...ctx.categories.map((c) => h('th', { title: nameOf(c) }, h('span', { class: 'swatch', style: `background:${c.color}` }), nameOf(c))))),
