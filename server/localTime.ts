@@ -2,26 +2,13 @@
 // "周三 14:00–17:00". This module turns local dates and clock times into instants and back, through Intl,
 // so no UTC offset is written into the code.
 import { configuredDistrict } from './district.ts';
+import { wallClock } from './wallClock.ts';
 
 /** The IANA time zone of every local date and time: the configured district's. */
 export function localTimeZone(): string {
   return configuredDistrict().time_zone;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function partsFormatOf(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short',
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
-
-const WEEKDAY_INDEX: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 export const WEEKDAY_ZH = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 export const WEEKDAY_EN = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -36,9 +23,9 @@ export interface LocalDateTime {
 
 /** The local date, clock time and weekday of an instant. */
 export function toLocal(instant: Date): LocalDateTime {
-  const p: Record<string, string> = {};
-  for (const part of partsFormatOf(localTimeZone()).formatToParts(instant)) p[part.type] = part.value;
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, weekday: WEEKDAY_INDEX[p.weekday] };
+  const c = wallClock(localTimeZone(), instant);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return { date: `${c.year}-${two(c.month)}-${two(c.day)}`, time: `${two(c.hour)}:${two(c.minute)}`, weekday: c.weekday };
 }
 
 /** Offset of local time from UTC at an instant, in minutes. */

@@ -22,7 +22,7 @@ export function inputsHash(): string {
     // Approximate street and community areas are derived when the template is seeded.
     'server/areas/derive.ts', 'server/areas/repository.ts', 'server/points/district.ts',
     // The sample desk plans are stored by the desks code itself (server/seed/sampleDesks.ts).
-    ...['writes.ts', 'recurrence.ts', 'validation.ts', 'repository.ts'].map((f) => path.join('server', 'desks', f)), 'server/localTime.ts',
+    ...['writes.ts', 'recurrence.ts', 'validation.ts', 'repository.ts'].map((f) => path.join('server', 'desks', f)), 'server/localTime.ts', 'server/wallClock.ts',
   ].sort();
   for (const f of files) hash.update(f).update(fs.readFileSync(path.join(PROJECT_ROOT, f)));
   return hash.digest('hex').slice(0, 16);

@@ -3,6 +3,7 @@
 import type { Static } from 'typebox';
 import type { DistrictInfoResponse } from '../../../server/divisions/schemas.ts';
 import { setDistrictNames } from '../lang.ts';
+import { wallClock } from '../../../server/wallClock.ts';
 
 /** The answer's type is the server's schema (server/divisions/schemas.ts). */
 export type DistrictInfo = Static<typeof DistrictInfoResponse>;
@@ -28,23 +29,12 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
   return pending;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-/** One formatter per zone (making one costs far more than using it). */
-function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) formats.set(timeZone, f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }));
-  return f;
-}
-
 /**
  * The district's wall clock now, as a Date whose local fields (getHours…) read the district's time: the
  * form the opening-hours parser and atParam take. The phone's own clock until the district is known.
  */
 export function districtNow(timeZone = knownDistrict()?.time_zone, at = new Date()): Date {
   if (!timeZone) return at;
-  const f: Record<string, number> = {};
-  for (const part of wallClockFormat(timeZone).formatToParts(at)) {
-    if (part.type !== 'literal') f[part.type] = Number(part.value);
-  }
-  return new Date(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  const c = wallClock(timeZone, at);
+  return new Date(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
 }

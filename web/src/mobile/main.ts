@@ -138,16 +138,26 @@ function row(item: NearestItem, number: number | null, color: string, site: [num
   const state = h('span', { class: 'open-state', 'data-state': item.opening_hours ? 'pending' : 'unknown', ...(item.opening_hours ? { 'data-hours': item.opening_hours } : {}) },
     item.opening_hours ? '' : t('hoursUnknown'));
   const speech = () => t('rowSpeech', item.name, boardMinutes(item.walk_s), state.textContent ?? '', item.address ?? '');
-  return h('li', { class: 'point', 'data-point-id': item.id },
-    h('details', {},
-      h('summary', {},
-        number === null ? h('span', { class: 'marker blank', 'aria-hidden': 'true' }, '·') : marker(color, number),
-        h('span', { class: 'what' },
-          h('span', { class: 'name' }, item.name, item.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
-          h('span', { class: 'sub' }, [item.subtype, number !== null ? t('boardNumber', number) : null].filter(Boolean).join(' · ')),
-          state),
-        h('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', boardMinutes(item.walk_s)))),
-      pointDetails(item, site, siteName, speech)));
+  const summary = h('summary', {},
+    number === null ? h('span', { class: 'marker blank', 'aria-hidden': 'true' }, '·') : marker(color, number),
+    h('span', { class: 'what' },
+      h('span', { class: 'name' }, item.name, item.is_sample ? h('span', { class: 'badge-sample' }, t('sample')) : null),
+      h('span', { class: 'sub' }, [item.subtype, number !== null ? t('boardNumber', number) : null].filter(Boolean).join(' · ')),
+      state),
+    h('span', { class: 'min', 'data-walk-min': item.walk_min }, t('minutes', boardMinutes(item.walk_s))));
+  const details = h('details', {}, summary);
+  // A row's details (address, phone, hours, navigation links, buttons) are built when it is first
+  // opened: most rows never are, and building them all made the page's first long task. A tap or
+  // Enter on the summary fires its click before the row opens; `toggle` covers opening from code.
+  let built = false;
+  const build = () => {
+    if (built) return;
+    built = true;
+    details.append(pointDetails(item, site, siteName, speech));
+  };
+  summary.addEventListener('click', build);
+  details.addEventListener('toggle', build);
+  return h('li', { class: 'point', 'data-point-id': item.id }, details);
 }
 
 /** How many of the nearest points beyond 15 minutes a category without any within 15 minutes shows. */
@@ -414,42 +424,47 @@ async function render(profile: string): Promise<void> {
   // Creating a WebGL context is itself costly (a GPU process, or a software one): the real check waits
   // for the live map; a browser without the WebGL2 API at all gets the board's picture at once.
   if (!('WebGL2RenderingContext' in window)) { picture(); return; }
-  // The live map (MapLibre: most of the page's bytes and nearly all of its main-thread work on a phone)
-  // waits until the resident scrolls near it or asks for it. Until then our own picture of the same rings
-  // and numbers stands in its place, at the same size, so nothing moves when the map arrives.
-  ownPicture(t('mapPreview'));
-  const liveButton = h('button', { type: 'button', class: 'tool live-map-button' }, t('showLiveMap'));
-  mapBox.append(liveButton);
-  let started = false;
-  const startLiveMap = async (focus: boolean) => {
-    if (started) return;
-    started = true;
-    observer?.disconnect();
-    liveButton.disabled = true;
-    liveButton.textContent = t('liveMapLoading');
-    if (!hasWebGL2()) { picture(); return; }
-    // The map grows under the picture, hidden, and takes its place once it has loaded.
-    const live = h('div', { class: 'live-map', 'data-loading': 'true' });
-    mapBox.append(live);
-    try {
-      const { showLiveMap } = await import('./liveMap.ts');
-      await showLiveMap(live, {
-        site: at, rings: reach.rings.features, points: numbered, categories: catalog.categories,
-        ariaLabel: t('mapLabel'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
-      });
-      for (const node of [...mapBox.children]) if (node !== live) node.remove();
-      delete live.dataset.loading;
-      if (focus) live.querySelector<HTMLElement>('canvas')?.focus();
-    } catch (err) {
-      console.warn('live map unavailable, showing the static picture:', err);
-      picture();
-    }
+  // The picture is drawn in a task of its own, after the list has been laid out and painted: one long
+  // task on a slow phone is what delays a first tap.
+  const mapStandIn = () => {
+    // The live map (MapLibre: most of the page's bytes and nearly all of its main-thread work on a phone)
+    // waits until the resident scrolls near it or asks for it. Until then our own picture of the same rings
+    // and numbers stands in its place, at the same size, so nothing moves when the map arrives.
+    ownPicture(t('mapPreview'));
+    const liveButton = h('button', { type: 'button', class: 'tool live-map-button' }, t('showLiveMap'));
+    mapBox.append(liveButton);
+    let started = false;
+    const startLiveMap = async (focus: boolean) => {
+      if (started) return;
+      started = true;
+      observer?.disconnect();
+      liveButton.disabled = true;
+      liveButton.textContent = t('liveMapLoading');
+      if (!hasWebGL2()) { picture(); return; }
+      // The map grows under the picture, hidden, and takes its place once it has loaded.
+      const live = h('div', { class: 'live-map', 'data-loading': 'true' });
+      mapBox.append(live);
+      try {
+        const { showLiveMap } = await import('./liveMap.ts');
+        await showLiveMap(live, {
+          site: at, rings: reach.rings.features, points: numbered, categories: catalog.categories,
+          ariaLabel: t('mapLabel'), hereLabel: t('here'), ringLabel: (m) => t('ringLegend', m),
+        });
+        for (const node of [...mapBox.children]) if (node !== live) node.remove();
+        delete live.dataset.loading;
+        if (focus) live.querySelector<HTMLElement>('canvas')?.focus();
+      } catch (err) {
+        console.warn('live map unavailable, showing the static picture:', err);
+        picture();
+      }
+    };
+    liveButton.addEventListener('click', () => void startLiveMap(true));
+    const observer = 'IntersectionObserver' in window
+      ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void startLiveMap(false); }, { rootMargin: '0px 0px 200px 0px' })
+      : null;
+    if (observer) observer.observe(mapBox); else void startLiveMap(false);
   };
-  liveButton.addEventListener('click', () => void startLiveMap(true));
-  const observer = 'IntersectionObserver' in window
-    ? new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void startLiveMap(false); }, { rootMargin: '0px 0px 200px 0px' })
-    : null;
-  if (observer) observer.observe(mapBox); else void startLiveMap(false);
+  setTimeout(mapStandIn, 0);
 }
 
 function start(): void {
