@@ -187,17 +187,18 @@ export function overlayState(overlay: NetworkOverlay | undefined, at: DistrictTi
 }
 
 /** Minutes of district time remembered per overlay (a resident's page asks for now, 中午 or 晚上; boards for one time). */
-export const OVERLAY_STATES_KEPT = 64;
+const OVERLAY_STATES_KEPT = 64;
 const statesByOverlay = new WeakMap<NetworkOverlay, Map<string, OverlayState>>();
 let todayMemo = { minute: NaN, date: '' };
 
 /**
  * overlayState, worked out once per overlay and per minute of district time and then looked up: every
  * search of a request (snap, costs, point view) and every request in the same minute share it, instead
- * of asking each gate's opening_hours again (+282 % on a reach with 1,000 corrections). Keyed by the
- * overlay object itself (a publish builds a new graph and overlay, so it never meets an older state) and
- * by the minute (opening_hours resolves to the minute, so seconds never change the answer); without
- * `at`, by today's date (only closures' dates and never-open gates count then). A small LRU per overlay.
+ * of asking each gate's opening_hours again (that made a reach with 1,000 corrections and `at=` 3–4 times
+ * slower; docs/benchmarks.md). Keyed by the overlay object itself (a publish builds a new graph and
+ * overlay, so it never meets an older state) and by the minute (opening_hours resolves to the minute, so
+ * seconds never change the answer); without `at`, by today's date (only closures' dates and never-open
+ * gates count then). A small LRU per overlay.
  */
 export function overlayStateAt(overlay: NetworkOverlay | undefined, at?: DistrictTime, now = new Date()): OverlayState {
   if (!overlay) return NO_OVERLAY;
