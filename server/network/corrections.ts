@@ -162,9 +162,18 @@ export function waysWithPaths(base: readonly WalkingWayInput[], corrections: rea
 
 // ---- the overlay: closures, gates, crossings -----------------------------------------------------
 
+/** Which gates are shut and which closures are in force; `key` is the same for equal states (a cache key for costs and snaps). */
+export interface OverlayState {
+  readonly closedGates: Uint8Array;
+  readonly activeClosures: Uint8Array;
+  readonly key: string;
+}
+
+const NO_OVERLAY: OverlayState = { closedGates: new Uint8Array(0), activeClosures: new Uint8Array(0), key: '' };
+
 /** Which gates are shut and which closures are in force at a time; `at` undefined = gates open (except those never open), closures as of `today`. */
-export function overlayState(overlay: NetworkOverlay | undefined, at: DistrictTime | undefined, today: string): { closedGates: Uint8Array; activeClosures: Uint8Array; key: string } {
-  if (!overlay) return { closedGates: new Uint8Array(0), activeClosures: new Uint8Array(0), key: '' };
+export function overlayState(overlay: NetworkOverlay | undefined, at: DistrictTime | undefined, today: string): OverlayState {
+  if (!overlay) return NO_OVERLAY;
   const closedGates = new Uint8Array(overlay.gates.length);
   if (at) overlay.gates.forEach((g, i) => { if (!isOpenAt(g.openingHours, at)) closedGates[i] = 1; });
   // A barrier that never opens ("off": access=private in the extract) is shut at any time.
@@ -175,6 +184,43 @@ export function overlayState(overlay: NetworkOverlay | undefined, at: DistrictTi
     if ((!c.validFrom || c.validFrom <= date) && (!c.validTo || date <= c.validTo)) activeClosures[i] = 1;
   });
   return { closedGates, activeClosures, key: `${closedGates.join('')}|${activeClosures.join('')}` };
+}
+
+/** Minutes of district time remembered per overlay (a resident's page asks for now, 中午 or 晚上; boards for one time). */
+const OVERLAY_STATES_KEPT = 64;
+const statesByOverlay = new WeakMap<NetworkOverlay, Map<string, OverlayState>>();
+let todayMemo = { minute: NaN, date: '' };
+
+/**
+ * overlayState, worked out once per overlay and per minute of district time and then looked up: every
+ * search of a request (snap, costs, point view) and every request in the same minute share it, instead
+ * of asking each gate's opening_hours again (that made a reach with 1,000 corrections and `at=` 3–4 times
+ * slower; docs/benchmarks.md). Keyed by the overlay object itself (a publish builds a new graph and
+ * overlay, so it never meets an older state) and by the minute (opening_hours resolves to the minute, so
+ * seconds never change the answer); without `at`, by today's date (only closures' dates and never-open
+ * gates count then). A small LRU per overlay.
+ */
+export function overlayStateAt(overlay: NetworkOverlay | undefined, at?: DistrictTime, now = new Date()): OverlayState {
+  if (!overlay) return NO_OVERLAY;
+  let today = '';
+  if (!at) {
+    // The district's date changes only on a whole minute (zone offsets are whole minutes): one Intl call per minute.
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (todayMemo.minute !== minute) todayMemo = { minute, date: districtNow(now).date };
+    today = todayMemo.date;
+  }
+  const key = at ? `${at.date}@${Math.floor(at.wallClock.getTime() / 60_000)}` : `today ${today}`;
+  let states = statesByOverlay.get(overlay);
+  if (!states) { states = new Map(); statesByOverlay.set(overlay, states); }
+  let state = states.get(key);
+  if (state) {
+    states.delete(key); // most recently used last
+  } else {
+    state = overlayState(overlay, at, today);
+    if (states.size >= OVERLAY_STATES_KEPT) states.delete(states.keys().next().value!);
+  }
+  states.set(key, state);
+  return state;
 }
 
 /** Places closures, gates and crossings on a built graph (brute force over edges: a few ms per thousand). */

@@ -5,7 +5,7 @@ import type { WalkingProfile } from '../catalog.ts';
 import {
   type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION,
 } from './walkingGraph.ts';
-import { districtNow, overlayState, type DistrictTime } from './corrections.ts';
+import { overlayStateAt, type DistrictTime } from './corrections.ts';
 
 // The profile type and its checked reader live in the catalog (one reader of data/profiles.json).
 export { DEFAULT_PROFILES_PATH, loadWalkingProfiles, type WalkingProfile } from '../catalog.ts';
@@ -20,7 +20,7 @@ export const isStepFree = (profile: WalkingProfile) => profile.excluded_highways
  * and the same closures in force (so answers and snapped point sets can be cached under it).
  */
 export function costStateKey(graph: WalkingGraph, profile: WalkingProfile, at?: DistrictTime): string {
-  return `${JSON.stringify(profile)}#${overlayState(graph.overlay, at, districtNow().date).key}`;
+  return `${JSON.stringify(profile)}#${overlayStateAt(graph.overlay, at).key}`;
 }
 
 /**
@@ -40,7 +40,7 @@ export function edgeCostsSec(graph: WalkingGraph, profile: WalkingProfile, at?: 
   let perGraph = costCache.get(graph);
   if (!perGraph) { perGraph = new Map(); costCache.set(graph, perGraph); }
   const overlay = graph.overlay;
-  const state = overlayState(overlay, at, districtNow().date);
+  const state = overlayStateAt(overlay, at);
   const key = `${JSON.stringify(profile)}#${state.key}`;
   const cached = perGraph.get(key);
   if (cached) return cached;

@@ -6,7 +6,7 @@ import type { Feature, LineString, Position } from 'geojson';
 import { haversineM, type LonLat } from '../geo.ts';
 import type { WalkingGraph } from './walkingGraph.ts';
 import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
-import { overlayState, districtNow, type DistrictTime } from './corrections.ts';
+import { overlayStateAt, type DistrictTime } from './corrections.ts';
 import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';
 import { TravelTimeSearch, arrivalAt, seedsOf, type Seed } from './travelTimes.ts';
 import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.ts';
@@ -140,7 +140,7 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   /** The service points as snapped for a profile at a time (cached per set of usable edges). */
   pointView(profileId: string, at?: DistrictTime) {
     const p = this.profile(profileId);
-    const state = overlayState(this.graph.overlay, at, districtNow().date).key;
+    const state = overlayStateAt(this.graph.overlay, at).key;
     return this.points.view(state ? `${exclusionKey(p)}#${state}` : exclusionKey(p), this.costs(profileId, at));
   }
 
