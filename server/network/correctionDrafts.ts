@@ -4,7 +4,7 @@
 import { kinks } from '@turf/turf';
 import { badRequest } from '../http/errors.ts';
 import { metresOutside } from '../records/placement.ts';
-import { CLOSURE_MATCH_M, CROSSING_SNAP_M, GATE_SNAP_M, PATH_JOIN_M, nearestMajorJunctionM, openingHoursProblem } from './corrections.ts';
+import { CLOSURE_MATCH_M, CROSSING_SNAP_M, GATE_SNAP_M, PATH_JOIN_M, nearestCrossingJunctionM, openingHoursProblem } from './corrections.ts';
 import type { CorrectionAttributes, CorrectionDraft, CorrectionRow } from './correctionsRepository.ts';
 import type { WalkingEngine } from './walkingEngine.ts';
 import type { WalkingPoint } from './repository.ts';
@@ -105,9 +105,9 @@ export function prepare(input: Input, engine: WalkingEngine<WalkingPoint>, stree
     if (!attributes.crossing) throw badRequest('crossing', 'is required: signalised, zebra or none', 'crossing：必填（信号灯、斑马线或无过街）');
     if (attributes.crossing === 'signalised' && attributes.wait_s == null) throw badRequest('wait_s', 'a signalised crossing needs its mean wait in seconds', 'wait_s：信号灯过街须填写平均等待秒数');
     if (attributes.crossing !== 'signalised') attributes.wait_s = null;
-    if (nearestMajorJunctionM(engine.graph, coords[0][0], coords[0][1]) === null) {
-      throw badRequest('geometry', `a crossing stands at a junction with a trunk or primary road: none within ${CROSSING_SNAP_M} m`,
-        `geometry：过街设施应位于与主干道的路口（${CROSSING_SNAP_M} 米内没有这样的路口）`);
+    if (nearestCrossingJunctionM(engine.graph, coords[0][0], coords[0][1]) === null) {
+      throw badRequest('geometry', `a crossing stands where a way meets a trunk, primary or secondary road at grade: no such junction within ${CROSSING_SNAP_M} m`,
+        `geometry：过街设施应位于与主干道或次干道平面相交的路口（${CROSSING_SNAP_M} 米内没有这样的路口）`);
     }
   }
   const note = typeof input.note === 'string' ? input.note.trim() || null : null;

@@ -4,7 +4,7 @@
 
 import OpeningHours from 'opening_hours';
 import { haversineM, LocalPlane, projectOnSegment, type LonLat } from '../geo.ts';
-import { buildWalkingGraph, buildWalkingGraphAsync, NODE_MAJOR_JUNCTION, type BuildOptions, type WalkingGraph, type WalkingWayInput } from './walkingGraph.ts';
+import { buildWalkingGraph, buildWalkingGraphAsync, NODE_MAJOR_JUNCTION, NODE_SECONDARY_JUNCTION, type BuildOptions, type WalkingGraph, type WalkingWayInput } from './walkingGraph.ts';
 import { isWalkable } from './walkingRules.ts';
 import type { CrossingKind, NetworkOverlay, OverlayClosure, OverlayGate } from './overlay.ts';
 import { toLocal } from '../localTime.ts';
@@ -17,7 +17,7 @@ export const PATH_JOIN_M = 8;
 export const GATE_SNAP_M = 10;
 /** An edge is closed when both its ends lie within this distance of a closure line. */
 export const CLOSURE_MATCH_M = 4;
-/** A crossing covers every trunk/primary junction node within this distance (both carriageways). */
+/** A crossing covers every junction node it may stand at within this distance (both carriageways). */
 export const CROSSING_SNAP_M = 25;
 
 export type PathLevel = 'ground' | 'bridge' | 'tunnel';
@@ -26,7 +26,14 @@ export type NetworkCorrection =
   | { id: number; kind: 'path'; coordinates: LonLat[]; level: PathLevel; steps: boolean }
   | { id: number; kind: 'closure'; coordinates: LonLat[]; step_free_only: boolean; valid_from: string | null; valid_to: string | null }
   | { id: number; kind: 'gate'; lon: number; lat: number; opening_hours: string | null; step_free: boolean }
-  | { id: number; kind: 'crossing'; lon: number; lat: number; crossing: CrossingKind; wait_s: number | null };
+  | {
+    id: number; kind: 'crossing'; lon: number; lat: number; crossing: CrossingKind; wait_s: number | null;
+    /**
+     * Where it may stand: a street office's crossing (default) at a junction with a trunk, primary or secondary
+     * road; an extract's crossing tag ('major') only where the general rule already prices the crossing.
+     */
+    junctions?: 'major' | 'secondary';
+  };
 
 /** Highway class of a drawn path (steps keep 'steps' so that profiles price or forbid them). */
 export const PATH_HIGHWAY = 'footway';
@@ -276,9 +283,10 @@ export function buildOverlay(graph: WalkingGraph, corrections: readonly NetworkC
       continue;
     }
     // A junction of a dual carriageway is several nodes: the crossing covers all of them within reach.
+    const mask = crossingJunctionMask(c.junctions);
     let placed = 0;
     for (let v = 0; v < graph.nodeCount; v++) {
-      if (!(graph.nodeFlags[v] & NODE_MAJOR_JUNCTION)) continue;
+      if (!(graph.nodeFlags[v] & mask)) continue;
       if (Math.hypot(nodeX[v] - px, nodeY[v] - py) > CROSSING_SNAP_M) continue;
       crossings.set(v, { id: c.id, kind: c.crossing, waitSec: c.wait_s ?? 0 });
       placed++;
@@ -289,12 +297,20 @@ export function buildOverlay(graph: WalkingGraph, corrections: readonly NetworkC
   return { edgeGate, gates, edgeClosures, closures, crossings, unplaced, applied };
 }
 
-/** The nearest trunk/primary junction to a place within CROSSING_SNAP_M, for validation (null = none). */
-export function nearestMajorJunctionM(graph: WalkingGraph, lon: number, lat: number): number | null {
+/** The node flags a crossing may stand on: trunk/primary junctions, and secondary ones unless it is an extract's tag. */
+const crossingJunctionMask = (junctions: 'major' | 'secondary' = 'secondary') =>
+  junctions === 'major' ? NODE_MAJOR_JUNCTION : NODE_MAJOR_JUNCTION | NODE_SECONDARY_JUNCTION;
+
+/**
+ * The nearest junction where a street office's crossing may stand (a trunk, primary or secondary road meets
+ * an at-grade way of a lower class) within CROSSING_SNAP_M, for validation (null = none).
+ */
+export function nearestCrossingJunctionM(graph: WalkingGraph, lon: number, lat: number): number | null {
   const px = graph.plane.x(lon), py = graph.plane.y(lat);
+  const mask = crossingJunctionMask();
   let best: number | null = null;
   for (let v = 0; v < graph.nodeCount; v++) {
-    if (!(graph.nodeFlags[v] & NODE_MAJOR_JUNCTION)) continue;
+    if (!(graph.nodeFlags[v] & mask)) continue;
     const d = Math.hypot(graph.nodeX[v] - px, graph.nodeY[v] - py);
     if (d <= CROSSING_SNAP_M && (best === null || d < best)) best = d;
   }

@@ -196,7 +196,7 @@ const reasons = {
   path: (end: string) => ({ en: `the way its ${end} met is gone: no way of the new network within ${PATH_JOIN_M} m`, zh: `路径${end === 'start' ? '起点' : '终点'}原接的道路已不在新路网中（${PATH_JOIN_M} 米内没有道路）` }),
   closure: { en: 'the way it closed is gone from the new network', zh: '它封闭的道路已不在新路网中' },
   gate: { en: `the way it stood on is gone: no way of the new network within ${GATE_SNAP_M} m`, zh: `门禁所在的道路已不在新路网中（${GATE_SNAP_M} 米内没有道路）` },
-  crossing: { en: `no junction with a trunk or primary road within ${CROSSING_SNAP_M} m in the new network`, zh: `新路网中 ${CROSSING_SNAP_M} 米内没有与主干道的路口` },
+  crossing: { en: `no junction with a trunk, primary or secondary road within ${CROSSING_SNAP_M} m in the new network`, zh: `新路网中 ${CROSSING_SNAP_M} 米内没有与主干道或次干道的路口` },
 };
 
 /** Why a correction no longer fits the new base (null = it is re-anchored there). */

@@ -3,7 +3,7 @@
 
 import type { WalkingProfile } from '../catalog.ts';
 import {
-  type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION,
+  type WalkingGraph, EDGE_STEPS, EDGE_MAJOR_ROAD, EDGE_SECONDARY_ROAD, EDGE_AT_GRADE, NODE_MAJOR_JUNCTION, NODE_SECONDARY_JUNCTION,
 } from './walkingGraph.ts';
 import { overlayStateAt, type DistrictTime } from './corrections.ts';
 
@@ -32,7 +32,10 @@ export function costStateKey(graph: WalkingGraph, profile: WalkingProfile, at?: 
  * the expected cost). Steps, bridges and connectors never pay it. Excluded classes cost Infinity.
  * Corrections (graph.overlay) then apply: a crossing replaces the general rule at its junction
  * (signalised: its mean wait, for everyone, half on each side street's edge; zebra: half the general
- * figure; none: the side streets' edges there cannot be used; edges inside the junction pay nothing), a closure in force or a gate shut at `at` (no `at`: gates open) makes
+ * figure; none: the side streets' edges there cannot be used; edges inside the junction pay nothing).
+ * At a secondary junction (NODE_SECONDARY_JUNCTION), where the general rule charges nothing, a crossing
+ * correction prices the same way the at-grade edges below secondary class ending there; the secondary
+ * road's own edges, like a major road's, never pay. A closure in force or a gate shut at `at` (no `at`: gates open) makes
  * its edges unusable, and so do closures and gates that are not step-free, for a step-free profile.
  * Costs are symmetric, so the graph stays undirected — the multi-source searches rely on that.
  */
@@ -55,6 +58,15 @@ export function edgeCostsSec(graph: WalkingGraph, profile: WalkingProfile, at?: 
     if (c.kind === 'none') return Infinity;
     return c.kind === 'signalised' ? c.waitSec / 2 : halfCrossing / 2;
   };
+  // Whether an at-grade, non-major edge is a side street at node v: at a major junction every such edge is;
+  // at a secondary junction only those below secondary class (the secondary road itself is walked along).
+  const sideAt = (v: number, flags: number): boolean => {
+    const nf = graph.nodeFlags[v];
+    if (nf & NODE_MAJOR_JUNCTION) return true;
+    return (nf & NODE_SECONDARY_JUNCTION) !== 0 && !(flags & EDGE_SECONDARY_ROAD);
+  };
+  // What a side street's edge pays at v: the general rule at a major junction, only a correction at a secondary one.
+  const sidePay = (v: number): number => (graph.nodeFlags[v] & NODE_MAJOR_JUNCTION ? crossingHalf(v) : crossings?.has(v) ? crossingHalf(v) : 0);
   const cost = new Float64Array(graph.edgeCount);
   for (let e = 0; e < graph.edgeCount; e++) {
     if (excluded[graph.edgeClass[e]]) { cost[e] = Infinity; continue; }
@@ -63,13 +75,14 @@ export function edgeCostsSec(graph: WalkingGraph, profile: WalkingProfile, at?: 
     if (flags & EDGE_STEPS) sec *= profile.steps_time_factor;
     if ((flags & EDGE_AT_GRADE) && !(flags & EDGE_MAJOR_ROAD)) {
       const a = graph.edgeFrom[e], b = graph.edgeTo[e];
+      const sa = sideAt(a, flags), sb = sideAt(b, flags);
       const ca = crossings?.get(a), cb = crossings?.get(b);
-      if (ca && cb && ca.id === cb.id) {
+      if (sa && sb && ca && cb && ca.id === cb.id) {
         // Inside one corrected junction (the median of a dual carriageway): its crossing is paid once, outside.
         if (ca.kind === 'none') sec = Infinity;
       } else {
-        if (graph.nodeFlags[a] & NODE_MAJOR_JUNCTION) sec += crossingHalf(a);
-        if (graph.nodeFlags[b] & NODE_MAJOR_JUNCTION) sec += crossingHalf(b);
+        if (sa) sec += sidePay(a);
+        if (sb) sec += sidePay(b);
       }
     }
     cost[e] = sec;

@@ -78,7 +78,8 @@ export async function loadBaseNodeCorrections(db: Kysely<Database>): Promise<Net
     const barrier = barrierRule(r);
     if (barrier) out.push({ id: -r.id, kind: 'gate', lon, lat, ...barrier });
     const crossing = crossingRule(r);
-    if (crossing) out.push({ id: -r.id, kind: 'crossing', lon, lat, ...crossing });
+    // The tag is read where the general rule prices a crossing (trunk/primary), not at every secondary road.
+    if (crossing) out.push({ id: -r.id, kind: 'crossing', lon, lat, ...crossing, junctions: 'major' });
   }
   return out;
 }

@@ -105,7 +105,7 @@ export const RouteResponse = Type.Object({
 export const WalkingStatusResponse = Type.Object({
   graph: Type.Object({
     nodes: Type.Integer(), edges: Type.Integer(), totalLengthKm: Type.Number(), components: Type.Integer(),
-    largestComponentShare: Type.Number(), majorJunctions: Type.Integer(), stepsEdges: Type.Integer(), kerbConnectors: Type.Integer(),
+    largestComponentShare: Type.Number(), majorJunctions: Type.Integer(), secondaryJunctions: Type.Integer(), stepsEdges: Type.Integer(), kerbConnectors: Type.Integer(),
   }, { additionalProperties: true }),
   builtAt: Type.String(),
   buildMs: Type.Integer(),

@@ -3,7 +3,7 @@
 // compact typed arrays in CSR form so that searches touch no objects. Pure: ways in, arrays out.
 
 import Flatbush from 'flatbush';
-import { isWalkable, wayLevel, MAJOR_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
+import { isWalkable, wayLevel, MAJOR_ROADS, SECONDARY_ROADS, KERB_GAP_M, CONNECTOR_HIGHWAY } from './walkingRules.ts';
 import { haversineM, LocalPlane, projectOnSegment, type LonLat } from '../geo.ts';
 import type { NetworkOverlay } from './overlay.ts';
 
@@ -27,11 +27,18 @@ export const EDGE_STEPS = 1;
 export const EDGE_MAJOR_ROAD = 2;
 /** The edge is on the ground (level 'ground') and is not steps: it can meet a major road at grade. */
 export const EDGE_AT_GRADE = 4;
+/** The edge belongs to a secondary road (SECONDARY_ROADS): free to cross, unless a crossing correction says otherwise. */
+export const EDGE_SECONDARY_ROAD = 8;
 
 /** Per-node flag bits (`nodeFlags`). */
 export const NODE_MAJOR_JUNCTION = 1;
 /** At least one ground-level way passes through the node. */
 export const NODE_GROUND = 2;
+/**
+ * A secondary road meets an at-grade way of a lower class (not major, not secondary) there, and the node is
+ * not a major junction: the general rule charges nothing, a crossing correction may (corrections.ts).
+ */
+export const NODE_SECONDARY_JUNCTION = 4;
 
 export interface WalkingGraphReport {
   waysIn: number;
@@ -44,6 +51,8 @@ export interface WalkingGraphReport {
   largestComponents: number[];
   largestComponentShare: number;
   majorJunctions: number;
+  /** Nodes where a secondary road meets a lower at-grade way (NODE_SECONDARY_JUNCTION). */
+  secondaryJunctions: number;
   stepsEdges: number;
   /** Kerb-gap connectors added (see KERB_GAP_M). */
   kerbConnectors: number;
@@ -274,6 +283,7 @@ function* assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCo
     let flags = 0;
     if (w.highway === 'steps') flags |= EDGE_STEPS;
     if (MAJOR_ROADS.has(w.highway)) flags |= EDGE_MAJOR_ROAD;
+    if (SECONDARY_ROADS.has(w.highway)) flags |= EDGE_SECONDARY_ROAD;
     if (wayLevel(w) === 'ground' && w.highway !== 'steps' && w.highway !== CONNECTOR_HIGHWAY) flags |= EDGE_AT_GRADE;
     const n = w.coordinates.length;
     for (let i = 0; i + 1 < n; i++) {
@@ -308,15 +318,21 @@ function* assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCo
 
   yield;
   // 6. Major junctions: a trunk/primary road meets an at-grade, non-major way.
-  let majorJunctions = 0;
+  //    Secondary junctions: a secondary road meets an at-grade way below it (where a crossing correction may stand).
+  let majorJunctions = 0, secondaryJunctions = 0;
   for (let v = 0; v < nodeCount; v++) {
-    let major = false, minorAtGrade = false;
+    let major = false, minorAtGrade = false, secondary = false, lowerAtGrade = false;
     for (let i = adjOffsets[v]; i < adjOffsets[v + 1]; i++) {
       const f = edgeFlags[adjEdge[i]];
       if (f & EDGE_MAJOR_ROAD) major = true;
-      else if (f & EDGE_AT_GRADE) minorAtGrade = true;
+      else if (f & EDGE_AT_GRADE) {
+        minorAtGrade = true;
+        if (f & EDGE_SECONDARY_ROAD) secondary = true;
+        else lowerAtGrade = true;
+      }
     }
     if (major && minorAtGrade) { nodeFlags[v] |= NODE_MAJOR_JUNCTION; majorJunctions++; }
+    else if (secondary && lowerAtGrade) { nodeFlags[v] |= NODE_SECONDARY_JUNCTION; secondaryJunctions++; }
   }
 
   yield;
@@ -354,6 +370,7 @@ function* assembleGraph(ways: readonly WalkingWayInput[], waysIn: number, kerbCo
       largestComponents: Array.from(componentSizes.subarray(0, 20)),
       largestComponentShare: nodeCount ? componentSizes[0] / nodeCount : 0,
       majorJunctions,
+      secondaryJunctions,
       stepsEdges,
       kerbConnectors,
     },

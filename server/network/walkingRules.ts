@@ -28,6 +28,13 @@ export const WALKABLE_HIGHWAYS: ReadonlySet<string> = new Set([
 export const MAJOR_ROADS: ReadonlySet<string> = new Set(['trunk', 'trunk_link', 'primary', 'primary_link']);
 
 /**
+ * Roads the general rule lets a pedestrian cross for free, but at whose at-grade junctions a street office
+ * may record a crossing (a correction: signals and their wait, a zebra, or a median fence). A signalised
+ * crossing of a secondary dual carriageway (友谊北路) is an everyday thing; below secondary it is not.
+ */
+export const SECONDARY_ROADS: ReadonlySet<string> = new Set(['secondary', 'secondary_link']);
+
+/**
  * A way is walkable if its class is, except elevated or sunken trunk roads: in Tianjin an
  * elevated trunk (bridge or layer > 0) or a trunk underpass is an expressway without sidewalks.
  * foot=no or private, or access=no or private without a foot=yes/designated/permissive, keeps pedestrians

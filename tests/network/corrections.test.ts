@@ -298,7 +298,7 @@ describe('roles, versions, audit, history, restore', () => {
       [{ kind: 'path', geometry: { type: 'LineString', coordinates: [PLACE, [117.19380, 39.10720]] } }, 'geometry'], // no end on the network
       [{ kind: 'gate', geometry: { type: 'Point', coordinates: [117.19741, 39.10108] }, opening_hours: 'Mo-Xx 25:00-99:00' }, 'opening_hours'],
       [{ kind: 'closure', geometry: { type: 'LineString', coordinates: [[117.2040772, 39.095324], [117.2041866, 39.0968097]] } }, 'geometry'], // across 围堤道, outside 桃园
-      [{ kind: 'crossing', geometry: { type: 'Point', coordinates: [117.19741, 39.10108] }, crossing: 'zebra' }, 'geometry'], // no trunk/primary junction
+      [{ kind: 'crossing', geometry: { type: 'Point', coordinates: [117.1962835, 39.1037709] }, crossing: 'zebra' }, 'geometry'], // 湛江路 × a residential street: no trunk/primary/secondary junction
       [{ kind: 'closure', geometry: { type: 'LineString', coordinates: [[117.19741, 39.10108], [117.19863, 39.10085]] }, valid_from: '2026-12-31', valid_to: '2026-12-01' }, 'valid_to'],
     ];
     const unknownStreet = await create(admin, { street_code: '120103999000', kind: 'gate', geometry: { type: 'Point', coordinates: [117.19741, 39.10108] } });

@@ -6,11 +6,11 @@
 //   (100,400), a footway south to (100,−100), steps to (150,−50), a footbridge to (50,50);
 //   a dual carriageway: primaries along y = 300 and y = 320, crossed by the residential street.
 import { describe, it, expect } from 'vitest';
-import { buildWalkingGraph, type WalkingGraph } from '../../../server/network/walkingGraph.ts';
+import { buildWalkingGraph, NODE_MAJOR_JUNCTION, NODE_SECONDARY_JUNCTION, type WalkingGraph } from '../../../server/network/walkingGraph.ts';
 import { edgeCostsSec, costStateKey, exclusionKey, isStepFree, loadWalkingProfiles } from '../../../server/network/profiles.ts';
-import { parseDistrictTime } from '../../../server/network/corrections.ts';
+import { buildCorrectedGraph, nearestCrossingJunctionM, parseDistrictTime } from '../../../server/network/corrections.ts';
 import type { NetworkOverlay, CrossingKind } from '../../../server/network/overlay.ts';
-import { way, nodeAt, edgeBetween, profile } from './handNetwork.ts';
+import { way, nodeAt, edgeBetween, profile, at } from './handNetwork.ts';
 
 function network() {
   const g = buildWalkingGraph([
@@ -160,6 +160,71 @@ describe('edge costs with corrections', () => {
     const stepFree = edgeCostsSec(g, STEP_FREE, time('2026-03-02T10:00'));
     expect(stepFree[n.fromMedian]).toBe(Infinity);
     expect(stepFree[n.major2]).toBeCloseTo(50, 6);
+  });
+});
+
+describe('a crossing of a secondary road (issue 12: 友谊北路 at 津港路)', () => {
+  //   a secondary dual carriageway along x = 0 and x = 20 (y −200…200); a footway from (−100,0) across both
+  //   carriageways to (120,0); a residential street leaving the west carriageway at (0,−100); a secondary
+  //   street meeting it at (0,100) (secondary × secondary); a primary crossing both at y = 200.
+  function secondary() {
+    const ways = [
+      way('secondary', [[0, -200], [0, -100], [0, 0], [0, 100], [0, 200]]),
+      way('secondary', [[20, -200], [20, 0], [20, 200]]),
+      way('footway', [[-100, 0], [0, 0], [20, 0], [120, 0]]),
+      way('residential', [[-100, -100], [0, -100]]),
+      way('secondary', [[-100, 100], [0, 100]]),
+      way('primary', [[-100, 200], [0, 200], [20, 200], [120, 200]]),
+    ];
+    const g = buildWalkingGraph(ways);
+    const e = (a: [number, number], b: [number, number]) => edgeBetween(g, nodeAt(g, ...a), nodeAt(g, ...b));
+    return {
+      ways, g,
+      west: e([-100, 0], [0, 0]), across: e([0, 0], [20, 0]), east: e([20, 0], [120, 0]),
+      along: e([0, -100], [0, 0]), alongEast: e([20, -200], [20, 0]), residential: e([-100, -100], [0, -100]),
+      jw: nodeAt(g, 0, 0), je: nodeAt(g, 20, 0),
+    };
+  }
+
+  it('marks a secondary road meeting a lower at-grade way, not two secondaries, not a major junction', () => {
+    const n = secondary();
+    const flagged = (x: number, y: number) => n.g.nodeFlags[nodeAt(n.g, x, y)] & (NODE_MAJOR_JUNCTION | NODE_SECONDARY_JUNCTION);
+    expect(flagged(0, 0)).toBe(NODE_SECONDARY_JUNCTION);
+    expect(flagged(20, 0)).toBe(NODE_SECONDARY_JUNCTION);
+    expect(flagged(0, -100)).toBe(NODE_SECONDARY_JUNCTION);
+    expect(flagged(0, 100)).toBe(0); // secondary × secondary
+    expect(flagged(0, 200)).toBe(NODE_MAJOR_JUNCTION); // the primary: the general rule's junction
+    expect(n.g.report.secondaryJunctions).toBe(3);
+  });
+
+  it('the general rule crosses a secondary road for free; a signal costs its wait, half on each side, nothing inside', () => {
+    const n = secondary();
+    const free = edgeCostsSec(n.g, P);
+    expect([free[n.west], free[n.across], free[n.east]]).toEqual([50, 10, 50].map((x) => expect.closeTo(x, 2))); // east–west: within 1 cm
+    const crossings = new Map([[n.jw, { id: 9, kind: 'signalised' as const, waitSec: 60 }], [n.je, { id: 9, kind: 'signalised' as const, waitSec: 60 }]]);
+    const c = edgeCostsSec(withOverlay(n.g, { crossings }), P);
+    expect(c[n.west]).toBeCloseTo(50 + 30, 2);
+    expect(c[n.across]).toBeCloseTo(10, 2);
+    expect(c[n.east]).toBeCloseTo(50 + 30, 2);
+    // The secondary road itself is walked along without a wait; another secondary junction keeps the free rule.
+    expect(c[n.along]).toBeCloseTo(50, 6);
+    expect(c[n.alongEast]).toBeCloseTo(100, 6);
+    expect(c[n.residential]).toBeCloseTo(50, 2);
+    const none = edgeCostsSec(withOverlay(n.g, { crossings: new Map([...crossings].map(([v, x]) => [v, { ...x, kind: 'none' as const }])) }), P);
+    expect([none[n.west], none[n.across], none[n.east]]).toEqual([Infinity, Infinity, Infinity]);
+    expect(none[n.along]).toBeCloseTo(50, 6);
+  });
+
+  it('an office\'s crossing stands at a secondary junction; an extract\'s crossing tag only at a major one', () => {
+    const n = secondary();
+    const [lon, lat] = at(10, 0);
+    expect(nearestCrossingJunctionM(n.g, lon, lat)).toBeCloseTo(10, 3);
+    expect(nearestCrossingJunctionM(n.g, ...at(-60, 50))).toBeNull(); // nearest junction 64 m away
+    const office = buildCorrectedGraph(n.ways, [{ id: 3, kind: 'crossing', lon, lat, crossing: 'signalised', wait_s: 60 }]);
+    expect([...office.overlay!.crossings.keys()].sort()).toEqual([nodeAt(office, 0, 0), nodeAt(office, 20, 0)].sort());
+    const tagged = buildCorrectedGraph(n.ways, [{ id: -3, kind: 'crossing', lon, lat, crossing: 'signalised', wait_s: 30, junctions: 'major' }]);
+    expect(tagged.overlay!.unplaced).toEqual([-3]);
+    expect(edgeCostsSec(tagged, P)[edgeBetween(tagged, nodeAt(tagged, -100, 0), nodeAt(tagged, 0, 0))]).toBeCloseTo(50, 2);
   });
 });
 

@@ -17,7 +17,7 @@ import type { CorrectionRecord } from '../../../../server/network/correctionSche
 import type { NetworkImportReportSchema } from '../../../../server/network/importSchemas.ts';
 
 const zh = {
-  title: '路网纠错', intro: '在底图上绘制路网纠错：小区内部通道、封闭路段、有开放时间的门禁、主干道路口的过街方式。草稿不影响服务；预览后发布，步行计算立即按新路网更新。',
+  title: '路网纠错', intro: '在底图上绘制路网纠错：小区内部通道、封闭路段、有开放时间的门禁、主干道或次干道路口的过街方式。草稿不影响服务；预览后发布，步行计算立即按新路网更新。',
   kind: '类型', path: '通道（线）', closure: '封闭路段（线）', gate: '门禁（点）', crossing: '过街（点）',
   level: '层', ground: '地面', bridge: '天桥', tunnel: '地道', steps: '有台阶',
   stepFreeOnly: '仅对无障碍步行封闭', validFrom: '开始日期', validTo: '结束日期',
@@ -42,7 +42,7 @@ const zh = {
   importBoards: (n: number, checked: number) => `展板站点：${checked} 个中 ${n} 个步行时间有变化`,
 };
 const en: { [K in keyof typeof zh]: (typeof zh)[K] } = {
-  title: 'Network corrections', intro: 'Draw corrections to the walking network on the basemap: passages through compounds, closed stretches, gates with opening hours, how a trunk/primary junction is crossed. Drafts change nothing; preview, then publish, and walking times follow at once.',
+  title: 'Network corrections', intro: 'Draw corrections to the walking network on the basemap: passages through compounds, closed stretches, gates with opening hours, how a trunk, primary or secondary road is crossed at a junction. Drafts change nothing; preview, then publish, and walking times follow at once.',
   kind: 'Kind', path: 'Path (line)', closure: 'Closure (line)', gate: 'Gate (point)', crossing: 'Crossing (point)',
   level: 'Level', ground: 'Ground', bridge: 'Bridge', tunnel: 'Tunnel', steps: 'Has steps',
   stepFreeOnly: 'Closed only for step-free walking', validFrom: 'From', validTo: 'To',
