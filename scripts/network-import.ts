@@ -32,7 +32,7 @@ try {
     source: path.basename(file), dryRun: values['dry-run'] === true, profiles: catalog.profiles, maxSnapM: config.maxSnapM,
   });
   // Every instance on this database rebuilds its engine; coverage, tiles and boards follow the change.
-  if (!report.dry_run) await new DataEvents().publish(handle.db, { kind: 'network' });
+  if (!report.dry_run) await new DataEvents({ stampLsn: handle.engine === 'postgres' }).publish(handle.db, { kind: 'network' });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
 } catch (err) {
   if (err instanceof NetworkImportError) console.error(`${err.message}\n${err.message_zh}\nnothing was changed 未做任何更改`);

@@ -10,7 +10,8 @@ import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.ts';
 import { loadCatalog, type Catalog } from './catalog.ts';
 import { useDistrict, type District } from './district.ts';
-import type { DatabaseHandle } from './db/engine.ts';
+import { DatabaseStartupError, type DatabaseHandle } from './db/engine.ts';
+import { markWritesForPrimaryReads, ReadRouting } from './db/readRouting.ts';
 import type { Database } from './db/schema.ts';
 import { CHANGE_CHANNEL, DataEvents } from './events.ts';
 import { frameworkErrors, installErrorHandlers } from './http/errors.ts';
@@ -42,7 +43,10 @@ declare module 'fastify' {
     catalog: Catalog;
     /** The district served: names, time zone, extent, data files (server/district.ts). */
     district: District;
+    /** The primary: writes, sessions and every read that must see the latest data. */
     db: Kysely<Database>;
+    /** Reads that tolerate a little lag: a streaming replica when READ_DATABASE_URL is set (server/db/readRouting.ts). */
+    reads: ReadRouting;
     database: DatabaseHandle;
     dataEvents: DataEvents;
   }
@@ -75,8 +79,18 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   app.decorate('district', served);
   app.decorate('db', database.db);
   app.decorate('database', database);
-  const events = new DataEvents();
+  const events = new DataEvents({ stampLsn: database.engine === 'postgres' });
   app.decorate('dataEvents', events);
+  if (config.readDatabaseUrl && database.engine !== 'postgres') {
+    throw new DatabaseStartupError('READ_DATABASE_URL works only with a PostgreSQL server (DATABASE_URL); the embedded database has no read replicas');
+  }
+  // Subscribes before anything else does: see ReadRouting.
+  const reads = new ReadRouting({
+    primary: database.db, replicaUrl: config.readDatabaseUrl, poolMax: config.pgPoolMax,
+    maxWaitMs: config.readReplicaWaitMs, events, log: app.log,
+  });
+  app.decorate('reads', reads);
+  app.addHook('onClose', async () => { await reads.close(); });
   const stopListening = await database.listen(CHANGE_CHANNEL, (payload) => events.receive(payload));
   app.addHook('onClose', async () => { await stopListening(); });
 
@@ -116,6 +130,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(auth);
+  if (database.engine === 'postgres') markWritesForPrimaryReads(app); // read-your-writes across instances
   await app.register(authRoutes);
   await app.register(accountRoutes);
   await app.register(referenceRoutes);

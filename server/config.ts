@@ -36,6 +36,10 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Connections in the pool to a PostgreSQL server. */
   pgPoolMax: number;
+  /** postgres://… of a streaming replica for reads that tolerate a little lag (server engine only). */
+  readDatabaseUrl: string | undefined;
+  /** Longest such a read waits for the replica to replay a change this instance knows of, before reading the primary. */
+  readReplicaWaitMs: number;
 }
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
@@ -77,6 +81,13 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
     trustProxy: boolSetting('TRUST_PROXY', false),
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
+    readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,
+    readReplicaWaitMs: intSetting('READ_REPLICA_WAIT_MS', 2000, 0, 600_000),
   };
+  if (config.readDatabaseUrl && !config.databaseUrl) {
+    // The embedded database is one process with no replicas: a replica URL there is a mistake to say out loud.
+    throw new Error('READ_DATABASE_URL is set but DATABASE_URL is not: the embedded database has no read replicas. '
+      + 'Set DATABASE_URL to the primary PostgreSQL server, or unset READ_DATABASE_URL');
+  }
   return { ...config, ...overrides };
 }

@@ -61,7 +61,9 @@ export class CoverageService {
 
   private async compute(engine: WalkingEngine<CoveragePoint>, profile: string): Promise<CoverageSnapshot> {
     const started = performance.now();
-    const [compounds, rows, streets] = await Promise.all([loadCompounds(this.app.db), loadSettingRows(this.app.db), loadStreets(this.app.db)]);
+    // Shared by every reader until the next change, so never from a replica behind a change this instance knows of (app.reads).
+    const db = await this.app.reads.fresh();
+    const [compounds, rows, streets] = await Promise.all([loadCompounds(db), loadSettingRows(db), loadStreets(db)]);
     const settings = new CoverageSettings(this.app.catalog, rows.overrides, rows.incomplete);
     const model = analyseCoverage(engine, compounds, settings, profile, this.app.catalog.categories.map((c) => c.id));
     return { model, compounds, settings, streets, engine, computedMs: performance.now() - started, cached: false };

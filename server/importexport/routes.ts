@@ -148,7 +148,8 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!app.catalog.categoryById.has(c)) throw badRequest('category', `unknown category "${c}"`, `category：未知类别 ${c}`);
       }
       const filters: PointFilters = { categories, street: q.street, bbox: parseBbox(q.bbox), status: q.status ?? 'active', sample: q.sample, q: q.q };
-      const rows = await listPoints(app.db, filters);
+      // An export tolerates a little lag (a replica), except right after this browser's own write.
+      const rows = await listPoints(await app.reads.forRequest(request), filters);
       const ctx = await app.validationContext();
       const streetNames = new Map(ctx.streets.map((s) => [s.code, s.name]));
       const description = Object.entries({ ...q, lang: undefined, encoding: undefined })

@@ -16,6 +16,7 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const walking = await WalkingService.start({
     db: app.db,
+    readerFor: (change) => app.reads.forChange(change),
     events: app.dataEvents,
     profiles: app.catalog.profiles,
     maxSnapM: app.config.maxSnapM,

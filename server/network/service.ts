@@ -20,7 +20,10 @@ import type { WalkingWayInput } from './walkingGraph.ts';
 import type { Feature, LineString } from 'geojson';
 
 export interface WalkingServiceOptions {
+  /** The primary: this instance's own changes are read from it (the editor's next answer must show them). */
   db: Kysely<Database>;
+  /** Where to load from after another instance's change, or at start (a replica once it has caught up; server/db/readRouting.ts). */
+  readerFor?: (change?: DataChange) => Promise<Kysely<Database>>;
   events: DataEvents;
   profiles: readonly WalkingProfile[];
   maxSnapM: number;
@@ -62,7 +65,7 @@ export class WalkingService {
   /** Build the graph from the ways table and load the active points. */
   static async start(options: WalkingServiceOptions): Promise<WalkingService> {
     const service = new WalkingService(options);
-    await service.rebuild();
+    await service.rebuild(await service.reader());
     return service;
   }
 
@@ -113,9 +116,10 @@ export class WalkingService {
   private onChange(change: DataChange): void {
     if (change.kind !== 'points' && change.kind !== 'network' && change.kind !== 'resync') return;
     this.pending = this.pending.then(async () => {
-      if (change.kind === 'network' || change.kind === 'resync') await this.rebuild();
-      else if (change.ids?.length) await this.refreshPoints(change.ids);
-      else this.current.points.setAll(await loadActivePoints(this.options.db));
+      const db = await this.reader(change);
+      if (change.kind === 'network' || change.kind === 'resync') await this.rebuild(db);
+      else if (change.ids?.length) await this.refreshPoints(db, change.ids);
+      else this.current.points.setAll(await loadActivePoints(db));
     }).catch((err) => {
       this.options.log.error({ err, change }, 'walking engine: could not follow a data change; reloading all points');
       return loadActivePoints(this.options.db).then((points) => this.current.points.setAll(points))
@@ -123,17 +127,21 @@ export class WalkingService {
     });
   }
 
-  private async refreshPoints(ids: readonly number[]): Promise<void> {
-    const fresh = await loadPointsById(this.options.db, ids);
+  private reader(change?: DataChange): Promise<Kysely<Database>> {
+    return this.options.readerFor ? this.options.readerFor(change) : Promise.resolve(this.options.db);
+  }
+
+  private async refreshPoints(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+    const fresh = await loadPointsById(db, ids);
     const active = new Set(fresh.map((p) => p.id));
     for (const p of fresh) this.current.points.upsert(p);
     for (const id of ids) if (!active.has(id)) this.current.points.remove(id);
   }
 
-  private async rebuild(): Promise<void> {
+  private async rebuild(db: Kysely<Database>): Promise<void> {
     const started = performance.now();
     const [ways, points, baseNodes, published] = await Promise.all([
-      loadWalkingWays(this.options.db), loadActivePoints(this.options.db), loadBaseNodeCorrections(this.options.db), loadPublishedCorrections(this.options.db),
+      loadWalkingWays(db), loadActivePoints(db), loadBaseNodeCorrections(db), loadPublishedCorrections(db),
     ]);
     // The extract's own barriers and crossings first: a street office's correction at the same place wins.
     const corrections = [...baseNodes, ...published];

@@ -12,12 +12,13 @@ import { badRequest } from '../http/errors.ts';
 import { Basemap } from './basemap.ts';
 import { loadStreetWays, readStaticLayers } from './repository.ts';
 import { basemapStyle } from './style.ts';
+import type { DataChange } from '../events.ts';
 
 export interface BasemapService {
   /** The current basemap, built on first use. */
   get(): Promise<Basemap>;
-  /** Rebuilds from the database now (a 'network' change does this by itself). */
-  rebuild(): Promise<Basemap>;
+  /** Rebuilds from the database now (a 'network' change does this by itself, passing itself). */
+  rebuild(change?: DataChange): Promise<Basemap>;
 }
 
 declare module 'fastify' {
@@ -60,8 +61,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   let current: Promise<Basemap> | undefined;
   const staticLayers = readStaticLayers(app.district);
   const staticDigest = createHash('sha256').update(JSON.stringify(staticLayers)).digest('hex');
-  const build = async () => {
-    const { ways, digest } = await loadStreetWays(app.db);
+  const build = async (change?: DataChange) => {
+    const { ways, digest } = await loadStreetWays(await app.reads.forChange(change));
     // Let waiting requests through between reading the rows and cutting the index (a few hundred ms).
     await new Promise((resolve) => setImmediate(resolve));
     return new Basemap({ streets: ways, ...staticLayers }, { sourceDigest: digest + staticDigest });
@@ -71,8 +72,8 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
       current ??= build().catch((err) => { current = undefined; throw err; });
       return current;
     },
-    async rebuild() {
-      const next = build();
+    async rebuild(change) {
+      const next = build(change);
       await next;
       current = next;
       return next;
@@ -83,7 +84,7 @@ const plugin: FastifyPluginAsyncTypebox = async (app) => {
   const stop = app.dataEvents.on((change) => {
     if (change.kind !== 'network' && change.kind !== 'resync') return;
     // Keep serving the old tiles until the new ones are ready.
-    service.rebuild()
+    service.rebuild(change)
       .then((b) => app.log.info({ version: b.version }, 'basemap rebuilt after a network change'))
       .catch((err) => app.log.error({ err }, 'basemap rebuild failed; serving the previous network'));
   });
