@@ -1,9 +1,10 @@
 // The district the service runs for, read once from data/district.json (or the DISTRICT_FILE setting) and
-// checked on the way in: its code, names, time zone, extent and the data files of its divisions and its
+// checked on the way in: its code, names, time zone, extent, first map view, country and region, and the data files of its divisions and its
 // street network. No other code names a district; everything shown to people takes the names from here.
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config.ts';
+import { placeOf, useHoursPlace } from './hoursPlace.ts';
 
 export interface District {
   /** 12-digit official code of the district (区/县). */
@@ -16,6 +17,14 @@ export interface District {
   time_zone: string;
   /** [west, south, east, north], WGS84: where the district lies; the first view of the maps. */
   extent: [number, number, number, number];
+  /** [lon, lat] where the maps open (inside the extent; its middle when the file gives none). */
+  center: [number, number];
+  /** Zoom the maps open at (10–19; 14 when the file gives none). */
+  zoom: number;
+  /** ISO 3166-1 alpha-2 country code, lower case ("cn"): whose public holidays opening hours' PH means. */
+  country_code: string | null;
+  /** The region (province) as the opening_hours holiday tables name it ("天津市", "青海省"), or null. */
+  region: string | null;
   /** The street the staff pages open on for an account without a street of its own. */
   default_street: string | null;
   /** Absolute paths of the district's data files. */
@@ -70,6 +79,27 @@ export function readDistrictFile(file: string): District {
   }
   const [w, s, e, n] = extent as number[];
   if (!(w >= -180 && e <= 180 && w < e && s >= -90 && n <= 90 && s < n)) fail(file, `"extent" ${JSON.stringify(extent)} is not a box west < east, south < north`);
+  let center: [number, number] = [(w + e) / 2, (s + n) / 2];
+  if (raw.center !== undefined && raw.center !== null) {
+    const c = raw.center;
+    if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number' && Number.isFinite(v))
+      || !(c[0] >= w && c[0] <= e && c[1] >= s && c[1] <= n)) {
+      fail(file, `"center" must be [lon, lat] inside "extent", got ${JSON.stringify(c)} / "center"（地图初始中心）须为 extent 范围内的 [经度, 纬度]`);
+    }
+    center = [c[0], c[1]];
+  }
+  let zoom = 14;
+  if (raw.zoom !== undefined && raw.zoom !== null) {
+    if (typeof raw.zoom !== 'number' || !(raw.zoom >= 10 && raw.zoom <= 19)) {
+      fail(file, `"zoom" must be a number from 10 to 19, got ${JSON.stringify(raw.zoom)} / "zoom"（地图初始缩放级别）须为 10 至 19 的数字`);
+    }
+    zoom = raw.zoom;
+  }
+  const countryCode = text('country_code', false)?.toLowerCase() ?? null;
+  if (countryCode !== null && !/^[a-z]{2}$/.test(countryCode)) {
+    fail(file, `"country_code" must be a two-letter ISO 3166-1 code such as "cn", got "${countryCode}" / "country_code"（国家代码）须为两个字母的 ISO 3166-1 代码，例如 "cn"`);
+  }
+  const region = text('region', false);
   const defaultStreet = text('default_street', false);
   if (defaultStreet !== null && !/^[0-9]{12}$/.test(defaultStreet)) fail(file, `"default_street" must be a 12-digit street code, got "${defaultStreet}"`);
 
@@ -94,6 +124,10 @@ export function readDistrictFile(file: string): District {
     city_en: text('city_en', false) ?? '',
     time_zone: timeZone,
     extent: [w, s, e, n],
+    center,
+    zoom,
+    country_code: countryCode,
+    region,
     default_street: defaultStreet,
     files: {
       divisions: dataFile(raw.divisions, 'divisions', true)!,
@@ -110,10 +144,13 @@ let configured: District | null = null;
 
 /**
  * The district of this process: read from the configured file on first use, or set by `useDistrict`
- * when the app is built. Local dates and times (server/localTime.ts) read its time zone.
+ * when the app is built. Local dates and times (server/localTime.ts) read its time zone; opening hours (server/hoursPlace.ts) its place.
  */
 export function configuredDistrict(): District {
-  configured ??= readDistrictFile(loadConfig().districtFile);
+  if (!configured) {
+    configured = readDistrictFile(loadConfig().districtFile);
+    useHoursPlace(placeOf(configured));
+  }
   return configured;
 }
 
@@ -121,5 +158,6 @@ export function configuredDistrict(): District {
 export function useDistrict(file: string): District {
   const district = readDistrictFile(file);
   configured = district;
+  useHoursPlace(placeOf(district));
   return district;
 }

@@ -23,5 +23,9 @@ export const DistrictInfoResponse = Type.Object({
   code: Type.String(), name_zh: Type.String(), name_en: Type.String(), city_zh: Type.String(), city_en: Type.String(),
   time_zone: Type.String({ description: 'IANA time zone of every local date and time' }),
   extent: Type.Array(Type.Number(), { description: '[west, south, east, north], WGS84' }),
+  center: Type.Array(Type.Number(), { description: '[lon, lat] where the maps open' }),
+  zoom: Type.Number({ description: 'zoom the maps open at' }),
+  country_code: Type.Union([Type.String(), Type.Null()], { description: 'ISO 3166-1 alpha-2, lower case: whose public holidays (PH) opening hours follow' }),
+  region: Type.Union([Type.String(), Type.Null()], { description: 'region (province) as the holiday tables name it' }),
   default_street: Type.Union([Type.String(), Type.Null()]),
 });

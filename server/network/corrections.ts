@@ -8,6 +8,8 @@ import { buildWalkingGraph, buildWalkingGraphAsync, NODE_MAJOR_JUNCTION, NODE_SE
 import { isWalkable } from './walkingRules.ts';
 import type { CrossingKind, NetworkOverlay, OverlayClosure, OverlayGate } from './overlay.ts';
 import { toLocal } from '../localTime.ts';
+import { configuredDistrict } from '../district.ts';
+import { hoursContext, placeOf, type OpeningHoursContext } from '../hoursPlace.ts';
 
 export type { CrossingKind, NetworkOverlay, OverlayClosure, OverlayGate } from './overlay.ts';
 
@@ -46,11 +48,14 @@ export interface DistrictTime {
   wallClock: Date;
 }
 
-const HOURS_CONTEXT = { lat: 39.1, lon: 117.2, address: { country_code: 'cn', state: 'Tianjin' } };
+/** The district's place for the parser (holidays, sunrise/sunset), made from the district file. */
+function hoursAt(): OpeningHoursContext | undefined {
+  return hoursContext(placeOf(configuredDistrict()));
+}
 
 /** Whether `value` parses as OSM opening_hours (null = it does). */
 export function openingHoursProblem(value: string): string | null {
-  try { new OpeningHours(value, HOURS_CONTEXT as never); return null; } catch (err) {
+  try { new OpeningHours(value, hoursAt() as never); return null; } catch (err) {
     return String(err instanceof Error ? err.message : err).split('\n')[0].slice(0, 200);
   }
 }
@@ -59,7 +64,7 @@ const hoursCache = new Map<string, OpeningHours | null>();
 function hoursOf(value: string): OpeningHours | null {
   if (!hoursCache.has(value)) {
     let parsed: OpeningHours | null = null;
-    try { parsed = new OpeningHours(value, HOURS_CONTEXT as never); } catch { parsed = null; }
+    try { parsed = new OpeningHours(value, hoursAt() as never); } catch { parsed = null; }
     if (hoursCache.size > 2000) hoursCache.clear();
     hoursCache.set(value, parsed);
   }

@@ -132,7 +132,7 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
   app.get('/api/district/info', {
     schema: {
       tags: ['meta'],
-      summary: 'The district served (from the district file): its code, names, time zone, extent and the street the staff pages open on',
+      summary: 'The district served (from the district file): its code, names, time zone, extent, first map view, country and region, and the street the staff pages open on',
       response: {
         200: DistrictInfoResponse,
       },
@@ -142,7 +142,8 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'public, max-age=300');
     return {
       code: d.code, name_zh: d.name_zh, name_en: d.name_en, city_zh: d.city_zh, city_en: d.city_en,
-      time_zone: d.time_zone, extent: d.extent, default_street: d.default_street,
+      time_zone: d.time_zone, extent: d.extent, center: d.center, zoom: d.zoom,
+      country_code: d.country_code, region: d.region, default_street: d.default_street,
     };
   });
 

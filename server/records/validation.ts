@@ -5,6 +5,7 @@
 import OpeningHours from 'opening_hours';
 import gcoordModule from 'gcoord';
 import { ringContains } from '../geo.ts';
+import { hoursContext } from '../hoursPlace.ts';
 
 // gcoord ships CommonJS for Node (module.exports = the API) and ESM for bundlers (export default);
 // its typings describe only the second. Take whichever this runtime gave us.
@@ -95,7 +96,6 @@ export function validatePhone(value: unknown, issues: FieldIssue[], field = 'pho
 // ---------------------------------------------------------------------------------------------
 // Opening hours (OpenStreetMap opening_hours syntax)
 
-const HOURS_CONTEXT = { lat: 39.1, lon: 117.2, address: { country_code: 'cn', state: 'Tianjin' } };
 const hoursCache = new Map<string, { problem: string | null; pretty: string }>();
 
 // Words Chinese offices write that the parser does not know; it already understands 周一…周日.
@@ -104,14 +104,17 @@ const HOURS_WORDS: [RegExp, string][] = [
   [/休息|闭馆|不开放/g, ' off'], [/[：]/g, ':'], [/[—–－~～至到]/g, '-'], [/[，、]/g, ','], [/[；]/g, ';'],
 ];
 
-/** Parses with the opening_hours package (public holidays are China's): the problem, or the tidy value. */
+/**
+ * Parses with the opening_hours package at the district's place (server/hoursPlace.ts: its country's
+ * public holidays): the problem, or the tidy value.
+ */
 export function parseOpeningHours(value: string): { problem: string | null; pretty: string } {
   const cached = hoursCache.get(value);
   if (cached) return cached;
   let result: { problem: string | null; pretty: string };
   try {
     // Parsing is slow (about 2 ms); spreadsheets repeat a handful of values, so results are cached.
-    const parsed = new OpeningHours(value, HOURS_CONTEXT as never);
+    const parsed = new OpeningHours(value, hoursContext() as never);
     result = { problem: null, pretty: parsed.prettifyValue() };
   } catch (err) {
     result = { problem: String(err instanceof Error ? err.message : err).split('\n')[0].slice(0, 200), pretty: value };

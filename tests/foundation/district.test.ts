@@ -39,7 +39,7 @@ describe('no code names the example district', () => {
     expect(hits).toEqual([]);
   });
 
-  it('the shipped district file is checked on the way in: a bad time zone or a missing file is refused, naming the key', () => {
+  it('the shipped district file is checked on the way in: a bad time zone, missing file, centre, zoom or country is refused, naming the key', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'district-file-'));
     try {
       const good = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'data', 'district.json'), 'utf8'));
@@ -54,6 +54,20 @@ describe('no code names the example district', () => {
       expect(() => readDistrictFile(write({ ...base, time_zone: 'Mars/Olympus' }))).toThrow(/"time_zone"/);
       expect(() => readDistrictFile(write({ ...base, network: { roads: path.join(dir, 'missing.geojson') } }))).toThrow(/"network.roads"/);
       expect(() => readDistrictFile(write({ ...base, extent: [1, 2, 0, 3] }))).toThrow(/"extent"/);
+      // The first map view and the place of opening hours: given, or the middle of the extent and zoom 14.
+      const shipped = readDistrictFile(write(base));
+      expect({ center: shipped.center, zoom: shipped.zoom, country_code: shipped.country_code, region: shipped.region })
+        .toEqual({ center: good.center, zoom: good.zoom, country_code: good.country_code, region: good.region });
+      const bare = readDistrictFile(write({ ...base, center: undefined, zoom: undefined, country_code: undefined, region: undefined }));
+      const [w, s, e, n] = good.extent;
+      expect(bare.center).toEqual([(w + e) / 2, (s + n) / 2]);
+      expect({ zoom: bare.zoom, country_code: bare.country_code, region: bare.region }).toEqual({ zoom: 14, country_code: null, region: null });
+      for (const center of [[w - 1, s], [w], 'middle', [e, null]]) {
+        expect(() => readDistrictFile(write({ ...base, center }))).toThrow(/"center".*地图初始中心/);
+      }
+      for (const zoom of [3, 25, '14']) expect(() => readDistrictFile(write({ ...base, zoom }))).toThrow(/"zoom".*缩放级别/);
+      for (const country_code of ['chn', 'c1', 12]) expect(() => readDistrictFile(write({ ...base, country_code }))).toThrow(/"country_code"/);
+      expect(readDistrictFile(write({ ...base, country_code: 'CN' })).country_code).toBe('cn');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 // The pages take the district from the service, not from their code: the resident map's subtitle names the
-// district of data/district.json (GET /api/district/info), and a district admin, who has no street of
+// district of data/district.json (GET /api/district/info) and the map opens on its centre and zoom, and a district admin, who has no street of
 // their own, finds the admin tabs opened on the district file's default_street.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,11 @@ describe('the district in the pages', () => {
     await expect.poll(() => page.locator('.subtitle').textContent()).toContain(district.name_zh);
     await expect.poll(() => page.locator('.maplibregl-canvas').getAttribute('aria-label', { timeout: 30_000 }), { timeout: 30_000 }).toContain(`${district.name_zh}地图`);
     await waitForMapIdle(page);
+    // The map opens on the district file's centre and zoom (no place in the address).
+    const view = await page.evaluate(() => { const map = (window as any).__map; return { center: map.getCenter().toArray() as number[], zoom: map.getZoom() as number }; });
+    expect(view.center[0]).toBeCloseTo(district.center[0], 4);
+    expect(view.center[1]).toBeCloseTo(district.center[1], 4);
+    expect(view.zoom).toBeCloseTo(district.zoom, 1);
     await saveScreenshot(page, 'district-resident-desktop');
     const phone = await s.newPage('phone', 'district-resident-en');
     await phone.goto('/?lang=en');

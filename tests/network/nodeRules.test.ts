@@ -2,7 +2,7 @@
 // way or keep out step-free walking, and what a crossing node at a major junction means. The import test
 // (import.test.ts) proves the engine applies them to a real extract: a gate node shut at 23:00.
 import { describe, expect, it } from 'vitest';
-import { isOpenAt, parseDistrictTime } from '../../server/network/corrections.ts';
+import { isOpenAt, nextOpening, parseDistrictTime } from '../../server/network/corrections.ts';
 import { barrierRule, crossingRule, DEFAULT_SIGNAL_WAIT_S, type NodeAttributes } from '../../server/network/walkingRules.ts';
 
 const node = (tags: Partial<NodeAttributes>): NodeAttributes => ({ barrier: null, crossing: null, opening_hours: null, wheelchair: null, access: null, ...tags });
@@ -17,6 +17,12 @@ describe('barrier nodes', () => {
     expect(barrierRule(node({ barrier: 'gate', wheelchair: 'no' }))).toEqual({ opening_hours: null, step_free: false });
     // "off" is shut at every hour (the overlay also shuts it when no time is asked).
     for (const h of ['00:00', '12:00', '23:59']) expect(isOpenAt('off', parseDistrictTime(`2026-12-09T${h}`)!)).toBe(false);
+  });
+  it('a gate open sunrise-sunset is read at the district file\'s place, on its clock: shut earlier in December than in June', () => {
+    // data/district.json: sunset at its centre is about 16:50 in early December, about 19:30 in early June.
+    const open = (t: string) => isOpenAt('sunrise-sunset', parseDistrictTime(t)!);
+    expect([open('2026-12-09T16:30'), open('2026-12-09T17:10'), open('2026-06-09T19:10'), open('2026-06-09T19:50')]).toEqual([true, false, true, false]);
+    expect(nextOpening('sunrise-sunset', parseDistrictTime('2026-12-09T05:00')!)).toMatch(/^2026-12-09T07:[0-3]\d$/);
   });
   it('a bollard, an open gate without hours, or no barrier change nothing', () => {
     expect(barrierRule(node({ barrier: 'bollard' }))).toBeNull();

@@ -1,9 +1,11 @@
 // The district the service runs for (GET /api/district/info, from the server's district file): its names
-// fill the {district} placeholder of every page's strings, its time zone dates what the pages show.
+// fill the {district} placeholder of every page's strings, its time zone dates what the pages show, its
+// centre and zoom are the maps' first view, its place (centre, country, region) the one opening hours use.
 import type { Static } from 'typebox';
 import type { DistrictInfoResponse } from '../../../server/divisions/schemas.ts';
 import { setDistrictNames } from '../lang.ts';
 import { wallClock } from '../../../server/wallClock.ts';
+import { placeOf, useHoursPlace } from '../../../server/hoursPlace.ts';
 
 /** The answer's type is the server's schema (server/divisions/schemas.ts). */
 export type DistrictInfo = Static<typeof DistrictInfoResponse>;
@@ -21,7 +23,11 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
   pending ??= fetch('/api/district/info', { headers: { accept: 'application/json' } })
     .then((res) => (res.ok ? res.json() as Promise<DistrictInfo> : null))
     .then((info) => {
-      if (info) setDistrictNames({ zh: info.name_zh, en: info.name_en });
+      if (info) {
+        setDistrictNames({ zh: info.name_zh, en: info.name_en });
+        // Opening hours (web/src/common/hours.ts) are read at the district's place.
+        useHoursPlace(placeOf(info));
+      }
       loaded = info;
       return info;
     })

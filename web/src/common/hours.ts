@@ -1,7 +1,11 @@
 // Opening hours, one module for the board and both resident pages: the OSM value as a resident reads it
 // ("Mo-Su 10:30-13:00" → "每天 10:30-13:00"; the board prints this very text), and "open now" with the
 // next opening or closing time. The OSM parser is large, so pages load it on demand after the first
-// content is on screen; the plain-text formatter has no imports, so the server's board printer uses it too.
+// content is on screen. The only import is the pure place module the server shares (server/hoursPlace.ts),
+// so the server's board printer uses the plain-text formatter too; the place (holidays, sunrise/sunset)
+// is the district's, set by web/src/common/district.ts once /api/district/info answers, or passed in.
+import { hoursContext, hoursPlace, type HoursPlace } from '../../../server/hoursPlace.ts';
+
 export type HoursLang = 'zh' | 'en';
 export type OpenState = 'open' | 'closed' | 'unknown';
 
@@ -55,9 +59,6 @@ export function loadHoursParser(): Promise<OpeningHoursCtor> {
   parser ??= import('opening_hours').then((m) => m.default);
   return parser;
 }
-
-/** Tianjin, so that public-holiday rules (PH) resolve to the right calendar. */
-const WHERE = { lat: 39.1, lon: 117.2, address: { country_code: 'cn', state: '天津市' } };
 
 export interface OpenNow { state: OpenState; /** next change of state, when known */ next?: Date }
 
@@ -119,13 +120,17 @@ function plainOpenNow(week: [number, number][][], at: Date): OpenNow {
   return { state: state ? 'open' : 'closed', next: d };
 }
 
-export async function openNow(value: string | null, at: Date = new Date()): Promise<OpenNow> {
+/**
+ * Open or closed at `at` (a Date whose local fields are the district's wall clock, see districtNow), and
+ * the next change. Values beyond the plain weekly form are read at `place`: the district's by default.
+ */
+export async function openNow(value: string | null, at: Date = new Date(), place: HoursPlace | null = hoursPlace()): Promise<OpenNow> {
   if (!value) return { state: 'unknown' };
   const week = plainWeek(value);
   if (week) return plainOpenNow(week, at);
   try {
     const OpeningHours = await loadHoursParser();
-    const oh = new OpeningHours(value, WHERE);
+    const oh = new OpeningHours(value, hoursContext(place, at) as never);
     const unknown = oh.getUnknown(at);
     return { state: unknown ? 'unknown' : oh.getState(at) ? 'open' : 'closed', next: oh.getNextChange(at) ?? undefined };
   } catch {

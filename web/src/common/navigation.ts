@@ -1,4 +1,4 @@
-// Deep links that open a walking route in the map apps people in Tianjin use. Our data is WGS84;
+// Deep links that open a walking route in the map apps people in China use. Our data is WGS84;
 // Amap and Tencent expect GCJ-02 and Baidu BD-09, so coordinates are converted with gcoord first
 // (the offset here is about 550 m: an unconverted link would send someone to the wrong block).
 import * as gcoordModule from 'gcoord';
@@ -24,8 +24,11 @@ export function toBd09(lon: number, lat: number): [number, number] {
   return gcoord.transform([lon, lat], gcoord.WGS84, gcoord.BD09);
 }
 
-/** A walking route to `to` (from `from`, or from the phone's own location when absent). */
-export function navigationUrl(app: NavApp, to: NavPlace, from?: NavPlace): string {
+/**
+ * A walking route to `to` (from `from`, or from the phone's own location when absent). `city` is the
+ * district's city (city_zh of the district file), which Baidu takes as the route's region.
+ */
+export function navigationUrl(app: NavApp, to: NavPlace, from?: NavPlace, city?: string): string {
   if (app === 'amap') {
     // https://lbs.amap.com/api/uri-api/guide/travel/route — lon,lat[,name], GCJ-02
     const [tl, ta] = toGcj02(to.lon, to.lat);
@@ -42,7 +45,8 @@ export function navigationUrl(app: NavApp, to: NavPlace, from?: NavPlace): strin
   }
   // Baidu web URI: latlng is lat,lng; coord_type bd09ll
   const [tl, ta] = toBd09(to.lon, to.lat);
-  const p = new URLSearchParams({ destination: `latlng:${fixed(ta)},${fixed(tl)}|name:${to.name}`, mode: 'walking', region: '天津', coord_type: 'bd09ll', output: 'html', src: NAV_SOURCE });
+  const p = new URLSearchParams({ destination: `latlng:${fixed(ta)},${fixed(tl)}|name:${to.name}`, mode: 'walking', coord_type: 'bd09ll', output: 'html', src: NAV_SOURCE });
+  if (city) p.set('region', city);
   if (from) { const [fl, fa] = toBd09(from.lon, from.lat); p.set('origin', `latlng:${fixed(fa)},${fixed(fl)}|name:${from.name}`); }
   return `https://api.map.baidu.com/direction?${p}`;
 }

@@ -5,6 +5,7 @@ import { FONT_STACK_CSS } from '../../../server/palette.ts';
 import { Map as MapLibreMap, NavigationControl, ScaleControl, AttributionControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { loadDistrict } from '../common/district.ts';
 
 setWorkerUrl(workerUrl);
 
@@ -16,19 +17,25 @@ export { hasWebGL2 } from '../common/webgl.ts';
 
 export interface CreateMapOptions {
   container: HTMLElement;
+  /** Where the map opens (e.g. a place in the URL hash); the district's centre (district file) when not given. */
   center?: [number, number];
+  /** The district's zoom when not given. */
   zoom?: number;
   /** Label for the map region (screen readers). */
   ariaLabel: string;
   compactAttribution?: boolean;
 }
 
-export function createMap(options: CreateMapOptions): Promise<MapLibreMap> {
+export async function createMap(options: CreateMapOptions): Promise<MapLibreMap> {
+  // The first view is the district's (GET /api/district/info, fetched once per page and already asked for
+  // by every page that draws a map), unless the caller names one.
+  const district = await loadDistrict();
+  const center = options.center ?? (district ? [district.center[0], district.center[1]] as [number, number] : undefined);
   const map = new MapLibreMap({
     container: options.container,
     style: '/style.json',
-    center: options.center ?? [117.2009, 39.1058],
-    zoom: options.zoom ?? 14,
+    center,
+    zoom: options.zoom ?? district?.zoom,
     minZoom: 10,
     maxZoom: 19,
     attributionControl: false,

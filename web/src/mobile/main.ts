@@ -18,7 +18,7 @@ import { reportButton } from '../common/reportButton.ts';
 import { zh as reportZh, en as reportEn } from '../common/reportMessages.ts';
 import { messages } from './messages.ts';
 import 'virtual:palette.css';
-import { loadDistrict } from '../common/district.ts';
+import { knownDistrict, loadDistrict } from '../common/district.ts';
 import './mobile.css';
 
 declare global {
@@ -116,7 +116,7 @@ function rowActions(item: NearestItem, site: [number, number], siteName: string,
     h('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
       ...NAV_APPS.map((app) => h('a', {
         class: 'nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
-        href: navigationUrl(app, { lon: item.lon, lat: item.lat, name: item.name }, { lon: site[0], lat: site[1], name: siteName }),
+        href: navigationUrl(app, { lon: item.lon, lat: item.lat, name: item.name }, { lon: site[0], lat: site[1], name: siteName }, knownDistrict()?.city_zh || undefined),
       }, `${t('navigate')} · ${t(app)}`))),
     readButton(null, t('readAloud'), t('readRow'), speech),
     reportButton(() => ({ site_id: siteId, point_id: item.id, label: item.name, kind: 'info_wrong' }), () => reportCategories,

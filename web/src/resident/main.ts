@@ -21,7 +21,7 @@ import { reportButton } from '../common/reportButton.ts';
 import { scoreLayer } from './scoreLayer.ts';
 import { atParam, choiceDate, choiceFromParam, choiceLabel, choiceToParam, timeControl, type TimeChoice } from '../common/timeChoice.ts';
 import 'virtual:palette.css';
-import { loadDistrict } from '../common/district.ts';
+import { knownDistrict, loadDistrict } from '../common/district.ts';
 import './resident.css';
 
 let lang = currentLang();
@@ -454,7 +454,7 @@ async function openCard(id: number, options: { focus?: boolean } = {}): Promise<
   const nav = h('div', { class: 'nav', role: 'group', 'aria-label': t('navigate') },
     ...NAV_APPS.map((app) => h('a', {
       class: 'btn nav-link', 'data-app': app, target: '_blank', rel: 'noopener noreferrer',
-      href: navigationUrl(app, { lon, lat, name: p.name }, state.origin ? { lon: state.origin[0], lat: state.origin[1], name: t('here') } : undefined),
+      href: navigationUrl(app, { lon, lat, name: p.name }, state.origin ? { lon: state.origin[0], lat: state.origin[1], name: t('here') } : undefined, knownDistrict()?.city_zh || undefined),
     }, t(app))));
   clear(ui.card);
   append(ui.card,
