@@ -36,6 +36,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Connections in the pool to a PostgreSQL server. */
   pgPoolMax: number;
+  /** On SIGTERM: how long (ms) the instance answers not-ready on /api/ready while still serving, before it closes. */
+  shutdownDrainMs: number;
 }
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
@@ -77,6 +79,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
     trustProxy: boolSetting('TRUST_PROXY', false),
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
+    shutdownDrainMs: intSetting('SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
   };
   return { ...config, ...overrides };
 }
