@@ -16,10 +16,14 @@ declare module 'fastify' {
   }
 }
 
-const ReadyAnswer = Type.Object({
-  ready: Type.Boolean(),
-  reason: Type.Optional(Type.String()),
-  reason_zh: Type.Optional(Type.String()),
+const ReadyAnswer = Type.Object({ ready: Type.Literal(true) });
+/** Not ready: the API's one error shape, plus `ready: false`. */
+const NotReadyAnswer = Type.Object({
+  ready: Type.Literal(false),
+  statusCode: Type.Literal(503),
+  error: Type.String(),
+  message: Type.String(),
+  message_zh: Type.String(),
 });
 
 async function readiness(app: FastifyInstance): Promise<void> {
@@ -36,22 +40,22 @@ async function readiness(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['meta'],
       summary: 'Readiness for a load balancer: 200 when this instance takes traffic, 503 while it starts or drains',
-      response: { 200: ReadyAnswer, 503: ReadyAnswer },
+      response: { 200: ReadyAnswer, 503: NotReadyAnswer },
     },
   }, async (_request, reply) => {
-    const notReady = (reason: string, reason_zh: string) => {
+    const notReady = (message: string, message_zh: string) => {
       reply.code(503).header('retry-after', String(RETRY_AFTER_S)).header('cache-control', 'no-store');
-      return { ready: false, reason, reason_zh };
+      return { ready: false as const, statusCode: 503 as const, error: 'Service Unavailable', message, message_zh };
     };
-    if (draining) return notReady('draining before shutdown', '即将停止，正在移交流量');
-    if (!app.hasDecorator('walking')) return notReady('the walking engine is not loaded yet', '步行引擎尚未加载');
+    if (draining) return notReady('Not ready: draining before shutdown', '未就绪：即将停止，正在移交流量');
+    if (!app.hasDecorator('walking')) return notReady('Not ready: the walking engine is not loaded yet', '未就绪：步行引擎尚未加载');
     try {
       await sql`select 1`.execute(app.db);
     } catch {
-      return notReady('the database does not answer', '数据库无响应');
+      return notReady('Not ready: the database does not answer', '未就绪：数据库无响应');
     }
     reply.header('cache-control', 'no-store');
-    return { ready: true };
+    return { ready: true as const };
   });
 }
 

@@ -221,9 +221,9 @@ describe('SIGTERM with a drain (SHUTDOWN_DRAIN_MS)', () => {
     }, 5000, 20);
     expect(notReady.headers.get('retry-after')).toBeTruthy();
     const body = await notReady.json();
-    expect(body.ready).toBe(false);
-    expect(body.reason).toMatch(/draining/);
-    expect(body.reason_zh).toMatch(/停止/);
+    expect(body).toMatchObject({ ready: false, statusCode: 503 });
+    expect(body.message).toMatch(/draining/);
+    expect(body.message_zh).toMatch(/停止/);
     // Still serving, and asking clients to move on (close the connection) after each answer.
     const health = await fetch(`${service.base}/api/health`);
     expect(health.status).toBe(200);
@@ -326,6 +326,10 @@ describe.skipIf(!onServer)('the PostgreSQL server stops while two instances run'
       expect(res.body.message).toMatch(/database is unavailable/);
       expect(res.body.message_zh).toContain('数据库');
       expect(res.headers.get('retry-after')).toBe('5');
+      // And not ready, so that a load balancer stops sending it residents.
+      const ready = await call(service.base, null, 'GET', '/api/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.message_zh).toContain('数据库');
     }
     await sleep(3000);
     const downFor = Date.now() - stoppedAt;
@@ -336,6 +340,7 @@ describe.skipIf(!onServer)('the PostgreSQL server stops while two instances run'
       const r = await call(service.base, null, 'GET', '/api/points?limit=1');
       return r.status === 200 ? Date.now() - restartedAt : undefined;
     }, 60_000, 100)));
+    for (const service of [a, b]) expect((await call(service.base, null, 'GET', '/api/ready')).body).toEqual({ ready: true });
     await waitFor('writes to succeed again', async () => {
       const before = acknowledged.length;
       await sleep(500);
