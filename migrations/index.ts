@@ -14,6 +14,7 @@ import * as m0011 from './0011_reports.ts';
 import * as m0012 from './0012_network_corrections.ts';
 import * as m0014 from './0014_checkup.ts';
 import * as m0015 from './0015_network_import.ts';
+import * as m0016 from './0016_signin_address_limits.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0012_network_corrections': m0012,
   '0014_checkup': m0014,
   '0015_network_import': m0015,
+  '0016_signin_address_limits': m0016,
 };

@@ -30,6 +30,7 @@ import { reportRoutes as checkupReportRoutes } from './checkup/reportRoutes.ts';
 import { webPages } from './web/plugin.ts';
 import { basemapTiles } from './tiles/routes.ts';
 import { auth } from './auth/plugin.ts';
+import { readinessPlugin } from './http/readiness.ts';
 import { resiliencePlugin } from './http/resilience.ts';
 import { sameOrigin } from './http/sameOrigin.ts';
 import { inputHygiene } from './http/inputHygiene.ts';
@@ -97,6 +98,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   installErrorHandlers(app);
   await app.register(inputHygiene); // NUL characters and absurdly deep JSON: 400 naming the field
   await app.register(resiliencePlugin);
+  await app.register(readinessPlugin); // GET /api/ready for a load balancer; drain() before a shutdown
   await app.register(sameOrigin); // CORS: only our own origin; foreign preflights and writes get 403
   await app.register(compressionPlugin); // br/gzip for JSON and text; before the routes, whose answers it sees
 

@@ -40,6 +40,8 @@ export interface AppConfig {
   readDatabaseUrl: string | undefined;
   /** Longest such a read waits for the replica to replay a change this instance knows of, before reading the primary. */
   readReplicaWaitMs: number;
+  /** On SIGTERM: how long (ms) the instance answers not-ready on /api/ready while still serving, before it closes. */
+  shutdownDrainMs: number;
 }
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
@@ -83,6 +85,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
     readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,
     readReplicaWaitMs: intSetting('READ_REPLICA_WAIT_MS', 2000, 0, 600_000),
+    shutdownDrainMs: intSetting('SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
   };
   if (config.readDatabaseUrl && !config.databaseUrl) {
     // The embedded database is one process with no replicas: a replica URL there is a mistake to say out loud.

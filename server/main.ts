@@ -36,17 +36,32 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, database });
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${signal}: finishing in-flight requests`);
-    await app.close();
-    await database.close();
-    process.exit(0);
+  // SIGTERM (a supervisor or a rolling restart): turn not-ready on /api/ready, keep serving in-flight
+  // and new requests for SHUTDOWN_DRAIN_MS while the load balancer notices, then stop accepting, let
+  // the requests under way finish, close the database and exit 0. SIGINT (Ctrl-C) or a second signal
+  // skips the drain.
+  let closing: Promise<void> | null = null;
+  let skipDrain: () => void = () => {};
+  const shutdown = (signal: string, drainMs: number) => {
+    if (closing) { skipDrain(); return; }
+    app.readiness.drain();
+    closing = (async () => {
+      if (drainMs > 0) {
+        console.log(`${signal}: not ready; serving ${drainMs} ms more while load balancers move away`);
+        await new Promise<void>((resolve) => { const timer = setTimeout(resolve, drainMs); skipDrain = () => { clearTimeout(timer); resolve(); }; });
+      }
+      app.log.info(`${signal}: finishing in-flight requests`);
+      await app.close();
+      await database.close();
+      console.log(`${signal}: closed cleanly`);
+      process.exit(0);
+    })().catch((err) => {
+      console.error(`shutdown failed: ${(err as Error).message}`);
+      process.exit(1);
+    });
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM', config.shutdownDrainMs));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
 
   await app.listen({ port: config.port, host: config.host });
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -3,6 +3,10 @@
 // Loopback only, bounded in time and connections, stops by itself, removes its database copy.
 //   npm run load                                   60 s on the embedded database
 //   npm run load -- --seconds 300 --engine postgres  (DATABASE_URL names a server; a copy is made there)
+//   npm run load -- --target http://127.0.0.1:8080 --accounts editors.json --duration 90 --out result.json
+//     drives a service already running (e.g. behind a load balancer: tests/reliability/rollingRestart.test.ts);
+//     editors sign in with the accounts in the file ([{ "username", "password" }]); SIGINT ends the run early
+//     and still writes the summary. Every acknowledged edit (point, version, value) is in the summary.
 // Prints req/s, p50/p99, errors and RSS over time, and writes test-artifacts/load/<engine>-<time>.json.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -32,18 +36,23 @@ const { values: args } = parseArgs({
   options: {
     engine: { type: 'string', default: process.env.DATABASE_URL ? 'postgres' : 'embedded' },
     seconds: { type: 'string', default: '60' },
+    duration: { type: 'string' },
+    target: { type: 'string' },
+    accounts: { type: 'string' },
+    out: { type: 'string' },
     connections: { type: 'string', default: '20' },
     writers: { type: 'string', default: '3' },
     'writes-per-second': { type: 'string', default: '2' },
     'sample-seconds': { type: 'string', default: '5' },
   },
 });
-const SECONDS = Math.min(3600, Math.max(5, Number(args.seconds)));
+const SECONDS = Math.min(3600, Math.max(5, Number(args.duration ?? args.seconds)));
+const TARGET = args.target ? args.target.replace(/\/+$/, '') : null;
 const CONNECTIONS = Math.min(200, Math.max(1, Number(args.connections)));
 const WRITERS = Math.min(20, Math.max(0, Number(args.writers)));
 const WRITE_RATE = Math.min(20, Math.max(0.1, Number(args['writes-per-second'])));
 const SAMPLE_MS = Math.max(1, Number(args['sample-seconds'])) * 1000;
-const ENGINE = args.engine === 'postgres' ? 'postgres' : 'embedded';
+const ENGINE = TARGET ? 'target' : args.engine === 'postgres' ? 'postgres' : 'embedded';
 const log = (msg: string) => console.log(`[load ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -127,10 +136,13 @@ function rssMb(pid: number): number | null {
 // ---------------------------------------------------------------------------------------------
 // Editors writing points while residents read.
 
-interface WriteStats { ok: number; conflicts: number; errors: Record<string, number>; latencies: number[] }
+interface WriteStats { ok: number; conflicts: number; errors: Record<string, number>; latencies: number[]; acknowledged: { id: number; version: number; opening_hours: string }[] }
+
+/** Ends the run early (SIGINT): the editors stop after their current write, autocannon stops. */
+const stopEarly = { requested: false, hooks: [] as (() => void)[] };
 
 async function runEditors(base: string, who: { username: string; password: string }[], until: number): Promise<WriteStats> {
-  const stats: WriteStats = { ok: 0, conflicts: 0, errors: {}, latencies: [] };
+  const stats: WriteStats = { ok: 0, conflicts: 0, errors: {}, latencies: [], acknowledged: [] };
   const fail = (what: string) => { stats.errors[what] = (stats.errors[what] ?? 0) + 1; };
   await Promise.all(who.map(async (account, w) => {
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(account) });
@@ -141,18 +153,23 @@ async function runEditors(base: string, who: { username: string; password: strin
     const list = await (await fetch(`${base}/api/points?street=120103003000&limit=200`)).json() as { features: { properties: { id: number; version: number } }[] };
     const mine = list.features.filter((_f, i) => i % who.length === w).map((f) => ({ id: f.properties.id, version: f.properties.version }));
     let n = 0;
-    while (Date.now() < until && mine.length) {
+    while (Date.now() < until && !stopEarly.requested && mine.length) {
       const next = Date.now() + 1000 / WRITE_RATE;
       const point = mine[n % mine.length];
       n += 1;
       const started = performance.now();
+      const openingHours = n % 2 ? 'Mo-Fr 08:00-18:00' : 'Mo-Su 08:30-17:30';
       try {
         const res = await fetch(`${base}/api/points/${point.id}`, {
-          method: 'PATCH', headers, body: JSON.stringify({ version: point.version, opening_hours: n % 2 ? 'Mo-Fr 08:00-18:00' : 'Mo-Su 08:30-17:30' }),
+          method: 'PATCH', headers, body: JSON.stringify({ version: point.version, opening_hours: openingHours }),
         });
         stats.latencies.push(performance.now() - started);
         const body = await res.json() as { properties?: { version: number }; current?: { properties: { version: number } } };
-        if (res.status === 200) { stats.ok += 1; point.version = body.properties!.version; }
+        if (res.status === 200) {
+          stats.ok += 1;
+          point.version = body.properties!.version;
+          stats.acknowledged.push({ id: point.id, version: point.version, opening_hours: openingHours });
+        }
         else if (res.status === 409) { stats.conflicts += 1; point.version = body.current?.properties.version ?? point.version; }
         else fail(String(res.status));
       } catch (err) { fail((err as Error).message); }
@@ -176,7 +193,21 @@ async function discoverTargets(base: string): Promise<Targets> {
   return { siteIds, origins, tileTemplate: tileTemplate.replace(/^https?:\/\/[^/]+/, '') };
 }
 
+/** A service started elsewhere (--target): nothing to prepare, start or stop here. */
+async function targetService(base: string): Promise<{ service: Service; data: LoadData | null; editors: { username: string; password: string }[] }> {
+  const host = new URL(base).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`load tests run on loopback only; --target points at ${host}`);
+  const editors = args.accounts ? JSON.parse(fs.readFileSync(args.accounts, 'utf8')) as { username: string; password: string }[] : [];
+  return { service: { pid: 0, base, output: () => '', stop: async () => null }, data: null, editors: editors.slice(0, WRITERS || editors.length) };
+}
+
 async function main(): Promise<void> {
+  if (TARGET) {
+    const { service, editors } = await targetService(TARGET);
+    log(`driving ${TARGET} (started elsewhere) with ${editors.length} editor account(s)`);
+    process.exitCode = await drive(service, editors);
+    return;
+  }
   const data = await prepareData();
   const editors: { username: string; password: string }[] = [];
   const addEditors = async () => {
@@ -196,8 +227,19 @@ async function main(): Promise<void> {
   const service = await startService(data);
   if (editors.length === 0 && ENGINE === 'postgres') await addEditors();
   log(`service up in ${((Date.now() - t0) / 1000).toFixed(1)} s at ${service.base} (pid ${service.pid}), RSS ${rssMb(service.pid)} MB`);
-  let exitCode = 0;
   try {
+    process.exitCode = await drive(service, editors);
+  } finally {
+    const code = await service.stop();
+    log(`service stopped (exit code ${code})`);
+    await data.drop();
+  }
+}
+
+/** The run itself: resident reads and editors' writes against `service.base`; 1 when anything failed. */
+async function drive(service: Service, editors: { username: string; password: string }[]): Promise<number> {
+  let exitCode = 0;
+  {
     for (let waited = 0; (await fetch(`${service.base}/api/health`)).status !== 200; waited += 500) {
       if (waited > 120_000) throw new Error('the service did not become healthy');
       await new Promise((r) => setTimeout(r, 500));
@@ -214,9 +256,14 @@ async function main(): Promise<void> {
     const byKind = new Map<MixKind, Record<number, number>>();
     const until = started + SECONDS * 1000;
     log(`${SECONDS} s: ${CONNECTIONS} resident connections (${mix.describe()}) and ${editors.length} editors writing ${WRITE_RATE}/s each`);
+    process.once('SIGINT', () => {
+      log('SIGINT: ending the run early');
+      stopEarly.requested = true;
+      for (const hook of stopEarly.hooks) hook();
+    });
     const [result, writes] = await Promise.all([
       new Promise<CannonResult>((resolve, reject) => {
-        autocannon({
+        const run = autocannon({
           url: service.base, connections: CONNECTIONS, duration: SECONDS, timeout: 30,
           requests: [{
             method: 'GET',
@@ -233,12 +280,14 @@ async function main(): Promise<void> {
             },
           }],
         }, (err, res) => (err ? reject(err) : resolve(res)));
+        stopEarly.hooks.push(() => run.stop());
       }),
       runEditors(service.base, editors, until),
     ]);
     clearInterval(sampler);
     rss.push({ t: Math.round((Date.now() - started) / 1000), mb: rssMb(service.pid) });
     const health = await fetch(`${service.base}/api/health`);
+    const ranSeconds = Math.round((Date.now() - started) / 100) / 10;
 
     const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
     // 204 is an empty tile and 422 a random place off the walking network: right answers. Errors are
@@ -246,7 +295,7 @@ async function main(): Promise<void> {
     const serverErrors = Object.entries(statusCounts).filter(([k]) => Number(k) >= 500).reduce((a, [, n]) => a + n, 0);
     const offNetwork = statusCounts['422'] ?? 0;
     const summary = {
-      engine: ENGINE, seconds: SECONDS, connections: CONNECTIONS, cpus: os.cpus().length, node: process.version,
+      engine: ENGINE, target: TARGET, seconds: SECONDS, ran_seconds: ranSeconds, connections: CONNECTIONS, cpus: os.cpus().length, node: process.version,
       reads: {
         requests: result.requests.total, rps: Math.round(result.requests.average),
         latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
@@ -254,7 +303,7 @@ async function main(): Promise<void> {
         by_kind: Object.fromEntries(byKind),
       },
       writes: {
-        ok: writes.ok, conflicts: writes.conflicts, errors: writes.errors,
+        ok: writes.ok, conflicts: writes.conflicts, errors: writes.errors, acknowledged: writes.acknowledged,
         latency_ms: { p50: Math.round(percentile(writes.latencies, 50)), p99: Math.round(percentile(writes.latencies, 99)), max: Math.round(Math.max(0, ...writes.latencies)) },
       },
       rss_mb: rss,
@@ -262,23 +311,19 @@ async function main(): Promise<void> {
     };
     const outDir = path.join(PROJECT_ROOT, 'test-artifacts', 'load');
     fs.mkdirSync(outDir, { recursive: true });
-    const file = path.join(outDir, `${ENGINE}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const file = args.out ? path.resolve(args.out) : path.join(outDir, `${ENGINE}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.writeFileSync(file, JSON.stringify(summary, null, 2));
     const mbs = rss.map((r) => r.mb ?? 0);
     console.log(`\n| engine | s | conns | req/s | p50 ms | p99 ms | reads | errors (5xx/timeouts/conn) | 422 off network | writes ok/409/err | write p50/p99 ms | RSS MB start→max→end |`);
     console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
-    console.log(`| ${ENGINE} | ${SECONDS} | ${CONNECTIONS} | ${summary.reads.rps} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.total} | ${serverErrors}/${result.timeouts}/${result.errors} | ${offNetwork} | ${writes.ok}/${writes.conflicts}/${Object.values(writes.errors).reduce((a, b) => a + b, 0)} | ${summary.writes.latency_ms.p50}/${summary.writes.latency_ms.p99} | ${mbs[0]}→${Math.max(...mbs)}→${mbs.at(-1)} |`);
+    console.log(`| ${ENGINE} | ${ranSeconds} | ${CONNECTIONS} | ${summary.reads.rps} | ${result.latency.p50} | ${result.latency.p99} | ${result.requests.total} | ${serverErrors}/${result.timeouts}/${result.errors} | ${offNetwork} | ${writes.ok}/${writes.conflicts}/${Object.values(writes.errors).reduce((a, b) => a + b, 0)} | ${summary.writes.latency_ms.p50}/${summary.writes.latency_ms.p99} | ${mbs[0]}→${Math.max(...mbs)}→${mbs.at(-1)} |`);
     console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (other work on the host counts against these figures)`);
     console.log(`\nstatuses: ${JSON.stringify(statusCounts)}; by kind: ${JSON.stringify(summary.reads.by_kind)}`);
     console.log(`RSS over time (s:MB): ${rss.map((r) => `${r.t}:${r.mb}`).join(' ')}`);
     console.log(`written to ${path.relative(PROJECT_ROOT, file)}`);
     if (serverErrors || result.errors || result.timeouts || Object.keys(writes.errors).length || !summary.healthy_after) exitCode = 1;
-  } finally {
-    const code = await service.stop();
-    log(`service stopped (exit code ${code})`);
-    await data.drop();
   }
-  process.exitCode = exitCode;
+  return exitCode;
 }
 
 await main();

@@ -8,7 +8,9 @@ import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { endSession, signInNotice, startSession } from './plugin.ts';
 import { SessionInfo } from './schemas.ts';
 import { markSignedIn, staffUserByName } from './users.ts';
-import { clearSigninFailures, recordSigninFailure, refusedSignInsSince, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress } from './throttle.ts';
+import {
+  clearSigninFailures, countSigninAttempt, recordSigninFailure, refusedSignInsSince, SIGNIN_ADDRESS_LIMIT, SIGNIN_THROTTLE, signinWaitSeconds, throttleAddress,
+} from './throttle.ts';
 
 
 /** "45 seconds" / "45秒", "3 minutes" / "3分钟": how long a throttled sign-in must wait. */
@@ -20,11 +22,12 @@ function waitText(seconds: number, lang: 'zh' | 'en'): string {
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/auth/login', {
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
       summary: 'Staff sign-in; sets the session cookie and returns the CSRF token',
-      description: `After ${SIGNIN_THROTTLE.freeFailures} failed attempts for one username from one address, further attempts for that `
+      description: `At most ${SIGNIN_ADDRESS_LIMIT.max} attempts per ${SIGNIN_ADDRESS_LIMIT.windowSeconds} s from one address, whatever the username `
+        + '(429 with Retry-After beyond; counted in the database, so it holds across instances). '
+        + `After ${SIGNIN_THROTTLE.freeFailures} failed attempts for one username from one address, further attempts for that `
         + `username from that address wait a delay (${SIGNIN_THROTTLE.baseDelaySeconds} s, doubling with each failure, at most `
         + `${SIGNIN_THROTTLE.maxDelaySeconds / 60} min): 429 with Retry-After. Other addresses are not affected, and unknown usernames `
         + 'get exactly the same answers as real ones. The answer tells the owner how many attempts failed since the last sign-in.',
@@ -37,6 +40,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { username, password } = request.body;
     const address = throttleAddress(request.ip);
+    // Per address, whatever the username: counted in the database, so the limit holds across instances.
+    const addressWait = await countSigninAttempt(app.db, address);
+    if (addressWait) {
+      reply.header('retry-after', String(addressWait));
+      throw new HttpError(429, `Too many sign-in attempts from your address; try again in ${waitText(addressWait, 'en')}`, undefined,
+        `您的网络登录尝试过于频繁，请${waitText(addressWait, 'zh')}后再试`, { retry_after_s: addressWait });
+    }
     // Until sign-in succeeds, every step is the same whether or not the username exists: the throttle is
     // keyed by the name as typed, an unknown name is verified against a dummy hash, and a refusal writes
     // the same two rows (throttle, audit). The owner's notice is read from those audit rows later.

@@ -17,6 +17,13 @@ export const SIGNIN_THROTTLE = {
   forgetAfterSeconds: 24 * 3600,
 };
 
+/**
+ * Sign-in attempts from one address, whatever the username: at most `max` per `windowSeconds`, the
+ * window starting at the address's first attempt. Counted in the database, so two instances behind a
+ * load balancer give an address this limit once, not once each.
+ */
+export const SIGNIN_ADDRESS_LIMIT = { max: 10, windowSeconds: 60 };
+
 /** Delay imposed after the `failures`-th failure (0 while failures are still free). */
 export function signinDelaySeconds(failures: number, policy = SIGNIN_THROTTLE): number {
   if (failures < policy.freeFailures) return 0;
@@ -74,6 +81,28 @@ export async function recordSigninFailure(db: Kysely<Database>, usernameKey: str
   // Old pairs are forgotten here rather than by a timer: the table stays small without a scheduler.
   await db.deleteFrom('signin_throttle').where('last_failure_at', '<', sql<Date>`now() - make_interval(secs => ${forget})`).execute();
   return { failures, delaySeconds };
+}
+
+/**
+ * Counts one sign-in attempt from `address` (one statement, so attempts on two instances at once are
+ * both counted); returns the seconds to wait when this attempt is over the limit (0: go ahead).
+ */
+export async function countSigninAttempt(db: Kysely<Database>, address: string, limit = SIGNIN_ADDRESS_LIMIT): Promise<number> {
+  const w = limit.windowSeconds;
+  const expired = sql<boolean>`signin_address_limits.window_start <= now() - make_interval(secs => ${w})`;
+  const row = await db.insertInto('signin_address_limits')
+    .values({ address, attempts: 1 })
+    .onConflict((oc) => oc.column('address').doUpdateSet({
+      attempts: sql<number>`case when ${expired} then 1 else signin_address_limits.attempts + 1 end`,
+      window_start: sql<Date>`case when ${expired} then now() else signin_address_limits.window_start end`,
+    }))
+    .returning([sql<number>`attempts`.as('attempts'), sql<number>`ceil(extract(epoch from (window_start + make_interval(secs => ${w}) - now())))::int`.as('left')])
+    .executeTakeFirstOrThrow();
+  if (Number(row.attempts) === 1) {
+    // A fresh window: forget addresses whose windows ended long ago (no timer needed).
+    await db.deleteFrom('signin_address_limits').where('window_start', '<', sql<Date>`now() - make_interval(secs => ${w * 10})`).execute();
+  }
+  return Number(row.attempts) > limit.max ? Math.max(1, Number(row.left)) : 0;
 }
 
 /** A successful sign-in from this address clears its count for this username. */

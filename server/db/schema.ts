@@ -138,6 +138,8 @@ export interface SigninThrottleTable {
   last_failure_at: Generated<Date>;
   blocked_until: Date | null;
 }
+/** Sign-in attempts per client address in the current window (migration 0016), shared by all instances. */
+export interface SigninAddressLimitsTable { address: string; window_start: Generated<Date>; attempts: Generated<number> }
 export interface AuditLogTable {
   id: Generated<number>;
   at: Timestamp;
@@ -207,6 +209,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   signin_throttle: SigninThrottleTable;
+  signin_address_limits: SigninAddressLimitsTable;
   coverage_target_overrides: CoverageTargetOverridesTable;
   coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
   coverage_scenarios: CoverageScenariosTable;

@@ -39,9 +39,9 @@ async function prepareInTurn(db: Kysely<Database>, options: PrepareOptions): Pro
   const district = options.district ?? configuredDistrict();
   // The category tables exist from the first migration on and are filled from data/categories.json before
   // later migrations run, so that those may refer to categories.
-  const migrations = await migrateToLatest(db, '0001_init');
+  const migrations = await migrateToLatest(db, '0001_init', log);
   await syncCategories(db, options.catalog);
-  migrations.push(...await migrateToLatest(db));
+  migrations.push(...await migrateToLatest(db, undefined, log));
   if (migrations.length) log(`applied migrations: ${migrations.join(', ')}`);
 
   const { count: streetCount } = await db.selectFrom('streets').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();

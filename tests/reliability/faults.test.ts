@@ -207,6 +207,36 @@ describe('SIGTERM', () => {
   }, 300_000);
 });
 
+describe('SIGTERM with a drain (SHUTDOWN_DRAIN_MS)', () => {
+  it('turns not-ready on /api/ready at once, keeps answering new requests while draining, then exits cleanly', async () => {
+    const { data } = await dataWithAdmin();
+    const service = await start(data, { SHUTDOWN_DRAIN_MS: '8000' });
+    const ready = await fetch(`${service.base}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true });
+    service.child.kill('SIGTERM');
+    const notReady = await waitFor('/api/ready to answer 503', async () => {
+      const res = await fetch(`${service.base}/api/ready`);
+      return res.status === 503 ? res : undefined;
+    }, 5000, 20);
+    expect(notReady.headers.get('retry-after')).toBeTruthy();
+    const body = await notReady.json();
+    expect(body).toMatchObject({ ready: false, statusCode: 503 });
+    expect(body.message).toMatch(/draining/);
+    expect(body.message_zh).toMatch(/停止/);
+    // Still serving, and asking clients to move on (close the connection) after each answer.
+    const health = await fetch(`${service.base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('connection')).toBe('close');
+    expect((await fetch(`${service.base}/api/streets`)).status).toBe(200);
+    expect(service.child.exitCode).toBeNull();
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(service.output()).toMatch(/SIGTERM: not ready; serving 8000 ms more/);
+    expect(service.output()).toMatch(/SIGTERM: closed cleanly/);
+    if (data.engine === 'embedded') expect(fs.existsSync(path.join(data.env.DATA_DIR, 'service.lock'))).toBe(false);
+  }, 300_000);
+});
+
 describe('the embedded data directory', () => {
   it('refuses a second instance on a directory in use, with a clear message, and the first keeps serving', async () => {
     const { data } = await dataWithAdmin('embedded');
@@ -296,6 +326,10 @@ describe.skipIf(!onServer)('the PostgreSQL server stops while two instances run'
       expect(res.body.message).toMatch(/database is unavailable/);
       expect(res.body.message_zh).toContain('数据库');
       expect(res.headers.get('retry-after')).toBe('5');
+      // And not ready, so that a load balancer stops sending it residents.
+      const ready = await call(service.base, null, 'GET', '/api/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.message_zh).toContain('数据库');
     }
     await sleep(3000);
     const downFor = Date.now() - stoppedAt;
@@ -306,6 +340,7 @@ describe.skipIf(!onServer)('the PostgreSQL server stops while two instances run'
       const r = await call(service.base, null, 'GET', '/api/points?limit=1');
       return r.status === 200 ? Date.now() - restartedAt : undefined;
     }, 60_000, 100)));
+    for (const service of [a, b]) expect((await call(service.base, null, 'GET', '/api/ready')).body).toEqual({ ready: true });
     await waitFor('writes to succeed again', async () => {
       const before = acknowledged.length;
       await sleep(500);

@@ -1,6 +1,6 @@
 // Several service instances on one PostGIS server (real processes on loopback ports): an edit made
 // through instance A reaches instance B's walking answers, coverage and tiles (NOTIFY on
-// svc_changes → app.dataEvents → each subscriber), and a session made on A works on B. Delays are printed, not asserted: the bench owns the 1 s figure.
+// svc_changes → app.dataEvents → each subscriber), and a session made on A works on B; an address gets the sign-in limits once across both. Delays are printed, not asserted: the bench owns the 1 s figure.
 // Runs on the server leg (DATABASE_URL); the embedded engine is one process by design.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -149,6 +149,36 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     }, 30_000, 20);
     console.log(`tiles: B served the new basemap version ${after} ms after the change was announced`);
     expect(await style(a.base)).toBe(await style(b.base));
+  });
+
+  // Last in this block: it uses up the sign-in allowance of the loopback address for a minute.
+  it('an address gets the sign-in limits once across both instances, not once per instance', async () => {
+    const handle = await data.open();
+    try {
+      await sql`delete from signin_address_limits`.execute(handle.db);
+      await sql`delete from signin_throttle`.execute(handle.db);
+    } finally { await handle.close(); }
+    const attempt = (base: string, username: string) => call(base, null, 'POST', '/api/auth/login', { username, password: 'wrong-password' });
+    // One username from one address: 5 free failures in all, spread over A and B, then the delay, on both.
+    const name = `nobody_${Date.now()}`;
+    const perName: number[] = [];
+    for (let i = 0; i < 5; i += 1) perName.push((await attempt(i % 2 ? b.base : a.base, name)).status);
+    const delayedOnA = await attempt(a.base, name);
+    const delayedOnB = await attempt(b.base, name);
+    expect([...perName, delayedOnA.status, delayedOnB.status]).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect(Number(delayedOnB.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Any usernames from one address: 10 attempts a minute in all, spread over A and B (each instance
+    // counting only its own would allow 20).
+    const handle2 = await data.open();
+    try { await sql`delete from signin_address_limits`.execute(handle2.db); } finally { await handle2.close(); }
+    const perAddress: number[] = [];
+    for (let i = 0; i < 12; i += 1) perAddress.push((await attempt(i % 2 ? b.base : a.base, `someone_${i}_${Date.now()}`)).status);
+    expect(perAddress).toEqual([...Array(10).fill(401), 429, 429]);
+    const refused = await attempt(a.base, 'someone_else');
+    expect(refused.status).toBe(429);
+    expect(refused.body.message_zh).toMatch(/频繁/);
+    expect(refused.body.message).toMatch(/from your address/);
   });
 });
 

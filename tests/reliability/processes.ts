@@ -86,6 +86,8 @@ export async function startService(data: ServiceData, extraEnv: Record<string, s
       // Test suites share two cores: a stalled event loop would make the service answer "busy" (503),
       // which is tested in resilience.test.ts; here it would only blur what is being tested. 0 = off.
       MAX_EVENT_LOOP_DELAY_MS: '0',
+      // SIGTERM ends a test's process at once unless the test asks for the drain (rollingRestart.test.ts).
+      SHUTDOWN_DRAIN_MS: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
