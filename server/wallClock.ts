@@ -33,3 +33,22 @@ export function wallClock(timeZone: string, instant: Date): WallClock {
     hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second), weekday: WEEKDAY_INDEX[p.weekday],
   };
 }
+
+/** How far the zone's wall clocks are ahead of UTC at `instant`, in whole minutes (480 for Asia/Shanghai). */
+export function utcOffsetMinutes(timeZone: string, instant: Date): number {
+  const c = wallClock(timeZone, instant);
+  const wallAsUtc = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+  return Math.round((wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+}
+
+/**
+ * The wall clock at a known UTC offset: plain arithmetic, no zone data. The pages use it with the offset the
+ * server gives, because making their first zone-aware formatter costs a phone tens of milliseconds.
+ */
+export function wallClockAtOffset(instant: Date, offsetMinutes: number): WallClock {
+  const d = new Date(instant.getTime() + offsetMinutes * 60000);
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: ((d.getUTCDay() + 6) % 7) + 1,
+  };
+}

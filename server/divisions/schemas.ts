@@ -22,6 +22,7 @@ export const StreetsResponse = Type.Array(Type.Object({
 export const DistrictInfoResponse = Type.Object({
   code: Type.String(), name_zh: Type.String(), name_en: Type.String(), city_zh: Type.String(), city_en: Type.String(),
   time_zone: Type.String({ description: 'IANA time zone of every local date and time' }),
+  utc_offset_minutes: Type.Integer({ description: "the time zone's offset from UTC when answered, in minutes (pages read their clock with it)" }),
   extent: Type.Array(Type.Number(), { description: '[west, south, east, north], WGS84' }),
   center: Type.Array(Type.Number(), { description: '[lon, lat] where the maps open' }),
   zoom: Type.Number({ description: 'zoom the maps open at' }),

@@ -11,6 +11,7 @@ import { contours } from 'd3-contour';
 import { Type } from 'typebox';
 import type { Database } from '../db/schema.ts';
 import { ODBL_ATTRIBUTION } from '../http/geojson.ts';
+import { utcOffsetMinutes } from '../wallClock.ts';
 import type { DistrictOutline, StreetsRef, ValidationContext } from '../records/validation.ts';
 
 declare module 'fastify' {
@@ -142,7 +143,7 @@ async function districtPlugin(app: FastifyInstance): Promise<void> {
     reply.header('cache-control', 'public, max-age=300');
     return {
       code: d.code, name_zh: d.name_zh, name_en: d.name_en, city_zh: d.city_zh, city_en: d.city_en,
-      time_zone: d.time_zone, extent: d.extent, center: d.center, zoom: d.zoom,
+      time_zone: d.time_zone, utc_offset_minutes: utcOffsetMinutes(d.time_zone, new Date()), extent: d.extent, center: d.center, zoom: d.zoom,
       country_code: d.country_code, region: d.region, default_street: d.default_street,
     };
   });

@@ -155,7 +155,7 @@ describe('DISTRICT_FILE: the same service for another district', () => {
   it('names the district and its time zone, and lists its own street and communities', async () => {
     const info = await app.inject('/api/district/info');
     expect(info.statusCode).toBe(200);
-    expect(info.json()).toMatchObject({ code: '990101000000', name_zh: '示例区', name_en: 'Sample District (示例)', time_zone: 'Asia/Urumqi', default_street: STREET });
+    expect(info.json()).toMatchObject({ code: '990101000000', name_zh: '示例区', name_en: 'Sample District (示例)', time_zone: 'Asia/Urumqi', utc_offset_minutes: 360, default_street: STREET });
     const outline = await app.inject('/api/district');
     expect(outline.json().properties.name).toContain('示例区');
     const [west, south, east, north] = outline.json().properties.bbox;

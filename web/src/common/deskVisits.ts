@@ -5,7 +5,7 @@
 import { currentLang, translator } from '../lang.ts';
 import type { DeskVisit } from './api.ts';
 import { h } from './dom.ts';
-import { knownDistrict } from './district.ts';
+import { districtNow } from './district.ts';
 import { messages } from './deskMessages.ts';
 import './deskVisits.css';
 
@@ -18,10 +18,10 @@ export const DESK_VISITS_OPEN = 3;
 
 /** Today and tomorrow in the district, where the desks are (the phone's own zone may differ). */
 function districtDates(): { today: string; tomorrow: string } {
-  const timeZone = knownDistrict()?.time_zone;
-  const today = new Date().toLocaleDateString('en-CA', { timeZone });
-  const [y, m, d] = today.split('-').map(Number);
-  return { today, tomorrow: new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10) };
+  const now = districtNow();
+  const [y, m, d] = [now.getFullYear(), now.getMonth(), now.getDate()];
+  const iso = (day: number) => new Date(Date.UTC(y, m, day)).toISOString().slice(0, 10);
+  return { today: iso(d), tomorrow: iso(d + 1) };
 }
 
 /** "6月10日（周三）" / "Wed 10 Jun". */

@@ -4,7 +4,7 @@
 import type { Static } from 'typebox';
 import type { DistrictInfoResponse } from '../../../server/divisions/schemas.ts';
 import { setDistrictNames } from '../lang.ts';
-import { wallClock } from '../../../server/wallClock.ts';
+import { wallClock, wallClockAtOffset } from '../../../server/wallClock.ts';
 import { placeOf, useHoursPlace } from '../../../server/hoursPlace.ts';
 
 /** The answer's type is the server's schema (server/divisions/schemas.ts). */
@@ -12,6 +12,8 @@ export type DistrictInfo = Static<typeof DistrictInfoResponse>;
 
 let pending: Promise<DistrictInfo | null> | undefined;
 let loaded: DistrictInfo | null = null;
+/** When the district's answer (and so its UTC offset) was read, by the phone's clock. */
+let loadedAt = 0;
 
 /** The district once loadDistrict() has answered (null before, or when it could not be read). */
 export function knownDistrict(): DistrictInfo | null {
@@ -29,6 +31,7 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
         useHoursPlace(placeOf(info));
       }
       loaded = info;
+      loadedAt = Date.now();
       return info;
     })
     .catch(() => null);
@@ -41,6 +44,14 @@ export function loadDistrict(): Promise<DistrictInfo | null> {
  */
 export function districtNow(timeZone = knownDistrict()?.time_zone, at = new Date()): Date {
   if (!timeZone) return at;
-  const c = wallClock(timeZone, at);
+  // Near the time the server gave the zone's offset, that offset is the clock (no zone data to load);
+  // further away a daylight-saving change could lie between, so the zone itself is asked.
+  const known = knownDistrict();
+  const c = known && known.time_zone === timeZone && Math.abs(at.getTime() - loadedAt) < OFFSET_TRUSTED_MS
+    ? wallClockAtOffset(at, known.utc_offset_minutes)
+    : wallClock(timeZone, at);
   return new Date(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
 }
+
+/** How long the server's offset is used for: shorter than any gap between two daylight-saving changes. */
+const OFFSET_TRUSTED_MS = 6 * 3600_000;
