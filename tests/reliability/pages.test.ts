@@ -51,7 +51,11 @@ describe('markup in names stays text on the pages', () => {
     // badge stays after it instead of being pulled into reversed text.
     expect(text).toContain('展板测试');
     expect(text).not.toContain('\u202E');
-    expect(text).toContain('<b id=injected-point>');
+    // The point's row is drawn when it comes into view (the list's groups are laid out only on screen),
+    // so it is brought into view and its rendered text read there.
+    const row = page.locator('#board-list li.point').filter({ hasText: '<b id=injected-point>' }).first();
+    await row.scrollIntoViewIfNeeded();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('<b id=injected-point>');
     await expectInert(page, 'phone page');
     await saveScreenshot(page, 'reliability-phone-hostile-names');
   });
