@@ -2,7 +2,7 @@
 // district file), which the opening_hours parser needs for public holidays (PH) and for sunrise/sunset.
 // Pure and browser-shared: the server sets it from its district file (server/district.ts), the pages from
 // GET /api/district/info (web/src/common/district.ts), and both read it here.
-import { wallClock } from './wallClock.ts';
+import { utcOffsetMinutes } from './wallClock.ts';
 
 export interface HoursPlace {
   lon: number;
@@ -47,8 +47,7 @@ export interface OpeningHoursContext {
  */
 export function hoursContext(place: HoursPlace | null = current, at: Date = new Date()): OpeningHoursContext | undefined {
   if (!place) return undefined;
-  const c = wallClock(place.time_zone, at);
-  const districtOffset = Math.round((Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const districtOffset = utcOffsetMinutes(place.time_zone, at);
   const processOffset = -at.getTimezoneOffset();
   const lon = place.lon - (districtOffset - processOffset) / 4;
   const wrapped = ((((lon + 180) % 360) + 360) % 360) - 180;
