@@ -22,6 +22,22 @@ export type Polygon = Ring[]; // exterior first, then its holes
 export function contourPolygons(
   values: Float64Array, width: number, height: number, level: number, offset = 0, stride = width,
 ): Polygon[] {
+  const flat = contourFlat(values, width, height, level, offset, stride);
+  return flat.polygons.map((rings) => rings.map((r) => flatRing(flat.xy, r.start, r.end)));
+}
+
+/** A ring of a flat contour: vertices start … end − 1 of `xy` (x at 2k, y at 2k + 1), not closed. */
+export interface FlatRing { start: number; end: number }
+
+/**
+ * The same polygons as contourPolygons, with every vertex in one flat array (no array per vertex:
+ * the walking engine's hot path reads them once). `xy` is a scratch buffer, valid until the next call.
+ */
+export interface FlatContour { xy: Float64Array; polygons: FlatRing[][] }
+
+export function contourFlat(
+  values: Float64Array, width: number, height: number, level: number, offset = 0, stride = width,
+): FlatContour {
   // Lattice of cell centres padded by one virtual row/column on every side (always outside):
   // padded index (p, q) = cell (p − 1, q − 1). Squares have their lower-left corner at (p, q).
   const pw = width + 2, ph = height + 2;
@@ -34,23 +50,26 @@ export function contourPolygons(
   const nStarts = linkSquares(values, stride, offset, level, inside, pw, ph, next);
 
   const exteriors: Exterior[] = [];
-  const holes: Ring[] = [];
+  const holes: FlatRing[] = [];
   const grid: Lattice = { values, width, height, level, offset, stride, pw, vBase: pw * ph };
+  let len = 0; // vertices written to xyBuf
   for (let n = 0; n < nStarts; n++) {
     const start = startsBuf[n];
     if (next[start] === 0) continue; // already part of a ring
-    const ring: Ring = [];
+    const first = len;
     let id = start;
     do {
-      ring.push(crossing(grid, id));
+      if (2 * len + 2 > xyBuf.length) { const grown = new Float64Array(2 * xyBuf.length); grown.set(xyBuf); xyBuf = grown; }
+      crossing(grid, id, xyBuf, 2 * len);
+      len++;
       const to = next[id] - 1;
       next[id] = 0;
       id = to;
       // A guard, never taken: every crossing a ring reaches has its link set (next[id] − 1 ≥ 0).
       if (id < 0) break;
     } while (id !== start);
-    ring.push(ring[0]);
-    const area = signedArea(ring);
+    const ring = { start: first, end: len };
+    const area = signedArea(xyBuf, first, len);
     if (area > 0) exteriors.push({ ring, area, holes: [] });
     else holes.push(ring);
   }
@@ -59,14 +78,22 @@ export function contourPolygons(
   // so when there is only one exterior, that is the one (the common case: one ring per minute).
   exteriors.sort((x, y) => x.area - y.area);
   for (const hole of holes) {
-    const [x, y] = hole[0];
-    const owner = exteriors.length === 1 ? exteriors[0] : exteriors.find((e) => ringContains(e.ring, x, y));
+    const x = xyBuf[2 * hole.start], y = xyBuf[2 * hole.start + 1];
+    const owner = exteriors.length === 1 ? exteriors[0] : exteriors.find((e) => ringContains(flatRing(xyBuf, e.ring.start, e.ring.end), x, y));
     owner?.holes.push(hole);
   }
-  return exteriors.map((e) => [e.ring, ...e.holes]);
+  return { xy: xyBuf, polygons: exteriors.map((e) => [e.ring, ...e.holes]) };
 }
 
-interface Exterior { ring: Ring; area: number; holes: Ring[] }
+/** A flat ring's vertices as a closed ring of positions. */
+function flatRing(xy: Float64Array, start: number, end: number): Ring {
+  const ring: Ring = [];
+  for (let k = start; k < end; k++) ring.push([xy[2 * k], xy[2 * k + 1]]);
+  ring.push(ring[0]);
+  return ring;
+}
+
+interface Exterior { ring: FlatRing; area: number; holes: FlatRing[] }
 interface Lattice { values: Float64Array; width: number; height: number; level: number; offset: number; stride: number; pw: number; vBase: number }
 
 function markInside(values: Float64Array, width: number, height: number, level: number, offset: number, stride: number, inside: Uint8Array, pw: number): void {
@@ -132,15 +159,16 @@ function latticeValue(g: Lattice, p: number, q: number): number {
   return p >= 1 && q >= 1 && p <= g.width && q <= g.height ? g.values[g.offset + (q - 1) * g.stride + (p - 1)] : -Infinity;
 }
 
-/** A crossing's position, interpolated between the two centres of its lattice edge. */
-function crossing(g: Lattice, id: number): number[] {
+/** A crossing's position, interpolated between the two centres of its lattice edge, written at out[at], out[at + 1]. */
+function crossing(g: Lattice, id: number, out: Float64Array, at: number): void {
   const vertical = id >= g.vBase;
   const k = vertical ? id - g.vBase : id;
   const p = k % g.pw, q = (k - p) / g.pw;
   const v0 = latticeValue(g, p, q), v1 = vertical ? latticeValue(g, p, q + 1) : latticeValue(g, p + 1, q);
   const t = v0 === -Infinity || v1 === -Infinity ? 0.5 : (g.level - v0) / (v1 - v0);
   // padded (p, q) is cell (p − 1, q − 1), whose centre is at (p − 0.5, q − 0.5)
-  return vertical ? [p - 0.5, q - 0.5 + t] : [p - 0.5 + t, q - 0.5];
+  if (vertical) { out[at] = p - 0.5; out[at + 1] = q - 0.5 + t; }
+  else { out[at] = p - 0.5 + t; out[at + 1] = q - 0.5; }
 }
 
 function centreInside(values: Float64Array, k: number, stride: number, level: number): boolean {
@@ -154,6 +182,7 @@ function centreInside(values: Float64Array, k: number, stride: number, level: nu
 let insideBuf = new Uint8Array(0);
 let nextBuf = new Int32Array(0);
 let startsBuf = new Int32Array(1024);
+let xyBuf = new Float64Array(8192);
 function scratchInside(n: number): Uint8Array {
   // Cleared so that the virtual border reads as outside (markInside writes every real cell).
   if (insideBuf.length < n) insideBuf = new Uint8Array(Math.ceil(n * 1.25));
@@ -166,9 +195,13 @@ function scratchNext(n: number): Int32Array {
   return nextBuf.subarray(0, n);
 }
 
-function signedArea(ring: Ring): number {
+/** Twice-halved shoelace sum of vertices start … end − 1 (closed back to start). */
+function signedArea(xy: Float64Array, start: number, end: number): number {
   let s = 0;
-  for (let n = 0; n < ring.length - 1; n++) s += ring[n][0] * ring[n + 1][1] - ring[n + 1][0] * ring[n][1];
+  for (let n = start; n < end; n++) {
+    const m = n + 1 === end ? start : n + 1;
+    s += xy[2 * n] * xy[2 * m + 1] - xy[2 * m] * xy[2 * n + 1];
+  }
   return s / 2;
 }
 

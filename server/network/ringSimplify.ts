@@ -17,19 +17,20 @@ export interface RingPrecision {
 export interface LatticeToLonLat { lon0: number; lonPerUnit: number; lat0: number; latPerUnit: number }
 
 /**
- * A closed contour ring (first point repeated at the end, region on the left) in lattice units,
- * written as lon/lat rounded and simplified outward. Returns null when rounding leaves fewer than
- * three distinct vertices.
+ * A contour ring (region on the left) in lattice units, vertices start … end − 1 of the flat `xy`
+ * (x at 2k, y at 2k + 1; closed back to its first vertex, whether or not that is repeated), written
+ * as lon/lat rounded and simplified outward. Returns null when rounding leaves fewer than three
+ * distinct vertices.
  */
-export function drawRing(ring: readonly (readonly number[])[], to: LatticeToLonLat, precision: RingPrecision): Position[] | null {
+export function drawRing(xy: Float64Array, start: number, end: number, to: LatticeToLonLat, precision: RingPrecision): Position[] | null {
   const scale = 10 ** precision.decimals;
   // Integer grid units: exact cross products (|coordinate| < 2^25 at 5 decimals, products < 2^53).
-  const n0 = ring.length;
+  const n0 = end - start;
   if (xsBuf.length < n0 + 1) { xsBuf = new Float64Array(2 * n0 + 1); ysBuf = new Float64Array(2 * n0 + 1); keepBuf = new Uint8Array(2 * n0 + 1); }
   const xs = xsBuf, ys = ysBuf;
   let n = 0;
-  for (let k = 0; k < n0; k++) {
-    const x = Math.round((to.lon0 + to.lonPerUnit * ring[k][0]) * scale), y = Math.round((to.lat0 + to.latPerUnit * ring[k][1]) * scale);
+  for (let k = start; k < end; k++) {
+    const x = Math.round((to.lon0 + to.lonPerUnit * xy[2 * k]) * scale), y = Math.round((to.lat0 + to.latPerUnit * xy[2 * k + 1]) * scale);
     if (n > 0 && x === xs[n - 1] && y === ys[n - 1]) continue;
     xs[n] = x; ys[n] = y; n++;
   }

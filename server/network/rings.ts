@@ -3,7 +3,7 @@
 // allowance, then contoured (marching squares, ./contour.ts) at each requested minute. Rings nest by
 // construction.
 
-import { contourPolygons } from './contour.ts';
+import { contourFlat } from './contour.ts';
 import { drawRing, type RingPrecision } from './ringSimplify.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
 import type { WalkingGraph } from './walkingGraph.ts';
@@ -122,15 +122,24 @@ export function ringsFromSearch(
     stamp(ox + h * (sx - ox), oy + h * (sy - oy), h * access);
   }
 
-  // Reached edges, sampled every cell (with the allowance radius well above a cell, the band along a
-  // way stays closed); time along an edge is linear from whichever end (or the
-  // origin's own position) reaches it first, so the partial edge where time runs out is included.
+  // Reached nodes, each stamped once at its own time (the search has no node costs, so no edge reaches
+  // a settled node earlier than the node's time).
+  for (let k = 0; k < reachedCount; k++) {
+    const v = search.settledOrder[k];
+    stamp(nodeX[v], nodeY[v], search.time[v]);
+  }
+
+  // Reached edges, sampled every cell between their ends (with the allowance radius well above a
+  // cell, the band along a way stays closed); an end is sampled here only when its node is not reached
+  // (the partial edge where time runs out, or a way up to a closed gate). Time along an edge is linear
+  // from whichever end (or the origin's own position) reaches it first.
   for (const e of edges) {
     const a = edgeFrom[e], b = edgeTo[e], c = costs[e];
     const ta = nodeTime(a), tb = nodeTime(b);
     const ax = nodeX[a], ay = nodeY[a], bx = nodeX[b], by = nodeY[b];
     const k = Math.max(1, Math.ceil(edgeLengthM[e] / step));
-    for (let j = 0; j <= k; j++) {
+    const j0 = ta < Infinity ? 1 : 0, j1 = tb < Infinity ? k - 1 : k;
+    for (let j = j0; j <= j1; j++) {
       const f = j / k;
       let t = Math.min(ta + f * c, tb + (1 - f) * c);
       if (e === origin.edge) t = Math.min(t, access + Math.abs(f - origin.t) * c);
@@ -140,22 +149,32 @@ export function ringsFromSearch(
 
   // Contour each minute on the smallest window holding its cells plus a one-cell border of
   // unreached ones: identical polygons, far fewer cells for the inner rings.
-  const features: RingFeature[] = sorted.map((m) => {
-    const level = -m * 60;
-    let i0 = nx, i1 = -1, j0 = ny, j1 = -1;
-    for (let j = 0; j < ny; j++) {
-      const row = j * nx;
-      for (let i = 0; i < nx; i++) {
-        if (field[row + i] >= level) {
-          if (i < i0) i0 = i; if (i > i1) i1 = i;
-          if (j < j0) j0 = j; if (j > j1) j1 = j;
-        }
+  // Windows of all levels in one pass over the field (most cells are unreached and fail the first test).
+  const levels = sorted.map((m) => -m * 60);
+  const L = levels.length, outer = levels[0] <= levels[L - 1] ? levels[0] : levels[L - 1];
+  const win = new Int32Array(4 * L);
+  for (let l = 0; l < L; l++) { win[4 * l] = nx; win[4 * l + 1] = -1; win[4 * l + 2] = ny; win[4 * l + 3] = -1; }
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    for (let i = 0; i < nx; i++) {
+      const v = field[row + i];
+      if (v < outer) continue;
+      for (let l = 0; l < L; l++) {
+        if (v < levels[l]) continue;
+        const w = 4 * l;
+        if (i < win[w]) win[w] = i; if (i > win[w + 1]) win[w + 1] = i;
+        if (j < win[w + 2]) win[w + 2] = j; if (j > win[w + 3]) win[w + 3] = j;
       }
     }
+  }
+
+  const features: RingFeature[] = sorted.map((m, l) => {
+    const level = levels[l];
+    let i0 = win[4 * l], i1 = win[4 * l + 1], j0 = win[4 * l + 2], j1 = win[4 * l + 3];
     if (i1 < 0) return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates: [] } };
     i0 = Math.max(0, i0 - 1); j0 = Math.max(0, j0 - 1); i1 = Math.min(nx - 1, i1 + 1); j1 = Math.min(ny - 1, j1 + 1);
     const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
-    const polygons = contourPolygons(field, wx, wy, level, j0 * nx + i0, nx);
+    const { xy, polygons } = contourFlat(field, wx, wy, level, j0 * nx + i0, nx);
     const ox0 = gx0 + i0, oy0 = gy0 + j0;
     const to = {
       lon0: plane.lon(ox0 * cell), lonPerUnit: plane.lon(cell) - plane.lon(0),
@@ -163,10 +182,14 @@ export function ringsFromSearch(
     };
     const coordinates: Position[][][] = [];
     for (const poly of polygons) {
-      const exterior = drawRing(poly[0], to, opts);
+      const exterior = drawRing(xy, poly[0].start, poly[0].end, to, opts);
       if (!exterior) continue;
-      const holes = poly.slice(1).map((ring) => drawRing(ring, to, opts)).filter((r) => r !== null);
-      coordinates.push([exterior, ...holes]);
+      const rings = [exterior];
+      for (let h = 1; h < poly.length; h++) {
+        const hole = drawRing(xy, poly[h].start, poly[h].end, to, opts);
+        if (hole) rings.push(hole);
+      }
+      coordinates.push(rings);
     }
     return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates } };
   });
