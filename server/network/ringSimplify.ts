@@ -61,17 +61,17 @@ export function drawRing(xy: Float64Array, start: number, end: number, to: Latti
       const ax = xs[i], ay = ys[i], ux = xs[j] - ax, uy = ys[j] - ay;
       const cx = ux * mPerUnitX, cy = uy * mPerUnitY, len2 = cx * cx + cy * cy;
       // A vertex right of the chord (outside the region) must stay, or the ring would shrink there;
-      // otherwise the one farthest left stays if it is beyond the tolerance.
-      let split = -1, worstRight = 0, worstLeft2 = eps2;
+      // otherwise the one farthest left stays if it is beyond the tolerance. Distance from the chord's
+      // line is |cross| · mPerUnitX · mPerUnitY / |chord| metres, so "beyond the tolerance" is
+      // cross > eps · |chord| / (mPerUnitX · mPerUnitY) in grid units: no division per vertex.
+      let split = -1, worstRight = 0;
+      let worstLeft = len2 > 0 ? Math.sqrt(eps2 * len2) / (mPerUnitX * mPerUnitY) : 0;
       for (let k = i + 1; k < j; k++) {
-        const vx = xs[k] - ax, vy = ys[k] - ay;
-        const cross = ux * vy - uy * vx; // exact, in grid units
+        const cross = ux * (ys[k] - ay) - uy * (xs[k] - ax); // exact, in grid units
         if (cross < 0) {
           if (-cross > worstRight) { worstRight = -cross; split = k; }
-        } else if (worstRight === 0 && cross > 0) {
-          // distance² from the chord's line, in metres: (cross in metres)² / |chord|²
-          const cm = cross * mPerUnitX * mPerUnitY, d2 = len2 > 0 ? (cm * cm) / len2 : Infinity;
-          if (d2 > worstLeft2) { worstLeft2 = d2; split = k; }
+        } else if (worstRight === 0 && cross > worstLeft) {
+          worstLeft = cross; split = k;
         }
       }
       if (split < 0) continue;

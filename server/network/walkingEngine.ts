@@ -9,7 +9,10 @@ import { type WalkingProfile, edgeCostsSec, exclusionKey } from './profiles.ts';
 import { overlayStateAt, type DistrictTime } from './corrections.ts';
 import { EdgeSnapper, DEFAULT_MAX_SNAP_M, type SnappedLocation, type SnapFailure, type SnapResult } from './snapping.ts';
 import { TravelTimeSearch, arrivalAt, seedsOf, type Seed } from './travelTimes.ts';
-import { ServicePointIndex, type CategorisedPoint, type LocatedPoint } from './servicePoints.ts';
+import { ServicePointIndex, type CategorisedPoint, type LocatedPoint, type PointView } from './servicePoints.ts';
+
+/** A point view by edge, flat: edge e's points are items[start[e] … start[e + 1] − 1]; seq is each one's place in its category. */
+interface DensePoints<P extends CategorisedPoint> { start: Int32Array; items: LocatedPoint<P>[]; seq: Int32Array }
 import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.ts';
 
 /** Thrown when an origin or destination cannot be attached to the network. */
@@ -109,6 +112,9 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   readonly ringOptions: RingOptions;
   private readonly profiles: Map<string, WalkingProfile>;
   private readonly search: TravelTimeSearch;
+  private readonly denseViews = new WeakMap<PointView<P>, DensePoints<P>>();
+  private candidateMark = new Uint32Array(0);
+  private candidateGen = 0;
 
   constructor(readonly graph: WalkingGraph, profiles: readonly WalkingProfile[], options: EngineOptions = {}) {
     this.maxSnapM = options.maxSnapM ?? DEFAULT_MAX_SNAP_M;
@@ -276,6 +282,24 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   }
 
   /** Arrival at `b` in the current single-source search from `a` (directly when both lie on one edge). */
+  /** A view's points grouped by edge in flat arrays (edge e's are items[start[e] … start[e + 1] − 1]), built once per view. */
+  private densePoints(view: PointView<P>): DensePoints<P> {
+    let dense = this.denseViews.get(view);
+    if (dense) return dense;
+    const start = new Int32Array(this.graph.edgeCount + 1);
+    for (const [e, list] of view.byEdge) start[e + 1] = list.length;
+    for (let e = 0; e < this.graph.edgeCount; e++) start[e + 1] += start[e];
+    const items: LocatedPoint<P>[] = new Array(start[this.graph.edgeCount]);
+    const seq = new Int32Array(items.length);
+    const order = new Map<LocatedPoint<P>, number>();
+    for (const list of view.byCategory.values()) list.forEach((lp, k) => order.set(lp, k));
+    const fill = start.slice(0, this.graph.edgeCount);
+    for (const [e, list] of view.byEdge) for (const lp of list) { seq[fill[e]] = order.get(lp)!; items[fill[e]++] = lp; }
+    dense = { start, items, seq };
+    this.denseViews.set(view, dense);
+    return dense;
+  }
+
   private arrival(a: SnappedLocation, b: SnappedLocation, p: WalkingProfile) {
     return arrivalAt(this.search, this.graph, this.search.edgeCosts, b, p.speed_mps, a.edge === b.edge ? [a] : []);
   }
@@ -319,21 +343,42 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     // Grow the search in steps until every category has n answers or the limit is reached; an
     // answer is final once its arrival time is within the settled limit.
     let limit = Math.min(maxSec, Math.max(alreadySec, 300));
-    let found: Record<string, { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct' }[]>;
+    // Candidates are the points on edges next to a settled node (and on the origin's own edge): no
+    // point elsewhere can be reached yet. Each round adds the edges of the nodes settled since the
+    // last, so the work follows the searched area, not the number of points in the district.
+    const { start, items, seq } = this.densePoints(view);
+    const wanted = new Set(categories);
+    if (this.candidateMark.length < items.length) this.candidateMark = new Uint32Array(items.length);
+    const mark = this.candidateMark, gen = ++this.candidateGen;
+    const candidates: number[] = [];
+    const addEdge = (e: number) => {
+      for (let i = start[e]; i < start[e + 1]; i++) {
+        if (mark[i] !== gen && wanted.has(items[i].point.category_id)) { mark[i] = gen; candidates.push(i); }
+      }
+    };
+    addEdge(loc.edge);
+    const { settledOrder } = this.search, { adjOffsets, adjEdge } = this.graph;
+    let scanned = 0;
+    let found: Record<string, { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct'; seq: number }[]>;
     for (;;) {
       this.search.runTo(limit);
+      for (; scanned < this.search.settledCount; scanned++) {
+        const v = settledOrder[scanned];
+        for (let i = adjOffsets[v]; i < adjOffsets[v + 1]; i++) addEdge(adjEdge[i]);
+      }
       // Arrivals are final up to the settled limit, or all of them once the search is exhausted.
       const finalUpTo = this.search.exhausted ? maxSec : limit;
       found = {};
+      for (const cat of categories) found[cat] = [];
+      for (const i of candidates) {
+        const lp = items[i];
+        const arr = this.arrival(loc, lp.loc, p);
+        if (arr.timeSec <= finalUpTo) found[lp.point.category_id].push({ lp, ...arr, seq: seq[i] });
+      }
       let complete = true;
       for (const cat of categories) {
-        const hits = [];
-        for (const lp of view.byCategory.get(cat) ?? []) {
-          const arr = this.arrival(loc, lp.loc, p);
-          if (arr.timeSec <= finalUpTo) hits.push({ lp, ...arr });
-        }
-        hits.sort((x, y) => x.timeSec - y.timeSec);
-        found[cat] = hits.slice(0, n);
+        // Ties keep the category's own order, as a full scan of it would.
+        found[cat] = found[cat].sort((x, y) => x.timeSec - y.timeSec || x.seq - y.seq).slice(0, n);
         if (found[cat].length < Math.min(n, view.byCategory.get(cat)?.length ?? 0)) complete = false;
       }
       if (complete || limit >= maxSec || this.search.exhausted) break;
