@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase } from '../../server/db/engine.ts';
-import { addStaff, adminQuery, call, copyTestData, signIn, startService, waitFor, type ServiceData, type ServiceProcess, type Session } from './processes.ts';
+import { addStaff, adminQuery, call, copyTestData, signIn, startService, waitFor, waitForNearest, type ServiceData, type ServiceProcess, type Session } from './processes.ts';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 
@@ -59,21 +59,13 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     const created = await call(a.base, onA, 'POST', '/api/points', { name, category, lon: gate.lon, lat: gate.lat, street_code: '120103003000' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const acknowledgedAt = Date.now();
-    const seenAfter = await waitFor('B to list the new point first', async () => {
-      const answer = (await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`)).body;
-      return answer.nearest?.[category]?.[0]?.name === name ? Date.now() - acknowledgedAt : undefined;
-    }, 30_000, 20);
+    const seenAfter = await waitForNearest(b.base, reachUrl, category, name, true, acknowledgedAt);
     console.log(`walking: a point created through A was B's nearest ${seenAfter} ms after A acknowledged it`);
     // And closing it through A takes it out of B's answers just as fast.
     const closed = await call(a.base, onA, 'DELETE', `/api/points/${created.body.id ?? created.body.properties.id}`);
     expect(closed.status).toBe(200);
     const closedAt = Date.now();
-    const goneAfter = await waitFor('B to drop the closed point', async () => {
-      // Only a real answer counts: an error from B must not pass for "the point is gone".
-      const answer = await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`);
-      const list = answer.status === 200 ? answer.body.nearest?.[category] : undefined;
-      return Array.isArray(list) && list[0]?.name !== name ? Date.now() - closedAt : undefined;
-    }, 30_000, 20);
+    const goneAfter = await waitForNearest(b.base, reachUrl, category, name, false, closedAt);
     console.log(`walking: closed through A, gone from B's answers after ${goneAfter} ms`);
   });
 

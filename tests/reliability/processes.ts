@@ -180,3 +180,19 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await sleep(everyMs);
   }
 }
+
+/**
+ * Milliseconds from `since` until an instance's walking answer at `reachUrl` lists `name` first among
+ * `category`'s nearest (`present`), or lists something else first (not present). Only a 200 counts:
+ * an error from the instance never passes for "the point is gone".
+ */
+export function waitForNearest(
+  base: string, reachUrl: string, category: string, name: string, present: boolean, since: number, everyMs = 20,
+): Promise<number> {
+  return waitFor(present ? `${base} to list ${name} first` : `${base} to drop ${name}`, async () => {
+    const answer = await call(base, null, 'GET', `${reachUrl}&categories=${category}`);
+    const list = answer.status === 200 ? answer.body.nearest?.[category] : undefined;
+    if (!Array.isArray(list)) return undefined;
+    return (list[0]?.name === name) === present ? Date.now() - since : undefined;
+  }, 30_000, everyMs);
+}

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/engine.ts';
 import {
-  adminQuery, addStaff, call, copyTestData, signIn, startExpectingRefusal, startService, waitFor,
+  adminQuery, addStaff, call, copyTestData, signIn, startExpectingRefusal, startService, waitFor, waitForNearest,
   type ServiceData, type ServiceProcess, type Session,
 } from './processes.ts';
 
@@ -83,18 +83,11 @@ describe.skipIf(!onServer || !replicaUrl)('reads from a streaming replica', () =
       const created = await call(a.base, onA, 'POST', '/api/points', { name, category, lon: gate.lon, lat: gate.lat, street_code: STREET });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const acknowledgedAt = Date.now();
-      const delay = await waitFor('B to list the new point first', async () => {
-        const answer = (await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`)).body;
-        return answer.nearest?.[category]?.[0]?.name === name ? Date.now() - acknowledgedAt : undefined;
-      }, 30_000, 10);
+      const delay = await waitForNearest(b.base, reachUrl, category, name, true, acknowledgedAt, 10);
       const closed = await call(a.base, onA, 'DELETE', `/api/points/${created.body.id ?? created.body.properties.id}`);
       expect(closed.status).toBe(200);
       const closedAt = Date.now();
-      const gone = await waitFor('B to drop the closed point', async () => {
-        const answer = await call(b.base, null, 'GET', `${reachUrl}&categories=${category}`);
-        const list = answer.status === 200 ? answer.body.nearest?.[category] : undefined;
-        return Array.isArray(list) && list[0]?.name !== name ? Date.now() - closedAt : undefined;
-      }, 30_000, 10);
+      const gone = await waitForNearest(b.base, reachUrl, category, name, false, closedAt, 10);
       console.log(`replica, round ${round}: a point saved through A was B's nearest ${delay} ms after A acknowledged it, and gone ${gone} ms after A closed it (B reading the standby)`);
     }
     expect(b.output()).not.toContain('read replica is behind');
