@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { databaseRateLimitStore } from '../http/rateLimitStore.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { sql } from 'kysely';
 import { HttpError } from '../http/errors.ts';
@@ -47,7 +48,8 @@ export const forbidden = (why: string, whyZh: string, field?: string) => new Htt
 
 async function authPlugin(app: FastifyInstance): Promise<void> {
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Counted in the database, so a group of instances gives each address a route's limit once.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(() => app.db) });
   app.decorateRequest('staff', null);
   app.decorateRequest('sessionCsrf', null);
   app.decorateRequest('signInNotice', null);

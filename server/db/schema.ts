@@ -140,6 +140,7 @@ export interface SigninThrottleTable {
 }
 /** Sign-in attempts per client address in the current window (migration 0016), shared by all instances. */
 export interface SigninAddressLimitsTable { address: string; window_start: Generated<Date>; attempts: Generated<number> }
+export interface RateLimitWindowsTable { key: string; window_start: Generated<Date>; hits: Generated<number> }
 export interface AuditLogTable {
   id: Generated<number>;
   at: Timestamp;
@@ -210,6 +211,7 @@ export interface Database {
   audit_log: AuditLogTable;
   signin_throttle: SigninThrottleTable;
   signin_address_limits: SigninAddressLimitsTable;
+  rate_limit_windows: RateLimitWindowsTable;
   coverage_target_overrides: CoverageTargetOverridesTable;
   coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
   coverage_scenarios: CoverageScenariosTable;

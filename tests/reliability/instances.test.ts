@@ -1,6 +1,6 @@
 // Several service instances on one PostGIS server (real processes on loopback ports): an edit made
 // through instance A reaches instance B's walking answers, coverage and tiles (NOTIFY on
-// svc_changes → app.dataEvents → each subscriber), and a session made on A works on B; an address gets the sign-in limits once across both. Delays are printed, not asserted: the bench owns the 1 s figure.
+// svc_changes → app.dataEvents → each subscriber), and a session made on A works on B; an address gets the sign-in limits and a route's request limit once across both. Delays are printed, not asserted: the bench owns the 1 s figure.
 // Runs on the server leg (DATABASE_URL); the embedded engine is one process by design.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -171,6 +171,15 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.message_zh).toMatch(/频繁/);
     expect(refused.body.message).toMatch(/from your address/);
+  });
+
+  it('an address gets a route\'s request limit once across both instances (the receipt page: 60 a minute)', async () => {
+    const receipt = (base: string) => call(base, null, 'GET', '/r/ABCD-2345');
+    const statuses: number[] = [];
+    for (let i = 0; i < 62; i += 1) statuses.push((await receipt(i % 2 ? b.base : a.base)).status);
+    // Each instance counting only its own would allow 120.
+    expect(statuses.slice(0, 60).every((s) => s === 404), statuses.join(',')).toBe(true);
+    expect(statuses.slice(60)).toEqual([429, 429]);
   });
 });
 
