@@ -29,7 +29,7 @@ export default fp(async (app) => {
   const reachPool = app.config.reachWorkers > 0
     ? new ReachPool({
       workers: app.config.reachWorkers, walking, profiles: app.catalog.profiles, maxSnapM: app.config.maxSnapM,
-      districtFile: app.config.districtFile, log: app.log,
+      districtFile: app.config.districtFile, log: app.log, maxQueue: app.config.reachWorkerQueue,
     })
     : null;
   app.decorate('reachPool', reachPool);

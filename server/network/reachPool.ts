@@ -43,6 +43,8 @@ export interface ReachPoolStats {
   workers: number;
   /** Workers whose engine is at the main engine's stamp. */
   current: number;
+  /** Questions the workers hold now. */
+  queued: number;
   /** Questions answered by a worker, and computed by the caller instead (and why). */
   answered: number;
   fellBack: { stale: number; busy: number; failed: number };
@@ -75,6 +77,7 @@ export class ReachPool {
     return {
       workers: this.slots.length,
       current: this.slots.filter((s) => s && s.ready === stamp).length,
+      queued: this.slots.reduce((n, s) => n + (s ? s.pending.size : 0), 0),
       answered: this.counts.answered,
       fellBack: { stale: this.counts.stale, busy: this.counts.busy, failed: this.counts.failed },
       replaced: this.counts.replaced,

@@ -202,8 +202,11 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/walking/status', {
     schema: {
       tags: ['walking'],
-      summary: 'The walking graph (nodes, edges, components), its build time, and the point index',
+      summary: 'The walking graph (nodes, edges, components), its build time, the point index, and the reach workers',
       response: { 200: WalkingStatusResponse },
     },
-  }, async () => app.walking.status());
+  }, async () => ({
+    ...await app.walking.status(),
+    reachWorkers: app.reachPool?.stats() ?? { workers: 0, current: 0, queued: 0, answered: 0, fellBack: { stale: 0, busy: 0, failed: 0 }, replaced: 0 },
+  }));
 };

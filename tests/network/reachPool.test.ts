@@ -163,11 +163,19 @@ describe('reach workers', () => {
   it('replaces a killed worker; every request meanwhile is answered', async () => {
     const [worker] = pool.threads();
     const replaced = pool.stats().replaced;
-    const places = Array.from({ length: 20 }, (_, i) => [PLACE.lon + 0.0003 + i * 0.00002, PLACE.lat - 0.0002] as const);
+    // As many as the worker's queue holds: none is computed on the main thread before the kill.
+    const places = Array.from({ length: t.app.config.reachWorkerQueue }, (_, i) => [PLACE.lon + 0.0003 + i * 0.00002, PLACE.lat - 0.0002] as const);
+    const failed = pool.stats().fellBack.failed;
     const all = Promise.all(places.map(([lon, lat]) => reach(lon, lat, 'br')));
+    // Kill it while it holds questions.
+    for (let i = 0; i < 10_000 && pool.stats().queued === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(pool.stats().queued).toBeGreaterThan(0);
     await worker.terminate();
     const answers = await all;
     for (const res of answers) expect(res.statusCode).toBe(200);
+    for (const [i, res] of answers.entries()) expect(decoded(res)).toBe(await mainThreadJson(...places[i]));
+    // The questions it held were answered by the main thread.
+    expect(pool.stats().fellBack.failed).toBeGreaterThan(failed);
     expect(pool.stats().replaced).toBe(replaced + 1);
     expect(pool.threads()[0]).not.toBe(worker);
     // Meanwhile the main thread answers (a dead worker holds nothing).
