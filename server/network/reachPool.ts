@@ -108,6 +108,7 @@ export class ReachPool {
     const answer = await new Promise<PooledAnswer | null>((resolve, reject) => {
       const timer = setTimeout(() => {
         slot.pending.delete(id);
+        this.counts.failed++;
         this.options.log.warn({ timeoutMs: this.timeoutMs }, 'reach worker did not answer in time; replacing it');
         resolve(null);
         void slot.worker.terminate();
