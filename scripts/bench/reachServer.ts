@@ -6,7 +6,6 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { openDatabase } from '../../server/db/engine.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -21,8 +20,6 @@ const template = copyPreparedEmbedded(dir);
 const database = await openDatabase({ dataDir: dir });
 await prepareDatabase(database.db, { catalog: loadCatalog(), loadSample: true });
 const app = await buildApp({ config: loadConfig({ port: 0, host: '127.0.0.1' }), database, logger: false });
-// The main thread's busy time so far (ms): with reach workers, what is left on it per request.
-app.get('/_bench/main-thread', async () => ({ active_ms: performance.eventLoopUtilization().active }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 // Ready means ready to measure: the reach workers have built their engines.
 for (let i = 0; app.reachPool && i < 1200; i++) {

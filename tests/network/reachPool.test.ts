@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { reachAnswerJson, type ReachQuestion } from '../../server/network/reachAnswer.ts';
-import { BROTLI_OPTIONS, GZIP_OPTIONS } from '../../server/http/compression.ts';
+import { BROTLI_OPTIONS, GZIP_OPTIONS, negotiatedEncoding } from '../../server/http/compression.ts';
 import type { ReachPool } from '../../server/network/reachPool.ts';
 
 // These tests are about answers, not load shedding.
@@ -95,6 +95,20 @@ describe('reach workers', () => {
     const again = await reach(PLACE.lon, PLACE.lat, 'br');
     const first = await reach(PLACE.lon, PLACE.lat, 'br');
     expect(decoded(first)).toBe(decoded(again));
+  });
+
+  it('choose the encoding @fastify/compress chooses for the same accept-encoding', async () => {
+    // A board site's answer is compressed by the plugin itself on the main thread: the worker's choice must match it.
+    const site = await t.app.db.selectFrom('board_sites').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
+    const accepts = ['gzip, deflate, br', 'gzip', 'br;q=0.5, gzip;q=0.9', '*', 'x-gzip', 'identity', 'deflate', 'br;q=0, gzip;q=0', 'GZIP', 'compress, *;q=0.1'];
+    for (const accept of accepts) {
+      const res = await t.app.inject({ url: `/api/reach?site=${site.id}`, headers: { 'accept-encoding': accept } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-encoding'] ?? null, accept).toBe(negotiatedEncoding({ 'accept-encoding': accept }));
+    }
+    const off = await t.app.inject({ url: `/api/reach?site=${site.id}`, headers: { 'accept-encoding': 'br', 'x-no-compression': '1' } });
+    expect(off.headers['content-encoding']).toBeUndefined();
+    expect(negotiatedEncoding({ 'accept-encoding': 'br', 'x-no-compression': '1' })).toBeNull();
   });
 
   it('shows a point saved by staff in the very next answer', async () => {
