@@ -21,7 +21,7 @@ export interface ReachPoolOptions {
   maxSnapM: number;
   districtFile: string;
   log: FastifyBaseLogger;
-  /** Questions one worker may hold at once; more are computed by the caller (default 4). */
+  /** Questions one worker may hold at once; more are computed by the caller (default 16). */
   maxQueue?: number;
   /** A question unanswered this long is computed by the caller and its worker replaced (default 10 s). */
   timeoutMs?: number;
@@ -63,7 +63,7 @@ export class ReachPool {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: ReachPoolOptions) {
-    this.maxQueue = options.maxQueue ?? 4;
+    this.maxQueue = options.maxQueue ?? 16;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.slots = Array.from({ length: options.workers }, () => null);
     this.youngDeaths = this.slots.map(() => 0);
