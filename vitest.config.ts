@@ -11,6 +11,8 @@ export default defineConfig({
     reporters: ['default'],
     // Load shedding on event-loop delay is for production; a busy 2-core test machine would trip it.
     // Tests of shedding itself set their own value.
-    env: { MAX_EVENT_LOOP_DELAY_MS: '0' },
+    // Reach workers (REACH_WORKERS) only where a test asks for them (tests/network/reachPool.test.ts): in every
+    // other app and service process they would only add start time.
+    env: { MAX_EVENT_LOOP_DELAY_MS: '0', REACH_WORKERS: '0' },
   },
 });

@@ -1,5 +1,6 @@
 // Every setting of the service, read from the environment in this one place.
 // Each one is documented in README.md ("Settings"); defaults work out of the box.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +35,10 @@ export interface AppConfig {
   maxHeapMb: number;
   /** Trust X-Forwarded-* from a reverse proxy (client address for the sign-in throttle). */
   trustProxy: boolean;
+  /** Worker threads computing fresh /api/reach answers (0 = on the main thread). */
+  reachWorkers: number;
+  /** Fresh reach questions one worker may hold; more are computed on the main thread. */
+  reachWorkerQueue: number;
   /** Connections in the pool to a PostgreSQL server. */
   pgPoolMax: number;
   /** postgres://… of a streaming replica for reads that tolerate a little lag (server engine only). */
@@ -83,6 +88,9 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
     trustProxy: boolSetting('TRUST_PROXY', false),
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
+    // One worker beside the main thread when there is a second core to run it on.
+    reachWorkers: intSetting('REACH_WORKERS', os.availableParallelism() >= 2 ? 1 : 0, 0, 16),
+    reachWorkerQueue: intSetting('REACH_WORKER_QUEUE', 16, 1, 1000),
     readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,
     readReplicaWaitMs: intSetting('READ_REPLICA_WAIT_MS', 2000, 0, 600_000),
     shutdownDrainMs: intSetting('SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),

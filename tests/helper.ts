@@ -58,7 +58,8 @@ export interface TestApp { app: FastifyInstance; database: TestDatabase; close()
 /** The whole app on a fresh database copy. Build it once per file (beforeAll), close it in afterAll. */
 export async function buildTestApp(overrides: Partial<AppConfig> = {}, engine: 'under-test' | 'embedded' = 'under-test'): Promise<TestApp> {
   const database = await openTestDatabase(engine);
-  const config = loadConfig({ publicBaseUrl: 'http://test.local', ...overrides });
+  // No reach workers unless a test asks (tests/network/reachPool.test.ts): they would only add start time.
+  const config = loadConfig({ publicBaseUrl: 'http://test.local', reachWorkers: 0, ...overrides });
   const app = await buildApp({ config, database: database.handle, logger: false });
   await app.ready();
   return {

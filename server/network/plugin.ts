@@ -5,11 +5,14 @@ import { WalkingService } from './service.ts';
 import { walkingRoutes } from './routes.ts';
 import { correctionRoutes } from './correctionRoutes.ts';
 import { networkImportRoutes } from './importRoutes.ts';
+import { ReachPool } from './reachPool.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The walking engine service: engine() (reach, nearest, route, rings on the current graph), trialEngine(), status(). */
     walking: WalkingService;
+    /** Worker threads for fresh /api/reach answers (REACH_WORKERS), or null when the main thread computes them. */
+    reachPool: ReachPool | null;
   }
 }
 
@@ -23,7 +26,14 @@ export default fp(async (app) => {
     log: app.log,
   });
   app.decorate('walking', walking);
-  app.addHook('onClose', async () => { await walking.close(); });
+  const reachPool = app.config.reachWorkers > 0
+    ? new ReachPool({
+      workers: app.config.reachWorkers, walking, profiles: app.catalog.profiles, maxSnapM: app.config.maxSnapM,
+      districtFile: app.config.districtFile, log: app.log, maxQueue: app.config.reachWorkerQueue,
+    })
+    : null;
+  app.decorate('reachPool', reachPool);
+  app.addHook('onClose', async () => { await reachPool?.close(); await walking.close(); });
   await app.register(walkingRoutes);
   await app.register(correctionRoutes);
   await app.register(networkImportRoutes);

@@ -3,17 +3,18 @@
 // same question are cached until any data changes (a board's QR code asks the same thing all day).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorResponse, ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
+import { ErrorResponse } from '../http/geojson.ts';
+import { negotiatedEncoding } from '../http/compression.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { getSite } from '../sites/repository.ts';
-import { OutsideNetworkError, type ReachAnswer } from './walkingEngine.ts';
+import { OutsideNetworkError } from './walkingEngine.ts';
+import { reachAnswerJson, type ReachQuestion } from './reachAnswer.ts';
+import type { PooledAnswer } from './reachPool.ts';
 import { DEFAULT_PROFILE } from '../records/schemas.ts';
-import type { WalkingPoint } from './repository.ts';
-import { NearestItem, ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
-import type { Static } from 'typebox';
+import { ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
 import { outsideNetwork } from './httpErrors.ts';
 import type { LonLat } from '../geo.ts';
-import { isOpenAt, nextOpening, parseDistrictTime, type DistrictTime } from './corrections.ts';
+import { parseDistrictTime, type DistrictTime } from './corrections.ts';
 import { localTimeZone } from '../localTime.ts';
 
 const MAX_RINGS = 6;
@@ -72,6 +73,10 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (route.url !== '/api/reach') return;
     route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), keepCompressed as never];
   });
+  const remember = (key: string, entry: CachedAnswer) => {
+    cache.set(key, entry);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  };
   const sendCached = (request: FastifyRequest, reply: FastifyReply, entry: CachedAnswer) => {
     reply.type('application/json; charset=utf-8');
     const z = entry.compressed;
@@ -107,6 +112,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
 
     const engine = await app.walking.engine();
+    const engineStamp = app.walking.stamp; // read with the engine: the state a reach worker must be at
     const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${app.walking.graphVersion}`;
     const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false, q.at ?? null]);
     const hit = cache.get(key);
@@ -127,50 +133,37 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       place = [q.lon!, q.lat!];
     }
 
-    let answer: ReachAnswer<WalkingPoint>;
+    const question: ReachQuestion = {
+      place, ...(site ? { site } : {}), profile, minutes, perCategory: q.per_category ?? 3,
+      ...(categories ? { categories } : {}), withRoutes: q.routes ?? false, ...(at ? { at } : {}),
+    };
+    // A fresh place goes to a reach worker when one is at this engine's state (a board site's answer
+    // is asked again all day and comes from the cache): the worker serializes and compresses too.
+    if (!site && app.reachPool) {
+      let pooled: PooledAnswer | null;
+      try {
+        pooled = await app.reachPool.reach(question, engineStamp, negotiatedEncoding(request.headers));
+      } catch (e) {
+        if (e instanceof OutsideNetworkError) throw outsideNetwork(e, 'lon');
+        throw e;
+      }
+      if (pooled) {
+        const z = pooled.compressed;
+        const entry: CachedAnswer = { stamp, bytes: pooled.json, ...(z ? { compressed: { accept: acceptKey(request), encoding: z.encoding, bytes: z.bytes } } : {}) };
+        remember(key, entry);
+        return sendCached(request, reply, entry);
+      }
+    }
+
+    let json: string;
     try {
-      answer = engine.reach(place, { profile, minutes, perCategory: q.per_category ?? 3, categories, withRoutes: q.routes ?? false, at });
+      json = reachAnswerJson(engine, question);
     } catch (e) {
       if (e instanceof OutsideNetworkError) throw outsideNetwork(e, site ? 'site' : 'lon');
       throw e;
     }
-
-    let anySample = false;
-    const nearest: Record<string, Static<typeof NearestItem>[]> = {};
-    for (const [category, list] of Object.entries(answer.nearest)) {
-      nearest[category] = list.map((n) => {
-        anySample ||= n.point.is_sample;
-        return {
-          id: n.point.id, name: n.point.name, category_id: n.point.category_id, subtype: n.point.subtype,
-          address: n.point.address, phone: n.point.phone, opening_hours: n.point.opening_hours,
-          is_sample: n.point.is_sample, ...(n.point.is_sample ? { sample_label: '示例' } : {}),
-          lon: n.point.lon, lat: n.point.lat,
-          walk_s: n.walk_s, walk_m: n.walk_m, walk_min: n.walk_min, straight_m: n.straight_m,
-          ...(at ? { open_at: isOpenAt(n.point.opening_hours, at), next_open: nextOpening(n.point.opening_hours, at) } : {}),
-          ...(n.route ? { route: { type: 'Feature' as const, properties: {}, geometry: n.route.geometry } } : {}),
-        };
-      });
-    }
-    const p = answer.profile;
-    const body: Static<typeof ReachResponse> = {
-      origin: {
-        lon: place[0], lat: place[1], snap_lon: answer.origin.snapLon, snap_lat: answer.origin.snapLat,
-        snap_distance_m: Math.round(answer.origin.snapDistM * 10) / 10, ...(site ? { site } : {}),
-      },
-      profile: { id: p.id, name_zh: p.name_zh, name_en: p.name_en, speed_mps: p.speed_mps },
-      minutes,
-      rings: answer.rings,
-      nearest,
-      contains_sample: anySample,
-      ...(anySample ? { sample_notice: `${SAMPLE_NOTICE.zh} ${SAMPLE_NOTICE.en}` } : {}),
-      attribution: ODBL_ATTRIBUTION,
-    };
-    // The body is built field by field to the response schema above (the type checks it); V8's own
-    // JSON.stringify writes its thousands of ring coordinates several times faster than the schema
-    // serializer, which checks every number.
-    const entry: CachedAnswer = { stamp, bytes: Buffer.from(JSON.stringify(body)) };
-    cache.set(key, entry);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    const entry: CachedAnswer = { stamp, bytes: Buffer.from(json) };
+    remember(key, entry);
     return sendCached(request, reply, entry);
   });
 
@@ -209,8 +202,11 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/walking/status', {
     schema: {
       tags: ['walking'],
-      summary: 'The walking graph (nodes, edges, components), its build time, and the point index',
+      summary: 'The walking graph (nodes, edges, components), its build time, the point index, and the reach workers',
       response: { 200: WalkingStatusResponse },
     },
-  }, async () => app.walking.status());
+  }, async () => ({
+    ...await app.walking.status(),
+    reachWorkers: app.reachPool?.stats() ?? { workers: 0, current: 0, queued: 0, answered: 0, fellBack: { stale: 0, busy: 0, failed: 0 }, replaced: 0 },
+  }));
 };

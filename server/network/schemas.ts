@@ -112,4 +112,16 @@ export const WalkingStatusResponse = Type.Object({
   points: Type.Integer(),
   pointsVersion: Type.Integer(),
   unsnappedPoints: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), nearest_m: Type.Union([Type.Number(), Type.Null()]) })),
+  reachWorkers: Type.Object({
+    workers: Type.Integer({ description: 'REACH_WORKERS: worker threads for fresh /api/reach answers (0 = the main thread computes them)' }),
+    current: Type.Integer({ description: 'workers whose engine is at the live engine\'s state' }),
+    queued: Type.Integer({ description: 'questions the workers hold now' }),
+    answered: Type.Integer({ description: 'questions a worker answered since start' }),
+    fellBack: Type.Object({
+      stale: Type.Integer({ description: 'computed on the main thread because no worker was at the live state (a change still being applied)' }),
+      busy: Type.Integer({ description: '… because every worker\'s queue was full' }),
+      failed: Type.Integer({ description: '… because the worker failed, timed out or died' }),
+    }),
+    replaced: Type.Integer({ description: 'workers started to replace one that died' }),
+  }),
 });

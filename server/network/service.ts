@@ -30,6 +30,23 @@ export interface WalkingServiceOptions {
   log: FastifyBaseLogger;
 }
 
+/**
+ * What the live engine is built from, with its stamp: enough for another thread to build the same
+ * engine (the reach workers, server/network/reachPool.ts).
+ */
+export interface EngineSnapshot {
+  stamp: string;
+  ways: WalkingWayInput[];
+  corrections: NetworkCorrection[];
+  points: WalkingPoint[];
+}
+
+/** One change to the live engine, in the order it happened: a new graph, or points changed on the current one. */
+export type EngineChange =
+  | { kind: 'graph'; snapshot: EngineSnapshot }
+  | { kind: 'points'; stamp: string; upsert: WalkingPoint[]; remove: number[] }
+  | { kind: 'points-all'; stamp: string; points: WalkingPoint[] };
+
 export interface WalkingStatus {
   graph: WalkingGraphReport;
   /** When the graph was last built, and how long loading + building took. */
@@ -57,6 +74,7 @@ export class WalkingService {
   private readonly unsubscribe: () => void;
   /** The base ways and published corrections the live graph was built from (a preview builds on them). */
   private base: { ways: WalkingWayInput[]; corrections: NetworkCorrection[] } = { ways: [], corrections: [] };
+  private readonly followers = new Set<(change: EngineChange) => void>();
 
   private constructor(private readonly options: WalkingServiceOptions) {
     this.unsubscribe = options.events.on((change) => this.onChange(change));
@@ -90,6 +108,26 @@ export class WalkingService {
   /** Increases each time the graph is rebuilt (with pointsVersion, a cache key for answers). */
   get graphVersion(): number { return this.builds; }
 
+  /**
+   * Which state the live engine is in: graph builds and point index version. Read it after `engine()`;
+   * an engine mirrored elsewhere answers for the same state only when its stamp is this one.
+   */
+  get stamp(): string { return `${this.builds}:${this.current.points.version}`; }
+
+  /**
+   * What the live engine was built from and its points, now (a refresh under way is told to followers
+   * when it lands): a follower that applies this and then every later change has the live engine.
+   */
+  snapshot(): EngineSnapshot {
+    return { stamp: this.stamp, ways: this.base.ways, corrections: this.base.corrections, points: this.current.points.all() };
+  }
+
+  /** Calls `listener` with every later change to the live engine, in order. Returns the unsubscribe. */
+  follow(listener: (change: EngineChange) => void): () => void {
+    this.followers.add(listener);
+    return () => { this.followers.delete(listener); };
+  }
+
   /** The profiles (from data/profiles.json). */
   profiles(): WalkingProfile[] { return [...this.options.profiles]; }
 
@@ -110,6 +148,7 @@ export class WalkingService {
   /** Stop following data changes (on app close). Waits for a refresh under way. */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.followers.clear();
     await this.pending.catch(() => {});
   }
 
@@ -119,12 +158,23 @@ export class WalkingService {
       const db = await this.reader(change);
       if (change.kind === 'network' || change.kind === 'resync') await this.rebuild(db);
       else if (change.ids?.length) await this.refreshPoints(db, change.ids);
-      else this.current.points.setAll(await loadActivePoints(db));
+      else this.setAllPoints(await loadActivePoints(db));
     }).catch((err) => {
       this.options.log.error({ err, change }, 'walking engine: could not follow a data change; reloading all points');
-      return loadActivePoints(this.options.db).then((points) => this.current.points.setAll(points))
+      return loadActivePoints(this.options.db).then((points) => this.setAllPoints(points))
         .catch((again) => this.options.log.error({ err: again }, 'walking engine: point reload failed'));
     });
+  }
+
+  private tell(change: EngineChange): void {
+    for (const listener of this.followers) {
+      try { listener(change); } catch (err) { this.options.log.error({ err }, 'walking engine: a follower failed'); }
+    }
+  }
+
+  private setAllPoints(points: WalkingPoint[]): void {
+    this.current.points.setAll(points);
+    this.tell({ kind: 'points-all', stamp: this.stamp, points });
   }
 
   private reader(change?: DataChange): Promise<Kysely<Database>> {
@@ -135,7 +185,9 @@ export class WalkingService {
     const fresh = await loadPointsById(db, ids);
     const active = new Set(fresh.map((p) => p.id));
     for (const p of fresh) this.current.points.upsert(p);
-    for (const id of ids) if (!active.has(id)) this.current.points.remove(id);
+    const remove = ids.filter((id) => !active.has(id));
+    for (const id of remove) this.current.points.remove(id);
+    this.tell({ kind: 'points', stamp: this.stamp, upsert: fresh, remove });
   }
 
   private async rebuild(db: Kysely<Database>): Promise<void> {
@@ -149,7 +201,6 @@ export class WalkingService {
     // loads and the load-shedding monitor (server/http/resilience.ts) sees no long stall. Walking
     // answers wait for the new engine.
     const graph = await buildCorrectedGraphAsync(ways, corrections);
-    this.base = { ways, corrections };
     await new Promise<void>((resolve) => setImmediate(resolve));
     const engine = new WalkingEngine<WalkingPoint>(graph, this.options.profiles, { maxSnapM: this.options.maxSnapM });
     engine.points.setAll(points);
@@ -158,9 +209,11 @@ export class WalkingService {
       engine.pointView(profile.id); // snap the points now, not on the first question
     }
     this.current = engine;
+    this.base = { ways, corrections };
     this.builds++;
     this.builtAt = new Date();
     this.buildMs = performance.now() - started;
+    this.tell({ kind: 'graph', snapshot: { stamp: this.stamp, ways, corrections, points } });
     this.options.log.info({ ...engine.graph.report, largestComponents: undefined, points: points.length, ms: Math.round(this.buildMs) }, 'walking graph built');
   }
 }
