@@ -382,7 +382,9 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
         if (found[cat].length < Math.min(n, view.byCategory.get(cat)?.length ?? 0)) complete = false;
       }
       if (complete || limit >= maxSec || this.search.exhausted) break;
-      limit = Math.min(maxSec, limit * 2);
+      // Small steps: the search resumes where it stopped, and each step only re-reads the candidates;
+      // doubling would often search four times the area the last answer needed.
+      limit = Math.min(maxSec, limit * 1.25);
     }
     const out: Record<string, NearestPoint<P>[]> = {};
     for (const cat of categories) {
