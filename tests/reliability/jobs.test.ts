@@ -26,7 +26,7 @@ function csv(prefix: string, n: number): Buffer {
 
 async function startImport(service: ServiceProcess, session: Session, file: Buffer): Promise<string> {
   const body = new FormData();
-  body.append('file', new Blob([file], { type: 'text/csv' }), 'points.csv');
+  body.append('file', new Blob([new Uint8Array(file)], { type: 'text/csv' }), 'points.csv');
   const res = await fetch(`${service.base}/api/import/points?async=true&street=${TAOYUAN}`, {
     method: 'POST', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf }, body,
   });
