@@ -1,6 +1,7 @@
 // Durable jobs (server/jobs/): one row per long piece of work run through the PostgreSQL-backed queue
 // (pg-boss), so that any instance answers its progress and a job whose process died is run again from
-// its stored input. An import's uploaded file is kept here (bytea) until the job's retention ends.
+// its stored input. An import's uploaded file is kept here (bytea) until the job ends; a file the job
+// makes (a check-up report's PDF) until the job's retention ends.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -17,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       params jsonb not null default '{}'::jsonb,
       input bytea,
       report jsonb,
+      result bytea,
+      result_name text,
       error jsonb,
       attempts integer not null default 0,
       taken_by text,

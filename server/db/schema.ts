@@ -246,6 +246,8 @@ export interface JobRunsTable {
   params: Json;
   input: Uint8Array | null;
   report: Json | null;
+  result: Uint8Array | null;
+  result_name: string | null;
   error: Json | null;
   attempts: Generated<number>;
   /** host:pid of the instance that took the job last. */

@@ -25,6 +25,8 @@ export interface JobRun<P = Record<string, unknown>> {
   error: RunError | null;
   attempts: number;
   taken_by: string | null;
+  /** Size of the file the job made, if any. */
+  result_bytes: number | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -34,7 +36,7 @@ const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 const COLUMNS = [
   'id', 'kind', 'street_code', 'created_by', 'state', 'phase', 'done', 'total', 'params', 'report', 'error', 'attempts', 'taken_by',
-  'created_at', 'started_at', 'finished_at',
+  'created_at', 'started_at', 'finished_at', sql<number | null>`octet_length(result)`.as('result_bytes'),
 ] as const;
 
 export async function createRun(db: Kysely<Database>, run: {
@@ -52,6 +54,19 @@ export async function getRun<P>(db: Kysely<Database>, id: string): Promise<JobRu
   const row = await db.selectFrom('job_runs').select(COLUMNS).where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   return { ...(row as unknown as JobRun<P>), params: parse(row.params) as P, report: parse(row.report), error: parse(row.error) as RunError | null };
+}
+
+/** The file a finished job made, with its name and size (undefined while there is none). */
+export async function runResult(db: Kysely<Database>, id: string): Promise<{ name: string | null; data: Buffer } | undefined> {
+  const row = await db.selectFrom('job_runs').select(['result', 'result_name']).where('id', '=', id).executeTakeFirst();
+  return row?.result ? { name: row.result_name, data: Buffer.from(row.result) } : undefined;
+}
+
+/** Jobs of this kind a staff member has waiting or running (for a per-person limit). */
+export async function openRunsOf(db: Kysely<Database>, kind: string, staffId: number): Promise<number> {
+  const row = await db.selectFrom('job_runs').select(sql<number>`count(*)::int`.as('n'))
+    .where('kind', '=', kind).where('created_by', '=', staffId).where('state', 'in', ['queued', 'running']).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function runInput(db: Kysely<Database>, id: string): Promise<Buffer | null> {
@@ -84,9 +99,12 @@ export async function claimRun(trx: Transaction<Database>, id: string): Promise<
 }
 
 /** Marks the job done with its report; inside the job's writing transaction when it has one. */
-export async function finishRun(db: Kysely<Database> | Transaction<Database>, id: string, report: unknown): Promise<void> {
+export async function finishRun(
+  db: Kysely<Database> | Transaction<Database>, id: string, report: unknown, result?: { name: string; data: Uint8Array },
+): Promise<void> {
   await db.updateTable('job_runs').set({
-    state: 'done', phase: 'done', report: JSON.stringify(report), finished_at: sql`now()`, input: null, done: sql`greatest(done, total)`,
+    state: 'done', phase: 'done', report: JSON.stringify(report ?? null), finished_at: sql`now()`, input: null, done: sql`greatest(done, total)`,
+    ...(result ? { result: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), result_name: result.name } : {}),
   }).where('id', '=', id).where('state', 'in', ['queued', 'running']).execute();
 }
 
