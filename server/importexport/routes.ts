@@ -59,9 +59,11 @@ function jobError(err: unknown): RunError | null {
  * JOBS_TEST_IMPORT_PAUSE_MIN_ROWS rows waits JOBS_TEST_IMPORT_PAUSE_MS inside its transaction, every row
  * written and not yet committed, so that a test can kill the process there. Unset in production.
  */
-function testPauseMs(attempt: number, rows: number): number {
+async function testPause(app: FastifyInstance, runId: string, attempt: number, rows: number): Promise<void> {
   const ms = Number(process.env.JOBS_TEST_IMPORT_PAUSE_MS || 0);
-  return ms > 0 && attempt === 1 && rows >= Number(process.env.JOBS_TEST_IMPORT_PAUSE_MIN_ROWS || 1) ? ms : 0;
+  if (!(ms > 0 && attempt === 1 && rows >= Number(process.env.JOBS_TEST_IMPORT_PAUSE_MIN_ROWS || 1))) return;
+  app.log.warn({ import_job: runId, ms }, 'test pause: the import waits before its commit');
+  await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -97,8 +99,7 @@ async function runImportJob(app: FastifyInstance, runId: string): Promise<void> 
         claim: (trx) => claimRun(trx, runId),
         async commit(trx, inside) {
           inside.timings_ms.read = readMs;
-          const pause = testPauseMs(run.attempts + 1, sheet.rows.length);
-          if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+          await testPause(app, runId, run.attempts + 1, sheet.rows.length);
           await finishRun(trx, runId, inside);
         },
       },

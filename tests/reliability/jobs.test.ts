@@ -72,11 +72,12 @@ describe.skipIf(!onServer)('durable jobs on two instances', () => {
 
   it('an import started on A is polled on B to its report, and its rows are there', async () => {
     const statusUrl = await startImport(a, onA, csv('JOBA', 30));
-    const job = await waitFor('the import to finish, seen from B', async () => {
+    const seen = await waitFor('the import to finish, seen from B', async () => {
       const res = await get(b, onB, statusUrl);
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body.phase === 'done' || res.body.phase === 'failed' ? res.body : undefined;
+      return res.status !== 200 || res.body.phase === 'done' || res.body.phase === 'failed' ? res : undefined;
     }, 60_000, 200);
+    expect(seen.status, JSON.stringify(seen.body)).toBe(200);
+    const job = seen.body;
     expect(job.phase, JSON.stringify(job.error)).toBe('done');
     expect(job.report.summary).toEqual({ created: 30, updated: 0, unchanged: 0, rejected: 0 });
     expect(await counts('JOBA')).toEqual({ n: 30, distinct_ids: 30, audits: 30 });
@@ -117,8 +118,11 @@ describe.skipIf(!onServer)('durable jobs on two instances', () => {
     const startedAt = Date.now();
     const statusUrl = await startImport(a, onA, csv('JOBK', ROWS));
     const id = statusUrl.split('/').pop()!;
-    // Every row written, not committed: the job's row says so (progress goes on its own connection).
-    const taken = await waitFor('the import to have written every row, inside its transaction', async () => {
+    // Every row written, not committed: the instance says it waits before its commit (a test-only pause),
+    // and the job's row says so (progress goes on its own connection).
+    await waitFor('an instance to pause the import before its commit', async () =>
+      ([a, b].some((s) => s.output().includes('test pause') && s.output().includes(id)) ? true : undefined), 60_000, 100);
+    const taken = await waitFor('the job row to show every row written', async () => {
       const handle = await data.open();
       try {
         const row = await handle.db.selectFrom('job_runs').select(['state', 'phase', 'done', 'total', 'attempts', 'taken_by'])
