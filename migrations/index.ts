@@ -15,6 +15,7 @@ import * as m0012 from './0012_network_corrections.ts';
 import * as m0014 from './0014_checkup.ts';
 import * as m0015 from './0015_network_import.ts';
 import * as m0016 from './0016_signin_address_limits.ts';
+import * as m0017 from './0017_job_runs.ts';
 import * as m0018 from './0018_rate_limit_windows.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0014_checkup': m0014,
   '0015_network_import': m0015,
   '0016_signin_address_limits': m0016,
+  '0017_job_runs': m0017,
   '0018_rate_limit_windows': m0018,
 };

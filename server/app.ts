@@ -19,6 +19,7 @@ import { referenceRoutes } from './divisions/routes.ts';
 import { pointReadRoutes } from './points/routes.ts';
 import { siteReadRoutes } from './sites/routes.ts';
 import { importExportRoutes } from './importexport/routes.ts';
+import { jobsPlugin } from './jobs/plugin.ts';
 import { district } from './points/district.ts';
 import { areas } from './areas/plugin.ts';
 import { pointEditRoutes } from './points/editRoutes.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ config, database, logger, onRoute }: BuildOptio
   installErrorHandlers(app);
   await app.register(inputHygiene); // NUL characters and absurdly deep JSON: 400 naming the field
   await app.register(resiliencePlugin);
+  await app.register(jobsPlugin); // app.jobs: the durable job queue (pg-boss) for imports and board prints
   await app.register(readinessPlugin); // GET /api/ready for a load balancer; drain() before a shutdown
   await app.register(sameOrigin); // CORS: only our own origin; foreign preflights and writes get 403
   await app.register(compressionPlugin); // br/gzip for JSON and text; before the routes, whose answers it sees

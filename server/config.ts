@@ -47,6 +47,21 @@ export interface AppConfig {
   readReplicaWaitMs: number;
   /** On SIGTERM: how long (ms) the instance answers not-ready on /api/ready while still serving, before it closes. */
   shutdownDrainMs: number;
+  /** Durable jobs (server/jobs/queue.ts); see docs/operations.md "Jobs". */
+  jobs: JobSettings;
+}
+
+export interface JobSettings {
+  /** A running job that has not finished after this long is taken as dead (its process killed) and retried. */
+  expireSeconds: number;
+  /** How often an idle instance looks for queued jobs (a job started here is picked up at once). */
+  pollSeconds: number;
+  /** How often expired jobs are looked for and old ones archived (one instance at a time does it). */
+  maintenanceSeconds: number;
+  /** How many times a dead job is tried again. */
+  retryLimit: number;
+  /** Finished jobs, their reports, stored inputs and files are kept this many days. */
+  keepDays: number;
 }
 
 function intSetting(name: string, fallback: number, min: number, max: number): number {
@@ -94,6 +109,13 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,
     readReplicaWaitMs: intSetting('READ_REPLICA_WAIT_MS', 2000, 0, 600_000),
     shutdownDrainMs: intSetting('SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
+    jobs: {
+      expireSeconds: intSetting('JOBS_EXPIRE_SECONDS', 900, 1, 86_400),
+      pollSeconds: intSetting('JOBS_POLL_SECONDS', 2, 1, 3600),
+      maintenanceSeconds: intSetting('JOBS_MAINTENANCE_SECONDS', 60, 1, 3600),
+      retryLimit: intSetting('JOBS_RETRY_LIMIT', 2, 0, 100),
+      keepDays: intSetting('JOBS_KEEP_DAYS', 7, 1, 3650),
+    },
   };
   if (config.readDatabaseUrl && !config.databaseUrl) {
     // The embedded database is one process with no replicas: a replica URL there is a mistake to say out loud.

@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../server/config.ts';
 import { openDatabase } from '../server/db/engine.ts';
 import { prepareDatabase } from '../server/seed/index.ts';
+import { installQueueSchema } from '../server/jobs/queue.ts';
 import { loadCatalog } from '../server/catalog.ts';
 import { readDistrictFile } from '../server/district.ts';
 import { ensureWebBuilt } from './browser/harness.ts';
@@ -50,6 +51,7 @@ export default async function setup(project: TestProject): Promise<void> {
       url.pathname = `/${templateName}`;
       const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
       await prepareDatabase(handle.db, { district: readDistrictFile(path.join(PROJECT_ROOT, 'data', 'district.json')), catalog: loadCatalog(), loadSample: true });
+      await installQueueSchema(handle); // the job queue's tables, so that each test's app does not create them
       await handle.close();
     }
     await admin.query('select pg_advisory_unlock(hashtext($1))', [templateName]);
@@ -68,6 +70,7 @@ export async function prepareEmbeddedTemplate(hash: string, cacheRoot = path.joi
   fs.rmSync(buildDir, { recursive: true, force: true });
   const handle = await openDatabase({ dataDir: buildDir });
   await prepareDatabase(handle.db, { district: readDistrictFile(path.join(PROJECT_ROOT, 'data', 'district.json')), catalog: loadCatalog(), loadSample: true });
+  await installQueueSchema(handle); // the job queue's tables, so that each test's app does not create them
   await handle.close();
   fs.writeFileSync(path.join(buildDir, 'READY'), new Date().toISOString());
   try {

@@ -18,14 +18,15 @@ export function isArchiveFormat(format: unknown): boolean {
 
 /**
  * Tables that are not what the offices entered: rebuilt from the files in data/ on every new database
- * (network, divisions, categories), PostGIS's and Kysely's own, and sessions (a restore signs everyone
- * out). Every other table is backed up — including finished print files, which print records point to —
+ * (network, divisions, categories), PostGIS's and Kysely's own, sessions (a restore signs everyone
+ * out) and the job queue's records (`job_runs`: uploaded files and reports of jobs kept a week; a
+ * restore must not run old jobs again; pg-boss's own tables are in their own schema). Every other table is backed up — including finished print files, which print records point to —
  * so a table added by a later migration is included without touching this file.
  */
 export const NOT_BACKED_UP = new Set([
   'ways', 'network_nodes', 'streets', 'communities', 'dimensions', 'categories',
   'spatial_ref_sys', 'kysely_migration', 'kysely_migration_lock',
-  'staff_sessions',
+  'staff_sessions', 'job_runs',
 ]);
 
 /** Columns never written to an archive. Restored staff accounts get a new password (see README). */

@@ -1,8 +1,9 @@
 // Print jobs: many boards at once (a street, or a chosen list of sites) as one ZIP of PDFs or one
-// multi-page PDF. A job runs in this process, one board at a time, handing the event loop back between
-// boards and writing its progress to the database (so any instance can report it). When it finishes,
-// the file and a print record per board (with the content snapshot printed) are stored in one
-// transaction: a board counts as printed only if its file can be downloaded.
+// multi-page PDF. A job is queued in the database (server/jobs/queue.ts) and run by whichever instance
+// takes it, one board at a time, handing the event loop back between boards and writing its progress to
+// the database (so any instance can report it). When it finishes, the file and a print record per board
+// (with the content snapshot printed) are stored in one transaction with the "done" mark: a board counts
+// as printed only if its file can be downloaded, and a job whose process died is printed again whole.
 import { zipSync } from 'fflate';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -15,9 +16,17 @@ import type { BoardLang } from './messages.ts';
 import type { Orientation, PaperSize } from './paper.ts';
 import type { BoardPrinter } from './printer.ts';
 import type { PrintOptions } from './paper.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { QUEUE_SCHEMA } from '../jobs/queue.ts';
 import {
-  failJob, failStaleJobs, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
+  claimJob, failAbandonedJobs, failJob, finishJob, getJob, markJobProgress, markJobRunning, pruneJobFiles, recordPrint, type JobRow,
 } from './repository.ts';
+
+/** The queue's name for board batch prints. */
+export const BOARD_PRINT_JOB = 'board_print';
+
+/** The server is stopping: the job goes back to the queue, for another instance or the next start. */
+class JobReleased extends Error {}
 
 /**
  * Finished files kept for download: the newest `keepPerOwner` jobs of each staff member in each street,
@@ -26,8 +35,6 @@ import {
 export const JOB_FILE_RETENTION = { keepPerOwner: 10, maxAgeDays: 30 };
 /** Print jobs one staff member may start in a window (a whole street is one job, so this is generous). */
 export const JOB_RATE_LIMIT = { max: 12, windowSeconds: 600 };
-/** A job without progress for this long was left behind by a stopped server. */
-export const STALE_JOB_SECONDS = 300;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -39,55 +46,52 @@ export function safeFileName(name: string): string {
 interface PrintedBoard { content: BoardContent }
 
 export class BoardJobRunner {
-  private readonly queue: number[] = [];
-  private current: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly printer: BoardPrinter,
     private readonly log: FastifyBaseLogger,
+    private readonly queue: JobQueue,
     /** The date in the file name is the district's local date on this clock. */
     private readonly clock: BoardClock = systemClock(),
   ) {}
 
-  /** Marks jobs a stopped server left behind as failed. */
-  async recover(): Promise<void> {
-    const n = await failStaleJobs(this.db, STALE_JOB_SECONDS);
-    if (n) this.log.warn({ jobs: n }, 'boards: print jobs interrupted by a restart were marked failed');
+  /** Takes print jobs on this instance; marks failed the jobs the queue gave up on (their process died too often). */
+  async start(): Promise<void> {
+    await this.queue.work<{ job_id: number }>(BOARD_PRINT_JOB, ({ job_id: id }) => this.runSafely(id));
+    const n = await failAbandonedJobs(this.db, BOARD_PRINT_JOB, QUEUE_SCHEMA);
+    if (n) this.log.warn({ jobs: n }, 'boards: print jobs interrupted too often were marked failed');
   }
 
-  enqueue(jobId: number): void {
-    this.queue.push(jobId);
-    if (!this.current) this.current = this.drain().finally(() => { this.current = null; });
+  async enqueue(jobId: number): Promise<void> {
+    await this.queue.send(BOARD_PRINT_JOB, { job_id: jobId });
   }
 
-  /** Resolves when every queued job has finished (tests and shutdown). */
+  /** Resolves when every job queued here has finished (tests and benches). */
   async idle(): Promise<void> {
-    while (this.current) await this.current;
+    await this.queue.idle();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.idle();
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length && !this.closed) {
-      const id = this.queue.shift()!;
-      try {
-        await this.run(id);
-      } catch (error) {
-        const message = error instanceof HttpError ? error.message : 'the print job failed; see the server log';
-        this.log.error({ err: error, job: id }, 'boards: print job failed');
-        await failJob(this.db, id, message).catch(() => {});
-      }
+  private async runSafely(id: number): Promise<void> {
+    try {
+      await this.run(id);
+    } catch (error) {
+      if (error instanceof JobReleased) throw error; // the queue runs it again
+      const message = error instanceof HttpError ? error.message : 'the print job failed; see the server log';
+      this.log.error({ err: error, job: id }, 'boards: print job failed');
+      await failJob(this.db, id, message).catch(() => {});
     }
   }
 
   private async run(id: number): Promise<void> {
     const job = await getJob(this.db, id);
-    if (!job || job.status !== 'queued') return;
+    // 'running': an earlier attempt's process died; nothing of it was stored, so print it again whole.
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
     await markJobRunning(this.db, id);
     const o = job.options;
     const options: PrintOptions = { size: o.size as PaperSize, orientation: o.orientation as Orientation, profile: o.profile, lang: o.lang as BoardLang, drawnFor: parseBoardTimeKey(o.drawn_for) };
@@ -97,7 +101,7 @@ export class BoardJobRunner {
       // Content first (database and walking engine, here), then one multi-page PDF drawn in the worker.
       const contents: BoardContent[] = [];
       for (const siteId of job.site_ids) {
-        if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+        if (this.closed) throw new JobReleased('the server is stopping');
         contents.push(await this.printer.content(await this.printer.site(siteId), options.profile, options.drawnFor));
       }
       let last = 0;
@@ -123,7 +127,7 @@ export class BoardJobRunner {
       };
       try {
         for (const [i, siteId] of job.site_ids.entries()) {
-          if (this.closed) throw new HttpError(503, 'the server is stopping; start the job again');
+          if (this.closed) throw new JobReleased('the server is stopping');
           const content = await this.printer.content(await this.printer.site(siteId), options.profile, options.drawnFor);
           inFlight.push({ i, content, drawing: this.printer.draw([content], options, { svg: false, pdf: true }, 'batch') });
           if (inFlight.length >= 2) await settle();
@@ -139,6 +143,8 @@ export class BoardJobRunner {
     const stamp = clockToday(this.clock);
     const name = `${safeFileName(jobTitle(job))}-${options.size}-${stamp}.${o.format}`;
     await this.db.transaction().execute(async (trx) => {
+      // Another attempt of the same job (this one taken for dead while slow) may have stored it already.
+      if (!(await claimJob(trx, id))) return;
       for (const p of printed) {
         await recordPrint(trx, {
           site_id: p.content.site.id, street_code: p.content.site.street_code, profile: options.profile, size: options.size,

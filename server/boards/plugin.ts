@@ -21,11 +21,11 @@ export default fp(async (app) => {
   const printer = new BoardPrinter(app.db, app.catalog, boardWalking(app.walking), app.config.publicBaseUrl, pool);
   // One clock for file names and posted dates; tests set its time (e.g. just before local midnight).
   const clock = systemClock();
-  const jobs = new BoardJobRunner(app.db, printer, app.log, clock);
-  await jobs.recover();
+  const jobs = new BoardJobRunner(app.db, printer, app.log, app.jobs, clock);
+  await jobs.start();
   app.decorate('boards', { printer, jobs, clock });
   const off = app.dataEvents.on((change) => { if (change.kind === 'network' || change.kind === 'resync') printer.networkChanged(); });
   app.addHook('onClose', async () => { off(); await jobs.close(); await pool.close(); });
   await app.register(boardRoutes({ printer, jobs, clock }));
   await app.register(postingRoutes(clock));
-}, { name: 'boards', dependencies: ['walking', 'auth'] });
+}, { name: 'boards', dependencies: ['walking', 'auth', 'jobs'] });

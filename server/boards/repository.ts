@@ -189,16 +189,25 @@ export async function jobFile(db: Kysely<Database>, id: number): Promise<Buffer 
 }
 
 /**
- * Jobs left queued or running by a stopped server (no heartbeat for `staleSeconds`) are marked failed,
- * so that the admin page does not wait for them forever. Returns how many.
+ * Jobs the queue gave up on (their process died more often than JOBS_RETRY_LIMIT allows; see
+ * server/jobs/queue.ts) are marked failed, so that the admin page does not wait for them forever.
  */
-export async function failStaleJobs(db: Kysely<Database>, staleSeconds: number): Promise<number> {
-  const rows = await db.updateTable('board_jobs')
-    .set({ status: 'failed', finished_at: sql`now()`, error: 'interrupted: the server stopped while printing; start the job again' })
-    .where('status', 'in', ['queued', 'running'])
-    .where(sql<boolean>`coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${staleSeconds})`)
-    .returning('id').execute();
+export async function failAbandonedJobs(db: Kysely<Database>, queueName: string, queueSchema: string): Promise<number> {
+  const rows = await db.updateTable('board_jobs as b')
+    .set({ status: 'failed', finished_at: sql`now()`, error: 'interrupted: the server stopped while printing, several times; start the job again' })
+    .where('b.status', 'in', ['queued', 'running'])
+    .where(sql<boolean>`b.created_at < now() - interval '1 minute'`)
+    .where(sql<boolean>`not exists (select 1 from ${sql.table(`${queueSchema}.job`)} q
+      where q.name = ${queueName} and (q.data->>'job_id')::int = b.id and q.state in ('created', 'retry', 'active'))`)
+    .returning('b.id').execute();
   return rows.length;
+}
+
+/** First statement of the transaction that stores a job's file: waits for another attempt still storing it, then tells whether it is still to do. */
+export async function claimJob(trx: Kysely<Database>, id: number): Promise<boolean> {
+  await sql`select pg_advisory_xact_lock(hashtext('board_jobs'), ${id})`.execute(trx);
+  const row = await trx.selectFrom('board_jobs').select('status').where('id', '=', id).executeTakeFirst();
+  return !!row && (row.status === 'queued' || row.status === 'running');
 }
 
 /**

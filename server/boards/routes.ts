@@ -281,7 +281,7 @@ export const boardRoutes = (deps: BoardRouteDeps): FastifyPluginAsyncTypebox => 
       await recordAudit(trx, { staff, action: 'print', entity: 'board_job', entity_id: created.id, street_code: street, after: { site_ids: siteIds, options } });
       return created;
     });
-    jobs.enqueue(job.id);
+    await jobs.enqueue(job.id);
     return reply.code(202).header('location', `/api/boards/jobs/${job.id}`).send(presentJob(job));
   });
 

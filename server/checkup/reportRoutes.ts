@@ -1,76 +1,80 @@
 // The check-up report as a job: POST starts it (202 with the job id), GET reports its stage and progress,
-// GET …/file downloads the PDF once done. Jobs live in this process (a report takes seconds; a restart
-// loses only unfinished ones), one at a time, handing the event loop back between stages. Any staff
-// member may have a street's report read; an editor only their own street's, and only the admin or a
-// viewer the district's. A job's owner (or the admin) reads its status and file.
-import crypto from 'node:crypto';
+// GET …/file downloads the PDF once done. A report is a durable job (server/jobs/queue.ts): any instance
+// may make it and any instance answers its status and file (kept JOBS_KEEP_DAYS days); a report whose
+// process died is made again. Any staff member may have a street's report read; an editor only their
+// own street's, and only the admin or a viewer the district's. A job's owner (or the admin) reads its
+// status and file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError } from '../http/errors.ts';
 import { forbidden } from '../auth/plugin.ts';
 import { staffOf } from '../records/editing.ts';
+import { createRun, failRun, finishRun, getRun, markProgress, markRunning, openRunsOf, runResult, type JobRun } from '../jobs/runs.ts';
 import { gatherReport, type ReportLang } from './reportContent.ts';
 import { findStreet, getStreet } from './repository.ts';
 import { writeReportPdf } from './report.ts';
 import { JobStatus } from './schemas.ts';
 
-interface ReportJob {
-  id: string;
-  owner: number;
-  street: string | null;
-  lang: ReportLang;
-  profile: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  stage: string;
-  progress: number;
-  created_at: string;
-  finished_at: string | null;
-  error: string | null;
-  file: Buffer | null;
-  file_name: string | null;
-}
+/** The queue's name for check-up reports. */
+export const CHECKUP_REPORT_JOB = 'checkup_report';
 
-const KEEP_JOBS = 50;
+interface ReportParams { lang: ReportLang; profile: string }
+
+/** Progress is kept in thousandths (job_runs.done of total). */
+const STEPS = 1000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const jobs = new Map<string, ReportJob>();
-  let chain: Promise<void> = Promise.resolve();
   const staff = app.requireStaff();
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+  const JobId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-  const present = (j: ReportJob) => ({
-    id: j.id, street_code: j.street, lang: j.lang, profile: j.profile, status: j.status, stage: j.stage, progress: Math.round(j.progress * 100) / 100,
-    created_at: j.created_at, finished_at: j.finished_at, error: j.error,
-    file: j.status === 'done' ? `/api/checkup/reports/${j.id}/file` : null, bytes: j.file?.length ?? null,
+  const present = (j: JobRun<ReportParams>) => ({
+    id: j.id, street_code: j.street_code, lang: j.params.lang, profile: j.params.profile, status: j.state, stage: j.phase,
+    progress: j.state === 'done' ? 1 : Math.round((j.done / STEPS) * 100) / 100,
+    created_at: new Date(j.created_at).toISOString(), finished_at: j.finished_at ? new Date(j.finished_at).toISOString() : null,
+    error: j.error ? j.error.message : null,
+    file: j.state === 'done' ? `/api/checkup/reports/${j.id}/file` : null, bytes: j.result_bytes ?? null,
   });
 
-  async function run(job: ReportJob): Promise<void> {
-    job.status = 'running';
-    const progress = (stage: string, f: number) => { job.stage = stage; job.progress = Math.max(job.progress, Math.min(0.99, f)); };
+  async function run(id: string): Promise<void> {
+    const job = await getRun<ReportParams>(app.db, id);
+    if (!job || job.state === 'done' || job.state === 'failed') return;
+    await markRunning(app.db, id);
+    let shown = 0;
+    let last = { stage: '', done: -1 };
+    let written = Promise.resolve();
+    const progress = (stage: string, f: number) => {
+      shown = Math.max(shown, Math.min(0.99, f));
+      const done = Math.round(shown * STEPS);
+      // One write per stage and per 2 % (in order, one at a time).
+      if (stage === last.stage && done - last.done < STEPS / 50) return;
+      last = { stage, done };
+      written = written.then(() => markProgress(app.db, id, stage, done, STEPS)).catch(() => {});
+    };
     try {
-      const street = job.street ? await getStreet(app.db, job.street) : null;
-      const content = await gatherReport(app, street, job.profile, job.lang, (stage, f) => progress(stage, f * 0.75));
+      const street = job.street_code ? await getStreet(app.db, job.street_code) : null;
+      const content = await gatherReport(app, street, job.params.profile, job.params.lang, (stage, f) => progress(stage, f * 0.75));
       await yieldToEventLoop();
       progress('pdf', 0.75);
-      job.file = await writeReportPdf(content, (f) => progress('pdf', 0.75 + f * 0.25));
-      job.file_name = `${content.area_name}-体检报告-${content.generated_at.slice(0, 10)}.pdf`;
-      job.status = 'done';
-      job.stage = 'done';
-      job.progress = 1;
+      const file = await writeReportPdf(content, (f) => progress('pdf', 0.75 + f * 0.25));
+      await written;
+      await finishRun(app.db, id, null, { name: `${content.area_name}-体检报告-${content.generated_at.slice(0, 10)}.pdf`, data: file });
     } catch (err) {
-      app.log.error({ err, job: job.id }, 'checkup: report failed');
-      job.status = 'failed';
-      job.error = 'the report could not be made; see the server log';
+      app.log.error({ err, job: id }, 'checkup: report failed');
+      await written;
+      await failRun(app.db, id, { statusCode: 500, message: 'the report could not be made; see the server log', message_zh: '报告生成失败，请查看服务器日志' });
     }
-    job.finished_at = new Date().toISOString();
   }
+  await app.jobs.work<{ run_id: string }>(CHECKUP_REPORT_JOB, ({ run_id: id }) => run(id));
 
-  function ownJob(request: Parameters<typeof staffOf>[0], id: string): ReportJob {
-    const job = jobs.get(id);
+  async function ownJob(request: Parameters<typeof staffOf>[0], id: string): Promise<JobRun<ReportParams>> {
+    const job = await getRun<ReportParams>(app.db, id);
     const who = staffOf(request);
-    if (!job || (job.owner !== who.id && who.role !== 'admin')) throw new HttpError(404, `no report job ${id}`, 'id', `id：找不到报告任务 ${id}`);
+    if (!job || job.kind !== CHECKUP_REPORT_JOB || (job.created_by !== who.id && who.role !== 'admin')) {
+      throw new HttpError(404, `no report job ${id}`, 'id', `id：找不到报告任务 ${id}`);
+    }
     return job;
   }
 
@@ -98,33 +102,30 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (who.role === 'editor' && b.street !== who.street_code) {
       throw forbidden(`street: an editor may have only their own street's report (${who.street_code})`, 'street：街道编辑只能生成本街道的体检报告', 'street');
     }
-    const waiting = [...jobs.values()].filter((j) => j.owner === who.id && (j.status === 'queued' || j.status === 'running')).length;
+    const waiting = await openRunsOf(app.db, CHECKUP_REPORT_JOB, who.id);
     if (waiting >= 2) throw new HttpError(429, 'two of your reports are still being made; wait for them', undefined, '您还有两份报告正在生成，请稍候');
-    for (const [id, j] of jobs) if (jobs.size > KEEP_JOBS && j.status !== 'running' && j.status !== 'queued') jobs.delete(id);
-    const job: ReportJob = {
-      id: crypto.randomBytes(9).toString('base64url'), owner: who.id, street: b.street ?? null, lang: b.lang ?? 'zh', profile,
-      status: 'queued', stage: 'queued', progress: 0, created_at: new Date().toISOString(), finished_at: null, error: null, file: null, file_name: null,
-    };
-    jobs.set(job.id, job);
-    chain = chain.then(() => run(job));
-    return reply.code(202).send(present(job));
+    const id = await createRun(app.db, {
+      kind: CHECKUP_REPORT_JOB, street_code: b.street ?? null, created_by: who.id, total: STEPS,
+      params: { lang: b.lang ?? 'zh', profile } satisfies ReportParams,
+    });
+    await app.jobs.send(CHECKUP_REPORT_JOB, { run_id: id });
+    return reply.code(202).send(present((await getRun<ReportParams>(app.db, id))!));
   });
 
   app.get('/api/checkup/reports/:id', {
     preHandler: staff,
-    schema: { tags: ['checkup'], summary: 'A report job: status, stage, progress (0–1) and, when done, the file link', params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }) }), response: { 200: JobStatus, ...errors } },
-  }, async (request) => present(ownJob(request, request.params.id)));
+    schema: { tags: ['checkup'], summary: 'A report job: status, stage, progress (0–1) and, when done, the file link', params: JobId, response: { 200: JobStatus, ...errors } },
+  }, async (request) => present(await ownJob(request, request.params.id)));
 
   app.get('/api/checkup/reports/:id/file', {
     preHandler: staff,
-    schema: { tags: ['checkup'], summary: 'The finished report (application/pdf)', params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,20}$' }) }), response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors, 409: ErrorResponse } },
+    schema: { tags: ['checkup'], summary: 'The finished report (application/pdf)', params: JobId, response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors, 409: ErrorResponse } },
   }, async (request, reply) => {
-    const job = ownJob(request, request.params.id);
-    if (job.status !== 'done' || !job.file) throw new HttpError(409, `the report is ${job.status}`, 'id', `报告尚未完成（${job.status}）`);
+    const job = await ownJob(request, request.params.id);
+    const file = job.state === 'done' ? await runResult(app.db, job.id) : undefined;
+    if (!file) throw new HttpError(409, `the report is ${job.state}`, 'id', `报告尚未完成（${job.state}）`);
     reply.type('application/pdf');
-    reply.header('content-disposition', `attachment; filename="checkup-report.pdf"; filename*=UTF-8''${encodeURIComponent(job.file_name ?? 'report.pdf')}`);
-    return reply.send(job.file);
+    reply.header('content-disposition', `attachment; filename="checkup-report.pdf"; filename*=UTF-8''${encodeURIComponent(file.name ?? 'report.pdf')}`);
+    return reply.send(file.data);
   });
-
-  app.addHook('onClose', async () => { await chain; });
 };

@@ -17,6 +17,18 @@ export interface DatabaseHandle {
   location: string;
   /** Subscribe to a NOTIFY channel; returns an unsubscribe function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Raw SQL for the job queue library (server/jobs/queue.ts), which speaks `executeSql(text, values)`:
+   * on the server engine a small pool of its own, on the embedded engine the one PGlite connection,
+   * taken in turn with every Kysely query and transaction (never inside someone else's transaction).
+   * Text without values may hold several statements.
+   */
+  queueSql(poolMax: number): QueueSql;
+  close(): Promise<void>;
+}
+
+export interface QueueSql {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
   close(): Promise<void>;
 }
 
@@ -76,6 +88,14 @@ async function openPostgres(url: string, poolMax: number): Promise<DatabaseHandl
     location,
     async listen(channel, onPayload) {
       return listenWithReconnect(url, channel, onPayload);
+    },
+    queueSql(max) {
+      const own = new pg.Pool({ connectionString: url, max, application_name: 'jobs' });
+      own.on('error', () => { /* replaced on next use */ });
+      return {
+        executeSql: (text, values) => own.query(text, values),
+        close: () => own.end(),
+      };
     },
     async close() { await db.destroy(); },
   };
@@ -185,6 +205,17 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     async listen(channel, onPayload) {
       const unsubscribe = await pglite.listen(channel, onPayload);
       return async () => { await unsubscribe(); };
+    },
+    queueSql() {
+      return {
+        // db.connection() holds the dialect's mutex for the call: no other query or transaction runs meanwhile.
+        executeSql: (text, values) => db.connection().execute(async () => {
+          if (values && values.length) return pglite.query(text, values);
+          const results = await pglite.exec(text);
+          return { rows: results.length ? results[results.length - 1].rows : [] };
+        }),
+        close: async () => {},
+      };
     },
     async close() {
       await db.destroy();

@@ -232,6 +232,32 @@ export interface Database {
   network_corrections: NetworkCorrectionsTable;
   network_nodes: NetworkNodesTable;
   network_imports: NetworkImportsTable;
+  job_runs: JobRunsTable;
+}
+
+/** Durable jobs (migrations/0017_job_runs.ts, server/jobs/). */
+export interface JobRunsTable {
+  id: string;
+  kind: string;
+  street_code: string | null;
+  created_by: number | null;
+  state: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  phase: Generated<string>;
+  done: Generated<number>;
+  total: Generated<number>;
+  params: Json;
+  input: Uint8Array | null;
+  report: Json | null;
+  result: Uint8Array | null;
+  result_name: string | null;
+  error: Json | null;
+  attempts: Generated<number>;
+  /** host:pid of the instance that took the job last. */
+  taken_by: string | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  finished_at: Date | null;
 }
 
 // Mobile service desks (migrations/0005_desks.ts). Dates are local (the district time zone) `date` columns,

@@ -22,9 +22,11 @@ async function resilience(app: FastifyInstance): Promise<void> {
         return false;
       }
     },
-    pressureHandler: (_request, reply, type) => {
+    pressureHandler: (request, reply, type) => {
       const database = type === 'healthCheck';
       reply.code(503).header('retry-after', String(RETRY_AFTER_S)).send({
+        // /api/ready's 503 answer requires `ready: false`: without it the answer failed its schema and went out as a 500.
+        ...(request.routeOptions.url === '/api/ready' ? { ready: false } : {}),
         statusCode: 503,
         error: 'Service Unavailable',
         message: database ? 'The database is unavailable; the service will recover by itself. Try again shortly.'

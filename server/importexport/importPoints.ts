@@ -47,6 +47,15 @@ export interface ImportOptions {
   staff: StaffIdentity;
   /** Street for rows without a street column (an editor's own street by default). */
   defaultStreet: string | null;
+  /**
+   * Inside the writing transaction, first (`claim`: false rolls back and writes nothing, e.g. a retried
+   * job that is done already) and last (`commit`, with the report: a job marks itself done in the same
+   * transaction as its rows).
+   */
+  inTransaction?: {
+    claim(trx: Transaction<Database>): Promise<boolean>;
+    commit(trx: Transaction<Database>, report: ImportReport): Promise<void>;
+  };
   /** Called as the work advances (for the progress bar of a large import). */
   onProgress?: (phase: ImportPhase, done: number, total: number) => void;
   /**
@@ -314,17 +323,17 @@ export async function importPoints(
     // Matching happens inside the transaction (on the embedded engine the transaction holds the one
     // connection, so every read goes through trx), so that a point created or renamed meanwhile is seen.
     plan = await db.transaction().execute(async (trx) => {
+      if (options.inTransaction && !(await options.inTransaction.claim(trx))) throw new ImportAlreadyDone();
       const inside = planImport(sheet, header, ctx, await loadExisting(trx), options);
       t1 = performance.now();
       if (inside.creates.length || inside.updates.length) await writePlan(trx, inside, options.staff, options.onProgress);
       writeMs = performance.now() - t1;
+      if (options.inTransaction) await options.inTransaction.commit(trx, buildReport(sheet, header, inside, options, t1! - t0, writeMs));
       return inside;
     });
   }
   options.onProgress?.('done', sheet.rows.length, sheet.rows.length);
 
-  const summary: Record<RowStatus, number> = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-  for (const r of plan.report) summary[r.status] += 1;
   const touched = [...plan.creates.map((c) => ({ id: c.row.id!, street: c.draft.street_code })),
     ...plan.updates.flatMap((u) => [{ id: u.existing.id, street: u.draft.street_code }, { id: u.existing.id, street: u.existing.street_code }])];
   const byStreet = new Map<string | null, Set<number>>();
@@ -333,17 +342,25 @@ export async function importPoints(
   // which listeners (the walking engine, caches) take as "reload this kind".
   const changes: DataChange[] = options.dryRun ? [] : [...byStreet].map(([street, ids]) =>
     (ids.size <= MAX_IDS_IN_CHANGE ? { kind: 'points', ids: [...ids], street } : { kind: 'points', street }));
+  return { report: buildReport(sheet, header, plan, options, t1! - t0, writeMs), changes };
+}
+
+/** A retried import job whose rows were committed by an earlier attempt: nothing more to do. */
+export class ImportAlreadyDone extends Error {
+  constructor() { super('the import job was already done'); }
+}
+
+function buildReport(sheet: Sheet, header: HeaderMap, plan: Plan, options: ImportOptions, validateMs: number, writeMs: number): ImportReport {
+  const summary: Record<RowStatus, number> = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+  for (const r of plan.report) summary[r.status] += 1;
   return {
-    report: {
-      dry_run: options.dryRun,
-      format: sheet.format,
-      encoding: sheet.encoding,
-      rows_read: sheet.rows.length,
-      summary,
-      columns: { recognised: IMPORT_COLUMNS.filter((c) => header.index[c] !== undefined), ignored: [...header.ignored, ...header.duplicates] },
-      rows: plan.report,
-      timings_ms: { read: 0, validate: Math.round(t1! - t0), write: Math.round(writeMs) },
-    },
-    changes,
+    dry_run: options.dryRun,
+    format: sheet.format,
+    encoding: sheet.encoding,
+    rows_read: sheet.rows.length,
+    summary,
+    columns: { recognised: IMPORT_COLUMNS.filter((c) => header.index[c] !== undefined), ignored: [...header.ignored, ...header.duplicates] },
+    rows: plan.report,
+    timings_ms: { read: 0, validate: Math.round(validateMs), write: Math.round(writeMs) },
   };
 }

@@ -1,5 +1,5 @@
 // POST /api/import/points (multipart: CSV in UTF-8 or GBK, or XLSX; ?dry_run=true reports without
-// writing; ?async=true returns a job to poll for progress), GET /api/import/jobs/:id, and
+// writing; ?async=true returns a durable job to poll for progress, from any instance), GET /api/import/jobs/:id, and
 // GET /api/export/points.csv|.xlsx|.geojson with the filters of the point list.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import multipart from '@fastify/multipart';
@@ -9,8 +9,10 @@ import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { staffOf } from '../records/editing.ts';
 import { listPoints, type PointFilters } from '../points/repository.ts';
 import { StreetCode } from '../records/schemas.ts';
-import { importPoints, ImportFileError, type ImportReport } from './importPoints.ts';
-import { ImportJobs, type ImportJob } from './jobs.ts';
+import type { FastifyInstance } from 'fastify';
+import type { StaffIdentity } from '../records/staff.ts';
+import { claimRun, createRun, failRun, finishRun, getRun, markProgress, markRunning, runInput, type JobRun, type RunError } from '../jobs/runs.ts';
+import { ImportAlreadyDone, importPoints, ImportFileError, type ImportReport } from './importPoints.ts';
 import { pointsCsv, pointsGeoJson, pointsXlsx } from './exportPoints.ts';
 import { readSpreadsheet, SpreadsheetError } from './spreadsheet.ts';
 import { ImportReportSchema, JobSchema } from './schemas.ts';
@@ -29,9 +31,15 @@ const ExportQuery = Type.Object({
   encoding: Type.Optional(Type.Union([Type.Literal('utf-8'), Type.Literal('gbk')], { default: 'utf-8', description: 'CSV only: UTF-8 with BOM, or GBK' })),
 }, { additionalProperties: false });
 
-const presentJob = (job: ImportJob) => ({
-  id: job.id, dry_run: job.dryRun, phase: job.phase, done: job.done, total: job.total,
-  elapsed_ms: (job.finishedAt ?? Date.now()) - job.startedAt, report: job.report, error: job.error,
+/** The queue's name for point imports (server/jobs/queue.ts). */
+export const IMPORT_JOB = 'point_import';
+
+interface ImportParams { dry_run: boolean; default_street: string | null; staff: StaffIdentity }
+
+const presentJob = (job: JobRun<ImportParams>) => ({
+  id: job.id, dry_run: job.params.dry_run, phase: job.phase, done: job.done, total: job.total,
+  elapsed_ms: (job.finished_at ?? new Date()).getTime() - new Date(job.created_at).getTime(),
+  report: job.report as ImportReport | null, error: job.error,
 });
 
 function asHttpError(err: unknown): HttpError | null {
@@ -41,9 +49,77 @@ function asHttpError(err: unknown): HttpError | null {
   return null;
 }
 
+function jobError(err: unknown): RunError | null {
+  const http = asHttpError(err);
+  return http ? { statusCode: http.statusCode, message: http.message, message_zh: http.messageZh ?? http.message, ...(http.field ? { field: http.field } : {}) } : null;
+}
+
+/**
+ * Test only (tests/reliability/jobs.test.ts): the first attempt of an import of at least
+ * JOBS_TEST_IMPORT_PAUSE_MIN_ROWS rows waits JOBS_TEST_IMPORT_PAUSE_MS inside its transaction, every row
+ * written and not yet committed, so that a test can kill the process there. Unset in production.
+ */
+async function testPause(app: FastifyInstance, runId: string, attempt: number, rows: number): Promise<void> {
+  const ms = Number(process.env.JOBS_TEST_IMPORT_PAUSE_MS || 0);
+  if (!(ms > 0 && attempt === 1 && rows >= Number(process.env.JOBS_TEST_IMPORT_PAUSE_MIN_ROWS || 1))) return;
+  app.log.warn({ import_job: runId, ms }, 'test pause: the import waits before its commit');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs one queued import, on whichever instance took it. Its rows and the job's "done" mark commit in
+ * one transaction: after a crash the queue runs it again from the stored file, and a second run of a
+ * job already done writes nothing.
+ */
+async function runImportJob(app: FastifyInstance, runId: string): Promise<void> {
+  const run = await getRun<ImportParams>(app.db, runId);
+  if (!run || run.state === 'done' || run.state === 'failed') return;
+  await markRunning(app.db, runId);
+  const { dry_run: dryRun, default_street: defaultStreet, staff } = run.params;
+  let lastPhase = '';
+  const onProgress = (phase: string, done: number, total: number) => {
+    // Each phase and each written batch also goes to the log (on the embedded engine the import's one
+    // transaction holds the connection, so the progress row is written only after it).
+    if (phase !== lastPhase || phase === 'writing') app.log.info({ import_job: runId, phase, done, total }, 'point import progress');
+    lastPhase = phase;
+    // 'done' belongs to the job only with its report (finishRun).
+    if (phase !== 'done') markProgress(app.db, runId, phase, done, total).catch(() => {});
+  };
+  try {
+    const input = await runInput(app.db, runId);
+    if (!input) throw new Error('the stored file of the import job is missing');
+    onProgress('reading', 0, 0);
+    const t0 = performance.now();
+    const sheet = await readSpreadsheet(input);
+    const readMs = Math.round(performance.now() - t0);
+    const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
+    const { report, changes } = await importPoints(app.db, sheet, ctx, {
+      dryRun, staff, defaultStreet, onProgress, areas,
+      inTransaction: {
+        claim: (trx) => claimRun(trx, runId),
+        async commit(trx, inside) {
+          inside.timings_ms.read = readMs;
+          await testPause(app, runId, run.attempts + 1, sheet.rows.length);
+          await finishRun(trx, runId, inside);
+        },
+      },
+    });
+    report.timings_ms.read = readMs;
+    if (dryRun) await finishRun(app.db, runId, report);
+    for (const change of changes) await app.dataEvents.publish(app.db, change);
+    app.log.info({ import_job: runId, rows: report.rows_read, summary: report.summary, dry_run: report.dry_run, ms: report.timings_ms, attempt: run.attempts + 1 }, 'point import');
+  } catch (err) {
+    if (err instanceof ImportAlreadyDone) return;
+    const known = jobError(err);
+    if (!known) app.log.error({ err, import_job: runId }, 'point import failed');
+    await failRun(app.db, runId, known
+      ?? { statusCode: 500, message: 'The import failed; nothing was written. It has been logged.', message_zh: '导入失败，未写入任何数据，已记录错误' });
+  }
+}
+
 export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 5, parts: 6 } });
-  const jobs = new ImportJobs();
+  await app.jobs.work<{ run_id: string }>(IMPORT_JOB, ({ run_id: runId }) => runImportJob(app, runId));
 
   app.post('/api/import/points', {
     preHandler: app.requireStaff(['admin', 'editor']),
@@ -76,56 +152,41 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!part) throw badRequest('file', 'no file was sent', '文件：未收到文件');
     const started = performance.now();
     const buffer = await part.toBuffer();
-    const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
 
-    const run = async (onProgress?: Parameters<typeof importPoints>[3]['onProgress']): Promise<ImportReport> => {
-      onProgress?.('reading', 0, 0);
+    if (q.async) {
+      // The file is stored with the job, so that any instance can run it, again if need be.
+      const runId = await createRun(app.db, {
+        kind: IMPORT_JOB, street_code: defaultStreet, created_by: staff.id, input: buffer,
+        params: { dry_run: q.dry_run ?? false, default_street: defaultStreet, staff } satisfies ImportParams,
+      });
+      await app.jobs.send(IMPORT_JOB, { run_id: runId });
+      return reply.code(202).send({ job_id: runId, status_url: `/api/import/jobs/${runId}` });
+    }
+
+    const [ctx, areas] = await Promise.all([app.validationContext(), app.areaIndex()]);
+    try {
       const t0 = performance.now();
       const sheet = await readSpreadsheet(buffer);
       const readMs = performance.now() - t0 + (t0 - started);
-      const { report, changes } = await importPoints(app.db, sheet, ctx, { dryRun: q.dry_run ?? false, staff, defaultStreet, onProgress, areas });
+      const { report, changes } = await importPoints(app.db, sheet, ctx, { dryRun: q.dry_run ?? false, staff, defaultStreet, areas });
       for (const change of changes) await app.dataEvents.publish(app.db, change);
       report.timings_ms.read = Math.round(readMs);
       request.log.info({ rows: report.rows_read, summary: report.summary, dry_run: report.dry_run, ms: report.timings_ms }, 'point import');
       return report;
-    };
-
-    if (!q.async) {
-      try { return await run(); } catch (err) { throw asHttpError(err) ?? err; }
-    }
-    const job = jobs.create(staff.id, q.dry_run ?? false, 0);
-    void run((phase, done, total) => {
-      // Each phase and each written batch also goes to the log: on the embedded engine the import's one
-      // transaction holds the connection, so a poll (which reads the session) waits for it; the log does not.
-      if (phase !== job.phase || phase === 'writing') request.log.info({ import_job: job.id, phase, done, total }, 'point import progress');
-      // 'done' belongs to the job only with its report (set below): the rows are written, but the change
-      // events are still being published, and a poll in between must not see done without a report.
-      if (phase !== 'done') job.phase = phase;
-      job.done = done; job.total = total;
-    })
-      .then((report) => { job.report = report; job.phase = 'done'; })
-      .catch((err) => {
-        const http = asHttpError(err);
-        if (!http) request.log.error({ err }, 'point import failed');
-        job.error = http
-          ? { statusCode: http.statusCode, message: http.message, message_zh: http.messageZh ?? http.message, ...(http.field ? { field: http.field } : {}) }
-          : { statusCode: 500, message: 'The import failed; nothing was written. It has been logged.', message_zh: '导入失败，未写入任何数据，已记录错误' };
-        job.phase = 'failed';
-      })
-      .finally(() => { job.finishedAt = Date.now(); });
-    return reply.code(202).send({ job_id: job.id, status_url: `/api/import/jobs/${job.id}` });
+    } catch (err) { throw asHttpError(err) ?? err; }
   });
 
   app.get('/api/import/jobs/:id', {
     preHandler: app.requireStaff(['admin', 'editor']),
     schema: {
-      tags: ['import/export'], summary: 'Progress of an import started with async=true (its owner only)',
+      tags: ['import/export'], summary: 'Progress of an import started with async=true (its owner only; kept JOBS_KEEP_DAYS days)',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: { 200: JobSchema, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
     },
   }, async (request) => {
-    const job = jobs.get(request.params.id, staffOf(request).id);
-    if (!job) throw notFound(`import job ${request.params.id}`, '导入任务不存在或已过期');
+    // Any instance answers, from the job's row; only its owner sees it.
+    const job = await getRun<ImportParams>(app.db, request.params.id);
+    if (!job || job.kind !== IMPORT_JOB || job.created_by !== staffOf(request).id) throw notFound(`import job ${request.params.id}`, '导入任务不存在或已过期');
     return presentJob(job);
   });
 

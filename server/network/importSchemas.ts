@@ -32,6 +32,19 @@ export const NetworkImportReportSchema = Type.Object({
 
 export const NetworkImportQuery = Type.Object({
   dry_run: Type.Optional(Type.Boolean({ default: false, description: 'check and report only; nothing is written' })),
+  async: Type.Optional(Type.Boolean({ default: false, description: 'answer 202 at once with a durable job to poll (GET /api/network/imports/jobs/:id), on any instance' })),
 }, { additionalProperties: false });
+
+export const NetworkImportJobSchema = Type.Object({
+  id: Type.String(),
+  dry_run: Type.Boolean(),
+  status: Type.String({ description: 'queued, running, done or failed' }),
+  phase: Type.String(),
+  elapsed_ms: Type.Integer(),
+  report: Type.Union([NetworkImportReportSchema, Type.Null()]),
+  error: Type.Union([Type.Object({
+    statusCode: Type.Integer(), message: Type.String(), message_zh: Type.String(), field: Type.Optional(Type.String()),
+  }), Type.Null()]),
+});
 
 export const NetworkImportList = Type.Object({ imports: Type.Array(NetworkImportReportSchema) });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { length as turfLength, lineString } from '@turf/turf';
 import type { Database, NetworkNodesTable } from '../db/schema.ts';
 import { readOsmRoads, replaceWays, type NetworkWay } from './baseWays.ts';
@@ -152,6 +152,19 @@ export interface ImportOptions {
   maxSnapM: number;
   /** Who imports (the route's staff member); the script imports as nobody in particular. */
   staff?: { id: number; username: string } | null;
+  /**
+   * A durable job's hooks inside the one transaction: `claim` first (false: an earlier attempt committed it,
+   * write nothing), `commit` last with the report (the job marks itself done with the new network).
+   */
+  inTransaction?: {
+    claim(trx: Transaction<Database>): Promise<boolean>;
+    commit(trx: Transaction<Database>, report: NetworkImportReport): Promise<void>;
+  };
+}
+
+/** A retried network import job whose import an earlier attempt committed. */
+export class NetworkImportAlreadyDone extends Error {
+  constructor() { super('the network import job was already done'); }
 }
 
 /** The ground the district covers: its street areas' box (else the current base's), widened by this much. */
@@ -300,6 +313,7 @@ export async function importNetwork(db: Kysely<Database>, extract: NetworkExtrac
   if (options.dryRun) return { ...report, ms: Math.round(performance.now() - started) };
 
   return db.transaction().execute(async (trx) => {
+    if (options.inTransaction && !(await options.inTransaction.claim(trx))) throw new NetworkImportAlreadyDone();
     await replaceWays(trx, ways, { source: options.source, format: extract.format, ways: ways.length });
     await trx.deleteFrom('network_nodes').execute();
     for (let i = 0; i < nodes.length; i += 500) {
@@ -330,6 +344,7 @@ export async function importNetwork(db: Kysely<Database>, extract: NetworkExtrac
       staff: options.staff ?? null, username: options.staff ? undefined : 'network:import', action: 'import', entity: 'network_import', entity_id: id,
       after: { source: kept.source, format: kept.format, ways: kept.ways, km: kept.km, corrections: { reanchored: reanchored.length, needs_review: needsReview.length } },
     });
+    await options.inTransaction?.commit(trx, kept);
     return kept;
   });
 }

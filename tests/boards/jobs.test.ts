@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
+import { sql } from 'kysely';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
 import { decodeQr, renderPng, saveArtifact } from './boardCheck.ts';
 
@@ -34,6 +35,14 @@ async function runJob(payload: Record<string, unknown>) {
   expect(job).toMatchObject({ status: 'queued', total: expect.any(Number), done: 0, status_url: `/api/boards/jobs/${job.id}` });
   await t.app.boards.jobs.idle();
   const finished = (await editor.inject(`/api/boards/jobs/${job.id}`)).json();
+  // It ran through the durable queue (pg-boss, on either engine), once; the queue marks its own job
+  // completed just after the print job's row says done.
+  let queued: { state: string }[] = [];
+  for (let i = 0; i < 100 && queued[0]?.state !== 'completed'; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 20));
+    queued = (await sql<{ state: string }>`select state::text from pgboss.job where name = 'board_print' and (data->>'job_id')::int = ${job.id}`.execute(t.app.db)).rows;
+  }
+  expect(queued).toEqual([{ state: 'completed' }]);
   return finished;
 }
 

@@ -2,6 +2,7 @@
 // against the published forward formula, dry run vs real run, matching, the audit trail, XLSX both
 // ways, formula neutralisation, and an export that imports back unchanged.
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, loginAs, type LoggedIn, type TestApp } from '../helper.ts';
@@ -206,6 +207,14 @@ describe('XLSX, progress and export', () => {
     expect(metres(point.geometry.coordinates, [117.2, 39.1])).toBeLessThan(1);
     // Someone else's job is not visible.
     expect((await admin.inject(started.json().status_url)).statusCode).toBe(404);
+    // It ran through the durable queue (pg-boss, on this engine too), once.
+    // (The queue marks its job completed just after the job's own row says done.)
+    let queued: { state: string }[] = [];
+    for (let i = 0; i < 100 && queued[0]?.state !== 'completed'; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 20));
+      queued = (await sql<{ state: string }>`select state::text from pgboss.job where name = 'point_import' and data->>'run_id' = ${started.json().job_id}`.execute(t.app.db)).rows;
+    }
+    expect(queued).toEqual([{ state: 'completed' }]);
   });
 
   it('exports CSV with the filters, sample rows marked, formulas neutralised; it imports back unchanged', async () => {

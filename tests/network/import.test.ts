@@ -78,9 +78,10 @@ function multipart(file: Buffer, filename: string) {
   ]);
   return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
-const upload = (who: LoggedIn, file: string, dryRun = false) => {
+const upload = (who: LoggedIn, file: string, dryRun = false, async = false) => {
   const { payload, headers } = multipart(fs.readFileSync(file), path.basename(file));
-  return who.inject({ method: 'POST', url: `/api/network/imports${dryRun ? '?dry_run=true' : ''}`, payload, headers });
+  const query = [dryRun ? 'dry_run=true' : '', async ? 'async=true' : ''].filter(Boolean).join('&');
+  return who.inject({ method: 'POST', url: `/api/network/imports${query ? `?${query}` : ''}`, payload, headers });
 };
 const wayCount = async () => Number((await sql<{ n: number }>`select count(*)::int as n from ways`.execute(t.app.db)).rows[0].n);
 const importCount = async () => Number((await sql<{ n: number }>`select count(*)::int as n from network_imports`.execute(t.app.db)).rows[0].n);
@@ -243,9 +244,18 @@ describe('importing the changed extract', () => {
     expect(passesBy(passageBefore.body.geometry.coordinates, added.coords[1])).toBe(false);
     expect(passageBefore.body.properties.walk_m).toBeGreaterThan(added.lengthM * 1.5);
 
-    const res = await upload(admin, files.pbf);
-    expect(res.statusCode, res.body).toBe(200);
-    report = res.json();
+    // As a durable job (async=true): 202, then its status until done, with the report.
+    const res = await upload(admin, files.pbf, false, true);
+    expect(res.statusCode, res.body).toBe(202);
+    let job: any;
+    for (let i = 0; i < 600; i++) {
+      job = (await admin.inject(res.json().status_url)).json();
+      if (job.status === 'done' || job.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(job, JSON.stringify(job.error)).toMatchObject({ status: 'done', phase: 'done', dry_run: false, error: null });
+    report = job.report;
+    await t.app.jobs.idle(); // the job publishes the network change after its commit
     expect(report).toMatchObject({ dry_run: false, format: 'osm.pbf', source: 'taoyuan.osm.pbf' });
     expect(report.import_id).toBeGreaterThan(0);
 
