@@ -58,13 +58,32 @@ export class JobQueue {
 
   /** Takes jobs of this kind on this instance (one at a time). */
   async work<T extends object>(name: string, handler: JobHandler<T>): Promise<void> {
-    await this.boss.createQueue(name, { name, ...this.jobOptions() });
+    await this.createQueue(name);
     const id = await this.boss.work<T>(name, { pollingIntervalSeconds: this.settings.pollSeconds, batchSize: 1, includeMetadata: true }, async ([job]) => {
       const run = handler(job.data, { attempt: job.retryCount });
       this.running.add(run);
       try { await run; } finally { this.running.delete(run); this.sentHere.delete(job.id); }
     });
     this.workers.set(name, id);
+  }
+
+  /**
+   * Makes the queue's table if no instance has yet. Two instances starting together on a database
+   * without it both try, and PostgreSQL may pick one as a deadlock victim (pg-boss attaches a partition
+   * per queue); that one waits a moment and tries again, when it finds the queue made.
+   */
+  private async createQueue(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.boss.createQueue(name, { name, ...this.jobOptions() });
+        return;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 6 || (code !== '40P01' && code !== '23505')) throw err;
+        this.log.info({ queue: name, code, attempt }, 'jobs: queue creation met another instance; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 200));
+      }
+    }
   }
 
   /** Queues a job and wakes this instance's worker for it (another instance may still take it first). */

@@ -3,8 +3,8 @@
 // `npm run load` sending residents' reads and a street's editors' point edits through HAProxy, and
 // meanwhile an expand migration from a "newer release" lands in the database and each instance in turn
 // gets SIGTERM, drains (not-ready while still serving), exits and is started again. Nobody may notice:
-// no failed request, every acknowledged edit in the database afterwards, and both restarted instances
-// taking traffic again. Figures (requests, failures, edits, restart durations) are printed, not asserted.
+// no failed request, every acknowledged edit in the database afterwards, every import job started just
+// before a SIGTERM done whole, and both restarted instances taking traffic again. Figures (requests, failures, edits, restart durations) are printed, not asserted.
 // Server leg only (several processes on one database); the embedded engine is one process by design.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,14 +14,25 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { PROJECT_ROOT } from '../../server/config.ts';
-import { addStaff, copyTestData, sleep, startService, waitFor, type ServiceData, type ServiceProcess } from './processes.ts';
+import { addStaff, copyTestData, signIn, sleep, startService, waitFor, type ServiceData, type ServiceProcess } from './processes.ts';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 const HAPROXY = '/usr/sbin/haproxy';
 /** How long each instance stays not-ready but serving after SIGTERM (the default): several health checks' worth. */
 const DRAIN_MS = 5000;
+/** Rows of each import job started just before a SIGTERM. */
+const IMPORT_ROWS = 120;
 /** The least the load runs, whatever the restarts take. */
 const MIN_LOAD_S = 60;
+
+/** A CSV of `n` new points of 桃园街道 whose external ids start with `prefix`. */
+function importCsv(prefix: string, n: number): Buffer {
+  const rows = ['外部编号,名称,类别,地址,经度,纬度,坐标系'];
+  for (let i = 0; i < n; i += 1) {
+    rows.push(`${prefix}-${i},${prefix}滚动重启${i},便民,河西区滚动路${i}号,${(117.1985 + (i % 100) * 0.00002).toFixed(6)},${(39.1015 + Math.floor(i / 100) * 0.000012).toFixed(6)},WGS84`);
+  }
+  return Buffer.from(rows.join('\r\n'));
+}
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => { for (const c of cleanups.reverse()) await c().catch(() => {}); });
@@ -96,7 +107,14 @@ describe.skipIf(!onServer)('a rolling restart behind HAProxy', () => {
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const ports = { a: await freePort(), b: await freePort() };
     const frontPort = await freePort();
-    const env = (name: 'a' | 'b') => ({ PORT: String(ports[name]), SHUTDOWN_DRAIN_MS: String(DRAIN_MS), LOAD_SAMPLE: 'true' });
+    // Jobs polled every second, and an import of IMPORT_ROWS rows holds its transaction open for a few
+    // seconds (a test hook), so the one started just before each SIGTERM is still running when it lands.
+    const env = (name: 'a' | 'b') => ({
+      PORT: String(ports[name]), SHUTDOWN_DRAIN_MS: String(DRAIN_MS), LOAD_SAMPLE: 'true',
+      JOBS_POLL_SECONDS: '1', JOBS_MAINTENANCE_SECONDS: '1', JOBS_EXPIRE_SECONDS: '30',
+      JOBS_TEST_IMPORT_PAUSE_MS: '3000', JOBS_TEST_IMPORT_PAUSE_MIN_ROWS: String(IMPORT_ROWS),
+    });
+    const importer = await addStaff(data, 'editor');
     const instances: Record<'a' | 'b', ServiceProcess> = Object.fromEntries(
       (await Promise.all((['a', 'b'] as const).map(async (name) => [name, await startService(data, env(name))] as const))),
     ) as Record<'a' | 'b', ServiceProcess>;
@@ -146,8 +164,21 @@ describe.skipIf(!onServer)('a rolling restart behind HAProxy', () => {
 
     // Each instance in turn: SIGTERM, drain, exit, start again, ready behind HAProxy.
     const restarts: { name: string; downAfterMs: number; exitedAfterMs: number; startMs: number; readyAfterMs: number; okAtReady: number }[] = [];
+    const front = `http://127.0.0.1:${frontPort}`;
+    const importing = await signIn(front, importer);
+    const jobs: { prefix: string; statusUrl: string; stoppedPid: number }[] = [];
     for (const name of ['a', 'b'] as const) {
       const old = instances[name];
+      // An import job through HAProxy just before this instance's SIGTERM (on either instance).
+      const prefix = `roll-${name}-${Date.now()}`;
+      const body = new FormData();
+      body.append('file', new Blob([new Uint8Array(importCsv(prefix, IMPORT_ROWS))], { type: 'text/csv' }), 'points.csv');
+      const accepted = await fetch(`${front}/api/import/points?async=true&street=120103003000`, {
+        method: 'POST', headers: { cookie: importing.cookie, 'x-csrf-token': importing.csrf }, body,
+      });
+      expect(accepted.status, await accepted.clone().text()).toBe(202);
+      jobs.push({ prefix, statusUrl: (await accepted.json()).status_url, stoppedPid: old.child.pid! });
+      await sleep(500);
       const signalled = Date.now();
       old.child.kill('SIGTERM');
       await waitStatus(name, 'DOWN');
@@ -197,6 +228,28 @@ describe.skipIf(!onServer)('a rolling restart behind HAProxy', () => {
       }
     } finally { await check.close(); }
 
+    // No job lost: each import started before a SIGTERM is done, every row there once.
+    const jobResults: string[] = [];
+    for (const job of jobs) {
+      const state = await waitFor(`import ${job.prefix} to finish`, async () => {
+        const res = await fetch(`${front}${job.statusUrl}`, { headers: { cookie: importing.cookie } });
+        const body = res.status === 200 ? await res.json() : undefined;
+        return body && (body.phase === 'done' || body.phase === 'failed') ? body : undefined;
+      }, 120_000, 250);
+      const { rows, run } = await data.open().then(async (h) => {
+        try {
+          return {
+            rows: (await sql<{ n: number; ids: number }>`select count(*)::int as n, count(distinct external_id)::int as ids from service_points where external_id like ${`${job.prefix}-%`}`.execute(h.db)).rows[0],
+            run: (await sql<{ attempts: number; taken_by: string | null }>`select attempts, taken_by from job_runs where id::text = ${job.statusUrl.split('/').pop()!}`.execute(h.db)).rows[0],
+          };
+        } finally { await h.close(); }
+      });
+      const where = run?.taken_by?.endsWith(`:${job.stoppedPid}`) ? 'the instance being stopped' : 'the other instance';
+      jobResults.push(`${job.prefix}: ${state.phase}, ${rows.n} rows, attempt ${run?.attempts}, finished on ${where}`);
+      expect(state.phase, JSON.stringify(state.error)).toBe('done');
+      expect(rows).toEqual({ n: IMPORT_ROWS, ids: IMPORT_ROWS });
+    }
+
     const failures = summary.reads.server_errors + summary.reads.connection_errors + summary.reads.timeouts
       + Object.values(summary.writes.errors).reduce((a, b) => a + b, 0) + summary.writes.conflicts;
     console.log(`rolling restart behind HAProxy: ${summary.ran_seconds} s of load, ${summary.reads.requests} reads (statuses ${JSON.stringify(summary.reads.statuses)}), `
@@ -206,6 +259,7 @@ describe.skipIf(!onServer)('a rolling restart behind HAProxy', () => {
         + `started in ${(r.startMs / 1000).toFixed(1)} s, back in rotation ${(r.readyAfterMs / 1000).toFixed(1)} s after SIGTERM; `
         + `2xx passed on after its return: ${finalStats[r.name].ok - r.okAtReady}; taken out by checks ${finalStats[r.name].wentDown} time(s) in all`);
     }
+    console.log(`  import jobs started just before each SIGTERM: ${jobResults.join('; ')}`);
     console.log(`  test took ${Math.round((Date.now() - started) / 1000)} s`);
 
     expect(failures, loadOut).toBe(0);
