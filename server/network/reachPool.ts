@@ -185,11 +185,11 @@ export class ReachPool {
 
   /** A worker gone: its questions are computed by their callers. */
   private settleAll(slot: Slot, why: string): void {
+    if (slot.pending.size) this.options.log.warn({ why, questions: slot.pending.size }, 'reach worker gone; answering its questions on the main thread');
     for (const [id, p] of slot.pending) {
       slot.pending.delete(id);
       clearTimeout(p.timer);
       this.counts.failed++;
-      this.options.log.warn({ why }, 'reach worker gone; answering its question on the main thread');
       p.resolve(null);
     }
   }
