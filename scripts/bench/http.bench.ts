@@ -68,7 +68,9 @@ registerBenchSection({
       const lon = (o[0] + (rnd() - 0.5) * 0.0004).toFixed(6), lat = (o[1] + (rnd() - 0.5) * 0.0004).toFixed(6);
       return `/api/reach?lon=${lon}&lat=${lat}&profile=standard&minutes=5,10,15`;
     });
-    const fresh: Record<number, { rps: number; p50: number; p99: number; cpuMs: number; mainMs: number }> = {};
+    // Each fresh load twice: rings packed, as the resident map and the phone page ask, and as GeoJSON.
+    const FORMATS = [['packed', '&rings=packed'], ['geojson', '']] as const;
+    const fresh: Record<string, { rps: number; p50: number; p99: number; cpuMs: number; mainMs: number }> = {};
     // The same loads against a server with no reach worker, then one with one: CPU per request counts
     // the whole process, every thread (/proc/PID/stat).
     for (const workers of [0, 1]) {
@@ -98,31 +100,33 @@ registerBenchSection({
         await report('same board site (?site=ID): cached answer', same);
         ctx.results.set('http.cached.rps', same.requests.average);
       }
-      if (workers === 0) {
-        // Bytes per fresh answer, as a browser asks (gzip/br accepted) and as a bare client asks.
-        const wire: number[] = [], raw: number[] = [];
-        for (const p of paths.slice(-40)) {
-          const zipped = await fetch(base + p, { headers: { 'accept-encoding': BROWSER_ENCODINGS } });
-          const encoding = zipped.headers.get('content-encoding') ?? 'identity';
-          wire.push(Number(zipped.headers.get('content-length') ?? NaN));
-          await zipped.arrayBuffer();
-          const plain = await fetch(base + p, { headers: { 'accept-encoding': 'identity' } });
-          raw.push((await plain.arrayBuffer()).byteLength);
-          if (p === paths.at(-1)) ctx.note(`answers sent as ${encoding} to "accept-encoding: ${BROWSER_ENCODINGS}"`);
+      for (const [format, suffix] of FORMATS) {
+        if (workers === 0) {
+          // Bytes per fresh answer, as a browser asks (gzip/br accepted) and as a bare client asks.
+          const wire: number[] = [], raw: number[] = [];
+          for (const p of paths.slice(-40)) {
+            const zipped = await fetch(base + p + suffix, { headers: { 'accept-encoding': BROWSER_ENCODINGS } });
+            const encoding = zipped.headers.get('content-encoding') ?? 'identity';
+            wire.push(Number(zipped.headers.get('content-length') ?? NaN));
+            await zipped.arrayBuffer();
+            const plain = await fetch(base + p + suffix, { headers: { 'accept-encoding': 'identity' } });
+            raw.push((await plain.arrayBuffer()).byteLength);
+            if (p === paths.at(-1)) ctx.note(`rings ${format}: answers sent as ${encoding} to "accept-encoding: ${BROWSER_ENCODINGS}"`);
+          }
+          const kb = (xs: number[]) => `${(xs.reduce((a, b) => a + b, 0) / xs.length / 1024).toFixed(1)} KB mean, ${(Math.max(...xs) / 1024).toFixed(1)} KB max`;
+          ctx.figure(`rings ${format}: fresh answer bytes, raw JSON (40 origins)`, kb(raw));
+          ctx.figure(`rings ${format}: fresh answer bytes on the wire, browser accept-encoding`, kb(wire));
+          ctx.results.set(`http.fresh.${format}.wireBytes`, wire.reduce((a, b) => a + b, 0) / wire.length);
         }
-        const kb = (xs: number[]) => `${(xs.reduce((a, b) => a + b, 0) / xs.length / 1024).toFixed(1)} KB mean, ${(Math.max(...xs) / 1024).toFixed(1)} KB max`;
-        ctx.figure('fresh answer bytes, raw JSON (40 origins)', kb(raw));
-        ctx.figure('fresh answer bytes on the wire, browser accept-encoding', kb(wire));
-        ctx.results.set('http.fresh.wireBytes', wire.reduce((a, b) => a + b, 0) / wire.length);
+        let next = 0;
+        await measure();
+        const load = await run({
+          url: base, connections: CONNECTIONS, duration: DURATION_S, headers: { 'accept-encoding': BROWSER_ENCODINGS },
+          requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length] + suffix }) }],
+        });
+        const { cpuMs, mainMs } = await report(`${tag} rings ${format}, a new random origin per request: computed every time`, load);
+        fresh[`${format}.${workers}`] = { rps: load.requests.average, p50: load.latency.p50, p99: load.latency.p99, cpuMs, mainMs };
       }
-      let next = 0;
-      await measure();
-      const load = await run({
-        url: base, connections: CONNECTIONS, duration: DURATION_S, headers: { 'accept-encoding': BROWSER_ENCODINGS },
-        requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length] }) }],
-      });
-      const { cpuMs, mainMs } = await report(`${tag} a new random origin per request: computed every time`, load);
-      fresh[workers] = { rps: load.requests.average, p50: load.latency.p50, p99: load.latency.p99, cpuMs, mainMs };
       if (workers > 0) {
         const status = await (await fetch(`${base}/api/walking/status`)).json() as { reachWorkers: { answered: number; fellBack: Record<string, number> } };
         const w = status.reachWorkers;
@@ -130,8 +134,11 @@ registerBenchSection({
       }
       await server.stop();
     }
-    ctx.results.set('http.fresh.rps', fresh[0].rps);
-    ctx.results.set('http.fresh.workers.rps', fresh[1].rps);
-    ctx.figure('fresh origin, REACH_WORKERS 0 → 1', `${fresh[0].rps.toFixed(0)} → ${fresh[1].rps.toFixed(0)} req/s, p50 ${fresh[0].p50} → ${fresh[1].p50} ms, p99 ${fresh[0].p99} → ${fresh[1].p99} ms, CPU ${fresh[0].cpuMs.toFixed(2)} → ${fresh[1].cpuMs.toFixed(2)} ms per request (main thread ${fresh[0].mainMs.toFixed(2)} → ${fresh[1].mainMs.toFixed(2)} ms)`);
+    for (const [format] of FORMATS) {
+      const a = fresh[`${format}.0`], b = fresh[`${format}.1`];
+      ctx.results.set(`http.fresh.${format}.rps`, a.rps);
+      ctx.results.set(`http.fresh.${format}.workers.rps`, b.rps);
+      ctx.figure(`rings ${format}, fresh origin, REACH_WORKERS 0 → 1`, `${a.rps.toFixed(0)} → ${b.rps.toFixed(0)} req/s, p50 ${a.p50} → ${b.p50} ms, p99 ${a.p99} → ${b.p99} ms, CPU ${a.cpuMs.toFixed(2)} → ${b.cpuMs.toFixed(2)} ms per request (main thread ${a.mainMs.toFixed(2)} → ${b.mainMs.toFixed(2)} ms)`);
+    }
   },
 });

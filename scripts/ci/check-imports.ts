@@ -102,7 +102,7 @@ const webDir = path.join(root, 'web', 'src');
  * The server modules the pages run as well (pure: no Node, no database), so that a colour, a field rule
  * or the placement check has one source. Their own relative imports must stay inside this set.
  */
-export const BROWSER_SHARED = new Set(['palette.ts', 'geo.ts', 'wallClock.ts', 'hoursPlace.ts', 'records/validation.ts', 'records/placement.ts']);
+export const BROWSER_SHARED = new Set(['palette.ts', 'geo.ts', 'wallClock.ts', 'hoursPlace.ts', 'records/validation.ts', 'records/placement.ts', 'network/packedRings.ts']);
 
 // A whole import/export statement with a specifier (it may span lines), or a dynamic import().
 const STATEMENT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;

@@ -21,6 +21,11 @@ export const COMPRESS_THRESHOLD = 1024;
 // fresh reach answers (55 KB of JSON in the densest streets) at the 12 KB limit; 5 keeps them ~8 % under.
 export const BROTLI_OPTIONS: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
 export const GZIP_OPTIONS: zlib.ZlibOptions = { level: 6 };
+/**
+ * Brotli 3, for answers that are small already and asked for fresh all the time (a reach answer with
+ * packed rings, ~14 KB of JSON): 0.21 ms against 0.51 ms at 5, for 4.0 KB against 3.7 KB.
+ */
+export const BROTLI_FAST_OPTIONS: zlib.BrotliOptions = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 3, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } };
 
 async function compression(app: FastifyInstance): Promise<void> {
   await app.register(compress, {
@@ -49,8 +54,8 @@ export function negotiatedEncoding(headers: IncomingHttpHeaders): AnswerEncoding
   return chosen === 'br' || chosen === 'gzip' ? chosen : null;
 }
 
-/** A JSON answer compressed as the plugin would (null when it is under the threshold). */
-export function compressAnswer(bytes: Uint8Array, encoding: AnswerEncoding): Buffer | null {
+/** A JSON answer compressed as the plugin would (null when it is under the threshold), or with brotli options of its own. */
+export function compressAnswer(bytes: Uint8Array, encoding: AnswerEncoding, brotli: zlib.BrotliOptions = BROTLI_OPTIONS): Buffer | null {
   if (bytes.byteLength < COMPRESS_THRESHOLD) return null;
-  return encoding === 'br' ? zlib.brotliCompressSync(bytes, BROTLI_OPTIONS) : zlib.gzipSync(bytes, GZIP_OPTIONS);
+  return encoding === 'br' ? zlib.brotliCompressSync(bytes, brotli) : zlib.gzipSync(bytes, GZIP_OPTIONS);
 }

@@ -3,11 +3,13 @@
 // same whichever thread computed it. Pure: an engine and a question in, JSON bytes out.
 import type { Static } from 'typebox';
 import { ODBL_ATTRIBUTION, SAMPLE_NOTICE } from '../http/geojson.ts';
+import { BROTLI_FAST_OPTIONS, BROTLI_OPTIONS, compressAnswer, type AnswerEncoding } from '../http/compression.ts';
 import type { LonLat } from '../geo.ts';
 import { isOpenAt, nextOpening, type DistrictTime } from './corrections.ts';
 import type { WalkingPoint } from './repository.ts';
 import type { NearestItem, ReachResponse } from './schemas.ts';
 import type { WalkingEngine } from './walkingEngine.ts';
+import type { RingFormat } from './rings.ts';
 
 /** A reach question as the route has checked it (plain data: it crosses to a worker thread). */
 export interface ReachQuestion {
@@ -20,12 +22,14 @@ export interface ReachQuestion {
   categories?: string[];
   withRoutes: boolean;
   at?: DistrictTime;
+  /** How the rings are written (absent: GeoJSON). */
+  ringFormat?: RingFormat;
 }
 
 /** The answer's JSON text. Throws the engine's OutsideNetworkError for a place off the network. */
 export function reachAnswerJson(engine: WalkingEngine<WalkingPoint>, q: ReachQuestion): string {
   const { place, site, at } = q;
-  const answer = engine.reach(place, { profile: q.profile, minutes: q.minutes, perCategory: q.perCategory, categories: q.categories, withRoutes: q.withRoutes, at });
+  const answer = engine.reach(place, { profile: q.profile, minutes: q.minutes, perCategory: q.perCategory, categories: q.categories, withRoutes: q.withRoutes, at, ringFormat: q.ringFormat });
   let anySample = false;
   const nearest: Record<string, Static<typeof NearestItem>[]> = {};
   for (const [category, list] of Object.entries(answer.nearest)) {
@@ -60,4 +64,14 @@ export function reachAnswerJson(engine: WalkingEngine<WalkingPoint>, q: ReachQue
   // JSON.stringify writes its thousands of ring coordinates several times faster than the schema
   // serializer, which checks every number.
   return JSON.stringify(body);
+}
+
+/**
+ * The answer's bytes, and compressed for `encoding` when one applies. Packed rings go out at brotli 3
+ * (small already, and computed fresh for every tap); GeoJSON ones as the compression plugin would.
+ */
+export function reachAnswerBytes(engine: WalkingEngine<WalkingPoint>, q: ReachQuestion, encoding: AnswerEncoding | null): { json: Buffer; compressed: Buffer | null } {
+  const json = Buffer.from(reachAnswerJson(engine, q));
+  const compressed = encoding ? compressAnswer(json, encoding, q.ringFormat === 'packed' ? BROTLI_FAST_OPTIONS : BROTLI_OPTIONS) : null;
+  return { json, compressed };
 }

@@ -4,10 +4,10 @@
 // thread only passes buffers on. Messages carry plain data; answers transfer their buffers.
 import { parentPort } from 'node:worker_threads';
 import { useDistrict } from '../district.ts';
-import { compressAnswer, type AnswerEncoding } from '../http/compression.ts';
+import type { AnswerEncoding } from '../http/compression.ts';
 import { buildCorrectedGraphAsync } from './corrections.ts';
 import type { WalkingProfile } from './profiles.ts';
-import { reachAnswerJson, type ReachQuestion } from './reachAnswer.ts';
+import { reachAnswerBytes, type ReachQuestion } from './reachAnswer.ts';
 import type { WalkingPoint } from './repository.ts';
 import type { EngineChange } from './service.ts';
 import type { SnapFailure } from './snapping.ts';
@@ -64,8 +64,7 @@ if (parentPort) {
   const answer = (job: ReachJob) => {
     if (!engine || job.stamp !== stamp) { port.postMessage({ kind: 'stale', id: job.id } satisfies FromWorker); return; }
     try {
-      const json = Buffer.from(reachAnswerJson(engine, job.question));
-      const compressed = job.encoding ? compressAnswer(json, job.encoding) : null;
+      const { json, compressed } = reachAnswerBytes(engine, job.question, job.encoding);
       const msg: FromWorker = {
         kind: 'answer', id: job.id, json: ownBuffer(json),
         compressed: compressed ? ownBuffer(compressed) : null, encoding: compressed ? job.encoding : null,

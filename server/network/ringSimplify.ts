@@ -23,6 +23,44 @@ export interface LatticeToLonLat { lon0: number; lonPerUnit: number; lat0: numbe
  * distinct vertices.
  */
 export function drawRing(xy: Float64Array, start: number, end: number, to: LatticeToLonLat, precision: RingPrecision): Position[] | null {
+  const n = outline(xy, start, end, to, precision);
+  if (n < 0) return null;
+  const scale = 10 ** precision.decimals, xs = xsBuf, ys = ysBuf, keep = keepBuf;
+  const out: Position[] = new Array(keptCount + 1);
+  let m = 0;
+  for (let k = 0; k < n; k++) if (keep[k]) out[m++] = [xs[k] / scale, ys[k] / scale];
+  out[m] = out[0];
+  return out;
+}
+
+/**
+ * The same ring packed (./packedRings.ts): its kept vertices as integers of the lattice of
+ * `precision.decimals`, the first one whole and each next one as the difference from the one before,
+ * x and y in turn, without the closing copy. Decoded, it is exactly what drawRing gives.
+ */
+export function drawRingPacked(xy: Float64Array, start: number, end: number, to: LatticeToLonLat, precision: RingPrecision): number[] | null {
+  const n = outline(xy, start, end, to, precision);
+  if (n < 0) return null;
+  const xs = xsBuf, ys = ysBuf, keep = keepBuf;
+  const out: number[] = new Array(2 * keptCount);
+  let m = 0, px = 0, py = 0;
+  for (let k = 0; k < n; k++) {
+    if (!keep[k]) continue;
+    out[m++] = xs[k] - px; out[m++] = ys[k] - py;
+    px = xs[k]; py = ys[k];
+  }
+  return out;
+}
+
+// How many vertices the last outline kept.
+let keptCount = 0;
+
+/**
+ * Rounds and simplifies a ring into the scratch buffers: xs/ys hold its n distinct rounded vertices
+ * (integer lattice units), keep[k] marks those drawn (keptCount of them). Returns n, or −1 when
+ * rounding leaves fewer than three.
+ */
+function outline(xy: Float64Array, start: number, end: number, to: LatticeToLonLat, precision: RingPrecision): number {
   const scale = 10 ** precision.decimals;
   // Integer grid units: exact cross products (|coordinate| < 2^25 at 5 decimals, products < 2^53).
   const n0 = end - start;
@@ -35,7 +73,7 @@ export function drawRing(xy: Float64Array, start: number, end: number, to: Latti
     xs[n] = x; ys[n] = y; n++;
   }
   if (n > 1 && xs[n - 1] === xs[0] && ys[n - 1] === ys[0]) n--; // the closing copy, put back below
-  if (n < 3) return null;
+  if (n < 3) return -1;
   xs[n] = xs[0]; ys[n] = ys[0];
 
   const keep = keepBuf;
@@ -84,11 +122,8 @@ export function drawRing(xy: Float64Array, start: number, end: number, to: Latti
   } else {
     keep.fill(1, 0, n);
   }
-  const out: Position[] = new Array(kept + 1);
-  let m = 0;
-  for (let k = 0; k < n; k++) if (keep[k]) out[m++] = [xs[k] / scale, ys[k] / scale];
-  out[m] = out[0];
-  return out;
+  keptCount = kept;
+  return n;
 }
 
 // Scratch buffers kept between calls (the engine is single-threaded and never re-entered).

@@ -4,7 +4,8 @@
 // construction.
 
 import { contourFlat } from './contour.ts';
-import { drawRing, type RingPrecision } from './ringSimplify.ts';
+import { drawRing, drawRingPacked, type RingPrecision } from './ringSimplify.ts';
+import type { PackedRingFeature, PackedRings } from './packedRings.ts';
 import type { Feature, FeatureCollection, MultiPolygon, Position } from 'geojson';
 import type { WalkingGraph } from './walkingGraph.ts';
 import type { SnappedLocation } from './snapping.ts';
@@ -27,6 +28,9 @@ export const DEFAULT_RING_OPTIONS: RingOptions = { cellM: 15, offStreetM: 25, de
 
 export type RingFeature = Feature<MultiPolygon, { minutes: number }>;
 export type RingCollection = FeatureCollection<MultiPolygon, { minutes: number }>;
+/** How rings are written: GeoJSON, or packed as integer differences (./packedRings.ts). */
+export type RingFormat = 'geojson' | 'packed';
+export type RingsIn<F extends RingFormat> = F extends 'packed' ? PackedRings : RingCollection;
 
 /**
  * How far past the largest ring the search must run so the field around the outer boundary is
@@ -38,18 +42,24 @@ export function ringSearchMarginSec(opts: RingOptions, speedMps: number): number
 
 /**
  * Contour the travel-time field of a finished search (run to at least max(minutes)·60 + margin).
- * `origin` is the snapped origin whose access leg and edge are part of the field.
+ * `origin` is the snapped origin whose access leg and edge are part of the field. `format` 'packed'
+ * writes the same rings as integer differences (no array per vertex).
  */
-export function ringsFromSearch(
+export function ringsFromSearch<F extends RingFormat = 'geojson'>(
   graph: WalkingGraph,
   search: TravelTimeSearch,
   origin: SnappedLocation,
   speedMps: number,
   minutes: readonly number[],
   opts: RingOptions = DEFAULT_RING_OPTIONS,
-): RingCollection {
+  format?: F,
+): RingsIn<F> {
+  const packed = format === 'packed';
   const sorted = [...new Set(minutes)].sort((a, b) => a - b);
-  if (sorted.length === 0) return { type: 'FeatureCollection', features: [] };
+  if (sorted.length === 0) {
+    const none: PackedRings | RingCollection = packed ? { encoding: 'delta', decimals: opts.decimals, features: [] } : { type: 'FeatureCollection', features: [] };
+    return none as RingsIn<F>;
+  }
   const costs = search.edgeCosts;
   const maxSec = sorted[sorted.length - 1] * 60;
   const fieldLimit = maxSec + ringSearchMarginSec(opts, speedMps);
@@ -186,32 +196,39 @@ export function ringsFromSearch(
     }
   }
 
-  const features: RingFeature[] = sorted.map((m, l) => {
+  const packedFeatures: PackedRingFeature[] = [], features: RingFeature[] = [];
+  sorted.forEach((m, l) => {
     const level = levels[l];
     let i0 = win[4 * l], i1 = win[4 * l + 1], j0 = win[4 * l + 2], j1 = win[4 * l + 3];
-    if (i1 < 0) return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates: [] } };
-    i0 = Math.max(0, i0 - 1); j0 = Math.max(0, j0 - 1); i1 = Math.min(nx - 1, i1 + 1); j1 = Math.min(ny - 1, j1 + 1);
-    const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
-    const { xy, polygons } = contourFlat(field, wx, wy, level, j0 * nx + i0, nx);
-    const ox0 = gx0 + i0, oy0 = gy0 + j0;
-    const to = {
-      lon0: plane.lon(ox0 * cell), lonPerUnit: plane.lon(cell) - plane.lon(0),
-      lat0: plane.lat(oy0 * cell), latPerUnit: plane.lat(cell) - plane.lat(0),
-    };
-    const coordinates: Position[][][] = [];
-    for (const poly of polygons) {
-      const exterior = drawRing(xy, poly[0].start, poly[0].end, to, opts);
-      if (!exterior) continue;
-      const rings = [exterior];
-      for (let h = 1; h < poly.length; h++) {
-        const hole = drawRing(xy, poly[h].start, poly[h].end, to, opts);
-        if (hole) rings.push(hole);
+    const polygonsOut: (Position[][] | number[][])[] = [];
+    if (i1 >= 0) {
+      i0 = Math.max(0, i0 - 1); j0 = Math.max(0, j0 - 1); i1 = Math.min(nx - 1, i1 + 1); j1 = Math.min(ny - 1, j1 + 1);
+      const wx = i1 - i0 + 1, wy = j1 - j0 + 1;
+      const { xy, polygons } = contourFlat(field, wx, wy, level, j0 * nx + i0, nx);
+      const ox0 = gx0 + i0, oy0 = gy0 + j0;
+      const to = {
+        lon0: plane.lon(ox0 * cell), lonPerUnit: plane.lon(cell) - plane.lon(0),
+        lat0: plane.lat(oy0 * cell), latPerUnit: plane.lat(cell) - plane.lat(0),
+      };
+      const draw = packed ? drawRingPacked : drawRing;
+      for (const poly of polygons) {
+        const exterior = draw(xy, poly[0].start, poly[0].end, to, opts);
+        if (!exterior) continue;
+        const rings: (Position[] | number[])[] = [exterior];
+        for (let h = 1; h < poly.length; h++) {
+          const hole = draw(xy, poly[h].start, poly[h].end, to, opts);
+          if (hole) rings.push(hole);
+        }
+        polygonsOut.push(rings as Position[][] | number[][]);
       }
-      coordinates.push(rings);
     }
-    return { type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates } };
+    if (packed) packedFeatures.push({ minutes: m, polygons: polygonsOut as number[][][] });
+    else features.push({ type: 'Feature', properties: { minutes: m }, geometry: { type: 'MultiPolygon', coordinates: polygonsOut as Position[][][] } });
   });
-  return { type: 'FeatureCollection', features };
+  const out: PackedRings | RingCollection = packed
+    ? { encoding: 'delta', decimals: opts.decimals, features: packedFeatures }
+    : { type: 'FeatureCollection', features };
+  return out as RingsIn<F>;
 }
 
 // The field's buffer is kept between calls (single-threaded, never re-entered): a 15-minute field is

@@ -8,7 +8,7 @@ import { negotiatedEncoding } from '../http/compression.ts';
 import { badRequest, HttpError, notFound } from '../http/errors.ts';
 import { getSite } from '../sites/repository.ts';
 import { OutsideNetworkError } from './walkingEngine.ts';
-import { reachAnswerJson, type ReachQuestion } from './reachAnswer.ts';
+import { reachAnswerBytes, type ReachQuestion } from './reachAnswer.ts';
 import type { PooledAnswer } from './reachPool.ts';
 import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { ReachQuery, ReachResponse, RouteQuery, RouteResponse, WalkingStatusResponse } from './schemas.ts';
@@ -114,7 +114,8 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const engine = await app.walking.engine();
     const engineStamp = app.walking.stamp; // read with the engine: the state a reach worker must be at
     const stamp = `${app.dataEvents.currentRevision}:${engine.points.version}:${app.walking.graphVersion}`;
-    const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false, q.at ?? null]);
+    const ringFormat = q.rings ?? 'geojson';
+    const key = JSON.stringify([q.site ?? [q.lon, q.lat], profile, minutes, q.per_category ?? 3, categories ?? null, q.routes ?? false, q.at ?? null, ringFormat]);
     const hit = cache.get(key);
     if (hit && hit.stamp === stamp) {
       cache.delete(key);
@@ -136,6 +137,7 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const question: ReachQuestion = {
       place, ...(site ? { site } : {}), profile, minutes, perCategory: q.per_category ?? 3,
       ...(categories ? { categories } : {}), withRoutes: q.routes ?? false, ...(at ? { at } : {}),
+      ...(ringFormat === 'packed' ? { ringFormat } : {}),
     };
     // A fresh place goes to a reach worker when one is at this engine's state (a board site's answer
     // is asked again all day and comes from the cache): the worker serializes and compresses too.
@@ -155,14 +157,19 @@ export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
 
-    let json: string;
+    // On this thread: the same bytes a worker would send (serialized and compressed by one function).
+    let answer: ReturnType<typeof reachAnswerBytes>;
+    const encoding = negotiatedEncoding(request.headers);
     try {
-      json = reachAnswerJson(engine, question);
+      answer = reachAnswerBytes(engine, question, encoding);
     } catch (e) {
       if (e instanceof OutsideNetworkError) throw outsideNetwork(e, site ? 'site' : 'lon');
       throw e;
     }
-    const entry: CachedAnswer = { stamp, bytes: Buffer.from(json) };
+    const entry: CachedAnswer = {
+      stamp, bytes: answer.json,
+      ...(answer.compressed && encoding ? { compressed: { accept: acceptKey(request), encoding, bytes: answer.compressed } } : {}),
+    };
     remember(key, entry);
     return sendCached(request, reply, entry);
   });

@@ -16,6 +16,10 @@ export const ReachQuery = Type.Object({
   categories: Type.Optional(Type.String({ maxLength: 400, description: 'only these category ids, comma separated (default all)' })),
   routes: Type.Optional(Type.Boolean({ default: false, description: 'include the walking route to each listed point' })),
   at: Type.Optional(Type.String({ maxLength: 40, description: 'local date-time in the district (its time zone), YYYY-MM-DDTHH:mm: gates shut then cannot be passed, services closed then are marked' })),
+  rings: Type.Optional(Type.Union([Type.Literal('geojson'), Type.Literal('packed')], {
+    default: 'geojson',
+    description: 'how the rings are written: GeoJSON, or packed as integer differences (the same vertices, a third of the bytes; the pages ask for this, see server/network/packedRings.ts)',
+  })),
 }, { additionalProperties: false });
 export type ReachQuery = Static<typeof ReachQuery>;
 
@@ -73,6 +77,13 @@ export const ProfileSummary = Type.Object({
   speed_mps: Type.Number(),
 });
 
+/** `rings=packed`: each ring's first vertex as integers of 10^-decimals degree, then differences, x and y in turn; no closing vertex. */
+export const PackedRingsSchema = Type.Object({
+  encoding: Type.Literal('delta'),
+  decimals: Type.Integer(),
+  features: Type.Array(Type.Object({ minutes: Type.Integer(), polygons: Type.Array(Type.Array(Type.Array(Type.Integer()))) })),
+});
+
 export const ReachResponse = Type.Object({
   origin: Type.Object({
     lon: Type.Number(),
@@ -84,7 +95,7 @@ export const ReachResponse = Type.Object({
   }),
   profile: ProfileSummary,
   minutes: Type.Array(Type.Integer()),
-  rings: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(RingFeature) }),
+  rings: Type.Union([Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(RingFeature) }), PackedRingsSchema]),
   nearest: Type.Record(Type.String(), Type.Array(NearestItem), { description: 'per category id, nearest first; [] when none within 60 minutes' }),
   contains_sample: Type.Boolean(),
   sample_notice: Type.Optional(Type.String()),

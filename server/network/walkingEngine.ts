@@ -13,7 +13,7 @@ import { ServicePointIndex, type CategorisedPoint, type LocatedPoint, type Point
 
 /** A point view by edge, flat: edge e's points are items[start[e] … start[e + 1] − 1]; seq is each one's place in its category. */
 interface DensePoints<P extends CategorisedPoint> { start: Int32Array; items: LocatedPoint<P>[]; seq: Int32Array }
-import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection } from './rings.ts';
+import { ringsFromSearch, ringSearchMarginSec, DEFAULT_RING_OPTIONS, type RingOptions, type RingCollection, type RingFormat, type RingsIn } from './rings.ts';
 
 /** Thrown when an origin or destination cannot be attached to the network. */
 export class OutsideNetworkError extends Error {
@@ -75,17 +75,19 @@ export interface NearestOptions {
   at?: DistrictTime;
 }
 
-export interface ReachOptions extends Omit<NearestOptions, 'maxMinutes'> {
+export interface ReachOptions<F extends RingFormat = RingFormat> extends Omit<NearestOptions, 'maxMinutes'> {
   /** Ring minutes, e.g. [5, 10, 15]. */
   minutes: readonly number[];
+  /** 'packed': the rings as integer differences (./packedRings.ts) instead of GeoJSON. */
+  ringFormat?: F;
   /** Limit for the nearest lists (default 60 minutes, never less than the largest ring). */
   nearestMaxMinutes?: number;
 }
 
-export interface ReachAnswer<P extends CategorisedPoint> {
+export interface ReachAnswer<P extends CategorisedPoint, F extends RingFormat = 'geojson'> {
   origin: SnappedLocation;
   profile: WalkingProfile;
-  rings: RingCollection;
+  rings: RingsIn<F>;
   /** Per category, nearest first; categories without a point within the limit have []. */
   nearest: Record<string, NearestPoint<P>[]>;
 }
@@ -195,12 +197,12 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
   }
 
   /** Rings and nearest points from one origin, in one search. */
-  reach(origin: Place, options: ReachOptions): ReachAnswer<P> {
+  reach<F extends RingFormat = 'geojson'>(origin: Place, options: ReachOptions<F>): ReachAnswer<P, F> {
     const p = this.profile(options.profile);
     const loc = this.locate(origin, options.profile, 'origin', options.at);
     const maxRingSec = Math.max(0, ...options.minutes) * 60;
     this.startFrom(loc, p, options.at).runTo(maxRingSec + ringSearchMarginSec(this.ringOptions, p.speed_mps));
-    const rings = ringsFromSearch(this.graph, this.search, loc, p.speed_mps, options.minutes, this.ringOptions);
+    const rings = ringsFromSearch<F>(this.graph, this.search, loc, p.speed_mps, options.minutes, this.ringOptions, options.ringFormat);
     const nearest = this.nearestFromSearch(loc, p, {
       ...options,
       maxMinutes: Math.max(options.nearestMaxMinutes ?? 60, maxRingSec / 60),
