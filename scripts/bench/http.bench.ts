@@ -73,7 +73,9 @@ registerBenchSection({
     const fresh: Record<string, { rps: number; p50: number; p99: number; cpuMs: number; mainMs: number }> = {};
     // The same loads against a server with no reach worker, then one with one: CPU per request counts
     // the whole process, every thread (/proc/PID/stat).
-    for (const workers of [0, 1]) {
+    // BENCH_REACH_WORKERS (default "0,1"): the worker counts to compare; the first gives the byte figures.
+    const workerCounts = (process.env.BENCH_REACH_WORKERS ?? '0,1').split(',').map(Number);
+    for (const workers of workerCounts) {
       const t0 = performance.now();
       const server = await startServer({ REACH_WORKERS: String(workers) });
       ctx.onCleanup(server.stop);
@@ -94,14 +96,14 @@ registerBenchSection({
         if (Number.isFinite(cpuMs)) ctx.figure('  server CPU per request, all threads', `${cpuMs.toFixed(2)} ms (main thread ${mainMs.toFixed(2)} ms)`);
         return { cpuMs, mainMs };
       };
-      if (server.siteId !== null && workers === 0) {
+      if (server.siteId !== null && workers === workerCounts[0]) {
         await measure();
         const same = await run({ url: `${base}/api/reach?site=${server.siteId}&profile=standard&minutes=5,10,15`, connections: CONNECTIONS, duration: DURATION_S, headers: { 'accept-encoding': BROWSER_ENCODINGS } });
         await report('same board site (?site=ID): cached answer', same);
         ctx.results.set('http.cached.rps', same.requests.average);
       }
       for (const [format, suffix] of FORMATS) {
-        if (workers === 0) {
+        if (workers === workerCounts[0]) {
           // Bytes per fresh answer, as a browser asks (gzip/br accepted) and as a bare client asks.
           const wire: number[] = [], raw: number[] = [];
           for (const p of paths.slice(-40)) {
@@ -135,10 +137,10 @@ registerBenchSection({
       await server.stop();
     }
     for (const [format] of FORMATS) {
-      const a = fresh[`${format}.0`], b = fresh[`${format}.1`];
-      ctx.results.set(`http.fresh.${format}.rps`, a.rps);
-      ctx.results.set(`http.fresh.${format}.workers.rps`, b.rps);
-      ctx.figure(`rings ${format}, fresh origin, REACH_WORKERS 0 → 1`, `${a.rps.toFixed(0)} → ${b.rps.toFixed(0)} req/s, p50 ${a.p50} → ${b.p50} ms, p99 ${a.p99} → ${b.p99} ms, CPU ${a.cpuMs.toFixed(2)} → ${b.cpuMs.toFixed(2)} ms per request (main thread ${a.mainMs.toFixed(2)} → ${b.mainMs.toFixed(2)} ms)`);
+      const [w0, w1] = [workerCounts[0], workerCounts.at(-1)!];
+      const a = fresh[`${format}.${w0}`], b = fresh[`${format}.${w1}`];
+      for (const w of workerCounts) ctx.results.set(`http.fresh.${format}.workers${w}.rps`, fresh[`${format}.${w}`].rps);
+      ctx.figure(`rings ${format}, fresh origin, REACH_WORKERS ${w0} → ${w1}`, `${a.rps.toFixed(0)} → ${b.rps.toFixed(0)} req/s, p50 ${a.p50} → ${b.p50} ms, p99 ${a.p99} → ${b.p99} ms, CPU ${a.cpuMs.toFixed(2)} → ${b.cpuMs.toFixed(2)} ms per request (main thread ${a.mainMs.toFixed(2)} → ${b.mainMs.toFixed(2)} ms)`);
     }
   },
 });

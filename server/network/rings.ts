@@ -105,32 +105,8 @@ export function ringsFromSearch<F extends RingFormat = 'geojson'>(
   field.fill(-(maxSec + 60));
   const secPerM = 1 / speedMps;
 
-  // A stamp may name the sample before it on the same stretch of way (px, py; NaN when none): where
-  // time along the way grows at least as fast as walking straight (c ≥ length / speed), a cell within
-  // the allowance of that earlier sample already holds a time no later than this one can give it, so
-  // only the cells newly in reach are worked out. The result is the same field, with fewer square roots.
-  const R2 = R * R;
-  const stamp = (x: number, y: number, t: number, px: number, py: number) => {
-    const j0 = Math.max(0, Math.ceil((y - R) / cell - 0.5) - gy0), j1 = Math.min(ny - 1, Math.floor((y + R) / cell - 0.5) - gy0);
-    const best = -t;
-    const prev = px === px; // not NaN
-    for (let j = j0; j <= j1; j++) {
-      const cy = (gy0 + j + 0.5) * cell;
-      const dy = cy - y;
-      const half = Math.sqrt(Math.max(0, R2 - dy * dy)); // the row's span inside the allowance circle
-      const i0 = Math.max(0, Math.ceil((x - half) / cell - 0.5) - gx0), i1 = Math.min(nx - 1, Math.floor((x + half) / cell - 0.5) - gx0);
-      const row = j * nx;
-      const ey2 = prev ? (cy - py) * (cy - py) : 0;
-      for (let i = i0; i <= i1; i++) {
-        if (field[row + i] >= best) continue; // already reached at least as early
-        const cx = (gx0 + i + 0.5) * cell;
-        if (prev && (cx - px) * (cx - px) + ey2 <= R2) continue; // the earlier sample's cell
-        const dx = cx - x;
-        const v = -(t + Math.sqrt(dx * dx + dy * dy) * secPerM);
-        if (v > field[row + i]) field[row + i] = v;
-      }
-    }
-  };
+  const raster: Raster = { field, nx, ny, gx0, gy0, cell, R, R2: R * R, secPerM };
+  const stamp = (x: number, y: number, t: number, px: number, py: number) => stampCells(raster, x, y, t, px, py);
   const step = cell;
 
   // The access leg from the origin point to its snapped position (walked at profile speed).
@@ -229,6 +205,41 @@ export function ringsFromSearch<F extends RingFormat = 'geojson'>(
     ? { encoding: 'delta', decimals: opts.decimals, features: packedFeatures }
     : { type: 'FeatureCollection', features };
   return out as RingsIn<F>;
+}
+
+/** The field being drawn: its grid (origin gx0, gy0 in cells of the global lattice) and the allowance. */
+interface Raster { field: Float64Array; nx: number; ny: number; gx0: number; gy0: number; cell: number; R: number; R2: number; secPerM: number }
+
+/**
+ * Stamps one reached position (x, y at time t) into the field: every cell centre within the allowance
+ * gets t plus the straight walk to it, unless it holds an earlier time already.
+ *
+ * A stamp may name the sample before it on the same stretch of way (px, py; NaN when none): where
+ * time along the way grows at least as fast as walking straight (c ≥ length / speed), a cell within
+ * the allowance of that earlier sample already holds a time no later than this one can give it, so
+ * only the cells newly in reach are worked out. The result is the same field, with fewer square roots.
+ */
+function stampCells(r: Raster, x: number, y: number, t: number, px: number, py: number): void {
+  const { field, nx, ny, gx0, gy0, cell, R, R2, secPerM } = r;
+  const j0 = Math.max(0, Math.ceil((y - R) / cell - 0.5) - gy0), j1 = Math.min(ny - 1, Math.floor((y + R) / cell - 0.5) - gy0);
+  const best = -t;
+  const prev = px === px; // not NaN
+  for (let j = j0; j <= j1; j++) {
+    const cy = (gy0 + j + 0.5) * cell;
+    const dy = cy - y;
+    const half = Math.sqrt(Math.max(0, R2 - dy * dy)); // the row's span inside the allowance circle
+    const i0 = Math.max(0, Math.ceil((x - half) / cell - 0.5) - gx0), i1 = Math.min(nx - 1, Math.floor((x + half) / cell - 0.5) - gx0);
+    const row = j * nx;
+    const ey2 = prev ? (cy - py) * (cy - py) : 0;
+    for (let i = i0; i <= i1; i++) {
+      if (field[row + i] >= best) continue; // already reached at least as early
+      const cx = (gx0 + i + 0.5) * cell;
+      if (prev && (cx - px) * (cx - px) + ey2 <= R2) continue; // the earlier sample's cell
+      const dx = cx - x;
+      const v = -(t + Math.sqrt(dx * dx + dy * dy) * secPerM);
+      if (v > field[row + i]) field[row + i] = v;
+    }
+  }
 }
 
 // The field's buffer is kept between calls (single-threaded, never re-entered): a 15-minute field is
