@@ -102,16 +102,15 @@ function outline(xy: Float64Array, start: number, end: number, to: LatticeToLonL
       // otherwise the one farthest left stays if it is beyond the tolerance. Distance from the chord's
       // line is |cross| · mPerUnitX · mPerUnitY / |chord| metres, so "beyond the tolerance" is
       // cross > eps · |chord| / (mPerUnitX · mPerUnitY) in grid units: no division per vertex.
-      let split = -1, worstRight = 0;
+      // Both kinds in one pass, each test rarely true (a new extreme), so the branches predict well.
+      let splitRight = -1, worstRight = 0, splitLeft = -1;
       let worstLeft = len2 > 0 ? Math.sqrt(eps2 * len2) / (mPerUnitX * mPerUnitY) : 0;
       for (let k = i + 1; k < j; k++) {
         const cross = ux * (ys[k] - ay) - uy * (xs[k] - ax); // exact, in grid units
-        if (cross < 0) {
-          if (-cross > worstRight) { worstRight = -cross; split = k; }
-        } else if (worstRight === 0 && cross > worstLeft) {
-          worstLeft = cross; split = k;
-        }
+        if (cross < worstRight) { worstRight = cross; splitRight = k; }
+        else if (cross > worstLeft) { worstLeft = cross; splitLeft = k; }
       }
+      const split = splitRight >= 0 ? splitRight : splitLeft;
       if (split < 0) continue;
       keep[split] = 1;
       stack[top++] = i; stack[top++] = split; stack[top++] = split; stack[top++] = j;
