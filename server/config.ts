@@ -104,7 +104,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     trustProxy: boolSetting('TRUST_PROXY', false),
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
     // One worker beside the main thread when there is a second core to run it on.
-    reachWorkers: intSetting('REACH_WORKERS', os.availableParallelism() >= 2 ? 1 : 0, 0, 16),
+    reachWorkers: intSetting('REACH_WORKERS', os.availableParallelism() >= 2 ? Math.min(4, os.availableParallelism()) : 0, 0, 16),
     reachWorkerQueue: intSetting('REACH_WORKER_QUEUE', 16, 1, 1000),
     readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,
     readReplicaWaitMs: intSetting('READ_REPLICA_WAIT_MS', 2000, 0, 600_000),
