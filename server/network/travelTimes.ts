@@ -78,7 +78,7 @@ export class TravelTimeSearch {
   settledCount = 0;
   private readonly touched: Uint32Array;
   private readonly settled: Uint32Array;
-  private readonly queue = new FlatQueue<number>();
+  private queue: FlatQueue<number>;
   private gen = 0;
   private costs: Float64Array = new Float64Array(0);
   /** Time up to which the current search is complete. */
@@ -93,6 +93,13 @@ export class TravelTimeSearch {
     this.settledOrder = new Int32Array(n);
     this.touched = new Uint32Array(n);
     this.settled = new Uint32Array(n);
+    this.queue = this.queueFor(0);
+  }
+
+  // The heap in typed arrays of a fixed size (faster than growing arrays): each relaxation pushes at most
+  // once per adjacency entry, plus once per seed.
+  private queueFor(seeds: number): FlatQueue<number> {
+    return new FlatQueue<number>(this.graph.adjEdge.length + Math.max(seeds, this.graph.nodeCount) + 16, Float64Array, Uint32Array);
   }
 
   /** Begin a new search from the seeds (nothing is expanded until `runTo`). */
@@ -102,8 +109,10 @@ export class TravelTimeSearch {
     this.costs = costs;
     this.settledCount = 0;
     this.limitSec = 0;
+    const seedList = Array.isArray(seeds) ? seeds as Seed[] : [...seeds];
+    if (this.queue.capacity < this.graph.adjEdge.length + seedList.length + 16) this.queue = this.queueFor(seedList.length);
     this.queue.clear();
-    for (const s of seeds) {
+    for (const s of seedList) {
       if (!(s.timeSec < Infinity)) continue;
       if (this.touched[s.node] !== this.gen || s.timeSec < this.time[s.node]) {
         this.touched[s.node] = this.gen;
