@@ -126,7 +126,7 @@ registerBenchSection({
       `with dd as (select node, agg_cost from pgr_drivingDistance('select id, source, target, cost, cost as reverse_cost from bench_edges', $1::bigint, 900, directed => false))
        select m, ST_NPoints(ST_ConcaveHull(ST_Collect(n.geom) filter (where dd.agg_cost <= m * 60), 0.3)) from dd join bench_nodes n on n.id = dd.node,
          (values (5), (10), (15)) as minutes(m) group by m`, [v]]);
-    const oursFull = ctx.results.get('reach.p50') ?? percentile(ctx.time(origins, (o) => engine.reach(o, { profile: 'standard', minutes: [5, 10, 15], perCategory: 3 })), 50);
+    const oursFull = ctx.results.get('reach.p50') ?? percentile(ctx.time(origins, (o) => engine.reach(o, { profile: 'standard', minutes: [5, 10, 15], perCategory: 3, ringFormat: 'packed' })), 50);
     const oursTimes = ctx.results.get('travelTimes15.p50') ?? percentile(ctx.time(origins, (o) => engine.travelTimes(o, 'standard', 900)), 50);
     ctx.figure('pgr_drivingDistance 15 min, edges of the whole network', `p50 ${fmtMs(percentile(whole, 50))}  p95 ${fmtMs(percentile(whole, 95))}`);
     ctx.figure('pgr_drivingDistance 15 min, edges in a bounding box', `p50 ${fmtMs(percentile(bbox, 50))}  p95 ${fmtMs(percentile(bbox, 95))}`);

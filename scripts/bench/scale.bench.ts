@@ -74,8 +74,12 @@ registerBenchSection({
     const origins = Array.from({ length: 60 }, randomPlace);
     const t15 = ctx.time(origins, (o) => engine.travelTimes(o, 'standard', 900), 5);
     ctx.figure('travel times within 15 min', `p50 ${fmtMs(percentile(t15, 50))}  p95 ${fmtMs(percentile(t15, 95))}`);
-    const reach = ctx.time(origins, (o) => engine.reach(o, { profile: 'standard', minutes: [5, 10, 15], perCategory: 3 }), 5);
-    ctx.figure('reach: rings 5/10/15 + nearest 3 × 10 categories', `p50 ${fmtMs(percentile(reach, 50))}  p95 ${fmtMs(percentile(reach, 95))}`);
+    for (const format of ['packed', 'geojson'] as const) {
+      const ask = (o: LonLat) => engine.reach(o, { profile: 'standard', minutes: [5, 10, 15], perCategory: 3, ringFormat: format });
+      ctx.warm(origins, ask, 2000);
+      const reach = ctx.time(origins, ask, 0);
+      ctx.figure(`reach, rings ${format}: rings 5/10/15 + nearest 3 × 10 categories (after 2 s of warm-up)`, `p50 ${fmtMs(percentile(reach, 50))}  p95 ${fmtMs(percentile(reach, 95))}; CPU ${fmtMs(ctx.cpuPerCall(origins, ask))} per reach`);
+    }
     const t60 = ctx.time(origins.slice(0, 20), (o) => engine.travelTimes(o, 'standard', 3600), 2);
     ctx.figure('travel times within 60 min', `p50 ${fmtMs(percentile(t60, 50))}  p95 ${fmtMs(percentile(t60, 95))}`);
     const all = ctx.time(origins.slice(0, 5), (o) => engine.travelTimes(o, 'standard', Infinity), 1);

@@ -42,11 +42,13 @@ export function drawRingPacked(xy: Float64Array, start: number, end: number, to:
   const n = outline(xy, start, end, to, precision);
   if (n < 0) return null;
   const xs = xsBuf, ys = ysBuf, keep = keepBuf;
-  const out: number[] = new Array(2 * keptCount);
-  let m = 0, px = 0, py = 0;
+  // Small integers (`| 0`: |lon|, |lat| · 10^5 fit in 32 bits), so the array stays one of V8's small-integer
+  // arrays: no conversion to doubles while it fills, and JSON.stringify's fast path for it.
+  const out: number[] = [];
+  let px = 0, py = 0;
   for (let k = 0; k < n; k++) {
     if (!keep[k]) continue;
-    out[m++] = xs[k] - px; out[m++] = ys[k] - py;
+    out.push((xs[k] - px) | 0, (ys[k] - py) | 0);
     px = xs[k]; py = ys[k];
   }
   return out;
