@@ -170,8 +170,8 @@ export class ReachPool {
     clearTimeout(p.timer);
     if (msg.kind === 'answer') {
       p.resolve({
-        json: Buffer.from(msg.json),
-        compressed: msg.compressed && msg.encoding ? { encoding: msg.encoding, bytes: Buffer.from(msg.compressed) } : null,
+        json: Buffer.from(msg.bytes, 0, msg.jsonLength),
+        compressed: msg.encoding ? { encoding: msg.encoding, bytes: Buffer.from(msg.bytes, msg.jsonLength) } : null,
       });
     } else if (msg.kind === 'outside') {
       this.counts.answered++;
