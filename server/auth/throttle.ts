@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { countRequest } from '../http/rateLimitStore.ts';
 
 export const SIGNIN_THROTTLE = {
   /** Failures from one address for one username before the first delay. */
@@ -84,25 +85,13 @@ export async function recordSigninFailure(db: Kysely<Database>, usernameKey: str
 }
 
 /**
- * Counts one sign-in attempt from `address` (one statement, so attempts on two instances at once are
- * both counted); returns the seconds to wait when this attempt is over the limit (0: go ahead).
+ * Counts one sign-in attempt from `address` in the same store as every route's request limit
+ * (`rate_limit_windows`, one statement, so attempts on two instances at once are both counted); returns the
+ * seconds to wait when this attempt is over the limit (0: go ahead).
  */
 export async function countSigninAttempt(db: Kysely<Database>, address: string, limit = SIGNIN_ADDRESS_LIMIT): Promise<number> {
-  const w = limit.windowSeconds;
-  const expired = sql<boolean>`signin_address_limits.window_start <= now() - make_interval(secs => ${w})`;
-  const row = await db.insertInto('signin_address_limits')
-    .values({ address, attempts: 1 })
-    .onConflict((oc) => oc.column('address').doUpdateSet({
-      attempts: sql<number>`case when ${expired} then 1 else signin_address_limits.attempts + 1 end`,
-      window_start: sql<Date>`case when ${expired} then now() else signin_address_limits.window_start end`,
-    }))
-    .returning([sql<number>`attempts`.as('attempts'), sql<number>`ceil(extract(epoch from (window_start + make_interval(secs => ${w}) - now())))::int`.as('left')])
-    .executeTakeFirstOrThrow();
-  if (Number(row.attempts) === 1) {
-    // A fresh window: forget addresses whose windows ended long ago (no timer needed).
-    await db.deleteFrom('signin_address_limits').where('window_start', '<', sql<Date>`now() - make_interval(secs => ${w * 10})`).execute();
-  }
-  return Number(row.attempts) > limit.max ? Math.max(1, Number(row.left)) : 0;
+  const { current, ttl } = await countRequest(db, `signin|${address}`, limit.windowSeconds * 1000);
+  return current > limit.max ? Math.max(1, Math.ceil(ttl / 1000)) : 0;
 }
 
 /** A successful sign-in from this address clears its count for this username. */

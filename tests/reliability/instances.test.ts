@@ -147,7 +147,7 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
   it('an address gets the sign-in limits once across both instances, not once per instance', async () => {
     const handle = await data.open();
     try {
-      await sql`delete from signin_address_limits`.execute(handle.db);
+      await sql`delete from rate_limit_windows where key like 'signin|%'`.execute(handle.db);
       await sql`delete from signin_throttle`.execute(handle.db);
     } finally { await handle.close(); }
     const attempt = (base: string, username: string) => call(base, null, 'POST', '/api/auth/login', { username, password: 'wrong-password' });
@@ -163,7 +163,7 @@ describe.skipIf(!onServer)('two instances on one PostGIS', () => {
     // Any usernames from one address: 10 attempts a minute in all, spread over A and B (each instance
     // counting only its own would allow 20).
     const handle2 = await data.open();
-    try { await sql`delete from signin_address_limits`.execute(handle2.db); } finally { await handle2.close(); }
+    try { await sql`delete from rate_limit_windows where key like 'signin|%'`.execute(handle2.db); } finally { await handle2.close(); }
     const perAddress: number[] = [];
     for (let i = 0; i < 12; i += 1) perAddress.push((await attempt(i % 2 ? b.base : a.base, `someone_${i}_${Date.now()}`)).status);
     expect(perAddress).toEqual([...Array(10).fill(401), 429, 429]);
