@@ -9,8 +9,6 @@
 // by linear interpolation between the two centres. Rings are traversed with the region on the left:
 // exterior rings are counter-clockwise and holes clockwise when y points up (as in GeoJSON, RFC 7946).
 
-import { booleanPointInPolygon } from '@turf/turf';
-
 export type Ring = number[][]; // closed: the first point repeated at the end
 export type Polygon = Ring[]; // exterior first, then its holes
 
@@ -70,16 +68,19 @@ export function contourFlat(
     } while (id !== start);
     const ring = { start: first, end: len };
     const area = signedArea(xyBuf, first, len);
-    if (area > 0) exteriors.push({ ring, area, holes: [] });
+    if (area > 0) exteriors.push({ ring, area, holes: [], box: boxOf(xyBuf, first, len) });
     else holes.push(ring);
   }
 
   // Each hole belongs to the smallest exterior that contains it. A hole lies inside some exterior,
-  // so when there is only one exterior, that is the one (the common case: one ring per minute).
+  // so when there is only one exterior, that is the one (the common case: one ring per minute). Else
+  // the exteriors are tried smallest first, by their bounding box, then by the even-odd rule on the
+  // flat vertices (a grid's field can have hundreds of holes and dozens of islands: no array per test).
   exteriors.sort((x, y) => x.area - y.area);
   for (const hole of holes) {
     const x = xyBuf[2 * hole.start], y = xyBuf[2 * hole.start + 1];
-    const owner = exteriors.length === 1 ? exteriors[0] : exteriors.find((e) => ringContains(flatRing(xyBuf, e.ring.start, e.ring.end), x, y));
+    const owner = exteriors.length === 1 ? exteriors[0] : exteriors.find((e) =>
+      x >= e.box[0] && x <= e.box[2] && y >= e.box[1] && y <= e.box[3] && flatRingContains(xyBuf, e.ring.start, e.ring.end, x, y));
     owner?.holes.push(hole);
   }
   return { xy: xyBuf, polygons: exteriors.map((e) => [e.ring, ...e.holes]) };
@@ -93,7 +94,32 @@ function flatRing(xy: Float64Array, start: number, end: number): Ring {
   return ring;
 }
 
-interface Exterior { ring: FlatRing; area: number; holes: FlatRing[] }
+interface Exterior { ring: FlatRing; area: number; holes: FlatRing[]; box: [number, number, number, number] }
+
+/** [minX, minY, maxX, maxY] of vertices start … end − 1. */
+function boxOf(xy: Float64Array, start: number, end: number): [number, number, number, number] {
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let k = start; k < end; k++) {
+    const x = xy[2 * k], y = xy[2 * k + 1];
+    if (x < minX) minX = x; if (x > maxX) maxX = x;
+    if (y < minY) minY = y; if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+/**
+ * Whether (x, y) lies inside the ring of vertices start … end − 1 (closed back to start), by the even-odd
+ * rule: a ray to the right crosses its edges an odd number of times. Rings of one contour never touch, so
+ * a hole's vertex is never on an exterior's boundary and the rule's treatment of the boundary never matters.
+ */
+function flatRingContains(xy: Float64Array, start: number, end: number, x: number, y: number): boolean {
+  let inside = false;
+  for (let i = start, j = end - 1; i < end; j = i++) {
+    const xi = xy[2 * i], yi = xy[2 * i + 1], xj = xy[2 * j], yj = xy[2 * j + 1];
+    if ((yi > y) !== (yj > y) && x < xi + ((xj - xi) * (y - yi)) / (yj - yi)) inside = !inside;
+  }
+  return inside;
+}
 interface Lattice { values: Float64Array; width: number; height: number; level: number; offset: number; stride: number; pw: number; vBase: number }
 
 function markInside(values: Float64Array, width: number, height: number, level: number, offset: number, stride: number, inside: Uint8Array, pw: number): void {
@@ -205,8 +231,3 @@ function signedArea(xy: Float64Array, start: number, end: number): number {
   return s / 2;
 }
 
-
-/** Whether (x, y) lies inside a ring: @turf/turf's even-odd test. */
-function ringContains(ring: Ring, x: number, y: number): boolean {
-  return booleanPointInPolygon([x, y], { type: 'Polygon', coordinates: [ring] });
-}
