@@ -361,7 +361,12 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
     addEdge(loc.edge);
     const { settledOrder } = this.search, { adjOffsets, adjEdge } = this.graph;
     let scanned = 0;
-    let found: Record<string, { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct'; seq: number }[]>;
+    // A candidate's arrival is final once it is within the settled limit (an end settled later is later
+    // than that limit, so it cannot do better): final ones are kept, the others are asked again next round.
+    type Hit = { lp: LocatedPoint<P>; timeSec: number; metres: number; via: 'from' | 'to' | 'direct'; seq: number };
+    const found: Record<string, Hit[]> = {};
+    for (const cat of categories) found[cat] = [];
+    let pending: number[] = [], taken = 0;
     for (;;) {
       this.search.runTo(limit);
       for (; scanned < this.search.settledCount; scanned++) {
@@ -370,24 +375,26 @@ export class WalkingEngine<P extends CategorisedPoint = CategorisedPoint> {
       }
       // Arrivals are final up to the settled limit, or all of them once the search is exhausted.
       const finalUpTo = this.search.exhausted ? maxSec : limit;
-      found = {};
-      for (const cat of categories) found[cat] = [];
-      for (const i of candidates) {
+      for (; taken < candidates.length; taken++) pending.push(candidates[taken]);
+      const still: number[] = [];
+      for (const i of pending) {
         const lp = items[i];
         const arr = this.arrival(loc, lp.loc, p);
-        if (arr.timeSec <= finalUpTo) found[lp.point.category_id].push({ lp, ...arr, seq: seq[i] });
+        if (arr.timeSec <= finalUpTo) found[lp.point.category_id].push({ lp, timeSec: arr.timeSec, metres: arr.metres, via: arr.via, seq: seq[i] });
+        else still.push(i);
       }
+      pending = still;
       let complete = true;
       for (const cat of categories) {
-        // Ties keep the category's own order, as a full scan of it would.
-        found[cat] = found[cat].sort((x, y) => x.timeSec - y.timeSec || x.seq - y.seq).slice(0, n);
         if (found[cat].length < Math.min(n, view.byCategory.get(cat)?.length ?? 0)) complete = false;
       }
       if (complete || limit >= maxSec || this.search.exhausted) break;
-      // Small steps: the search resumes where it stopped, and each step only re-reads the candidates;
-      // doubling would often search four times the area the last answer needed.
+      // Small steps: the search resumes where it stopped, and each step only re-reads the candidates
+      // not yet final; doubling would often search four times the area the last answer needed.
       limit = Math.min(maxSec, limit * 1.25);
     }
+    // Ties keep the category's own order, as a full scan of it would.
+    for (const cat of categories) found[cat] = found[cat].sort((x, y) => x.timeSec - y.timeSec || x.seq - y.seq).slice(0, n);
     const out: Record<string, NearestPoint<P>[]> = {};
     for (const cat of categories) {
       out[cat] = found[cat].map((h) => ({
