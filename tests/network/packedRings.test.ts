@@ -68,6 +68,17 @@ describe('/api/reach?rings=packed', () => {
     }
   });
 
+  it('a place far from any way is still a 422 saying how far, packed or not', async () => {
+    // 272 m from the nearest mapped way, a compound's interior (the place reachPool.test.ts refuses).
+    for (const suffix of ['', '&rings=packed']) {
+      const res = await t.app.inject({ url: `/api/reach?lon=117.19372&lat=39.10697${suffix}` });
+      expect(res.statusCode).toBe(422);
+      expect(res.json().field).toBe('lon');
+      expect(res.json().nearest_m).toBeGreaterThan(250);
+      expect(res.json().message_zh).toContain('米');
+    }
+  });
+
   it('a board site too; an unknown format is a 400 naming the field in Chinese and English', async () => {
     const site = await t.app.db.selectFrom('board_sites').select('id').where('status', '=', 'active').orderBy('id').executeTakeFirstOrThrow();
     const geo = (await t.app.inject({ url: `/api/reach?site=${site.id}` })).json();
