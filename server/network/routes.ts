@@ -55,9 +55,9 @@ function parseLonLat(value: string, field: string): LonLat {
 }
 
 export const walkingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // Cached as the serialized bytes, plus the compressed bytes @fastify/compress made of them for the
-  // last accept-encoding seen: a repeated question costs neither the engine, the serializer nor the
-  // compressor.
+  // Cached as the serialized bytes, plus the compressed bytes for the last accept-encoding seen (made
+  // with the answer by reachAnswerBytes, or by @fastify/compress when a cached answer is asked for with
+  // another encoding): a repeated question costs neither the engine, the serializer nor the compressor.
   const cache = new Map<string, CachedAnswer>();
   // Runs after the compressor's onSend (see the onRoute hook below): keeps what it produced.
   const keepCompressed = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
