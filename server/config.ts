@@ -103,7 +103,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxHeapMb: intSetting('MAX_HEAP_MB', 3072, 64, 1_048_576),
     trustProxy: boolSetting('TRUST_PROXY', false),
     pgPoolMax: intSetting('PG_POOL_MAX', 10, 1, 1000),
-    // One worker beside the main thread when there is a second core to run it on.
+    // One worker per core (at most 4) when there is a second core: the main thread only routes and sends.
     reachWorkers: intSetting('REACH_WORKERS', os.availableParallelism() >= 2 ? Math.min(4, os.availableParallelism()) : 0, 0, 16),
     reachWorkerQueue: intSetting('REACH_WORKER_QUEUE', 16, 1, 1000),
     readDatabaseUrl: process.env.READ_DATABASE_URL || undefined,

@@ -106,7 +106,6 @@ export function ringsFromSearch<F extends RingFormat = 'geojson'>(
   const secPerM = 1 / speedMps;
 
   const raster: Raster = { field, nx, ny, gx0, gy0, cell, R, R2: R * R, secPerM };
-  const stamp = (x: number, y: number, t: number, px: number, py: number) => stampCells(raster, x, y, t, px, py);
   const step = cell;
 
   // The access leg from the origin point to its snapped position (walked at profile speed).
@@ -115,14 +114,14 @@ export function ringsFromSearch<F extends RingFormat = 'geojson'>(
   const accessSamples = Math.max(1, Math.ceil(origin.snapDistM / step));
   for (let j = 0; j <= accessSamples; j++) {
     const h = j / accessSamples;
-    stamp(ox + h * (sx - ox), oy + h * (sy - oy), h * access, NaN, NaN);
+    stampCells(raster, ox + h * (sx - ox), oy + h * (sy - oy), h * access, NaN, NaN);
   }
 
   // Reached nodes, each stamped once at its own time (the search has no node costs, so no edge reaches
   // a settled node earlier than the node's time).
   for (let k = 0; k < reachedCount; k++) {
     const v = search.settledOrder[k];
-    stamp(nodeX[v], nodeY[v], search.time[v], NaN, NaN);
+    stampCells(raster, nodeX[v], nodeY[v], search.time[v], NaN, NaN);
   }
 
   // Reached edges, sampled every cell between their ends (with the allowance radius well above a
@@ -149,7 +148,7 @@ export function ringsFromSearch<F extends RingFormat = 'geojson'>(
       // from the end that reaches them, so an earlier sample is within the limit when this one is.
       let pf = NaN;
       if (prune) pf = fromA <= fromB ? (j - 1) / k : (j + 1) / k;
-      stamp(ax + f * (bx - ax), ay + f * (by - ay), t, ax + pf * (bx - ax), ay + pf * (by - ay));
+      stampCells(raster, ax + f * (bx - ax), ay + f * (by - ay), t, ax + pf * (bx - ax), ay + pf * (by - ay));
     }
   }
 
