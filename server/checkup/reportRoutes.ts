@@ -10,7 +10,7 @@ import { ErrorResponse } from '../http/geojson.ts';
 import { badRequest, HttpError } from '../http/errors.ts';
 import { forbidden } from '../auth/plugin.ts';
 import { staffOf } from '../records/editing.ts';
-import { createRun, failRun, finishRun, getRun, markProgress, markRunning, openRunsOf, runResult, type JobRun } from '../jobs/runs.ts';
+import { failRun, finishRun, getRun, markProgress, markRunning, openRunsOf, runResult, type JobRun, startRun } from '../jobs/runs.ts';
 import { gatherReport, type ReportLang } from './reportContent.ts';
 import { findStreet, getStreet } from './repository.ts';
 import { writeReportPdf } from './report.ts';
@@ -104,11 +104,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const waiting = await openRunsOf(app.db, CHECKUP_REPORT_JOB, who.id);
     if (waiting >= 2) throw new HttpError(429, 'two of your reports are still being made; wait for them', undefined, '您还有两份报告正在生成，请稍候');
-    const id = await createRun(app.db, {
+    const id = await startRun(app.db, app.jobs, {
       kind: CHECKUP_REPORT_JOB, street_code: b.street ?? null, created_by: who.id, total: STEPS,
       params: { lang: b.lang ?? 'zh', profile } satisfies ReportParams,
     });
-    await app.jobs.send(CHECKUP_REPORT_JOB, { run_id: id });
     return reply.code(202).send(present((await getRun<ReportParams>(app.db, id))!));
   });
 

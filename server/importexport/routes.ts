@@ -11,7 +11,7 @@ import { listPoints, type PointFilters } from '../points/repository.ts';
 import { StreetCode } from '../records/schemas.ts';
 import type { FastifyInstance } from 'fastify';
 import type { StaffIdentity } from '../records/staff.ts';
-import { claimRun, createRun, failRun, finishRun, getRun, markProgress, markRunning, runInput, type JobRun, type RunError } from '../jobs/runs.ts';
+import { claimRun, failRun, finishRun, getRun, markProgress, markRunning, runInput, type JobRun, type RunError, startRun } from '../jobs/runs.ts';
 import { ImportAlreadyDone, importPoints, ImportFileError, type ImportReport } from './importPoints.ts';
 import { pointsCsv, pointsGeoJson, pointsXlsx } from './exportPoints.ts';
 import { readSpreadsheet, SpreadsheetError } from './spreadsheet.ts';
@@ -155,11 +155,10 @@ export const importExportRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     if (q.async) {
       // The file is stored with the job, so that any instance can run it, again if need be.
-      const runId = await createRun(app.db, {
+      const runId = await startRun(app.db, app.jobs, {
         kind: IMPORT_JOB, street_code: defaultStreet, created_by: staff.id, input: buffer,
         params: { dry_run: q.dry_run ?? false, default_street: defaultStreet, staff } satisfies ImportParams,
       });
-      await app.jobs.send(IMPORT_JOB, { run_id: runId });
       return reply.code(202).send({ job_id: runId, status_url: `/api/import/jobs/${runId}` });
     }
 

@@ -50,6 +50,19 @@ export async function createRun(db: Kysely<Database>, run: {
   return id;
 }
 
+/**
+ * Records a run and queues its job under the run's own id (pg-boss's job id), so the queue's row of a run is
+ * found by its key. The job carries only the run's id; its file and parameters stay in job_runs.
+ */
+export async function startRun(
+  db: Kysely<Database>, jobs: { send: (name: string, data: { run_id: string }, jobId?: string) => Promise<string> },
+  run: Parameters<typeof createRun>[1],
+): Promise<string> {
+  const id = await createRun(db, run);
+  await jobs.send(run.kind, { run_id: id }, id);
+  return id;
+}
+
 export async function getRun<P>(db: Kysely<Database>, id: string): Promise<JobRun<P> | undefined> {
   const row = await db.selectFrom('job_runs').select(COLUMNS).where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
@@ -129,5 +142,7 @@ export async function pruneRuns(db: Kysely<Database>, keepDays: number, queueSch
     where r.state in ('queued', 'running') and r.created_at < now() - interval '1 minute'
       and not exists (
         select 1 from ${sql.table(`${queueSchema}.job`)} j
-        where j.data->>'run_id' = r.id::text and j.state in ('created', 'retry', 'active'))`.execute(db);
+        where j.name = r.kind and j.state in ('created', 'retry', 'active')
+          -- by key (jobs carry their run's id); by the job's data only for jobs queued by earlier releases
+          and (j.id = r.id or j.data->>'run_id' = r.id::text))`.execute(db);
 }

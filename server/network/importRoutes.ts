@@ -11,7 +11,7 @@ import { badRequest, HttpError } from '../http/errors.ts';
 import { staffOf } from '../records/editing.ts';
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { claimRun, createRun, failRun, finishRun, getRun, markProgress, markRunning, runInput, type JobRun } from '../jobs/runs.ts';
+import { claimRun, failRun, finishRun, getRun, markProgress, markRunning, runInput, type JobRun, startRun } from '../jobs/runs.ts';
 import {
   extractFormat, importNetwork, listNetworkImports, NetworkImportAlreadyDone, NetworkImportError, readExtract, type NetworkImportReport,
 } from './networkImport.ts';
@@ -106,11 +106,10 @@ export const networkImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const data = await part.toBuffer();
     if (request.query.async) {
       // The extract is stored with the job, so that any instance can run it, again if need be.
-      const runId = await createRun(app.db, {
+      const runId = await startRun(app.db, app.jobs, {
         kind: NETWORK_IMPORT_JOB, street_code: null, created_by: staff.id, input: data,
         params: { dry_run: request.query.dry_run ?? false, file_name: part.filename, format, staff: { id: staff.id, username: staff.username } } satisfies NetworkImportParams,
       });
-      await app.jobs.send(NETWORK_IMPORT_JOB, { run_id: runId });
       return reply.code(202).send({ job_id: runId, status_url: `/api/network/imports/jobs/${runId}` });
     }
     try {
