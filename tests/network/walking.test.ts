@@ -133,3 +133,36 @@ describe('nearest points and the batch', () => {
     }
   });
 });
+
+describe('the nearest points are the nearest', () => {
+  it('a reach lists what a route to every point of the category would: sparse and dense points, within the limit', () => {
+    const engine = hexiEngine();
+    const rnd = seededRandom(2024);
+    let compared = 0, short = 0;
+    // 30 points (3 per category: lists often end at the 20-minute limit) and 300 (the search stops early).
+    for (const [count, maxMinutes] of [[30, 20], [300, 60]] as const) {
+      const points = syntheticPoints(count, 11);
+      engine.points.setAll(points);
+      for (let k = 0; k < 12; k++) {
+        const o = randomPlaceNearNetwork(rnd);
+        let answer;
+        try { answer = engine.reach(o, { profile: 'elderly', minutes: [5, 10], perCategory: 3, nearestMaxMinutes: maxMinutes, ringFormat: 'packed' }); } catch { continue; }
+        for (const [cat, list] of Object.entries(answer.nearest)) {
+          // Every point of the category, by its own route; those within the limit, nearest first.
+          const all = points.filter((p) => p.category_id === cat)
+            .map((p) => ({ id: p.id, walk_s: engine.route(o, [p.lon, p.lat], 'elderly')?.properties.walk_s ?? Infinity }))
+            .filter((r) => r.walk_s <= maxMinutes * 60 + 0.05)
+            .sort((a, b) => a.walk_s - b.walk_s)
+            .slice(0, 3);
+          expect(list.map((n) => n.walk_s), `${count} points, ${cat}`).toEqual(all.map((r) => r.walk_s));
+          const tied = all.some((r, i) => i > 0 && Math.abs(r.walk_s - all[i - 1].walk_s) < 0.2);
+          if (!tied) expect(list.map((n) => n.point.id), `${count} points, ${cat}`).toEqual(all.map((r) => r.id));
+          compared += 1;
+          if (list.length < 3) short += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(200);
+    expect(short, 'lists cut short by the limit').toBeGreaterThanOrEqual(20);
+  });
+});
