@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseBoardTimeKey } from './boardTime.ts';
-import { correctionsChangedNear, type CorrectionKind } from '../network/correctionsRepository.ts';
+import { correctionsChangedNear, type ChangedNearQuestion, type CorrectionKind } from '../network/correctionsRepository.ts';
 import { listSites } from '../sites/repository.ts';
 import { BOARD_MAX_MINUTES, diffSnapshots, hasChanges, type BoardChanges } from './content.ts';
 import type { BoardPrinter } from './printer.ts';
@@ -135,6 +135,8 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
     never_printed: sites.filter((s) => !printedSites.has(s.id)).map((s) => ({ site_id: s.id, site_name: s.name })),
     unavailable: [],
   };
+  type NeedsReprint = ReprintReport['needs_reprint'][number];
+  const stale: { question: ChangedNearQuestion; entry: Omit<NeedsReprint, 'corrections' | 'summary_zh' | 'summary_en'> }[] = [];
   for (const p of prints) {
     const site = byId.get(p.site_id);
     if (!site) continue;
@@ -170,19 +172,25 @@ export async function reprintReport(db: Kysely<Database>, printer: BoardPrinter,
     if (basis.version === current.version || (posting && printCurrent)) continue;
     const changes = diffSnapshots(basis.snapshot, current.snapshot);
     if (!hasChanges(changes)) continue; // e.g. a snapshot format change with the same visible content
-    // The network corrections behind it: changed since the print on the wall was printed, within
-    // the farthest a 15-minute walk of this profile can go.
+    // The network corrections behind it (asked for all stale boards at once, below): changed since the
+    // print on the wall was printed, within the farthest a 15-minute walk of this profile can go.
     const since = posting ? printedAt.get(Number(posting.print_id)) ?? new Date(p.printed_at) : new Date(p.printed_at);
-    const corrections: CorrectionReason[] = (await correctionsChangedNear(db, Number(site.lon), Number(site.lat), current.profile.speed_mps * BOARD_MAX_MINUTES * 60, since))
-      .map((c) => ({ id: c.id, kind: c.kind, status: c.status as CorrectionReason['status'], note: c.note, changed_at: c.changed_at.toISOString() }));
-    const summary = (lang: 'zh' | 'en') => [summarise(changes, lang), correctionsSummary(corrections, lang)].filter(Boolean).join(lang === 'zh' ? '；' : '; ');
-    report.needs_reprint.push({
-      site_id: site.id, site_name: site.name, title: current.site.title_name, profile: p.profile,
-      printed_at: new Date(p.printed_at).toISOString(), printed_by: p.printed_by_name, printed_size: p.size, prints: p.prints,
-      printed_version: p.content_version, current_version: current.version,
-      basis: posting ? 'posted' : 'printed', posted_on: posting?.posted_on ?? null, posted_by: posting?.posted_by_name ?? null,
-      changes, corrections, summary_zh: summary('zh'), summary_en: summary('en'),
+    stale.push({
+      question: { lon: Number(site.lon), lat: Number(site.lat), radiusM: current.profile.speed_mps * BOARD_MAX_MINUTES * 60, since },
+      entry: {
+        site_id: site.id, site_name: site.name, title: current.site.title_name, profile: p.profile,
+        printed_at: new Date(p.printed_at).toISOString(), printed_by: p.printed_by_name, printed_size: p.size, prints: p.prints,
+        printed_version: p.content_version, current_version: current.version,
+        basis: posting ? 'posted' : 'printed', posted_on: posting?.posted_on ?? null, posted_by: posting?.posted_by_name ?? null,
+        changes,
+      },
     });
   }
+  const near = await correctionsChangedNear(db, stale.map((s) => s.question));
+  stale.forEach(({ entry }, i) => {
+    const corrections: CorrectionReason[] = near[i].map((c) => ({ id: c.id, kind: c.kind, status: c.status as CorrectionReason['status'], note: c.note, changed_at: c.changed_at.toISOString() }));
+    const summary = (lang: 'zh' | 'en') => [summarise(entry.changes, lang), correctionsSummary(corrections, lang)].filter(Boolean).join(lang === 'zh' ? '；' : '; ');
+    report.needs_reprint.push({ ...entry, corrections, summary_zh: summary('zh'), summary_en: summary('en') });
+  });
   return report;
 }

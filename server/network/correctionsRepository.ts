@@ -121,15 +121,27 @@ export interface CorrectionChange { id: number; kind: CorrectionKind; status: Co
  * Corrections published or retired after `since` within `radiusM` of a place. A walk of at most
  * radiusM metres cannot reach beyond that circle, so nothing farther away can change it.
  */
-export async function correctionsChangedNear(db: Kysely<Database>, lon: number, lat: number, radiusM: number, since: Date): Promise<CorrectionChange[]> {
-  const rows = await db.selectFrom('network_corrections')
-    .select(['id', 'kind', 'status', 'street_code', 'note', 'updated_at'])
-    .where('status', 'in', ['published', 'retired'])
-    .where('updated_at', '>', since)
-    .where(sql<boolean>`st_dwithin(geom::geography, st_setsrid(st_makepoint(${lon}, ${lat}), 4326)::geography, ${radiusM})`)
-    .orderBy('updated_at').orderBy('id')
-    .execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind as CorrectionKind, status: r.status as CorrectionStatus, street_code: r.street_code, note: r.note, changed_at: new Date(r.updated_at) }));
+/** A place asking which corrections changed near it: within `radiusM` metres, after `since`. */
+export interface ChangedNearQuestion { lon: number; lat: number; radiusM: number; since: Date }
+
+/**
+ * The published or retired corrections changed after each place's `since` within its radius, oldest change
+ * first: one query for all the places (a street's boards are asked together), answers in the places' order.
+ */
+export async function correctionsChangedNear(db: Kysely<Database>, places: readonly ChangedNearQuestion[]): Promise<CorrectionChange[][]> {
+  const out: CorrectionChange[][] = places.map(() => []);
+  if (places.length === 0) return out;
+  const asked = sql.join(places.map((q, i) => sql`(${i}::int, ${q.lon}::float8, ${q.lat}::float8, ${q.radiusM}::float8, ${q.since.toISOString()}::timestamptz)`));
+  const rows = await sql<{ place: number; id: number; kind: string; status: string; street_code: string; note: string; updated_at: Date }>`
+    select q.place, c.id, c.kind, c.status, c.street_code, c.note, c.updated_at
+    from (values ${asked}) as q(place, lon, lat, radius_m, since)
+    join network_corrections c on c.status in ('published', 'retired') and c.updated_at > q.since
+      and st_dwithin(c.geom::geography, st_setsrid(st_makepoint(q.lon, q.lat), 4326)::geography, q.radius_m)
+    order by q.place, c.updated_at, c.id`.execute(db);
+  for (const r of rows.rows) {
+    out[r.place].push({ id: r.id, kind: r.kind as CorrectionKind, status: r.status as CorrectionStatus, street_code: r.street_code, note: r.note, changed_at: new Date(r.updated_at) });
+  }
+  return out;
 }
 
 /** Whether a street with this code exists (a new correction must name one). */
