@@ -12,7 +12,8 @@ import { forbidden } from '../auth/plugin.ts';
 import { staffOf } from '../records/editing.ts';
 import { failRun, finishRun, getRun, markProgress, markRunning, openRunsOf, runResult, type JobRun, startRun } from '../jobs/runs.ts';
 import { gatherReport, type ReportLang } from './reportContent.ts';
-import { findStreet, getStreet } from './repository.ts';
+import { getStreet } from './repository.ts';
+import { findStreet } from '../divisions/repository.ts';
 import { writeReportPdf } from './report.ts';
 import { JobStatus } from './schemas.ts';
 

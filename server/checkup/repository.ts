@@ -92,11 +92,6 @@ export async function deskFigures(db: Kysely<Database>, street: string | null, f
   return { requests_received: Number(received?.n ?? 0), requests_resolved: Number(resolved?.n ?? 0), visits_held: Number(held?.n ?? 0), visits_planned: Number(planned?.n ?? 0) };
 }
 
-/** A street's code and name, or undefined when there is no such street. */
-export async function findStreet(db: Kysely<Database>, code: string): Promise<{ code: string; name: string } | undefined> {
-  return db.selectFrom('streets').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
-}
-
 /** A street's code and name; throws (Kysely's NoResultError) when the street is gone. */
 export async function getStreet(db: Kysely<Database>, code: string): Promise<{ code: string; name: string }> {
   return db.selectFrom('streets').select(['code', 'name']).where('code', '=', code).executeTakeFirstOrThrow();

@@ -11,7 +11,8 @@ import { recordAudit } from '../records/audit.ts';
 import { staffOf } from '../records/editing.ts';
 import { CheckupService } from './service.ts';
 import { history, takeSnapshot } from './history.ts';
-import { findStreet, hasSnapshotFor, listSnapshots } from './repository.ts';
+import { hasSnapshotFor, listSnapshots } from './repository.ts';
+import { findStreet } from '../divisions/repository.ts';
 import { SurfaceResponse } from './schemas.ts';
 import { SURFACE_LAYER, SURFACE_MAX_ZOOM, SURFACE_MIN_ZOOM } from './tiles.ts';
 

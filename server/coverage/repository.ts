@@ -43,11 +43,6 @@ export async function loadStreets(db: Kysely<Database>): Promise<{ code: string;
   return db.selectFrom('streets').select(['code', 'name']).orderBy('code').execute();
 }
 
-/** Whether a street with this code exists (a scenario must name one). */
-export async function isKnownStreet(db: Kysely<Database>, code: string): Promise<boolean> {
-  return (await db.selectFrom('streets').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
-}
-
 export async function loadSettingRows(db: Kysely<Database>): Promise<{ overrides: TargetOverride[]; incomplete: IncompleteMark[] }> {
   const [overrides, incomplete] = await Promise.all([
     db.selectFrom('coverage_target_overrides').select(['street_code', 'category_id', 'profile_id', 'minutes']).execute(),

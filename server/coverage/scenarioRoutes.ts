@@ -15,7 +15,8 @@ import { DEFAULT_PROFILE } from '../records/schemas.ts';
 import { checkVersion, commitEdit, invalidInput, staffOf, ConflictResponse, ValidationErrorResponse } from '../records/editing.ts';
 import { validatePoint } from '../records/validation.ts';
 import { insertPoint, pointSnapshot, setPointStatus } from '../points/writes.ts';
-import { findScenario, insertScenario, isKnownStreet, listScenarios, updateScenario, type ScenarioRow } from './repository.ts';
+import { findScenario, insertScenario, listScenarios, updateScenario, type ScenarioRow } from './repository.ts';
+import { findStreet } from '../divisions/repository.ts';
 import { compareEffects, scenarioEffect, type ScenarioPoint } from './scenarios.ts';
 import { placeName } from './placeNames.ts';
 import {
@@ -103,7 +104,7 @@ export const scenarioRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const street = b.street_code ?? (request.staff?.role === 'editor' ? request.staff.street_code : null);
     if (!street) throw badRequest('street_code', 'street_code is required', 'street_code：请选择街道');
     app.assertStreetAccess(request, street, 'street_code');
-    if (!(await isKnownStreet(app.db, street))) {
+    if (!(await findStreet(app.db, street))) {
       throw badRequest('street_code', `unknown street code ${street}`, `street_code：街道代码 ${street} 不存在`);
     }
     checkPoints(b.points);

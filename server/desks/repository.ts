@@ -238,8 +238,3 @@ export async function topicStates(db: Db): Promise<{ id: string; active: boolean
 export async function compoundStreet(db: Db, compoundId: number): Promise<{ id: number; street_code: string } | undefined> {
   return db.selectFrom('compounds').select(['id', 'street_code']).where('id', '=', compoundId).executeTakeFirst();
 }
-
-/** A street's code and name, or undefined when there is no such street. */
-export async function findStreet(db: Db, code: string): Promise<{ code: string; name: string } | undefined> {
-  return db.selectFrom('streets').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
-}

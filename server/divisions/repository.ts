@@ -3,6 +3,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
+/** A street by its code (12 digits), or undefined: what a route checks before it takes a street code from a request. */
+export async function findStreet(db: Kysely<Database>, code: string): Promise<{ code: string; name: string } | undefined> {
+  return db.selectFrom('streets').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+}
+
 export interface DataFigures {
   postgis: string;
   network: { ways: number; walkable_ways: number; km: number };

@@ -16,9 +16,10 @@ import { ENTITY, inputOf, prepare, presentCorrection, snapshot, type Input } fro
 export { presentCorrection };
 import type { NetworkCorrection } from './corrections.ts';
 import {
-  activeSiteLocations, auditEntriesOf, findCorrection, isKnownStreet, insertCorrection, listCorrections, lockCorrection, setCorrectionStatus, toNetworkCorrection, updateCorrection,
+  activeSiteLocations, auditEntriesOf, findCorrection, insertCorrection, listCorrections, lockCorrection, setCorrectionStatus, toNetworkCorrection, updateCorrection,
   type CorrectionRow, type CorrectionStatus,
 } from './correctionsRepository.ts';
+import { findStreet } from '../divisions/repository.ts';
 import {
   CorrectionCreateBody, CorrectionIdParams, CorrectionList, CorrectionListQuery, CorrectionPatchBody, CorrectionRecord,
   CorrectionRestoreBody, CorrectionVersionBody, PreviewBody, PreviewResponse,
@@ -80,7 +81,7 @@ export const correctionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body.street_code ??= staffOf(request).role === 'editor' ? staffOf(request).street_code : undefined;
     if (!body.street_code) throw badRequest('street_code', 'is required', 'street_code：必填');
     app.assertStreetAccess(request, body.street_code as string, 'street_code');
-    if (!(await isKnownStreet(app.db, body.street_code as string))) throw badRequest('street_code', `unknown street ${String(body.street_code)}`, `street_code：未知街道 ${String(body.street_code)}`);
+    if (!(await findStreet(app.db, body.street_code as string))) throw badRequest('street_code', `unknown street ${String(body.street_code)}`, `street_code：未知街道 ${String(body.street_code)}`);
     const draft = await draftOf(request, body);
     const row = await commitEdit(app, async (trx) => {
       const created = await insertCorrection(trx, draft, staffOf(request).id);

@@ -144,12 +144,6 @@ export async function correctionsChangedNear(db: Kysely<Database>, places: reado
   return out;
 }
 
-/** Whether a street with this code exists (a new correction must name one). */
-export async function isKnownStreet(db: Kysely<Database>, code: string): Promise<boolean> {
-  const known = await db.selectFrom('streets').select('code').where('code', '=', code).executeTakeFirst();
-  return known !== undefined;
-}
-
 /** The audit entries of one record (by entity and id), newest first, as stored. */
 export async function auditEntriesOf(db: Kysely<Database>, entity: string, entityId: number) {
   return db.selectFrom('audit_log').select(['id', 'at', 'username', 'action', 'before', 'after'])

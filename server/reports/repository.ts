@@ -192,12 +192,6 @@ export async function receivedSince(db: Db, street: string | null, since: Date):
   return { received: Number(row.received), resolved: Number(row.resolved) };
 }
 
-/** Whether a street with this code exists. */
-export async function isKnownStreet(db: Db, code: string): Promise<boolean> {
-  const row = await db.selectFrom('streets').select('code').where('code', '=', code).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** The editable fields and location of the service point a report is about (throws when it is gone). */
 export async function reportedPoint(db: Db, pointId: number) {
   return db.selectFrom('service_points')

@@ -14,7 +14,8 @@ import { badRequest, notFound } from '../http/errors.ts';
 import { checkVersion, commitEdit, ConflictResponse, invalidInput, staffOf, ValidationErrorResponse } from '../records/editing.ts';
 import { normalizeText } from '../records/validation.ts';
 import type { ReportKind, ReportStatus } from '../db/schema.ts';
-import { isKnownStreet, linkReport, listReports, moveReport, openServiceDemand, reportById, reportedPoint, streetCounts, type ReportRow } from './repository.ts';
+import { linkReport, listReports, moveReport, openServiceDemand, reportById, reportedPoint, streetCounts, type ReportRow } from './repository.ts';
+import { findStreet } from '../divisions/repository.ts';
 import { presentStaff, reportSnapshot } from './present.ts';
 import { reportsCsv, reportsXlsx } from './export.ts';
 import { ConvertBody, CountsResponse, DemandQuery, ExportQuery, IdParams, QueueQuery, StaffReport, StatusBody, StreetQuery } from './schemas.ts';
@@ -34,7 +35,7 @@ export const reportStaffRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
   const checkStreet = async (street: string) => {
-    if (!(await isKnownStreet(app.db, street))) throw badRequest('street', `unknown street code ${street}`, `街道代码 ${street} 不存在`);
+    if (!(await findStreet(app.db, street))) throw badRequest('street', `unknown street code ${street}`, `街道代码 ${street} 不存在`);
   };
   const checkKind = (kind: string | undefined) => {
     if (kind !== undefined && !REPORT_KINDS.includes(kind as ReportKind)) throw badRequest('kind', `unknown kind "${kind}"; known: ${REPORT_KINDS.join(', ')}`, `未知反馈类型“${kind}”`);
