@@ -17,6 +17,7 @@ import * as m0015 from './0015_network_import.ts';
 import * as m0016 from './0016_signin_address_limits.ts';
 import * as m0017 from './0017_job_runs.ts';
 import * as m0018 from './0018_rate_limit_windows.ts';
+import * as m0019 from './0019_drop_signin_address_limits.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0016_signin_address_limits': m0016,
   '0017_job_runs': m0017,
   '0018_rate_limit_windows': m0018,
+  '0019_drop_signin_address_limits': m0019,
 };

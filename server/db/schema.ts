@@ -139,7 +139,6 @@ export interface SigninThrottleTable {
   blocked_until: Date | null;
 }
 /** Sign-in attempts per client address in the current window (migration 0016), shared by all instances. */
-export interface SigninAddressLimitsTable { address: string; window_start: Generated<Date>; attempts: Generated<number> }
 export interface RateLimitWindowsTable { key: string; window_start: Generated<Date>; hits: Generated<number> }
 export interface AuditLogTable {
   id: Generated<number>;
@@ -210,7 +209,6 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   audit_log: AuditLogTable;
   signin_throttle: SigninThrottleTable;
-  signin_address_limits: SigninAddressLimitsTable;
   rate_limit_windows: RateLimitWindowsTable;
   coverage_target_overrides: CoverageTargetOverridesTable;
   coverage_incomplete_categories: CoverageIncompleteCategoriesTable;
