@@ -86,8 +86,10 @@ export class JobQueue {
     }
   }
 
-  /** Queues a job and wakes this instance's worker for it (another instance may still take it first). */
-  /** Queues a job; `id` (a UUID) names it in the queue's table, so that its run can find it by key. */
+  /**
+   * Queues a job and wakes this instance's worker for it (another instance may still take it first). `jobId`
+   * (a UUID) names it in the queue's table, so that its run finds it by key (startRun in ./runs.ts).
+   */
   async send<T extends object>(name: string, data: T, jobId?: string): Promise<string> {
     const id = await this.boss.send(name, data, { ...this.jobOptions(), ...(jobId ? { id: jobId } : {}) });
     if (!id) throw new Error(`jobs: the queue refused a ${name} job`);
