@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { JobQueue } from './queue.ts';
 
 export type RunState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -55,7 +56,7 @@ export async function createRun(db: Kysely<Database>, run: {
  * found by its key. The job carries only the run's id; its file and parameters stay in job_runs.
  */
 export async function startRun(
-  db: Kysely<Database>, jobs: { send: (name: string, data: { run_id: string }, jobId?: string) => Promise<string> },
+  db: Kysely<Database>, jobs: Pick<JobQueue, 'send'>,
   run: Parameters<typeof createRun>[1],
 ): Promise<string> {
   const id = await createRun(db, run);
